@@ -125,10 +125,10 @@ async function main() {
 
   const nodeSources = hashFiles([join(ROOT, 'src')])
   const bundleStamp = `${PATHS.nodeBundle}.stamp`
-  if (existsSync(join(ROOT, 'src', 'producer.ts'))) {
+  if (existsSync(join(ROOT, 'src', 'producer-node.ts'))) {
     await step('Node contender bundle', () => stampOk(bundleStamp, nodeSources), async () => {
       await run('bun build', [
-        'bun', 'build', join(ROOT, 'src', 'producer.ts'), '--target=node',
+        'bun', 'build', join(ROOT, 'src', 'producer-node.ts'), '--target=node',
         '--external', '@confluentinc/kafka-javascript', '--outfile', PATHS.nodeBundle,
       ])
       stamp(bundleStamp, nodeSources)

@@ -1,0 +1,90 @@
+/**
+ * @module kafka/confluent
+ * The Node contender's sink: @confluentinc/kafka-javascript (its node-rdkafka-style Producer),
+ * whose addon set-up links against the project's one librdkafka build. Delivery reports come
+ * back as 'delivery-report' events carrying the seq as opaque; `poll()` asks the binding to
+ * serve librdkafka's queue. This file only loads on Node (the addon cannot run on Bun).
+ */
+import Kafka from '@confluentinc/kafka-javascript'
+import type { Sink } from './sink.ts'
+
+const ERR_QUEUE_FULL = -184
+
+export interface ConfluentSinkOptions {
+  bootstrap: string
+  topic: string
+  contender: string
+  settings: Record<string, string>
+  onDelivery(seq: number, errName: string | undefined): void
+  onStats(json: string): void
+  onError(message: string): void
+}
+
+export function confluentVersion(): string {
+  return Kafka.librdkafkaVersion
+}
+
+export function createConfluentSink(o: ConfluentSinkOptions): Sink {
+  const producer = new Kafka.Producer({
+    ...o.settings,
+    'bootstrap.servers': o.bootstrap,
+    dr_cb: true,
+  } as Kafka.ProducerGlobalConfig)
+  const contender = Buffer.from(o.contender)
+  let inFlight = 0
+
+  producer.on('delivery-report', (error, report) => {
+    inFlight--
+    o.onDelivery(report.opaque as number, error ? errName(error) : undefined)
+  })
+  producer.on('event.stats', (event: { message: string }) => o.onStats(event.message))
+  producer.on('event.error', (error) => o.onError(`${errName(error)}: ${error.message}`))
+
+  return {
+    librdkafkaVersion: Kafka.librdkafkaVersion,
+    settings: o.settings,
+    produce(key: Uint8Array, value: Uint8Array, seq: number): boolean {
+      try {
+        producer.produce(o.topic, null, value as Buffer, key as Buffer, null, seq, [
+          { seq: Buffer.from(String(seq)) },
+          { contender },
+        ])
+        inFlight++
+        return true
+      } catch (error) {
+        if ((error as { code?: number }).code === ERR_QUEUE_FULL) return false
+        throw error
+      }
+    },
+    poll(): number {
+      producer.poll()
+      return 0
+    },
+    outqLen(): number {
+      return inFlight
+    },
+    async flush(timeoutMs: number): Promise<number> {
+      const deadline = Date.now() + timeoutMs
+      // flush() serves delivery reports; loop in slices so the events reach JS between them
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise<void>((resolve) => producer.flush(Math.min(100, deadline - Date.now()), () => resolve()))
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      return inFlight
+    },
+    checkBroker(timeoutMs: number): Promise<void> {
+      return new Promise((resolve, reject) => {
+        producer.connect({ timeout: timeoutMs }, (error) => (error ? reject(new Error(`${errName(error)}: ${error.message}`)) : resolve()))
+      })
+    },
+    close(): void {
+      producer.disconnect()
+    },
+  }
+}
+
+function errName(error: { code?: number; message?: string }): string {
+  const code = error.code ?? 0
+  const name = Object.entries(Kafka.CODES.ERRORS).find(([, value]) => value === code)?.[0]
+  return name ? name.replace(/^ERR_/, '') : `ERR_${code}`
+}

@@ -1,0 +1,26 @@
+/**
+ * @module kafka/sink
+ * The producer contract both TypeScript sinks meet (bun:ffi on Bun, the confluent binding on
+ * Node), kept as small as OpenMessaging Benchmark's BenchmarkProducer. Handlers (delivery
+ * reports, stats, errors) are given at construction and only ever called from `poll()`/`flush()`
+ * or the runtime's event loop: never from librdkafka's threads.
+ */
+export interface Sink {
+  readonly librdkafkaVersion: string
+  /** the effective librdkafka properties */
+  readonly settings: Record<string, string>
+  /**
+   * Enqueues one message (librdkafka copies key and value before returning).
+   * Returns false when the local queue is full: poll and retry. Other errors throw.
+   */
+  produce(key: Uint8Array, value: Uint8Array, seq: number): boolean
+  /** Serves queued events (delivery reports, stats, errors); returns how many. */
+  poll(): number
+  /** messages produced and not yet reported */
+  outqLen(): number
+  /** Polls until nothing is in flight or the deadline; resolves with what is left. */
+  flush(timeoutMs: number): Promise<number>
+  /** A metadata request within the timeout; rejects when the broker cannot be reached. */
+  checkBroker(timeoutMs: number): Promise<void>
+  close(): void
+}
