@@ -19,6 +19,8 @@ export interface RoundOptions {
   readyTimeoutMs: number
   onEvent?: (contender: Contender, event: ContenderEvent) => void
   onSpawn?: (running: RunningContender) => void
+  /** when the window opens, given the moment all are ready (default: the next 10 s boundary) */
+  startAt?: (nowMs: number) => number
 }
 
 export interface RoundResult {
@@ -57,7 +59,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult[]> {
       }),
     ),
   )
-  const start = raceStart(Date.now())
+  const start = (o.startAt ?? raceStart)(Date.now())
   for (const proc of running) if (!failures.has(proc.contender)) proc.start(start)
 
   return Promise.all(

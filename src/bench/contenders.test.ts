@@ -1,0 +1,101 @@
+/**
+ * The three contender programs (bun, node, go), for real: the local feed, the broker, a short
+ * window, the topic read back and audited. Each scenario runs all contenders side by side.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { Report } from '../report/schema.ts'
+import { contendersUnderTest, Rig, type ShortRunResult } from './fixture.ts'
+
+const contenders = contendersUnderTest()
+let rig: Rig
+
+beforeAll(async () => {
+  rig = await Rig.start()
+})
+afterAll(async () => {
+  await rig?.stop()
+})
+
+function expectClean(results: ShortRunResult[]) {
+  for (const r of results) {
+    expect({ contender: r.contender, error: r.error, exit: r.exitCode }).toEqual({ contender: r.contender, error: undefined, exit: 0 })
+    expect(Report.safeParse(r.report).success).toBe(true)
+    expect({ contender: r.contender, problems: r.audit?.problems }).toEqual({ contender: r.contender, problems: [] })
+  }
+}
+
+describe('contenders against the local feed and a real broker', () => {
+  test('each produces every frame of its window once, and its report matches the topic', async () => {
+    const results = await rig.run({ contenders })
+    expectClean(results)
+    for (const r of results) {
+      const m = r.report!.messages
+      expect(r.report!.status).toBe('complete')
+      expect(m.received).toBeGreaterThan(100)
+      expect(m.delivered).toBe(m.received)
+      expect(m.failed).toBe(0)
+      expect(r.audit!.topicCount).toBe(m.delivered)
+      expect(r.audit!.unknownValues).toBe(0)
+      expect(r.report!.connections.planned).toBe(3)
+      expect(r.report!.connections.opened).toBe(3)
+      expect(r.report!.latency.pipeline.count).toBe(m.delivered)
+      expect(r.report!.intervals.length).toBeGreaterThanOrEqual(1)
+      // the window is TEST_DURATION long (a behaviour, not a speed figure)
+      expect(Math.abs(r.report!.timing.accuracyMs)).toBeLessThan(1000)
+    }
+  })
+
+  test('all contenders use the same librdkafka and the same effective producer settings', async () => {
+    const results = await rig.run({ contenders, durationS: 1 })
+    expectClean(results)
+    const versions = new Set(results.map((r) => r.report!.librdkafka.version))
+    expect([...versions]).toEqual(['2.15.1'])
+    const settings = results.map((r) => JSON.stringify(Object.entries(r.report!.producerSettings).sort()))
+    expect(new Set(settings).size).toBe(1)
+    expect(results[0]!.report!.producerSettings).toMatchObject({
+      'batch.size': '32768',
+      'linger.ms': '10',
+      'compression.type': 'snappy',
+      acks: 'all',
+      'enable.idempotence': 'true',
+      'queue.buffering.max.messages': '1000000',
+      'queue.buffering.max.kbytes': '1048576',
+      retries: '3',
+    })
+  })
+
+  test('a feed-side drop mid-window is survived: reconnect counted, nothing lost or duplicated', async () => {
+    rig.feed.setFaults({ dropAfterMs: 2500 })
+    try {
+      const results = await rig.run({ contenders, durationS: 5 })
+      expectClean(results)
+      for (const r of results) {
+        expect(r.report!.connections.reconnects).toBeGreaterThanOrEqual(1)
+        expect(r.report!.reliability.reconnects).toBe(r.report!.connections.reconnects)
+        expect(r.report!.connections.disconnectedMs).toBeGreaterThan(0)
+        expect(r.report!.messages.delivered).toBe(r.report!.messages.received)
+      }
+    } finally {
+      rig.feed.setFaults({})
+    }
+  })
+
+  test('malformed frames are counted and sampled, never produced, never fatal', async () => {
+    rig.feed.setFaults({ malformedEvery: 25 })
+    try {
+      const results = await rig.run({ contenders })
+      expectClean(results)
+      for (const r of results) {
+        const m = r.report!.messages
+        expect(m.invalid).toBeGreaterThan(0)
+        expect(m.invalidSamples.length).toBeGreaterThan(0)
+        expect(r.report!.reliability.invalidFrames).toBe(m.invalid)
+        // every value in the topic is a frame the feed sent as a valid ticker
+        expect(r.audit!.unknownValues).toBe(0)
+        expect(m.delivered).toBe(m.received)
+      }
+    } finally {
+      rig.feed.setFaults({})
+    }
+  })
+})

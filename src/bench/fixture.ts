@@ -1,0 +1,98 @@
+/**
+ * @module bench/fixture
+ * What integration tests share: one real broker (KAFKA_BOOTSTRAP_SERVERS from `bun run test`,
+ * or an embedded one), a real local feed, and a short real round of real contender programs
+ * whose topics are read back and audited.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { useKafka } from '../../scripts/kafka.ts'
+import { createTopic } from '../kafka/admin.ts'
+import { readTopic } from '../kafka/ffi-consumer.ts'
+import type { Contender } from '../report/schema.ts'
+import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
+import { auditTopic, type AuditResult } from './audit.ts'
+import { runRound, type RoundResult } from './race.ts'
+import type { RunningContender } from './spawn.ts'
+
+export interface ShortRun {
+  contenders: Contender[]
+  durationS?: number
+  marketsLimit?: number
+  env?: Record<string, string>
+  onSpawn?: (running: RunningContender) => void
+}
+
+export interface ShortRunResult extends RoundResult {
+  audit?: AuditResult
+  topic: string
+}
+
+let topicCounter = 0
+
+export class Rig {
+  private constructor(
+    readonly bootstrap: string,
+    readonly feed: Feed,
+    private readonly stopKafka: () => Promise<void>,
+    private readonly ownsFeed = true,
+  ) {}
+
+  static async start(feedOptions: FeedOptions = {}): Promise<Rig> {
+    const kafka = await useKafka()
+    const feed = await startFeed({ port: 0, rate: 500, seed: 7, ...feedOptions })
+    return new Rig(kafka.bootstrap, feed, kafka.stop)
+  }
+
+  /** A rig on another broker sharing this feed; its stop() leaves both running. */
+  static async withBroker(bootstrap: string, feed: Feed): Promise<Rig> {
+    return new Rig(bootstrap, feed, async () => {}, false)
+  }
+
+  /** A short real round (default 4 s, 45 markets = 3 connections), then its topics audited. */
+  async run(o: ShortRun): Promise<ShortRunResult[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'ukb-'))
+    const tag = `${process.pid}-${Date.now()}-${topicCounter++}`
+    const topicFor = (c: Contender) => `test-${tag}-${c}`
+    for (const c of o.contenders) await createTopic(this.bootstrap, topicFor(c), 3)
+    const results = await runRound({
+      contenders: o.contenders,
+      env: {
+        KAFKA_BOOTSTRAP_SERVERS: this.bootstrap,
+        UPBIT_REST_URL: this.feed.httpUrl,
+        UPBIT_WS_URL: this.feed.wsUrl,
+        TEST_DURATION: String(o.durationS ?? 4),
+        MARKETS_LIMIT: String(o.marketsLimit ?? 45),
+        CONNECT_INTERVAL_MS: '100',
+        RECONNECT_BASE_MS: '200',
+        FLUSH_TIMEOUT_MS: '10000',
+        ...o.env,
+      },
+      topicFor,
+      dir,
+      readyTimeoutMs: 60_000,
+      startAt: (now) => now + 1000,
+      onSpawn: o.onSpawn,
+    })
+    return Promise.all(
+      results.map(async (result) => {
+        const topic = topicFor(result.contender)
+        if (!result.report) return { ...result, topic }
+        const messages = await readTopic(this.bootstrap, topic)
+        return { ...result, topic, audit: auditTopic(result.report, topic, messages, (v) => this.feed.wasSent(v)) }
+      }),
+    )
+  }
+
+  async stop(): Promise<void> {
+    if (this.ownsFeed) await this.feed.stop()
+    await this.stopKafka()
+  }
+}
+
+/** The contenders a test run covers; CONTENDERS=bun,go narrows it while developing. */
+export function contendersUnderTest(): Contender[] {
+  const wanted = process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node', 'go']
+  return wanted.filter((c): c is Contender => c === 'bun' || c === 'node' || c === 'go')
+}

@@ -1,0 +1,139 @@
+/**
+ * Reliability scenarios (issue 9) for bun, node and go alike: real contender programs, the real
+ * feed with its faults switched on, a real broker (stopped and started for scenario 4).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startKafka } from '../../scripts/kafka.ts'
+import { reportPath, type Contender } from '../report/schema.ts'
+import { contendersUnderTest, Rig, type ShortRunResult } from './fixture.ts'
+import { RunningContender } from './spawn.ts'
+
+const contenders = contendersUnderTest()
+let rig: Rig
+
+beforeAll(async () => {
+  rig = await Rig.start()
+})
+afterAll(async () => {
+  await rig?.stop()
+})
+
+function expectAuditClean(results: ShortRunResult[]) {
+  for (const r of results) {
+    expect({ contender: r.contender, error: r.error }).toEqual({ contender: r.contender, error: undefined })
+    expect({ contender: r.contender, problems: r.audit?.problems }).toEqual({ contender: r.contender, problems: [] })
+  }
+}
+
+/** Runs a contender straight (no race), for scenarios that end before a window. */
+async function runAlone(contender: Contender, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
+  const started = performance.now()
+  const proc = new RunningContender(
+    contender,
+    {
+      KAFKA_BOOTSTRAP_SERVERS: rig.bootstrap,
+      UPBIT_REST_URL: rig.feed.httpUrl,
+      UPBIT_WS_URL: rig.feed.wsUrl,
+      REPORT_DIR: dir,
+      TEST_DURATION: '2',
+      MARKETS_LIMIT: '15',
+      ...env,
+    },
+    join(dir, `${contender}.log`),
+  )
+  const exitCode = await proc.exited
+  return { exitCode, elapsedMs: performance.now() - started, output: proc.tail.join('\n'), events: proc.events, report: reportPath(dir, contender) }
+}
+
+describe.each(contenders)('%s under bad configuration', (contender) => {
+  test.each([
+    [{ TEST_DURATION: 'abc' }, /TEST_DURATION.*abc/],
+    [{ TEST_DURATION: '-5' }, /TEST_DURATION.*-5/],
+    [{ UPBIT_WS_URL: 'http://127.0.0.1:1/x' }, /UPBIT_WS_URL.*http:\/\/127\.0\.0\.1:1\/x/],
+    [{ UPBIT_REST_URL: 'nonsense' }, /UPBIT_REST_URL.*nonsense/],
+    [{ KAFKA_PROPERTIES: 'no.such.property=1' }, /no\.such\.property/],
+    [{ KAFKA_PROPERTIES: 'linger.ms=soon' }, /linger\.ms.*soon|soon.*linger\.ms/],
+  ])('%p is rejected before any connection, naming the field and the value', async (env, message) => {
+    const before = rig.feed.stats().connections.total
+    const run = await runAlone(contender, env)
+    expect(run.exitCode).toBe(2)
+    expect(run.output).toMatch(message)
+    expect(existsSync(run.report)).toBe(false)
+    expect(rig.feed.stats().connections.total).toBe(before)
+  })
+})
+
+describe('faults survived', () => {
+  test.each(contenders)('%s: an unreachable broker is a clear error within a bounded time, and no report', async (contender) => {
+    const run = await runAlone(contender, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', STARTUP_TIMEOUT_MS: '3000' })
+    expect(run.exitCode).toBe(3)
+    expect(run.output).toMatch(/127\.0\.0\.1:1/)
+    expect(run.elapsedMs).toBeLessThan(20_000)
+    expect(existsSync(run.report)).toBe(false)
+  })
+
+  test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
+    rig.feed.setFaults({ maxConnectionsPerSec: 3 })
+    try {
+      const results = await rig.run({ contenders, marketsLimit: 60, durationS: 3, env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4' } })
+      expectAuditClean(results)
+      const refused = results.reduce((n, r) => n + r.report!.connections.rateLimited, 0)
+      expect(refused).toBeGreaterThan(0)
+      expect(rig.feed.stats().connections.refused429).toBeGreaterThan(0)
+      for (const r of results) {
+        expect(r.report!.status).toBe('complete')
+        expect(r.report!.connections.failed).toBe(0)
+        expect(r.report!.messages.received).toBeGreaterThan(0)
+      }
+    } finally {
+      rig.feed.setFaults({})
+    }
+  })
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s mid-window: flush, report marked interrupted, audit consistent with it', async (signal, code) => {
+    const results = await rig.run({
+      contenders,
+      durationS: 30,
+      onSpawn: (proc) => {
+        proc.waitFor('start').then(() => setTimeout(() => proc.signal(signal), 1500), () => {})
+      },
+    })
+    expectAuditClean(results)
+    for (const r of results) {
+      expect(r.exitCode).toBe(code)
+      expect(r.report!.status).toBe('interrupted')
+      expect(r.report!.timing.measuredDurationMs).toBeLessThan(30_000)
+      expect(r.report!.messages.delivered).toBeGreaterThan(0)
+    }
+  })
+
+  test('broker stopped and started mid-window: every acknowledged message exactly once', async () => {
+    const broker = await startKafka()
+    const own = await Rig.withBroker(broker.bootstrap, rig.feed)
+    try {
+      const results = await own.run({
+        contenders,
+        durationS: 8,
+        onSpawn: (proc) => {
+          if (proc.contender !== contenders[0]) return
+          proc.waitFor('start').then(() => setTimeout(() => void broker.restart(2000), 2000), () => {})
+        },
+      })
+      expectAuditClean(results)
+      for (const r of results) {
+        const m = r.report!.messages
+        expect(m.delivered + m.failed + m.inFlightAtEnd).toBe(m.received)
+        expect(r.audit!.duplicateSeqs).toBe(0)
+      }
+    } finally {
+      await broker.stop()
+    }
+  }, 180_000)
+})
