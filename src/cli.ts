@@ -3,7 +3,6 @@
  * The contender's process edge: parse config (exit 2 on a bad value, before any connection),
  * run, map failures to the exit codes of docs/contenders.md. Shared by the Bun and Node entries.
  */
-import { readFileSync } from 'node:fs'
 import { ConfigError, parseConfig, type Config } from './config.ts'
 import { EXIT, runContender, StartupError, type RuntimeAdapter } from './contender.ts'
 import { ProgressOut } from './progress.ts'
@@ -36,10 +35,4 @@ export async function main(entry: Entry): Promise<never> {
     console.error(`[${config.contender}] fatal: ${(error as Error).message}`)
     process.exit(code)
   }
-}
-
-/** The settings file's properties, without its "$comment". */
-export function readSettingsFile(path: string): Record<string, string> {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-  return Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, String(v)]))
 }
