@@ -78,7 +78,8 @@ export function createConfluentSink(o: ConfluentSinkOptions): Sink {
       })
     },
     close(): void {
-      producer.disconnect()
+      // never connected (broker unreachable): nothing to disconnect, and the binding throws
+      if (producer.isConnected()) producer.disconnect()
     },
   }
 }
