@@ -40,7 +40,8 @@ function measure(item: TextItem, text?: unknown): number {
   for (const ch of line) units += font.charToGlyph(ch).advanceWidth ?? 0
   return (units * (item.fontSize ?? 11)) / font.unitsPerEm
 }
-;(vega.textMetrics as { width: (item: TextItem, text?: unknown) => number }).width = measure
+// vega re-exports vega-scenegraph's textMetrics at run time; its typings do not declare it
+;(vega as unknown as { textMetrics: { width: typeof measure } }).textMetrics.width = measure
 
 /** PNG width in pixels: legible on a README page and on a laptop screen. */
 export const PNG_WIDTH = 1600

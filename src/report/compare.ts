@@ -43,7 +43,7 @@ export interface LadderResult {
   /** the pipeline p99 a step must stay under to count as kept up */
   boundP99Us: number
   steps: LadderStep[]
-  /** per contender, the offered rate it saturated at; null when it kept up at every step */
+  /** per contender, the highest offered rate it sustained (its saturation point); null when no step was */
   saturation: Record<string, number | null>
   /** physical-limit rows (minimal C producer, Kafka's perf tool) on the same broker and settings */
   limits: { name: string; messagesPerSec: number; note: string }[]

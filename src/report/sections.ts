@@ -8,7 +8,7 @@ import type { Environment } from '../bench/environment.ts'
 import type { ComparisonInput, LadderResult } from './compare.ts'
 import { NOISE } from './metrics.ts'
 import type { Contender, Report } from './schema.ts'
-import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
+import { formatSpread, formatValue, spreadOf, UNITS, type Unit } from './spread.ts'
 
 /** A markdown table; `|` inside cells is escaped. */
 export function table(head: string[], rows: string[][]): string {
@@ -18,7 +18,7 @@ export function table(head: string[], rows: string[][]): string {
 }
 
 /** Median (min–max) over rounds of one figure of one contender's reports. */
-export function spreadCell(reports: Report[], get: (r: Report) => number, unit = UNITS.count): string {
+export function spreadCell(reports: Report[], get: (r: Report) => number, unit: Unit = UNITS.count): string {
   return formatSpread(spreadOf(reports.map(get)), unit)
 }
 
@@ -145,7 +145,7 @@ export function auditSection(audits: AuditResult[]): string {
 
 export function reliabilitySection(byContender: Map<Contender, Report[]>): string {
   const contenders = [...byContender.keys()]
-  const row = (label: string, get: (r: Report) => number, unit = UNITS.count) => [
+  const row = (label: string, get: (r: Report) => number, unit: Unit = UNITS.count) => [
     label,
     ...contenders.map((c) => spreadCell(byContender.get(c)!, get, unit)),
   ]
@@ -192,15 +192,17 @@ export function ladderSection(ladder: LadderResult): string {
   ])
   const saturation = Object.entries(ladder.saturation).map(([c, rate]) => [
     c,
-    rate === null ? 'not reached (kept up at every step)' : formatValue(rate, UNITS.rate),
+    rate === null ? 'none (not even the first step)' : formatValue(rate, UNITS.rate),
   ])
   const limits = ladder.limits.map((l) => [l.name, formatValue(l.messagesPerSec, UNITS.rate), l.note])
   return [
     '## Saturation ladder',
     '',
-    `A contender saturates at the first offered rate it no longer delivers in full with pipeline p99 ≤ ${formatValue(ladder.boundP99Us, UNITS.latency)}.`,
+    'Isolated runs at stepped feed rates. A step is *sustained* when the contender delivers what the feed offered it ' +
+      `(in full) with pipeline p99 ≤ ${formatValue(ladder.boundP99Us, UNITS.latency)}; its saturation point is the highest sustained step, ` +
+      'and it stops at its first unsustained step.',
     '',
-    table(['contender', 'saturates at'], saturation),
+    table(['contender', 'highest sustained rate'], saturation),
     '',
     table(['contender', 'offered', 'delivered', 'delivered share', 'processing p99', 'ack p99', 'pipeline p50', 'pipeline p99', 'pipeline p99.9', 'RSS max', 'CPU'], steps),
     ...(limits.length > 0 ? ['', 'Physical limits on the same broker and settings:', '', table(['limit', 'rate', 'note'], limits)] : []),
