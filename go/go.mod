@@ -1,0 +1,9 @@
+module github.com/upbit-kafka-bench/go-producer
+
+go 1.26.8
+
+require (
+	github.com/HdrHistogram/hdrhistogram-go v1.4.0
+	github.com/confluentinc/confluent-kafka-go/v2 v2.15.1
+	github.com/gorilla/websocket v1.5.3
+)

@@ -1,0 +1,158 @@
+package kafka
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+// Handlers are called from the producer's event goroutine (one goroutine, in order).
+type Handlers struct {
+	// OnDelivery: errName is "" on success, librdkafka's error name otherwise.
+	OnDelivery func(seq uint64, errName string)
+	OnStats    func(json string)
+	OnError    func(message string)
+}
+
+// ConfigError is a property librdkafka rejected (unknown name or bad value): exit 2.
+type ConfigError struct{ Message string }
+
+func (e *ConfigError) Error() string { return e.Message }
+
+// ProduceError is a produce call librdkafka refused for a reason other than a full queue.
+type ProduceError struct {
+	ErrName string
+	Err     error
+}
+
+func (e *ProduceError) Error() string { return e.Err.Error() }
+
+// Producer wraps a confluent-kafka-go producer: messages carry headers seq and contender,
+// delivery reports come back on the Events channel, drained by their own goroutine.
+type Producer struct {
+	p         *ck.Producer
+	topic     string
+	contender []byte
+	settings  map[string]string
+	drained   sync.WaitGroup
+}
+
+// LibraryVersion is librdkafka's version string, e.g. "2.15.1".
+func LibraryVersion() string {
+	_, v := ck.LibraryVersion()
+	return v
+}
+
+// NewProducer creates the producer from the effective settings plus bootstrap.servers.
+func NewProducer(bootstrap, topic, contender string, settings map[string]string, h Handlers) (*Producer, error) {
+	cm := ck.ConfigMap{}
+	for k, v := range settings {
+		cm[k] = v
+	}
+	cm["bootstrap.servers"] = bootstrap
+	// the Go client's own options (not librdkafka properties): no key/value copied back into
+	// delivery reports, only the opaque (seq) and the error
+	cm["go.delivery.report.fields"] = "none"
+	cm["go.logs.channel.enable"] = false
+	p, err := ck.NewProducer(&cm)
+	if err != nil {
+		return nil, &ConfigError{fmt.Sprintf("producer settings: %v", err)}
+	}
+	out := &Producer{p: p, topic: topic, contender: []byte(contender), settings: settings}
+	out.drained.Add(1)
+	go func() {
+		defer out.drained.Done()
+		out.drain(h)
+	}()
+	return out, nil
+}
+
+func (p *Producer) drain(h Handlers) {
+	for ev := range p.p.Events() {
+		switch e := ev.(type) {
+		case *ck.Message:
+			seq, _ := e.Opaque.(uint64)
+			name := ""
+			if err := e.TopicPartition.Error; err != nil {
+				var kerr ck.Error
+				if errors.As(err, &kerr) {
+					name = ErrName(kerr.Code())
+				} else {
+					name = "UNKNOWN"
+				}
+			}
+			if h.OnDelivery != nil {
+				h.OnDelivery(seq, name)
+			}
+		case *ck.Stats:
+			if h.OnStats != nil {
+				h.OnStats(e.String())
+			}
+		case ck.Error:
+			if h.OnError != nil {
+				fatal := ""
+				if e.IsFatal() {
+					fatal = "FATAL "
+				}
+				h.OnError(fmt.Sprintf("%s%s: %s", fatal, ErrName(e.Code()), e.String()))
+			}
+		}
+	}
+}
+
+// Settings are the effective librdkafka properties (without bootstrap.servers).
+func (p *Producer) Settings() map[string]string { return p.settings }
+
+// CheckBroker asks for metadata within timeoutMs.
+func (p *Producer) CheckBroker(timeoutMs int) error {
+	if _, err := p.p.GetMetadata(nil, false, timeoutMs); err != nil {
+		return fmt.Errorf("no broker answered a metadata request within %d ms (%v)", timeoutMs, err)
+	}
+	return nil
+}
+
+// Produce enqueues one message (librdkafka copies key, value and headers). ok is false when
+// the local queue is full (poll/wait and retry); other refusals are *ProduceError.
+func (p *Producer) Produce(key, value []byte, seq uint64) (ok bool, err error) {
+	msg := &ck.Message{
+		TopicPartition: ck.TopicPartition{Topic: &p.topic, Partition: ck.PartitionAny},
+		Key:            key,
+		Value:          value,
+		Opaque:         seq,
+		Headers: []ck.Header{
+			{Key: "seq", Value: strconv.AppendUint(make([]byte, 0, 20), seq, 10)},
+			{Key: "contender", Value: p.contender},
+		},
+	}
+	if err := p.p.Produce(msg, nil); err != nil {
+		var kerr ck.Error
+		if errors.As(err, &kerr) {
+			if kerr.Code() == ck.ErrQueueFull {
+				return false, nil
+			}
+			return false, &ProduceError{ErrName: ErrName(kerr.Code()), Err: fmt.Errorf("produce to %s: %w", p.topic, err)}
+		}
+		return false, &ProduceError{ErrName: "PRODUCE_ERROR", Err: err}
+	}
+	return true, nil
+}
+
+// Len is messages (and events) not yet delivered and handled.
+func (p *Producer) Len() int { return p.p.Len() }
+
+// Flush waits until nothing is in flight or timeoutMs; returns what is left.
+func (p *Producer) Flush(timeoutMs int) int {
+	if p.p.Len() == 0 {
+		return 0
+	}
+	return p.p.Flush(timeoutMs)
+}
+
+// Close destroys the producer and waits for the event goroutine to finish.
+func (p *Producer) Close() {
+	p.p.Close()
+	p.drained.Wait()
+}

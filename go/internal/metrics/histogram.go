@@ -1,0 +1,68 @@
+// Package metrics holds the run's counters, HDR latency histograms (µs), the 5-second
+// interval series, and the memory and CPU readings.
+package metrics
+
+import (
+	"math"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// LatencySummary is an HDR histogram read out, in microseconds.
+type LatencySummary struct {
+	Count  int64   `json:"count"`
+	MinUs  float64 `json:"minUs"`
+	MeanUs float64 `json:"meanUs"`
+	P50Us  float64 `json:"p50Us"`
+	P95Us  float64 `json:"p95Us"`
+	P99Us  float64 `json:"p99Us"`
+	P999Us float64 `json:"p999Us"`
+	MaxUs  float64 `json:"maxUs"`
+}
+
+// highestUs is one hour: nothing in a run waits longer; longer values are clamped.
+const highestUs = 3_600_000_000
+
+// NewHistogram is 1 µs … 1 h at 3 significant digits (as OpenMessaging Benchmark and wrk2).
+func NewHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(1, highestUs, 3)
+}
+
+// Record adds a µs value, clamping negatives (clock steps) to 0.
+func Record(h *hdrhistogram.Histogram, us float64) {
+	v := int64(math.Round(us))
+	if v < 0 {
+		v = 0
+	}
+	if v > highestUs {
+		v = highestUs
+	}
+	_ = h.RecordValue(v)
+}
+
+// Summarize reads a histogram out; empty ones are all zeros.
+func Summarize(h *hdrhistogram.Histogram) LatencySummary {
+	n := h.TotalCount()
+	if n == 0 {
+		return LatencySummary{}
+	}
+	return LatencySummary{
+		Count:  n,
+		MinUs:  float64(h.Min()),
+		MeanUs: math.Round(h.Mean()*10) / 10,
+		P50Us:  float64(h.ValueAtQuantile(50)),
+		P95Us:  float64(h.ValueAtQuantile(95)),
+		P99Us:  float64(h.ValueAtQuantile(99)),
+		P999Us: float64(h.ValueAtQuantile(99.9)),
+		MaxUs:  float64(h.Max()),
+	}
+}
+
+// SummarizeValues records values into a fresh histogram and reads it out.
+func SummarizeValues(values []int64) LatencySummary {
+	h := NewHistogram()
+	for _, v := range values {
+		Record(h, float64(v))
+	}
+	return Summarize(h)
+}
