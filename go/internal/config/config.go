@@ -144,7 +144,7 @@ func (p *parser) urlField(field, def string, schemes ...string) string {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		p.fail(field, fmt.Sprintf("must be a %s URL", urlKind(schemes)))
+		p.fail(field, fmt.Sprintf("must be %s URL", urlKind(schemes)))
 		return def
 	}
 	for _, s := range schemes {
@@ -152,15 +152,15 @@ func (p *parser) urlField(field, def string, schemes ...string) string {
 			return raw
 		}
 	}
-	p.fail(field, fmt.Sprintf("must be a %s URL", urlKind(schemes)))
+	p.fail(field, fmt.Sprintf("must be %s URL", urlKind(schemes)))
 	return def
 }
 
 func urlKind(schemes []string) string {
 	if schemes[0] == "http" {
-		return "http(s)"
+		return "an http(s)"
 	}
-	return "ws(s)"
+	return "a ws(s)"
 }
 
 // Parse reads env (lookup returns "" for unset) and args; flags win. runtime is the default

@@ -28,3 +28,6 @@ func ErrName(code ck.ErrorCode) string {
 	}
 	return fmt.Sprintf("ERR_%d", int(code))
 }
+
+// CheckProperty is left to NewProducer in non-dynamic builds.
+func CheckProperty(key, value string) error { return nil }

@@ -3,6 +3,7 @@ package kafka
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"sync"
 
@@ -48,9 +49,17 @@ func LibraryVersion() string {
 
 // NewProducer creates the producer from the effective settings plus bootstrap.servers.
 func NewProducer(bootstrap, topic, contender string, settings map[string]string, h Handlers) (*Producer, error) {
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	cm := ck.ConfigMap{}
-	for k, v := range settings {
-		cm[k] = v
+	for _, k := range keys {
+		if err := CheckProperty(k, settings[k]); err != nil {
+			return nil, &ConfigError{fmt.Sprintf("producer settings: %v", err)}
+		}
+		cm[k] = settings[k]
 	}
 	cm["bootstrap.servers"] = bootstrap
 	// the Go client's own options (not librdkafka properties): no key/value copied back into

@@ -1,0 +1,121 @@
+package upbit
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+func codes(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("KRW-C%d", i)
+	}
+	return out
+}
+
+func TestPlan250MarketsNeed17Connections(t *testing.T) {
+	plan := PlanConnections(codes(250), 15, 2, 2000)
+	if len(plan) != 17 {
+		t.Fatalf("connections = %d, want 17", len(plan))
+	}
+	if n := len(plan[16].Codes); n != 10 {
+		t.Fatalf("last connection has %d codes, want 10", n)
+	}
+	var all []string
+	for i, p := range plan {
+		if p.Index != i {
+			t.Fatalf("index %d at %d", p.Index, i)
+		}
+		all = append(all, p.Codes...)
+	}
+	if !slices.Equal(all, codes(250)) {
+		t.Fatal("codes are not split in order")
+	}
+}
+
+func TestPlan536MarketsPacedTwoEveryTwoSeconds(t *testing.T) {
+	plan := PlanConnections(codes(536), 15, 2, 2000)
+	if len(plan) != 36 {
+		t.Fatalf("connections = %d, want 36", len(plan))
+	}
+	var at []int
+	for _, p := range plan[:5] {
+		at = append(at, p.OpenAtMs)
+	}
+	if !reflect.DeepEqual(at, []int{0, 0, 2000, 2000, 4000}) {
+		t.Fatalf("openAt = %v", at)
+	}
+	if plan[35].OpenAtMs != 34_000 {
+		t.Fatalf("last openAt = %d", plan[35].OpenAtMs)
+	}
+	if len(PlanConnections(nil, 15, 2, 2000)) != 0 {
+		t.Fatal("empty list planned connections")
+	}
+}
+
+func TestBackoffSchedule(t *testing.T) {
+	mid := func() float64 { return 0.5 }
+	var got []int
+	for a := 1; a <= 6; a++ {
+		got = append(got, BackoffDelay(a, 1000, false, mid))
+	}
+	if !reflect.DeepEqual(got, []int{1000, 2000, 4000, 8000, 16000, BackoffCapMs}) {
+		t.Fatalf("schedule = %v", got)
+	}
+	if d := BackoffDelay(2, 1000, false, func() float64 { return 0 }); d != 1600 {
+		t.Fatalf("-20%% jitter = %d", d)
+	}
+	if d := BackoffDelay(2, 1000, false, func() float64 { return 1 }); d != 2400 {
+		t.Fatalf("+20%% jitter = %d", d)
+	}
+	if d := BackoffDelay(1, 1000, true, mid); d != 4000 {
+		t.Fatalf("429 backoff = %d", d)
+	}
+}
+
+func ticker(code, price string) []byte {
+	return []byte(`{"type":"ticker","code":"` + code + `","opening_price":31883000,"trade_price":` + price + `,"trade_timestamp":1676965262139,"timestamp":1676965262177,"stream_type":"REALTIME"}`)
+}
+
+func TestCheckFrame(t *testing.T) {
+	markets := map[string]string{"KRW-BTC": "KRW-BTC", "BTC-ETH": "BTC-ETH"}
+	v := CheckFrame(ticker("KRW-BTC", "32287000"), markets)
+	if !v.OK || v.Code != "KRW-BTC" || v.TimestampMs != 1676965262177 {
+		t.Fatalf("valid ticker: %+v", v)
+	}
+	cases := []struct {
+		reason string
+		frame  []byte
+	}{
+		{ReasonNotJSON, []byte("hello")},
+		{ReasonNotJSON, ticker("KRW-BTC", "1")[:60]},
+		{ReasonNotJSON, nil},
+		{ReasonUnknownCode, ticker("KRW-NOPE", "1")},
+		{ReasonBadPrice, ticker("KRW-BTC", `"abc"`)},
+		{ReasonNoCode, []byte(`{"type":"ticker"}`)},
+		{ReasonStatus, []byte(`{"status":"UP"}`)},
+		{ReasonError, []byte(`{"error":{"name":"NO_TICKET","message":"x"}}`)},
+	}
+	for _, c := range cases {
+		if v := CheckFrame(c.frame, markets); v.OK || v.Reason != c.reason {
+			t.Errorf("%q: got %+v, want %s", c.frame, v, c.reason)
+		}
+	}
+}
+
+func TestParseMarkets(t *testing.T) {
+	got, err := parseMarkets("u", []byte(`[{"market":"KRW-BTC","korean_name":"a","english_name":"b"},{"market":"BTC-ETH","korean_name":"a","english_name":"b"}]`), 1)
+	if err != nil || !slices.Equal(got, []string{"KRW-BTC"}) {
+		t.Fatalf("got %v %v", got, err)
+	}
+	for _, body := range []string{`[]`, `nope`, `[{"market":"btc"}]`, `[{"market":"KRW-BTC"}]`} {
+		if _, err := parseMarkets("u", []byte(body), 0); err == nil {
+			t.Errorf("%s: no error", body)
+		}
+	}
+	if q := CountByQuote([]string{"KRW-BTC", "KRW-ETH", "BTC-ETH"}); !reflect.DeepEqual(q, map[string]int{"KRW": 2, "BTC": 1}) {
+		t.Fatalf("byQuote %v", q)
+	}
+}
