@@ -145,7 +145,7 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
   }
   if (!existsSync(PATHS.kafkaLibs)) throw new LimitToolError(`Kafka jars missing at ${PATHS.kafkaLibs}: run \`bun run setup\``, null, '')
   const translated = toJavaProducerProps(o.settings ?? readSettingsFile())
-  const props = { ...translated.props, 'bootstrap.servers': o.bootstrap }
+  const props: Record<string, string> = { ...translated.props, 'bootstrap.servers': o.bootstrap }
   const bufferMb = Math.ceil(Number(props['buffer.memory'] ?? 32 * 1024 * 1024) / (1024 * 1024))
   const heapMb = o.heapMb ?? bufferMb + 512
   const cmd = [
