@@ -17,21 +17,32 @@ type SettingsError struct{ Message string }
 
 func (e *SettingsError) Error() string { return e.Message }
 
-// DefaultSettingsPath finds config/producer-settings.json: relative to the working directory
-// (the bench runs contenders from the repository root), else beside the executable's repo
-// (../config from go/, or the repo of .cache/bin/go-producer).
+// DefaultSettingsPath finds config/producer-settings.json of the repository: from the working
+// directory (the bench runs contenders from the repository root) up through its parents (go/,
+// go/internal/...), then from the executable's directory up (.cache/bin/go-producer).
 func DefaultSettingsPath() string {
-	candidates := []string{filepath.Join("config", "producer-settings.json"), filepath.Join("..", "config", "producer-settings.json")}
-	if exe, err := os.Executable(); err == nil {
-		// .cache/bin/go-producer → repo root is two levels up
-		candidates = append(candidates, filepath.Join(filepath.Dir(exe), "..", "..", "config", "producer-settings.json"))
+	rel := filepath.Join("config", "producer-settings.json")
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
 	}
-	for _, p := range candidates {
-		if _, err := os.Stat(p); err == nil {
-			return p
+	if exe, err := os.Executable(); err == nil {
+		starts = append(starts, filepath.Dir(exe))
+	}
+	for _, dir := range starts {
+		for range 6 {
+			candidate := filepath.Join(dir, rel)
+			if _, err := os.Stat(candidate); err == nil {
+				return candidate
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
 		}
 	}
-	return candidates[0]
+	return rel
 }
 
 // ReadSettingsFile reads a flat JSON object; keys starting with "$" are comments; numbers
