@@ -12,10 +12,13 @@ import { readEnvironment } from '../src/bench/environment.ts'
 import { LiveView } from '../src/bench/live-view.ts'
 import { BenchOptionsError, HELP, parseBenchOptions, type BenchOptions } from '../src/bench/options.ts'
 import { runRound, type RoundResult } from '../src/bench/race.ts'
+import { runLadder } from '../src/bench/ladder.ts'
+import { soakSection, soakVerdict } from '../src/bench/soak.ts'
+import { measureLimits } from '../src/limits/measure.ts'
 import { createTopic } from '../src/kafka/admin.ts'
 import { readTopic } from '../src/kafka/ffi-consumer.ts'
 import { ROOT } from '../src/paths.ts'
-import { compareReports, refuseMismatched } from '../src/report/compare.ts'
+import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../src/report/compare.ts'
 import { renderCharts } from '../src/report/charts.ts'
 import type { Contender, Report } from '../src/report/schema.ts'
 import { startFeed, type Feed } from '../src/feed/server.ts'
@@ -43,7 +46,7 @@ export interface RaceOutcome {
 }
 
 export async function race(o: BenchOptions, bootstrap: string, feed: Feed | undefined): Promise<RaceOutcome> {
-  const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')
+  const runId = runIdOf(new Date())
   const outDir = resolve(ROOT, o.out)
   const env: Record<string, string> = {
     KAFKA_BOOTSTRAP_SERVERS: bootstrap,
@@ -85,6 +88,11 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
         if (!result.report) {
           view.phase(result.contender, 'failed')
           failures.push(`${result.contender} (round ${r + 1}): ${result.error}`)
+          // whatever reached its topic is unaccounted for: no report claims it
+          const orphans = await readTopic(bootstrap, topicFor(result.contender))
+          if (orphans.length > 0) {
+            failures.push(`audit ${result.contender} (${topicFor(result.contender)}): topic holds ${orphans.length} messages but the contender wrote no report, so none of them is accounted for`)
+          }
           continue
         }
         view.phase(result.contender, 'auditing')
@@ -101,6 +109,10 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
   return { rounds, results, audits, failures }
 }
 
+function runIdOf(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')
+}
+
 async function main(): Promise<number> {
   let o: ReturnType<typeof parseBenchOptions>
   try {
@@ -113,6 +125,13 @@ async function main(): Promise<number> {
     console.log(HELP)
     return 0
   }
+  if (o.ladder && o.source !== 'local') {
+    console.error('--ladder needs the local feed (--source local): the live exchange cannot be stepped')
+    return 2
+  }
+  // --soak is the 10-minute leak check unless a duration was asked for
+  if (o.soak && !process.argv.includes('--duration') && !process.env.TEST_DURATION) o.duration = 600
+  const startedAt = new Date()
   const kafka = await useKafka({ partitions: o.partitions })
   let feed: Feed | undefined
   const stop = async () => {
@@ -123,16 +142,29 @@ async function main(): Promise<number> {
   try {
     if (o.source === 'local') feed = await startFeed({ port: 0, rate: o.rate, seed: o.seed, profile: o.profile })
     console.log(`kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${o.rate} msg/s (${o.profile}, seed ${o.seed})` : 'live Upbit'}`)
-    const outcome = await race(o, kafka.bootstrap, feed)
-    const reports = outcome.rounds.flat()
+    const failures: string[] = []
+    let rounds: Report[][]
+    let audits: AuditResult[] = []
+    let ladder: LadderResult | undefined
+    if (o.ladder) {
+      const outcome = await ladderRun(o, kafka.bootstrap, feed!, runIdOf(startedAt))
+      ladder = outcome.result
+      rounds = outcome.rounds
+      failures.push(...outcome.failures)
+    } else {
+      const outcome = await race(o, kafka.bootstrap, feed)
+      rounds = outcome.rounds
+      audits = outcome.audits
+      failures.push(...outcome.failures)
+    }
+    const reports = rounds.flat()
     if (reports.length > 0) {
       refuseMismatched(reports)
-      const environment = readEnvironment()
       const feedStats = feed?.stats()
-      const input = {
-        rounds: outcome.rounds,
-        mode: o.mode,
-        environment,
+      const input: ComparisonInput = {
+        rounds,
+        mode: o.ladder ? 'isolated' : o.mode,
+        environment: readEnvironment(),
         settings: reports[0]!.producerSettings,
         feed: feedStats && {
           rate: o.rate,
@@ -142,24 +174,74 @@ async function main(): Promise<number> {
           lagP99Us: feedStats.lag.p99Us,
           behind: feedStats.behind,
         },
-        audit: outcome.audits,
-        startedAt: new Date().toISOString(),
+        audit: audits,
+        startedAt: startedAt.toISOString(),
         commandLine: `bun run bench ${process.argv.slice(2).join(' ')}`.trim(),
+        ladder,
       }
       mkdirSync(resolve(ROOT, o.out), { recursive: true })
       const mdPath = resolve(ROOT, o.out, 'performance_comparison_report.md')
-      writeFileSync(mdPath, compareReports(input))
+      let markdown = compareReports(input)
+      if (o.soak) {
+        const verdicts = reports.map(soakVerdict)
+        markdown += `\n${soakSection(verdicts)}`
+        for (const v of verdicts.filter((x) => x.flagged)) failures.push(`soak ${v.contender}: RSS grew ${(v.growthBytes / 1048576).toFixed(1)} MB (${(v.growthFraction * 100).toFixed(1)} %)`)
+      }
+      writeFileSync(mdPath, markdown)
       const charts = await renderCharts(input, resolve(ROOT, o.charts))
-      console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)
+      console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}${ladder ? `\nladder:     ${resolve(ROOT, o.charts, 'ladder.png')}` : ''}`)
     }
-    for (const audit of outcome.audits) {
+    for (const audit of audits) {
       console.log(`audit ${audit.contender.padEnd(4)} ${audit.ok ? 'OK  ' : 'FAIL'} topic=${audit.topicCount} delivered=${audit.delivered} missing=${audit.missingSeqs} duplicates=${audit.duplicateSeqs} unknown=${audit.unknownValues}`)
     }
-    for (const failure of outcome.failures) console.error(`FAILED: ${failure}`)
-    return outcome.failures.length === 0 ? 0 : 1
+    for (const failure of failures) console.error(`FAILED: ${failure}`)
+    return failures.length === 0 ? 0 : 1
   } finally {
     await stop()
   }
+}
+
+/** --ladder: each contender alone up the rate steps, then the physical-limit rows. */
+async function ladderRun(o: BenchOptions, bootstrap: string, feed: Feed, runId: string) {
+  const outDir = resolve(ROOT, o.out)
+  console.log(`ladder: ${o.contenders.join(', ')} over ${o['ladder-rates'].join(', ')} msg/s, ${o['step-duration']} s per step, bound p99 ${o['ladder-p99-ms']} ms`)
+  const { result, steps, failures } = await runLadder({
+    contenders: o.contenders,
+    rates: o['ladder-rates'],
+    stepDurationS: o['step-duration'],
+    boundP99Us: o['ladder-p99-ms'] * 1000,
+    bootstrap,
+    feed,
+    env: {
+      KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+      UPBIT_REST_URL: feed.httpUrl,
+      UPBIT_WS_URL: feed.wsUrl,
+      MARKETS_LIMIT: String(o['markets-limit']),
+      CONNECT_INTERVAL_MS: String(o['connect-interval-ms']),
+    },
+    dir: join(outDir, 'runs', runId, 'ladder'),
+    partitions: o.partitions,
+    readyTimeoutMs: o['ready-timeout-s'] * 1000,
+    runId,
+    onStep: (s) =>
+      console.log(
+        `  ${s.contender.padEnd(4)} offered ${s.offeredPerSec.toFixed(0).padStart(7)}/s delivered ${s.deliveredPerSec.toFixed(0).padStart(7)}/s ` +
+          `(${(s.deliveredFraction * 100).toFixed(2)} %) pipeline p99 ${(s.pipelineP99Us / 1000).toFixed(1)} ms ${s.sustained ? 'sustained' : 'NOT sustained'}${s.feedBehind ? ' (feed behind)' : ''}`,
+      ),
+  })
+  if (o.limits === 'on') {
+    console.log('limits: C producer on librdkafka, Kafka ProducerPerformance, feed → plain reader')
+    result.limits = await measureLimits({ bootstrap, feed, partitions: o.partitions, runId, markets: o['markets-limit'] })
+    for (const l of result.limits) console.log(`  ${l.name}: ${l.messagesPerSec.toFixed(0)} msg/s (${l.note})`)
+  }
+  // the comparison's side-by-side table shows each contender at its highest sustained step
+  // (or its first step when none was sustained)
+  const best = o.contenders.flatMap((c) => {
+    const mine = steps.filter((s) => s.contender === c)
+    const pick = mine.filter((s) => s.sustained).at(-1) ?? mine[0]
+    return pick ? [pick.report] : []
+  })
+  return { result, rounds: best.length > 0 ? [best] : [], failures }
 }
 
 if (import.meta.main) {

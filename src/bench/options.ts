@@ -33,6 +33,8 @@ export const BenchOptions = z.object({
     .pipe(z.array(z.number().positive()).min(1))
     .default([1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]),
   'step-duration': z.coerce.number().positive().default(20),
+  'ladder-p99-ms': z.coerce.number().positive().default(100),
+  limits: z.enum(['on', 'off']).default('on'),
   soak: z.boolean().default(false),
   'fault-kill': Contender.optional(),
   out: z.string().default('reports'),
@@ -59,7 +61,12 @@ export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are s
   --ladder                 saturation ladder instead of the race (isolated)
   --ladder-rates LIST      offered rates of the ladder, msg/s  (default 1000,2000,5000,10000,20000,50000,100000,200000)
   --step-duration S        seconds per ladder step                            (default 20)
-  --soak                   10-minute run at 2,000 msg/s per contender with an RSS growth check
+  --ladder-p99-ms N        a ladder step is sustained when ≥ 99.9 % of the offer is delivered
+                           with pipeline p99 under N ms                       (default 100)
+  --limits on|off          with --ladder: also measure the physical-limit rows (C producer on
+                           librdkafka, Kafka's ProducerPerformance, the feed to a plain reader)
+                                                                              (default on)
+  --soak                   10-minute run (unless --duration) at --rate with an RSS growth check
   --fault-kill C           kill contender C mid-window (shows the audit failing)
   --out DIR                where reports go                                   (default reports)
   --charts DIR             where charts go                                    (default charts)

@@ -62,8 +62,9 @@ export class RunningContender {
   private async pump(stream: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder()
     let buffered = ''
-    for await (const chunk of stream) {
-      buffered += decoder.decode(chunk, { stream: true })
+    const reader = stream.getReader()
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      buffered += decoder.decode(r.value, { stream: true })
       let newline: number
       while ((newline = buffered.indexOf('\n')) >= 0) {
         this.line(buffered.slice(0, newline))

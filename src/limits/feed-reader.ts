@@ -20,12 +20,25 @@ export const FeedReaderResult = z.object({
 })
 export type FeedReaderResult = z.infer<typeof FeedReaderResult>
 
-export async function readFeed(o: { restUrl: string; wsUrl: string; seconds: number; marketsLimit?: number }): Promise<FeedReaderResult> {
+export interface ReadFeedOptions {
+  restUrl: string
+  wsUrl: string
+  seconds: number
+  marketsLimit?: number
+  /** keep the first N ticker frames as recorded samples (for the limit producers' messages) */
+  sample?: number
+}
+
+const CODE = /"code":"([^"]+)"/
+
+export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
   const markets = await fetchMarkets(o.restUrl, 10_000, o.marketsLimit ?? 0)
   const plan = planConnections(markets.map((m) => m.market), 15, 36, 0)
   let messages = 0
   let bytes = 0
   let counting = false
+  const samples: { code: string; frame: string }[] = []
+  const decoder = new TextDecoder()
   const sockets = await Promise.all(
     plan.map(
       (c) =>
@@ -38,6 +51,11 @@ export async function readFeed(o: { restUrl: string; wsUrl: string; seconds: num
           }
           ws.onerror = () => reject(new Error(`feed reader: cannot connect to ${o.wsUrl}`))
           ws.onmessage = (event) => {
+            if (samples.length < (o.sample ?? 0)) {
+              const frame = decoder.decode(event.data as ArrayBuffer)
+              const code = CODE.exec(frame)?.[1]
+              if (code && frame.includes('"type":"ticker"')) samples.push({ code, frame })
+            }
             if (!counting) return
             messages++
             bytes += (event.data as ArrayBuffer).byteLength
@@ -52,7 +70,7 @@ export async function readFeed(o: { restUrl: string; wsUrl: string; seconds: num
   counting = false
   const elapsedMs = performance.now() - started
   for (const ws of sockets) ws.close()
-  return { tool: 'feed-reader', connections: sockets.length, messages, bytes, elapsedMs, messagesPerSec: messages / (elapsedMs / 1000) }
+  return { tool: 'feed-reader', connections: sockets.length, messages, bytes, elapsedMs, messagesPerSec: messages / (elapsedMs / 1000), samples }
 }
 
 if (import.meta.main) {
@@ -60,6 +78,7 @@ if (import.meta.main) {
   const args = z
     .object({ rest: z.url(), ws: z.url(), seconds: z.coerce.number().positive(), 'markets-limit': z.coerce.number().int().nonnegative() })
     .parse(values)
-  console.log(JSON.stringify(await readFeed({ restUrl: args.rest, wsUrl: args.ws, seconds: args.seconds, marketsLimit: args['markets-limit'] })))
+  const { samples: _samples, ...result } = await readFeed({ restUrl: args.rest, wsUrl: args.ws, seconds: args.seconds, marketsLimit: args['markets-limit'] })
+  console.log(JSON.stringify(result))
   process.exit(0)
 }

@@ -1,0 +1,77 @@
+/**
+ * `bun run bench` itself, end to end and for real: the bench script starts (or reuses) the broker
+ * and the local feed, races the real contender programs, audits their topics and writes the
+ * comparison and the chart. Short windows and a few markets keep it bounded; figures are not
+ * asserted, only that the outputs exist, are valid, and that the audit is clean — or fails loudly
+ * when a contender is killed.
+ */
+import { describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from '../paths.ts'
+import { contendersUnderTest } from './fixture.ts'
+
+const contenders = contendersUnderTest()
+
+async function bench(args: string[]) {
+  const out = mkdtempSync(join(tmpdir(), 'ukb-bench-'))
+  const proc = Bun.spawn(
+    ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', contenders.join(','), '--markets-limit', '45', '--connect-interval-ms', '100', '--rate', '300', ...args],
+    { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: process.env },
+  )
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  return { out, code, output: stdout + stderr }
+}
+
+function expectComparison(out: string) {
+  const md = readFileSync(join(out, 'performance_comparison_report.md'), 'utf8')
+  for (const c of contenders) expect(md).toContain(c)
+  expect(md).toMatch(/librdkafka/)
+  const png = readFileSync(join(out, 'charts', 'performance_comparison.png'))
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  expect(statSync(join(out, 'charts', 'performance_comparison.png')).size).toBeGreaterThan(10_000)
+  return md
+}
+
+describe('bun run bench', () => {
+  test('concurrent: all contenders race, every audit is clean, markdown and PNG are written', async () => {
+    const run = await bench(['--duration', '5', '--mode', 'concurrent'])
+    expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
+    for (const c of contenders) expect(run.output).toMatch(new RegExp(`audit ${c}\\s+OK`))
+    const md = expectComparison(run.out)
+    expect(md).toContain('concurrent')
+  }, 240_000)
+
+  test('isolated over two rounds: one at a time, figures as median (min–max)', async () => {
+    const run = await bench(['--duration', '3', '--mode', 'isolated', '--rounds', '2'])
+    expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
+    expect(run.output.match(/audit \w+\s+OK/g)?.length).toBe(contenders.length * 2)
+    const md = expectComparison(run.out)
+    expect(md).toContain('isolated')
+  }, 300_000)
+
+  test('a contender killed mid-window makes the bench fail with a clear audit message', async () => {
+    const victim = contenders[0]!
+    const run = await bench(['--duration', '6', '--fault-kill', victim])
+    expect(run.code).toBe(1)
+    expect(run.output).toMatch(new RegExp(`FAILED: audit ${victim} .*wrote no report`))
+  }, 240_000)
+
+  test('a short ladder yields a ladder section, the limit rows and the ladder chart', async () => {
+    const run = await bench(['--ladder', '--ladder-rates', '200,400', '--step-duration', '3', '--limits', 'on'])
+    expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
+    const md = expectComparison(run.out)
+    expect(md).toMatch(/ladder/i)
+    expect(md).toMatch(/librdkafka alone/i)
+    expect(md).toMatch(/ProducerPerformance/)
+    expect(md).toMatch(/plain WebSocket reader/i)
+    expect(existsSync(join(run.out, 'charts', 'ladder.png'))).toBe(true)
+  }, 400_000)
+
+  test('bad options are refused naming the flag and the value', async () => {
+    const run = await bench(['--duration', 'abc'])
+    expect(run.code).toBe(2)
+    expect(run.output).toMatch(/--duration "abc"/)
+  })
+})
