@@ -136,7 +136,7 @@ func runBinary(t *testing.T, o runOptions) runResult {
 	stdin.Close()
 	res.exitCode = cmd.ProcessState.ExitCode()
 	res.stdout = lines.String()
-	if t.Failed() || res.exitCode != 0 && o.signal == 0 {
+	if t.Failed() || res.exitCode != 0 && o.signal == 0 || os.Getenv("GO_TEST_SHOW_OUTPUT") != "" {
 		t.Logf("stdout:\n%s\nstderr:\n%s", res.stdout, stderr.String())
 	}
 	if data, err := os.ReadFile(filepath.Join(o.reportDir, "go_performance_report.json")); err == nil {

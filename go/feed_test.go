@@ -59,7 +59,9 @@ func newFakeFeed(t *testing.T, markets []string, every time.Duration) *fakeFeed 
 }
 
 func (f *fakeFeed) restURL() string { return f.server.URL }
-func (f *fakeFeed) wsURL() string   { return "ws" + strings.TrimPrefix(f.server.URL, "http") + "/websocket/v1" }
+func (f *fakeFeed) wsURL() string {
+	return "ws" + strings.TrimPrefix(f.server.URL, "http") + "/websocket/v1"
+}
 
 func (f *fakeFeed) serve(ws *websocket.Conn) {
 	_, msg, err := ws.ReadMessage()

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -156,7 +157,8 @@ func run(cfg config.Config, settings map[string]string, out *Out) (int, error) {
 		return 0, &startupError{err.Error(), exitMarkets}
 	}
 	plan := upbit.PlanConnections(codes, cfg.MarketsPerConnection, cfg.ConnectBatch, cfg.ConnectIntervalMs)
-	out.Logf("%d markets %v → %d connections", len(codes), upbit.CountByQuote(codes), len(plan))
+	byQuote, _ := json.Marshal(upbit.CountByQuote(codes))
+	out.Logf("%d markets %s → %d connections", len(codes), byQuote, len(plan))
 
 	plMu.Lock()
 	pl = pipeline.New(rec, codes)
