@@ -1,0 +1,137 @@
+/**
+ * `bun run feed`: the local Upbit-compatible feed on 127.0.0.1 (REST + WebSocket, GET /stats), or
+ * `--record FILE` to capture the live exchange for `--replay FILE`.
+ *
+ *   bun run feed --port 8080 --rate 2000 --seed 7 --profile live
+ *   bun run feed --replay ticks.jsonl --replay-speed 10
+ *   bun run feed --record ticks.jsonl --record-seconds 60
+ */
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { record, RecordError } from '../src/feed/record.ts'
+import { startFeed } from '../src/feed/server.ts'
+
+const USAGE = `usage: bun run feed [options]
+  --port N                     listen port on 127.0.0.1 (0 = free; default 0)
+  --rate N                     total messages/second (default 1000)
+  --seed S                     generator seed (default 1)
+  --profile live|uniform       activity spread over markets (default live)
+  --replay FILE                play a JSONL recording instead of generating
+  --replay-speed X             replay speed factor (default 1)
+  --record FILE                record the live exchange to JSONL and exit
+  --record-seconds N           how long to record (default 60)
+  --idle-timeout-s N           idle timeout (default 120, as Upbit)
+  --no-track-sent              do not remember sent frames (saves memory at high rates)
+  --drop-after-ms N            fault: close each connection N ms after it subscribed
+  --drop-after-messages N      fault: close a connection after about N messages
+  --malformed-every N          fault: every Nth message is a malformed frame
+  --stall-after-ms N           fault: stop sending to a connection N ms after it subscribed...
+  --stall-for-ms N             ...for N ms
+  --max-connections-per-sec N  fault: answer upgrades beyond N per second with 429
+  --help`
+
+const int = (min: number) => z.coerce.number().int().min(min)
+const Options = z
+  .object({
+    port: int(0).max(65535).default(0),
+    rate: z.coerce.number().min(0).default(1000),
+    seed: int(0).default(1),
+    profile: z.enum(['live', 'uniform']).default('live'),
+    replay: z.string().min(1).optional(),
+    'replay-speed': z.coerce.number().positive().default(1),
+    record: z.string().min(1).optional(),
+    'record-seconds': z.coerce.number().positive().default(60),
+    'idle-timeout-s': z.coerce.number().positive().default(120),
+    'no-track-sent': z.boolean().default(false),
+    'drop-after-ms': int(1).optional(),
+    'drop-after-messages': int(1).optional(),
+    'malformed-every': int(1).optional(),
+    'stall-after-ms': int(0).optional(),
+    'stall-for-ms': int(1).optional(),
+    'max-connections-per-sec': int(0).optional(),
+  })
+  .refine((o) => (o['stall-after-ms'] === undefined) === (o['stall-for-ms'] === undefined), {
+    message: '--stall-after-ms and --stall-for-ms go together',
+    path: ['stall-for-ms'],
+  })
+  .refine((o) => !(o.record && o.replay), { message: '--record and --replay exclude each other', path: ['record'] })
+
+const str = { type: 'string' } as const
+function parse(argv: string[]): z.infer<typeof Options> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
+      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'drop-after-ms': str, 'drop-after-messages': str,
+      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, help: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  const { help: _help, ...rest } = values
+  const parsed = Options.safeParse(rest)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const flag = String(issue.path[0] ?? '')
+    const value = (rest as Record<string, unknown>)[flag]
+    throw new Error(`--${flag}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${issue.message}`)
+  }
+  return parsed.data
+}
+
+async function main(): Promise<void> {
+  let o: z.infer<typeof Options>
+  try {
+    o = parse(process.argv.slice(2))
+  } catch (error) {
+    console.error(`feed: ${(error as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+  if (o.record) {
+    try {
+      const { frames, codes } = await record({ file: o.record, seconds: o['record-seconds'], log: (l) => console.log(l) })
+      console.log(`record: ${frames} frames over ${codes} markets written to ${o.record}`)
+      return
+    } catch (error) {
+      console.error(`feed: ${(error as Error).message}`)
+      process.exit(error instanceof RecordError ? 3 : 1)
+    }
+  }
+  const faults = {
+    dropAfterMs: o['drop-after-ms'],
+    dropAfterMessages: o['drop-after-messages'],
+    malformedEvery: o['malformed-every'],
+    stallAfterMs: o['stall-after-ms'],
+    stallForMs: o['stall-for-ms'],
+    maxConnectionsPerSec: o['max-connections-per-sec'],
+  }
+  let feed
+  try {
+    feed = await startFeed({
+      port: o.port,
+      rate: o.rate,
+      seed: o.seed,
+      profile: o.profile,
+      replay: o.replay,
+      replaySpeed: o['replay-speed'],
+      idleTimeoutS: o['idle-timeout-s'],
+      trackSent: !o['no-track-sent'],
+      faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+    })
+  } catch (error) {
+    console.error(`feed: ${(error as Error).message}`)
+    process.exit(1)
+  }
+  console.log(`feed: ${feed.httpUrl}  ${feed.wsUrl}`)
+  const shutdown = async () => {
+    await feed.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+await main()
