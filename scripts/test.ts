@@ -32,7 +32,7 @@ async function main() {
   }
   process.on('SIGINT', () => cleanup().then(() => process.exit(130)))
   try {
-    results.push(['bun test', await runStep('bun test', ['bun', 'test', ...bunArgs], ROOT, env)])
+    results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
     if (!skipGo && bunArgs.length === 0 && existsSync(join(PATHS.goDir, 'go.mod'))) {
       const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
       results.push([

@@ -86,7 +86,9 @@ export async function runContender(config: Config, settings: Record<string, stri
 
   // SIGINT/SIGTERM close the window early; the report says so
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined
-  const { promise: windowClosed, resolve: closeWindow } = Promise.withResolvers<void>()
+  // Node 20 has no Promise.withResolvers
+  let closeWindow!: () => void
+  const windowClosed = new Promise<void>((r) => (closeWindow = r))
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (interrupted) return
     interrupted = signal

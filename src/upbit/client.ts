@@ -147,7 +147,9 @@ export class UpbitClient {
   readonly ready: Promise<void>
 
   constructor(plan: PlannedConnection[], options: ClientOptions) {
-    const { promise, resolve } = Promise.withResolvers<void>()
+    // Node 20 has no Promise.withResolvers
+    let resolve!: () => void
+    const promise = new Promise<void>((r) => (resolve = r))
     this.ready = promise
     let waiting = plan.length
     if (waiting === 0) resolve()
