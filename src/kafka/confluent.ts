@@ -24,12 +24,33 @@ export function confluentVersion(): string {
   return Kafka.librdkafkaVersion
 }
 
+/**
+ * librdkafka's message for a bad value names the property's canonical alias (linger.ms →
+ * queue.buffering.max.ms) and not the value, so a rejected config is retried property by
+ * property to name the pair the user wrote.
+ */
+function rejectedPair(settings: Record<string, string>, error: Error): Error {
+  for (const [key, value] of Object.entries(settings)) {
+    try {
+      new Kafka.Producer({ [key]: value } as Kafka.ProducerGlobalConfig)
+    } catch (single) {
+      return new Error(`${key}=${value}: ${(single as Error).message}`)
+    }
+  }
+  return error
+}
+
 export function createConfluentSink(o: ConfluentSinkOptions): Sink {
-  const producer = new Kafka.Producer({
-    ...o.settings,
-    'bootstrap.servers': o.bootstrap,
-    dr_cb: true,
-  } as Kafka.ProducerGlobalConfig)
+  let producer: Kafka.Producer
+  try {
+    producer = new Kafka.Producer({
+      ...o.settings,
+      'bootstrap.servers': o.bootstrap,
+      dr_cb: true,
+    } as Kafka.ProducerGlobalConfig)
+  } catch (error) {
+    throw rejectedPair(o.settings, error as Error)
+  }
   const contender = Buffer.from(o.contender)
   let inFlight = 0
 

@@ -78,18 +78,27 @@ class Connection {
       }
     }
     socket.onmessage = (event) => this.options.onFrame(event.data as ArrayBuffer | string)
+    // one retry per socket: Bun fires error then close; Node 20's undici may fire only error for
+    // a refused handshake
+    let settled = false
+    const lost = (why: string, refused: boolean) => {
+      this.stopPing()
+      if (settled || this.closing) return
+      settled = true
+      this.retry(why, refused)
+    }
     socket.onerror = (event) => {
       const message = (event as ErrorEvent).message ?? ''
       // a refused handshake (Upbit answers 429 to connection floods) never opens
-      if (!opened && /429|Too Many/i.test(message)) this.stats.rateLimited++
-      if (!opened && !/429|Too Many/i.test(message)) this.options.onLog(`connection ${this.plan.index}: ${message || 'error'}`)
+      const tooMany = /429|Too Many/i.test(message)
+      if (!opened && tooMany) this.stats.rateLimited++
+      if (!opened && !tooMany) this.options.onLog(`connection ${this.plan.index}: ${message || 'error'}`)
+      if (!opened) lost(`refused (${message || 'error'})`, true)
     }
     socket.onclose = (event) => {
-      this.stopPing()
-      if (this.closing) return
-      const rateLimited = !opened && /429|Too Many/i.test(event.reason)
+      const rateLimited = !opened && !settled && /429|Too Many/i.test(event.reason)
       if (rateLimited) this.stats.rateLimited++
-      this.retry(`closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`, rateLimited || !opened)
+      lost(`closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`, rateLimited || !opened)
     }
   }
 
