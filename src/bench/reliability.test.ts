@@ -79,7 +79,7 @@ describe('faults survived', () => {
   test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
     rig.feed.setFaults({ maxConnectionsPerSec: 3 })
     try {
-      const results = await rig.run({ contenders, marketsLimit: 60, durationS: 3, env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4' } })
+      const results = await rig.run({ contenders, marketsLimit: 60, durationS: 3, env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500' } })
       expectAuditClean(results)
       const refused = results.reduce((n, r) => n + r.report!.connections.rateLimited, 0)
       expect(refused).toBeGreaterThan(0)

@@ -13,6 +13,8 @@ import { useKafka } from '../../scripts/kafka.ts'
 import { createTopic } from '../kafka/admin.ts'
 import { readSettingsFile } from '../kafka/settings.ts'
 import { runCLimit } from './c-producer.ts'
+import { bundledMarkets } from '../feed/markets.ts'
+import { readTopic } from '../kafka/ffi-consumer.ts'
 import { tickerFrames, writeFramesFile, writePayloadFile } from './frames.ts'
 import { parsePerfSummary, runKafkaPerf, toJavaProducerProps } from './kafka-perf.ts'
 import { LimitToolError } from './result.ts'
@@ -24,7 +26,7 @@ let payloadFile: string
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'limits-test-'))
-  const frames = tickerFrames(1072) // every market twice
+  const frames = tickerFrames(2000)
   framesFile = writeFramesFile(join(dir, 'frames.tsv'), frames).path
   payloadFile = writePayloadFile(join(dir, 'payload.txt'), frames).path
   kafka = await useKafka()
@@ -34,19 +36,20 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-/** every message of a topic as "key seq contender", read with kcat */
+/** every message of a topic as "key seq=N,contender=C", read back with librdkafka's consumer */
 async function readBack(bootstrap: string, topic: string): Promise<string[]> {
-  const proc = Bun.spawn(['kcat', '-C', '-b', bootstrap, '-t', topic, '-e', '-q', '-f', '%k %h\n'], { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
-  if (code !== 0) throw new Error(`kcat exited ${code}: ${err}`)
-  return out.split('\n').filter(Boolean)
+  const decoder = new TextDecoder()
+  return (await readTopic(bootstrap, topic)).map((m) => `${m.key ? decoder.decode(m.key) : ''} seq=${m.headers.seq},contender=${m.headers.contender}`)
 }
 
 describe('frames', () => {
-  test('deterministic DEFAULT ticker frames over the real market list, keyed by code', () => {
+  test("deterministic DEFAULT ticker frames from the feed's generator, keyed by code", () => {
     const a = tickerFrames(600)
     expect(tickerFrames(600)).toEqual(a)
-    expect(new Set(a.map((f) => f.code)).size).toBe(536)
+    expect(tickerFrames(600, { seed: 7 })).not.toEqual(a)
+    const known = new Set(bundledMarkets().map((m) => m.market))
+    expect(a.every((f) => known.has(f.code))).toBe(true)
+    expect(new Set(a.map((f) => f.code)).size).toBeGreaterThan(50)
     for (const f of a.slice(0, 50)) {
       const t = JSON.parse(f.frame)
       expect(t.code).toBe(f.code)
