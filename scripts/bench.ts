@@ -21,7 +21,7 @@ import { ROOT } from '../src/paths.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../src/report/compare.ts'
 import { renderCharts } from '../src/report/charts.ts'
 import type { Contender, Report } from '../src/report/schema.ts'
-import { startFeed, type Feed } from '../src/feed/server.ts'
+import { startFeed, type Feed, type FeedStats } from '../src/feed/server.ts'
 import { useKafka } from './kafka.ts'
 
 const UPBIT_REST = 'https://api.upbit.com'
@@ -38,6 +38,8 @@ function schedule(o: BenchOptions): Contender[][][] {
 
 export interface RaceOutcome {
   rounds: Report[][]
+  /** the feed's stats over each group's window (reset at its start, read before the audit) */
+  feedWindows: FeedStats[]
   results: RoundResult[]
   audits: AuditResult[]
   failures: string[]
@@ -61,6 +63,7 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
   const results: RoundResult[] = []
   const audits: AuditResult[] = []
   const failures: string[] = []
+  const feedWindows: FeedStats[] = []
   for (const [r, groups] of plan.entries()) {
     const roundReports: Report[] = []
     for (const group of groups) {
@@ -69,6 +72,7 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
       for (const c of group) await createTopic(bootstrap, topicFor(c), o.partitions)
       console.log(`\nround ${r + 1}/${o.rounds}: ${group.join(', ')} (${o.mode}, ${o.duration} s window)`)
       const view = new LiveView(group, o.duration)
+      let windowOpened = false
       for (const c of group) view.phase(c, 'connecting')
       const roundResults = await runRound({
         contenders: group,
@@ -76,13 +80,21 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
         topicFor,
         dir,
         readyTimeoutMs: o['ready-timeout-s'] * 1000,
-        onEvent: (c, e) => view.event(c, e),
+        onEvent: (c, e) => {
+          // the feed's lag and counts are judged over the window only, not the connection ramp
+          if (e.event === 'start' && !windowOpened) {
+            windowOpened = true
+            feed?.resetCounts()
+          }
+          view.event(c, e)
+        },
         onSpawn: (proc) => {
           if (o['fault-kill'] === proc.contender) {
             proc.waitFor('start').then(() => setTimeout(() => proc.signal('SIGKILL'), (o.duration * 1000) / 2), () => {})
           }
         },
       })
+      if (feed) feedWindows.push(feed.stats())
       for (const result of roundResults) {
         results.push(result)
         if (!result.report) {
@@ -106,7 +118,7 @@ export async function race(o: BenchOptions, bootstrap: string, feed: Feed | unde
     rounds.push(roundReports)
   }
   for (const audit of audits.filter((a) => !a.ok)) failures.push(`audit ${audit.contender} (${audit.topic}): ${audit.problems.join('; ')}`)
-  return { rounds, results, audits, failures }
+  return { rounds, feedWindows, results, audits, failures }
 }
 
 function runIdOf(date: Date): string {
@@ -146,6 +158,7 @@ async function main(): Promise<number> {
     let rounds: Report[][]
     let audits: AuditResult[] = []
     let ladder: LadderResult | undefined
+    let feedWindows: FeedStats[] = []
     if (o.ladder) {
       const outcome = await ladderRun(o, kafka.bootstrap, feed!, runIdOf(startedAt))
       ladder = outcome.result
@@ -155,12 +168,15 @@ async function main(): Promise<number> {
       const outcome = await race(o, kafka.bootstrap, feed)
       rounds = outcome.rounds
       audits = outcome.audits
+      feedWindows = outcome.feedWindows
       failures.push(...outcome.failures)
     }
     const reports = rounds.flat()
     if (reports.length > 0) {
       refuseMismatched(reports)
-      const feedStats = feed?.stats()
+      // the worst window the feed had (lag over the windows, not over set-up and audits)
+      const windows = feedWindows.length > 0 ? feedWindows : feed ? [feed.stats()] : []
+      const feedStats = windows.length > 0 ? { lag: { p99Us: Math.max(...windows.map((w) => w.lag.p99Us)) }, behind: windows.some((w) => w.behind) } : undefined
       const input: ComparisonInput = {
         rounds,
         mode: o.ladder ? 'isolated' : o.mode,

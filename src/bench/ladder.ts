@@ -75,8 +75,8 @@ export async function runLadder(o: LadderOptions): Promise<{ result: LadderResul
       o.feed.setRate(rate)
       const topic = `upbit-ladder-${o.runId}-${contender}-${rate}`
       await createTopic(o.bootstrap, topic, o.partitions)
-      let sentAtStart = 0
-      let sentAtEnd = 0
+      let sentInWindow = 0
+      let feedBehind = false
       const [result] = await runRound({
         contenders: [contender],
         env: { ...o.env, TEST_DURATION: String(o.stepDurationS) },
@@ -84,17 +84,21 @@ export async function runLadder(o: LadderOptions): Promise<{ result: LadderResul
         dir: join(o.dir, `${contender}-${rate}`),
         readyTimeoutMs: o.readyTimeoutMs,
         onEvent: (_, event) => {
-          if (event.event === 'start') sentAtStart = o.feed.stats().sent.messages
-          if (event.event === 'end') sentAtEnd = o.feed.stats().sent.messages
+          // counts and lag over this step's window only
+          if (event.event === 'start') o.feed.resetCounts()
+          if (event.event === 'end') {
+            const stats = o.feed.stats()
+            sentInWindow = stats.sent.messages
+            feedBehind = stats.behind
+          }
         },
       })
       if (!result?.report) {
         failures.push(`ladder ${contender} at ${rate} msg/s: ${result?.error ?? 'no result'}`)
         break
       }
-      const figures = stepFigures(contender, result.report, Math.max(sentAtEnd - sentAtStart, 0))
+      const figures = stepFigures(contender, result.report, sentInWindow)
       const sustained = isSustained(figures, o.boundP99Us)
-      const feedBehind = o.feed.stats().behind
       const step = { ...figures, sustained, feedBehind, report: result.report }
       steps.push(step)
       o.onStep?.(step)
