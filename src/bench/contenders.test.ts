@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Report } from '../report/schema.ts'
-import { contendersUnderTest, Rig, type ShortRunResult } from './fixture.ts'
+import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -27,6 +27,7 @@ function expectClean(results: ShortRunResult[]) {
 describe('contenders against the local feed and a real broker', () => {
   test('each produces every frame of its window once, and its report matches the topic', async () => {
     const results = await rig.run({ contenders })
+    logCounts('clean run', results)
     expectClean(results)
     for (const r of results) {
       const m = r.report!.messages
@@ -68,6 +69,7 @@ describe('contenders against the local feed and a real broker', () => {
     rig.feed.setFaults({ dropAfterMs: 2500 })
     try {
       const results = await rig.run({ contenders, durationS: 5 })
+      logCounts('feed drops connections', results)
       expectClean(results)
       for (const r of results) {
         expect(r.report!.connections.reconnects).toBeGreaterThanOrEqual(1)
@@ -84,6 +86,7 @@ describe('contenders against the local feed and a real broker', () => {
     rig.feed.setFaults({ malformedEvery: 25 })
     try {
       const results = await rig.run({ contenders })
+      logCounts('malformed frames', results)
       expectClean(results)
       for (const r of results) {
         const m = r.report!.messages

@@ -96,3 +96,20 @@ export function contendersUnderTest(): Contender[] {
   const wanted = process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node', 'go']
   return wanted.filter((c): c is Contender => c === 'bun' || c === 'node' || c === 'go')
 }
+
+/**
+ * One line per contender with the counts a reliability scenario is judged by, printed to the
+ * test log so a run's figures can be quoted (they are not asserted as speeds).
+ */
+export function logCounts(scenario: string, results: ShortRunResult[]): void {
+  for (const r of results) {
+    const m = r.report?.messages
+    const c = r.report?.connections
+    console.log(
+      `[counts] ${scenario} | ${r.contender} | exit ${r.exitCode} | received ${m?.received ?? '-'} delivered ${m?.delivered ?? '-'} failed ${m?.failed ?? '-'} in-flight ${m?.inFlightAtEnd ?? '-'} invalid ${m?.invalid ?? '-'} | ` +
+        `reconnects ${c?.reconnects ?? '-'} disconnected ${c?.disconnectedMs ?? '-'} ms rate-limited ${c?.rateLimited ?? '-'} failed-conns ${c?.failed ?? '-'} | ` +
+        `topic ${r.audit?.topicCount ?? '-'} missing ${r.audit?.missingSeqs ?? '-'} duplicates ${r.audit?.duplicateSeqs ?? '-'} unknown ${r.audit?.unknownValues ?? '-'}` +
+        (m && Object.keys(m.errorsByCode).length > 0 ? ` | errors ${JSON.stringify(m.errorsByCode)}` : ''),
+    )
+  }
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startKafka } from '../../scripts/kafka.ts'
 import { reportPath, type Contender } from '../report/schema.ts'
-import { contendersUnderTest, Rig, type ShortRunResult } from './fixture.ts'
+import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 import { RunningContender } from './spawn.ts'
 
 const contenders = contendersUnderTest()
@@ -80,6 +80,7 @@ describe('faults survived', () => {
     rig.feed.setFaults({ maxConnectionsPerSec: 3 })
     try {
       const results = await rig.run({ contenders, marketsLimit: 60, durationS: 3, env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500' } })
+      logCounts('429 bursts', results)
       expectAuditClean(results)
       const refused = results.reduce((n, r) => n + r.report!.connections.rateLimited, 0)
       expect(refused).toBeGreaterThan(0)
@@ -105,6 +106,7 @@ describe('faults survived', () => {
         proc.waitFor('start').then(() => setTimeout(() => proc.signal(signal), 1500), () => {})
       },
     })
+    logCounts(signal, results)
     expectAuditClean(results)
     for (const r of results) {
       expect(r.exitCode).toBe(code)
@@ -126,6 +128,7 @@ describe('faults survived', () => {
           proc.waitFor('start').then(() => setTimeout(() => void broker.restart(2000), 2000), () => {})
         },
       })
+      logCounts('broker restarted', results)
       expectAuditClean(results)
       for (const r of results) {
         const m = r.report!.messages

@@ -45,6 +45,7 @@ describe('bun:ffi sink', () => {
     await sink.checkBroker(10_000)
     const N = 10_000
     const encoder = new TextEncoder()
+    const producedAt = performance.now()
     const codes = ['KRW-BTC', 'KRW-ETH', 'BTC-XRP', 'USDT-SOL']
     const valueOf = (seq: number) => `{"type":"ticker","code":"${codes[seq % codes.length]}","trade_price":${seq}.5,"seq":${seq}}`
     for (let seq = 1; seq <= N; seq++) {
@@ -57,13 +58,16 @@ describe('bun:ffi sink', () => {
     }
     const left = await sink.flush(30_000)
     expect(left).toBe(0)
+    const flushedAt = performance.now()
     await Bun.sleep(1100)
     sink.poll()
     sink.close()
     expect(delivered.size).toBe(N)
     expect([...delivered.values()].filter((e) => e !== undefined)).toEqual([])
 
+    const readAt = performance.now()
     const messages = await readTopic(kafka.bootstrap, topic)
+    console.log(`[figures] 10,000 messages: produce + every delivery report ${(flushedAt - producedAt).toFixed(0)} ms; read back ${(performance.now() - readAt).toFixed(0)} ms`)
     expect(messages.length).toBe(N)
     const decoder = new TextDecoder()
     const seen = new Set<number>()
