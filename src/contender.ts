@@ -15,14 +15,8 @@ import { writeReport } from './report/write.ts'
 import { UpbitClient } from './upbit/client.ts'
 import { countByQuote, fetchMarkets } from './upbit/markets.ts'
 import { planConnections } from './upbit/plan.ts'
-import type { Sink } from './kafka/sink.ts'
+import type { Sink, SinkHandlers } from './kafka/sink.ts'
 import type { ProgressOut } from './progress.ts'
-
-export interface SinkHandlers {
-  onDelivery(seq: number, errName: string | undefined): void
-  onStats(json: string): void
-  onError(message: string): void
-}
 
 export interface RuntimeAdapter {
   runtime: Report['runtime']

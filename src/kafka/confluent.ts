@@ -6,19 +6,10 @@
  * serve librdkafka's queue. This file only loads on Node (the addon cannot run on Bun).
  */
 import Kafka from '@confluentinc/kafka-javascript'
-import type { Sink } from './sink.ts'
+import type { Sink, SinkOptions } from './sink.ts'
 
 const ERR_QUEUE_FULL = -184
 
-export interface ConfluentSinkOptions {
-  bootstrap: string
-  topic: string
-  contender: string
-  settings: Record<string, string>
-  onDelivery(seq: number, errName: string | undefined): void
-  onStats(json: string): void
-  onError(message: string): void
-}
 
 export function confluentVersion(): string {
   return Kafka.librdkafkaVersion
@@ -40,7 +31,7 @@ function rejectedPair(settings: Record<string, string>, error: Error): Error {
   return error
 }
 
-export function createConfluentSink(o: ConfluentSinkOptions): Sink {
+export function createConfluentSink(o: SinkOptions): Sink {
   let producer: Kafka.Producer
   try {
     producer = new Kafka.Producer({

@@ -7,20 +7,10 @@
  * JS thread: librdkafka's threads never call into JS.
  */
 import { ptr, read, type Pointer } from 'bun:ffi'
-import type { Sink } from './sink.ts'
+import type { Sink, SinkOptions } from './sink.ts'
 import { KafkaError } from './errors.ts'
 import { cstr, errName, makeClient, makeConf, RD, rdk, requestMetadata } from './librdkafka.ts'
 
-export interface FfiSinkOptions {
-  bootstrap: string
-  topic: string
-  contender: string
-  /** effective producer properties (settings file + overrides), without bootstrap.servers */
-  settings: Record<string, string>
-  onDelivery(seq: number, errName: string | undefined): void
-  onStats(json: string): void
-  onError(message: string): void
-}
 
 /** rd_kafka_event_message_array fills at most this many message pointers per call */
 const DR_BATCH = 4096
@@ -31,7 +21,7 @@ export function librdkafkaVersion(): string {
   return String(rdk().rd_kafka_version_str())
 }
 
-export function createFfiSink(o: FfiSinkOptions): Sink {
+export function createFfiSink(o: SinkOptions): Sink {
   const c = rdk()
   const conf = makeConf({ ...o.settings, 'bootstrap.servers': o.bootstrap }, RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS)
   const rk = makeClient(RD.PRODUCER, conf)

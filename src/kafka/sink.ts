@@ -24,3 +24,20 @@ export interface Sink {
   checkBroker(timeoutMs: number): Promise<void>
   close(): void
 }
+
+/** Where delivery reports, librdkafka statistics JSON and client errors go. */
+export interface SinkHandlers {
+  onDelivery(seq: number, errName: string | undefined): void
+  onStats(json: string): void
+  onError(message: string): void
+}
+
+/** What either sink is opened with. */
+export interface SinkOptions extends SinkHandlers {
+  bootstrap: string
+  topic: string
+  /** the `contender` header's value */
+  contender: string
+  /** effective producer properties (settings file + overrides), without bootstrap.servers */
+  settings: Record<string, string>
+}
