@@ -175,7 +175,8 @@ async function main(): Promise<number> {
     if (reports.length > 0) {
       refuseMismatched(reports)
       // the worst window the feed had (lag over the windows, not over set-up and audits)
-      const windows = feedWindows.length > 0 ? feedWindows : feed ? [feed.stats()] : []
+      // (the ladder steps the rate and flags the feed per step instead: no single feed row)
+      const windows = o.ladder ? [] : feedWindows.length > 0 ? feedWindows : feed ? [feed.stats()] : []
       const feedStats = windows.length > 0 ? { lag: { p99Us: Math.max(...windows.map((w) => w.lag.p99Us)) }, behind: windows.some((w) => w.behind) } : undefined
       const input: ComparisonInput = {
         rounds,

@@ -106,5 +106,5 @@ export async function runLadder(o: LadderOptions): Promise<{ result: LadderResul
       saturation[contender] = rate
     }
   }
-  return { result: { boundP99Us: o.boundP99Us, steps: steps.map(({ report: _r, sustained: _s, feedBehind: _f, ...s }) => s), saturation, limits: [] }, steps, failures }
+  return { result: { boundP99Us: o.boundP99Us, steps: steps.map(({ report: _r, ...s }) => s), saturation, limits: [] }, steps, failures }
 }

@@ -36,6 +36,10 @@ export interface LadderStep {
   pipelineP999Us: number
   rssMaxBytes: number
   cpuUsPerMessage: number
+  /** met the sustained rule (absent in reports written before it was recorded) */
+  sustained?: boolean
+  /** the feed fell behind its own schedule during this step */
+  feedBehind?: boolean
 }
 
 /** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
