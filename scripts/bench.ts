@@ -205,6 +205,8 @@ async function main(): Promise<number> {
         for (const v of verdicts.filter((x) => x.flagged)) failures.push(`soak ${v.contender}: RSS grew ${(v.growthBytes / 1048576).toFixed(1)} MB (${(v.growthFraction * 100).toFixed(1)} %)`)
       }
       writeFileSync(mdPath, markdown)
+      // everything the markdown and charts were made from, to re-render or compare later
+      writeFileSync(resolve(ROOT, o.out, 'performance_comparison_input.json'), JSON.stringify(input))
       const charts = await renderCharts(input, resolve(ROOT, o.charts))
       console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}${ladder ? `\nladder:     ${resolve(ROOT, o.charts, 'ladder.png')}` : ''}`)
     }

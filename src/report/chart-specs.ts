@@ -167,21 +167,19 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
   const ideal = offered.length > 0 ? [Math.min(...offered), Math.max(...offered)].map((x) => ({ x, y: x })) : []
   const limits = ladder.limits.map((l) => ({ ...l, label: `${l.name}: ${Math.round(l.messagesPerSec).toLocaleString('en-US')} msg/s` }))
   const log = { type: 'log' } as const
+  // limits told apart by dash pattern with a legend: text on the rules overlaps when limits are close
   const limitRule = (axis: 'x' | 'y') => ({
     data: { values: limits },
-    layer: [
-      { mark: { type: 'rule', strokeDash: [6, 4], color: '#888', strokeWidth: 2 }, encoding: { [axis]: { field: 'messagesPerSec', type: 'quantitative' } } },
-      {
-        // vertical rules: label reads upwards from the bottom, left of the rule; horizontal: above it
-        mark: { type: 'text', align: 'left', baseline: 'bottom', fontSize: 13, color: '#555', ...(axis === 'x' ? { angle: 270, y: 'height', dx: 8, dy: -4 } : { x: 0, dx: 4, dy: -4 }) },
-        encoding: { [axis]: { field: 'messagesPerSec', type: 'quantitative' }, text: { field: 'label' } },
-      },
-    ],
+    mark: { type: 'rule', color: '#888', strokeWidth: 2 },
+    encoding: {
+      [axis]: { field: 'messagesPerSec', type: 'quantitative' },
+      strokeDash: { field: 'label', type: 'nominal', title: 'physical limits', legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } },
+    },
   })
   const line = { type: 'line', strokeWidth: 3, point: { size: 60 } }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Saturation ladder', subtitle: `dashed grey: physical limits on the same broker and settings`, fontSize: 26, subtitleFontSize: 16 },
+    title: { text: 'Saturation ladder', subtitle: `grey rules: physical limits on the same broker and settings`, fontSize: 26, subtitleFontSize: 16 },
     config: CONFIG,
     hconcat: [
       {
@@ -217,6 +215,17 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
           { data: { values: [{ bound: ladder.boundP99Us / 1000 }] }, mark: { type: 'rule', color: '#666', strokeWidth: 2 }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
           limitRule('x'),
         ],
+      },
+      {
+        ...PANEL,
+        title: { text: 'CPU per delivered message vs rate (µs)', subtitle: 'fixed costs spread over more messages as the rate rises' },
+        data: { values: steps },
+        mark: line,
+        encoding: {
+          x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
+          y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log, title: 'CPU µs per message (log)' },
+          color: colour(contenders),
+        },
       },
     ],
   } as TopLevelSpec
