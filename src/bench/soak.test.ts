@@ -13,11 +13,18 @@ test('flat RSS over ten minutes is not flagged', () => {
   expect(v.growthBytes).toBe(0)
 })
 
-test('RSS growing 100 MB over ten minutes is flagged as growth beyond the bound', () => {
-  const v = soakVerdict(reportWith((t) => 60e6 + (t / 600_000) * 100e6))
+test('RSS growing 200 MB over ten minutes is flagged as growth beyond the bound, with its slope', () => {
+  const v = soakVerdict(reportWith((t) => 60e6 + (t / 600_000) * 200e6))
   expect(v.flagged).toBe(true)
   expect(v.growthBytes).toBeGreaterThan(70e6)
+  expect(v.slopeBytesPerMin).toBeCloseTo(20e6, -5)
   expect(soakSection([v])).toContain('growth beyond bound')
+})
+
+test('warm-up growth in the first half (rings becoming resident) is not a leak', () => {
+  const v = soakVerdict(reportWith((t) => 60e6 + Math.min(t, 262_000) / 262_000 * 40e6))
+  expect(v.flagged).toBe(false)
+  expect(Math.abs(v.slopeBytesPerMin)).toBeLessThan(1e5)
 })
 
 test('small growth within the bound (JIT warm-up noise) is not flagged', () => {
