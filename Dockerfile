@@ -4,6 +4,8 @@ FROM golang:1.26-bookworm
 # Node 20 (Debian's is 18, which lacks --experimental-websocket)
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+# Node's headers: set-up rebuilds the Kafka binding's addon against the shared librdkafka
+COPY --from=node /usr/local/include/node /usr/local/include/node
 RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential pkg-config python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
