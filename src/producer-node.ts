@@ -3,7 +3,6 @@
  * @confluentinc/kafka-javascript (linked against the same librdkafka build). Bundled by set-up
  * to .cache/dist/producer.node.js and run with `node --experimental-websocket` (Node 20).
  */
-import Kafka from '@confluentinc/kafka-javascript'
 import { main } from './cli.ts'
 import { ConfigError } from './config.ts'
 import { createConfluentSink } from './kafka/confluent.ts'
@@ -41,4 +40,3 @@ await main({
     summarizeStats,
   },
 })
-void Kafka

@@ -11,10 +11,6 @@ import type { Sink, SinkOptions } from './sink.ts'
 const ERR_QUEUE_FULL = -184
 
 
-export function confluentVersion(): string {
-  return Kafka.librdkafkaVersion
-}
-
 /**
  * librdkafka's message for a bad value names the property's canonical alias (linger.ms →
  * queue.buffering.max.ms) and not the value, so a rejected config is retried property by

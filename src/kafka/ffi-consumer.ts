@@ -61,7 +61,6 @@ export async function readTopic(bootstrap: string, topic: string, o: { timeoutMs
     c.rd_kafka_topic_partition_list_destroy(list)
     if (assignErr !== 0) throw new KafkaError(`assign ${topic}: ${errString(assignErr)}`, errName(assignErr), assignErr)
 
-    const remaining = ends.map((end, p) => end - starts[p]!)
     let left = expected
     const headersOut = new BigUint64Array(1)
     const nameOut = new BigUint64Array(1)
@@ -77,7 +76,6 @@ export async function readTopic(bootstrap: string, topic: string, o: { timeoutMs
       }
       try {
         const err = read.i32(msg, RD.MSG.err)
-        if (err === RD.ERR_PARTITION_EOF) continue
         if (err !== 0) throw new KafkaError(`read ${topic}: ${errString(err)}`, errName(err), err)
         const partition = read.i32(msg, RD.MSG.partition)
         const offset = Number(read.i64(msg, RD.MSG.offset))
@@ -98,7 +96,6 @@ export async function readTopic(bootstrap: string, topic: string, o: { timeoutMs
           value: copyOut(read.ptr(msg, RD.MSG.payload), Number(read.u64(msg, RD.MSG.len))),
           headers,
         })
-        remaining[partition]!--
         left--
       } finally {
         c.rd_kafka_message_destroy(msg)
