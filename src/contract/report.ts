@@ -1,15 +1,19 @@
 /**
- * @module report/schema
- * THE report contract. Every contender (bun, node, go) writes
- * `reports/{contender}_performance_report.json` in exactly this shape; the TypeScript side
- * validates before writing, and a bun test validates the Go binary's output with this schema.
+ * @module contract/report
+ * THE report contract. Every contender (bun, node, go, python) writes
+ * `reports/{contender}_performance_report.json` in exactly this shape. The TypeScript side
+ * validates with this schema before writing; set-up exports it as JSON Schema
+ * (`schemas/report.schema.json`), against which Go's and Python's tests validate their real
+ * reports.
  *
  * Units are in the field names: `...Us` microseconds, `...Ms` milliseconds, `...Bytes` bytes,
  * `...PerSec` per second. Latency summaries are always microseconds.
  */
 import { z } from 'zod'
+import { CONTENDER_NAMES } from './env.ts'
+import { STATUS_CODES } from './rules.ts'
 
-export const CONTENDERS = ['bun', 'node', 'go'] as const
+export const CONTENDERS = CONTENDER_NAMES
 export const Contender = z.enum(CONTENDERS)
 export type Contender = z.infer<typeof Contender>
 
@@ -17,7 +21,11 @@ const count = z.number().int().nonnegative()
 const nonNeg = z.number().nonnegative()
 const countsByKey = z.record(z.string(), count)
 
-/** An HDR histogram read out, in microseconds. Empty histograms have count 0 and all zeros. */
+/**
+ * An HDR histogram read out, in microseconds (3 significant digits). Every recorded value counts,
+ * zeros included (`minUs` may be 0). Empty histograms have count 0 and all zeros. Percentiles are
+ * HDR's "value at percentile" (the highest value equivalent to the bucket holding that rank).
+ */
 export const LatencySummary = z.object({
   count,
   minUs: nonNeg,
@@ -48,8 +56,15 @@ export const IntervalSample = z.object({
 })
 export type IntervalSample = z.infer<typeof IntervalSample>
 
+/**
+ * Why a data frame was not produced: not a `{…}` object, no `"code":"…"`, a code not subscribed
+ * on this run, no payload field of the channel (`"trade_price":<number>` for ticker and trade,
+ * `"orderbook_units":[` for orderbook), or larger than MAX_FRAME_BYTES.
+ */
+export const InvalidReason = z.enum(['not-json', 'no-code', 'unknown-code', 'bad-payload', 'too-large'])
+
 export const InvalidSample = z.object({
-  reason: z.string(),
+  reason: InvalidReason,
   /** the first bytes of the frame, as UTF-8 with replacement characters */
   frame: z.string(),
   bytes: count,
@@ -75,17 +90,29 @@ export const LibrdkafkaStats = z.object({
 })
 export type LibrdkafkaStats = z.infer<typeof LibrdkafkaStats>
 
+export const Status = z.enum(['complete', 'degraded', 'failed', 'interrupted'])
+export type Status = z.infer<typeof Status>
+
+export const StatusReason = z.object({ code: z.enum(STATUS_CODES), message: z.string().min(1) })
+export type StatusReason = z.infer<typeof StatusReason>
+
 export const Report = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   contender: Contender,
-  /** complete: the whole window ran; interrupted: SIGINT/SIGTERM cut it short */
-  status: z.enum(['complete', 'interrupted']),
+  /**
+   * complete: the run met its contract; degraded / failed: it did not (see statusReasons and
+   * src/contract/rules.ts); interrupted: SIGINT/SIGTERM cut the window short
+   */
+  status: Status,
+  statusReasons: z.array(StatusReason),
   runtime: z.object({
-    name: z.enum(['bun', 'node', 'go']),
+    name: z.enum(['bun', 'node', 'go', 'python']),
     version: z.string().min(1),
     /** which WebSocket client and which Kafka binding this runtime used */
     websocket: z.string().min(1),
     kafkaBinding: z.string().min(1),
+    /** what `memory.heapBytes` measures on this runtime (JS heap used, Go HeapAlloc, Python tracemalloc, ...) */
+    heapMeaning: z.string().min(1),
   }),
   librdkafka: z.object({ version: z.string().min(1) }),
   host: z.object({
@@ -96,16 +123,24 @@ export const Report = z.object({
     memoryBytes: nonNeg,
   }),
   config: z.object({
-    testDurationS: z.number().positive(),
+    testDurationS: z.number().int().positive(),
+    warmupS: z.number().int().nonnegative(),
     kafkaBootstrapServers: z.string(),
     topic: z.string(),
     upbitRestUrl: z.string(),
     upbitWsUrl: z.string(),
+    channel: z.enum(['ticker', 'trade', 'orderbook']),
+    wsCompression: z.enum(['on', 'off']),
     marketsPerConnection: z.number().int().positive(),
     connectBatch: z.number().int().positive(),
     connectIntervalMs: nonNeg,
+    connectPhaseMs: z.number().int().min(-1),
     pingIntervalMs: z.number().positive(),
+    handshakeTimeoutMs: z.number().int().positive(),
+    silenceTimeoutMs: z.number().int().nonnegative(),
     reconnectMaxRetries: z.number().int().nonnegative(),
+    reconnectStableMs: z.number().int().nonnegative(),
+    maxFrameBytes: z.number().int().positive(),
     startMode: z.enum(['auto', 'stdin']),
   }),
   /** the effective librdkafka producer properties (config/producer-settings.json plus overrides) */
@@ -124,6 +159,21 @@ export const Report = z.object({
     /** actual window open − scheduled start, ms (timer lateness) */
     startLagMs: z.number(),
   }),
+  /**
+   * Produced between ready and the window (header `phase: warmup`), so the window never meets a
+   * cold broker, JIT or producer. Audited separately; no other figure counts these messages.
+   */
+  warmup: z.object({
+    /** WARMUP_SECONDS asked for */
+    targetS: z.number().int().nonnegative(),
+    /** from the first warm-up produce (ready) to the window start, ms */
+    durationMs: nonNeg,
+    received: count,
+    produced: count,
+    /** delivered by the end of the run (some acks arrive after the window opened) */
+    delivered: count,
+    failed: count,
+  }),
   connections: z.object({
     planned: count,
     opened: count,
@@ -133,6 +183,19 @@ export const Report = z.object({
     disconnectedMs: nonNeg,
     /** 429 answers to connection attempts */
     rateLimited: count,
+    /** attempts abandoned after HANDSHAKE_TIMEOUT_MS */
+    handshakeTimeouts: count,
+    /** reconnects the silence watchdog started (no data for SILENCE_TIMEOUT_MS) */
+    silenceReconnects: count,
+    /** drops within RECONNECT_STABLE_MS of opening (they do not reset the retry budget) */
+    flaps: count,
+    /** the longest stretch inside the window with no connection open, ms */
+    longestAllDownMs: nonNeg,
+    /**
+     * the WebSocket extension the server accepted, e.g. "permessage-deflate" or "none"; when
+     * connections differ, every distinct value joined with " | "
+     */
+    compression: z.string().min(1),
     connectUs: LatencySummary,
   }),
   markets: z.object({ count, byQuote: countsByKey }),
@@ -151,6 +214,12 @@ export const Report = z.object({
     errorsByCode: countsByKey,
     invalidSamples: z.array(InvalidSample).max(20),
     bytesReceived: count,
+    /** data frames that arrived before every connection was ready (read and dropped, not produced) */
+    beforeReady: count,
+    /** Upbit error frames (`{"error":{"name":...}}`) over the whole run, by name; never produced */
+    errorFrames: countsByKey,
+    /** `{"status":"UP"}` answers to text PINGs over the whole run */
+    statusFrames: count,
   }),
   throughput: z.object({
     receivedPerSec: nonNeg,
@@ -168,16 +237,18 @@ export const Report = z.object({
     exchangeToAck: LatencySummary,
   }),
   librdkafkaStats: LibrdkafkaStats,
+  /** RSS from the OS; heap as `runtime.heapMeaning` says (not comparable across runtimes; RSS is) */
   memory: z.object({ rssBytes: GaugeSummary, heapBytes: GaugeSummary }),
   cpu: z.object({
     userUs: nonNeg,
     systemUs: nonNeg,
-    /** (user+system) / delivered, over the window */
+    /** (user+system) / delivered, over the window and its flush */
     usPerDeliveredMessage: nonNeg,
     /** (user+system) / wall time: 1.0 is one core busy */
     coresUsed: nonNeg,
   }),
   intervals: z.array(IntervalSample),
+  /** the reliability figures the comparison shows side by side (copies of the fields above) */
   reliability: z.object({
     reconnects: count,
     disconnectedMs: nonNeg,
