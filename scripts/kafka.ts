@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { startKafka } from './kafka/embedded.ts'
+import { startKafka } from '../src/bench/broker/embedded.ts'
 
-export { startKafka, useKafka, type KafkaBroker, type KafkaOptions } from './kafka/embedded.ts'
+export { startKafka, useKafka, type KafkaBroker, type KafkaOptions } from '../src/bench/broker/embedded.ts'
 
 const HELP = `bun run kafka [options]
 

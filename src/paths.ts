@@ -34,7 +34,7 @@ export const PATHS = {
   goDir: join(ROOT, 'go'),
   goBinary: join(CACHE, 'bin', 'go-producer'),
   nodeBundle: join(CACHE, 'dist', 'producer.node.js'),
-  kafkaPom: join(ROOT, 'scripts', 'kafka', 'pom.xml'),
+  kafkaPom: join(ROOT, 'src', 'bench', 'broker', 'pom.xml'),
   kafkaLibs: join(CACHE, 'kafka', 'libs'),
   kafkaRuns: join(CACHE, 'kafka', 'runs'),
   reports: join(ROOT, 'reports'),

@@ -5,7 +5,7 @@
  * the failures the report admits, keys match the frame's market, and every value is
  * byte-identical to a frame the feed sent.
  */
-import type { Report } from '../report/schema.ts'
+import type { Report } from '../contract/report.ts'
 
 export interface AuditedMessage {
   key: Uint8Array | null

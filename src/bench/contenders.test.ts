@@ -3,7 +3,7 @@
  * window, the topic read back and audited. Each scenario runs all contenders side by side.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { Report } from '../report/schema.ts'
+import { Report } from '../contract/report.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()

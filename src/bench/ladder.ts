@@ -11,9 +11,9 @@
  * offer instead of being charged to the contender; the feed's lag flags such steps.
  */
 import { join } from 'node:path'
-import { createTopic } from '../kafka/admin.ts'
-import type { LadderResult, LadderStep } from '../report/compare.ts'
-import type { Contender, Report } from '../report/schema.ts'
+import { createTopic } from '../librdkafka/admin.ts'
+import type { LadderResult, LadderStep } from '../comparison/compare.ts'
+import type { Contender, Report } from '../contract/report.ts'
 import type { Feed } from '../feed/server.ts'
 import { runRound } from './race.ts'
 

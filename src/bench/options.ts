@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { CONTENDERS, Contender } from '../report/schema.ts'
+import { CONTENDERS, Contender } from '../contract/report.ts'
 
 const int = (min: number) => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(min)
 

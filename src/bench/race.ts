@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { nextBoundary } from '../clock/boundary.ts'
-import { Report, reportPath, type Contender } from '../report/schema.ts'
+import { nextBoundary } from '../contender/clock/boundary.ts'
+import { Report, reportPath, type Contender } from '../contract/report.ts'
 import { RunningContender, type ContenderEvent } from './spawn.ts'
 
 export interface RoundOptions {

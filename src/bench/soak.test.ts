@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import type { Report } from '../report/schema.ts'
+import type { Report } from '../contract/report.ts'
 import { soakSection, soakVerdict } from './soak.ts'
 
 function reportWith(rss: (offsetMs: number) => number): Report {

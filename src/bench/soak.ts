@@ -7,7 +7,7 @@
  * flat; growth between the first minute of the second half and the last minute beyond the bound is
  * flagged, and the slope over the second half is reported either way.
  */
-import type { Report } from '../report/schema.ts'
+import type { Report } from '../contract/report.ts'
 
 /** flagged when the last minute's RSS exceeds the second half's first minute by more than both */
 export const SOAK_BOUND = { fraction: 0.2, bytes: 16 * 1024 * 1024 } as const

@@ -8,7 +8,7 @@ import { type Subprocess } from 'bun'
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { PATHS, ROOT } from '../paths.ts'
-import type { Contender } from '../report/schema.ts'
+import type { Contender } from '../contract/report.ts'
 
 export interface ContenderEvent {
   event: 'ready' | 'start' | 'metrics' | 'end' | 'report' | 'error'
@@ -19,7 +19,7 @@ export interface ContenderEvent {
 export function contenderCommand(contender: Contender): string[] {
   switch (contender) {
     case 'bun':
-      return ['bun', join(ROOT, 'src', 'producer.ts')]
+      return ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')]
     case 'node':
       if (!existsSync(PATHS.nodeBundle)) throw new Error(`${PATHS.nodeBundle} missing: run \`bun run setup\``)
       // Node 20's global WebSocket is behind this flag (unflagged from Node 22)

@@ -1,0 +1,110 @@
+/**
+ * @module limits/c-producer
+ * The "librdkafka alone" limit row: runs src/ceilings/limit-producer.c (built by set-up against the same
+ * shared librdkafka as every contender, path in the set-up manifest as `limitProducer`) with the
+ * same producer settings file, over a frames file from limits/frames.ts, and parses its one JSON
+ * line.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { PATHS } from '../paths.ts'
+import { LimitToolError, tail, type LimitResult } from './result.ts'
+
+/** The C tool's JSON line (src/ceilings/limit-producer.c documents each field). */
+export const CLimitOutput = z.object({
+  tool: z.literal('limit-c'),
+  librdkafka: z.string(),
+  /** produce calls accepted */
+  messages: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** value bytes delivered */
+  bytes: z.number().int().nonnegative(),
+  elapsedMs: z.number().nonnegative(),
+  messagesPerSec: z.number().nonnegative(),
+  mbPerSec: z.number().nonnegative(),
+  cpuUserUs: z.number().int(),
+  cpuSystemUs: z.number().int(),
+  frames: z.number().int().positive(),
+  queueFullRetries: z.number().int().nonnegative(),
+  statsEvents: z.number().int().nonnegative(),
+  outstanding: z.number().int(),
+  firstError: z.string().nullable(),
+  produceError: z.string().nullable(),
+})
+export type CLimitOutput = z.infer<typeof CLimitOutput>
+
+export interface CLimitOptions {
+  bootstrap: string
+  topic: string
+  /** the producer settings JSON (default config/producer-settings.json) */
+  settingsPath?: string
+  /** a frames file from limits/frames.ts (`CODE\tFRAME\n` per record) */
+  framesFile: string
+  /** messages to produce (frames used round-robin) */
+  messages: number
+  /** stop after this many seconds even if `messages` were not all produced */
+  seconds?: number
+  /** extra librdkafka properties applied after the settings file */
+  properties?: Record<string, string>
+  /** the binary (default: the set-up manifest's `limitProducer`) */
+  binary?: string
+}
+
+export type CLimitResult = LimitResult & { output: CLimitOutput; cpuUsPerMessage: number }
+
+/** The built tool's path from the set-up manifest. */
+export function limitProducerPath(): string {
+  if (!existsSync(PATHS.manifest)) throw new LimitToolError(`no set-up manifest at ${PATHS.manifest}: run \`bun run setup\``, null, '')
+  const manifest = z.object({ limitProducer: z.string() }).parse(JSON.parse(readFileSync(PATHS.manifest, 'utf8')))
+  if (!existsSync(manifest.limitProducer)) {
+    throw new LimitToolError(`the C limit producer is not built (${manifest.limitProducer}): run \`bun run setup\``, null, '')
+  }
+  return manifest.limitProducer
+}
+
+export function cLimitArgs(o: CLimitOptions): string[] {
+  const args = [
+    '--bootstrap', o.bootstrap,
+    '--topic', o.topic,
+    '--settings', o.settingsPath ?? PATHS.producerSettings,
+    '--frames', o.framesFile,
+    '--messages', String(o.messages),
+  ]
+  if (o.seconds !== undefined) args.push('--seconds', String(o.seconds))
+  for (const [key, value] of Object.entries(o.properties ?? {})) args.push('--property', `${key}=${value}`)
+  return args
+}
+
+export async function runCLimit(o: CLimitOptions): Promise<CLimitResult> {
+  const binary = o.binary ?? limitProducerPath()
+  const proc = Bun.spawn([binary, ...cLimitArgs(o)], { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  if (code !== 0) {
+    throw new LimitToolError(`limit-producer exited ${code}: ${tail(err, 5) || tail(out, 5)}`, code, out + err)
+  }
+  const line = out.trim().split('\n').at(-1) ?? ''
+  let json: unknown
+  try {
+    json = JSON.parse(line)
+  } catch {
+    throw new LimitToolError(`limit-producer printed no JSON line: ${JSON.stringify(line.slice(0, 200))}`, code, out + err)
+  }
+  const parsed = CLimitOutput.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new LimitToolError(`limit-producer output: ${issue.path.join('.')}: ${issue.message}`, code, out + err)
+  }
+  const r = parsed.data
+  const avg = r.delivered > 0 ? r.bytes / r.delivered : 0
+  const failures = r.failed > 0 ? `, ${r.failed} failed (first: ${r.firstError})` : ''
+  return {
+    name: 'librdkafka alone (C)',
+    messagesPerSec: r.messagesPerSec,
+    mbPerSec: r.mbPerSec,
+    messages: r.delivered,
+    note: `src/ceilings/limit-producer.c on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ${avg.toFixed(0)} B avg, keyed by market${failures}`,
+    cpuUsPerMessage: r.delivered > 0 ? (r.cpuUserUs + r.cpuSystemUs) / r.delivered : 0,
+    output: r,
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * @module limits/feed-reader
+ * The feed's own ceiling: a plain WebSocket reader (no Kafka, no check, no copy) subscribed to
+ * every market with the seed's 15-per-connection plan, counting frames and bytes for a fixed time.
+ * Run as its own process (`bun src/ceilings/feed-reader.ts --rest URL --ws URL --seconds S`) so it
+ * does not share a thread with the feed; prints one JSON line.
+ */
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { fetchMarkets } from '../contender/upbit/markets.ts'
+import { planConnections } from '../contender/upbit/plan.ts'
+
+export const FeedReaderResult = z.object({
+  tool: z.literal('feed-reader'),
+  connections: z.number().int(),
+  messages: z.number().int(),
+  bytes: z.number().int(),
+  elapsedMs: z.number(),
+  messagesPerSec: z.number(),
+})
+export type FeedReaderResult = z.infer<typeof FeedReaderResult>
+
+export interface ReadFeedOptions {
+  restUrl: string
+  wsUrl: string
+  seconds: number
+  marketsLimit?: number
+  /** keep the first N ticker frames as recorded samples (for the limit producers' messages) */
+  sample?: number
+}
+
+const CODE = /"code":"([^"]+)"/
+
+export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
+  const markets = await fetchMarkets(o.restUrl, 10_000, o.marketsLimit ?? 0)
+  const plan = planConnections(markets.map((m) => m.market), 15, 36, 0)
+  let messages = 0
+  let bytes = 0
+  let counting = false
+  const samples: { code: string; frame: string }[] = []
+  const decoder = new TextDecoder()
+  const sockets = await Promise.all(
+    plan.map(
+      (c) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(o.wsUrl)
+          ws.binaryType = 'arraybuffer'
+          ws.onopen = () => {
+            ws.send(JSON.stringify([{ ticket: `reader-${c.index}` }, { type: 'ticker', codes: c.codes, is_only_realtime: true }, { format: 'DEFAULT' }]))
+            resolve(ws)
+          }
+          ws.onerror = () => reject(new Error(`feed reader: cannot connect to ${o.wsUrl}`))
+          ws.onmessage = (event) => {
+            if (samples.length < (o.sample ?? 0)) {
+              const frame = decoder.decode(event.data as ArrayBuffer)
+              const code = CODE.exec(frame)?.[1]
+              if (code && frame.includes('"type":"ticker"')) samples.push({ code, frame })
+            }
+            if (!counting) return
+            messages++
+            bytes += (event.data as ArrayBuffer).byteLength
+          }
+        }),
+    ),
+  )
+  await Bun.sleep(500)
+  counting = true
+  const started = performance.now()
+  await Bun.sleep(o.seconds * 1000)
+  counting = false
+  const elapsedMs = performance.now() - started
+  for (const ws of sockets) ws.close()
+  return { tool: 'feed-reader', connections: sockets.length, messages, bytes, elapsedMs, messagesPerSec: messages / (elapsedMs / 1000), samples }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { rest: { type: 'string' }, ws: { type: 'string' }, seconds: { type: 'string', default: '5' }, 'markets-limit': { type: 'string', default: '0' } } })
+  const args = z
+    .object({ rest: z.url(), ws: z.url(), seconds: z.coerce.number().positive(), 'markets-limit': z.coerce.number().int().nonnegative() })
+    .parse(values)
+  const { samples: _samples, ...result } = await readFeed({ restUrl: args.rest, wsUrl: args.ws, seconds: args.seconds, marketsLimit: args['markets-limit'] })
+  console.log(JSON.stringify(result))
+  process.exit(0)
+}

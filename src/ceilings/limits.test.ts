@@ -1,0 +1,159 @@
+/**
+ * The two Kafka limit tools against a real broker (KAFKA_BOOTSTRAP_SERVERS, else an embedded one):
+ * the C producer on the shared librdkafka delivers every message exactly once with the contenders'
+ * key and headers, rejects an unknown property the way librdkafka names it, and Kafka's
+ * ProducerPerformance runs with the translated settings and its summary parses. No speed is
+ * asserted: these are measurements, not pass marks.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { useKafka } from '../bench/broker/embedded.ts'
+import { createTopic } from '../librdkafka/admin.ts'
+import { readSettingsFile } from '../contender/kafka/settings.ts'
+import { runCLimit } from './c-producer.ts'
+import { bundledMarkets } from '../feed/markets.ts'
+import { readTopic } from '../librdkafka/consumer.ts'
+import { tickerFrames, writeFramesFile, writePayloadFile } from './frames.ts'
+import { parsePerfSummary, runKafkaPerf, toJavaProducerProps } from './kafka-perf.ts'
+import { LimitToolError } from './result.ts'
+
+let kafka: Awaited<ReturnType<typeof useKafka>>
+let dir: string
+let framesFile: string
+let payloadFile: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'limits-test-'))
+  const frames = tickerFrames(2000)
+  framesFile = writeFramesFile(join(dir, 'frames.tsv'), frames).path
+  payloadFile = writePayloadFile(join(dir, 'payload.txt'), frames).path
+  kafka = await useKafka()
+})
+afterAll(async () => {
+  await kafka?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+/** every message of a topic as "key seq=N,contender=C", read back with librdkafka's consumer */
+async function readBack(bootstrap: string, topic: string): Promise<string[]> {
+  const decoder = new TextDecoder()
+  return (await readTopic(bootstrap, topic)).map((m) => `${m.key ? decoder.decode(m.key) : ''} seq=${m.headers.seq},contender=${m.headers.contender}`)
+}
+
+describe('frames', () => {
+  test("deterministic DEFAULT ticker frames from the feed's generator, keyed by code", () => {
+    const a = tickerFrames(600)
+    expect(tickerFrames(600)).toEqual(a)
+    expect(tickerFrames(600, { seed: 7 })).not.toEqual(a)
+    const known = new Set(bundledMarkets().map((m) => m.market))
+    expect(a.every((f) => known.has(f.code))).toBe(true)
+    expect(new Set(a.map((f) => f.code)).size).toBeGreaterThan(50)
+    for (const f of a.slice(0, 50)) {
+      const t = JSON.parse(f.frame)
+      expect(t.code).toBe(f.code)
+      expect(t.type).toBe('ticker')
+      expect(Object.keys(t)).toHaveLength(33)
+      expect(f.frame).not.toContain('\n')
+    }
+    const sizes = a.map((f) => f.frame.length)
+    expect(Math.min(...sizes)).toBeGreaterThan(700)
+    expect(Math.max(...sizes)).toBeLessThan(1100)
+  })
+
+  test('frames file is CODE<TAB>FRAME per line', () => {
+    const line = readFileSync(framesFile, 'utf8').split('\n')[0]!
+    const [code, frame] = line.split('\t')
+    expect(JSON.parse(frame!).code).toBe(code!)
+  })
+})
+
+describe('settings for ProducerPerformance', () => {
+  test('librdkafka names become Java names; the ones with no equivalent are noted', () => {
+    const t = toJavaProducerProps(readSettingsFile())
+    expect(t.props).toMatchObject({
+      'batch.size': '32768',
+      'linger.ms': '10',
+      'compression.type': 'snappy',
+      acks: 'all',
+      'enable.idempotence': 'true',
+      retries: '3',
+      'buffer.memory': String(1048576 * 1024),
+    })
+    expect(t.dropped.sort()).toEqual(['queue.buffering.max.messages', 'statistics.interval.ms'])
+    expect(() => toJavaProducerProps({ 'socket.nagle.disable': 'true' })).toThrow(/socket\.nagle\.disable/)
+  })
+
+  test('the final summary line parses; progress lines do not count', () => {
+    const out = [
+      '99000 records sent, 19800.0 records/sec (17.10 MB/sec), 120.3 ms avg latency, 400.0 ms max latency.',
+      '200000 records sent, 98765.432100 records/sec (85.43 MB/sec), 101.23 ms avg latency, 420.00 ms max latency, 95 ms 50th, 180 ms 95th, 230 ms 99th, 410 ms 99.9th.',
+    ].join('\n')
+    expect(parsePerfSummary(out)).toEqual({
+      records: 200000,
+      messagesPerSec: 98765.4321,
+      mbPerSec: 85.43,
+      avgLatencyMs: 101.23,
+      maxLatencyMs: 420,
+      p50Ms: 95,
+      p95Ms: 180,
+      p99Ms: 230,
+      p999Ms: 410,
+    })
+    expect(parsePerfSummary(out.split('\n')[0]!)).toBeUndefined()
+  })
+})
+
+describe('C limit producer (librdkafka alone)', () => {
+  test('20,000 messages: all delivered, none failed, librdkafka 2.15.1; the topic holds each once with key and headers', async () => {
+    const topic = `limit-c-${Date.now()}`
+    await createTopic(kafka.bootstrap, topic, 3)
+    const r = await runCLimit({ bootstrap: kafka.bootstrap, topic, framesFile, messages: 20_000 })
+    expect(r.output.librdkafka).toBe('2.15.1')
+    expect(r.output.delivered).toBe(20_000)
+    expect(r.output.failed).toBe(0)
+    expect(r.messages).toBe(20_000)
+    expect(r.messagesPerSec).toBeGreaterThan(0)
+    expect(r.output.cpuUserUs + r.output.cpuSystemUs).toBeGreaterThan(0)
+    const lines = await readBack(kafka.bootstrap, topic)
+    expect(lines).toHaveLength(20_000)
+    const seqs = new Set<number>()
+    for (const line of lines) {
+      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c$/)
+      expect(m).not.toBeNull()
+      seqs.add(Number(m![2]))
+    }
+    expect(seqs.size).toBe(20_000)
+    expect(Math.max(...seqs)).toBe(19_999)
+  })
+
+  test('an unknown property: exit 2, librdkafka names it', async () => {
+    const error = await runCLimit({
+      bootstrap: kafka.bootstrap,
+      topic: 'limit-c-never',
+      framesFile,
+      messages: 10,
+      properties: { 'no.such': '1' },
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LimitToolError)
+    expect((error as LimitToolError).exitCode).toBe(2)
+    expect((error as LimitToolError).message).toContain('No such configuration property: "no.such"')
+  })
+})
+
+describe('Kafka ProducerPerformance', () => {
+  test('20,000 records with the same settings and frames; the summary parses', async () => {
+    const topic = `limit-java-${Date.now()}`
+    await createTopic(kafka.bootstrap, topic, 3)
+    const r = await runKafkaPerf({ bootstrap: kafka.bootstrap, topic, records: 20_000, payloadFile })
+    expect(r.records).toBe(20_000)
+    expect(r.messages).toBe(20_000)
+    expect(r.messagesPerSec).toBeGreaterThan(0)
+    expect(r.mbPerSec).toBeGreaterThan(0)
+    expect(r.p99Ms).toBeGreaterThanOrEqual(r.p50Ms)
+    expect(r.javaProps['buffer.memory']).toBe(String(1048576 * 1024))
+    expect(r.note).toContain('queue.buffering.max.messages')
+    expect((await readBack(kafka.bootstrap, topic)).length).toBe(20_000)
+  })
+})

@@ -1,0 +1,232 @@
+/**
+ * @module report/chart-specs
+ * Vega-Lite specs for the comparison chart (2×2: throughput over time, pipeline latency
+ * percentiles, RSS over time, CPU per message) and the saturation ladder chart. One fixed colour
+ * per contender in every panel (Okabe–Ito, readable with colour-blindness).
+ */
+import type { TopLevelSpec } from 'vega-lite'
+import type { ComparisonInput, LadderResult } from './compare.ts'
+import { reportsByContender } from './compare.ts'
+import type { Contender, Report } from '../contract/report.ts'
+import { spreadOf } from './spread.ts'
+
+export const COLORS: Record<Contender, string> = { bun: '#E69F00', node: '#009E73', go: '#0072B2' }
+export const FONT = 'DejaVu Sans'
+
+const PANEL = { width: 660, height: 300 }
+
+const CONFIG = {
+  font: FONT,
+  background: 'white',
+  padding: 24,
+  title: { fontSize: 20, subtitleFontSize: 14, subtitleColor: '#555', anchor: 'start', offset: 12 },
+  axis: { labelFontSize: 14, titleFontSize: 15, titleFontWeight: 'normal', gridColor: '#e6e6e6', labelOverlap: 'greedy', labelSeparation: 10 },
+  // the same y-axis room in every panel, so the panels of a column line up
+  axisY: { minExtent: 56 },
+  legend: { labelFontSize: 16, titleFontSize: 16, symbolSize: 220, symbolStrokeWidth: 4 },
+  view: { stroke: '#ccc' },
+  concat: { spacing: 56 },
+} as const
+
+function colour(contenders: string[]) {
+  return {
+    field: 'contender',
+    type: 'nominal',
+    scale: { domain: contenders, range: contenders.map((c) => COLORS[c as Contender] ?? '#777') },
+    legend: { title: null, orient: 'top', direction: 'horizontal' },
+  } as const
+}
+
+/** Milliseconds with about three significant figures, for bar labels. */
+function label(x: number, unit = ''): string {
+  const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2
+  return `${x.toFixed(digits)}${unit}`
+}
+
+function roundsNote(n: number): string {
+  return n > 1 ? `median of ${n} rounds; whiskers span min–max` : 'one round'
+}
+
+function timeline(byContender: Map<Contender, Report[]>) {
+  return [...byContender].flatMap(([contender, reports]) =>
+    reports.flatMap((r, round) =>
+      r.intervals.map((i) => ({
+        contender,
+        round: round + 1,
+        seconds: i.offsetMs / 1000,
+        deliveredPerSec: i.deliveredPerSec,
+        rssMb: i.rssBytes / 1e6,
+      })),
+    ),
+  )
+}
+
+// zero-based axes: a zoomed axis would draw a 0.1 % wobble as a swing
+function overTime(values: object[], field: string, title: string, subtitle: string, yTitle: string, contenders: string[]) {
+  return {
+    ...PANEL,
+    title: { text: title, subtitle },
+    data: { values },
+    mark: { type: 'line', strokeWidth: 3, point: { size: 40 } },
+    encoding: {
+      x: { field: 'seconds', type: 'quantitative', title: 'seconds into the measuring window' },
+      y: { field, type: 'quantitative', title: yTitle, scale: { zero: true } },
+      color: colour(contenders),
+      detail: { field: 'round', type: 'ordinal' },
+    },
+  }
+}
+
+function barsWithWhiskers(values: object[], x: object, title: string, subtitle: string, yTitle: string, contenders: string[], grouped: boolean) {
+  const shared = { x, ...(grouped ? { xOffset: { field: 'contender', type: 'nominal', sort: contenders } } : {}) }
+  return {
+    ...PANEL,
+    title: { text: title, subtitle },
+    data: { values },
+    layer: [
+      { mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 }, encoding: { ...shared, y: { field: 'median', type: 'quantitative', title: yTitle }, color: colour(contenders) } },
+      { mark: { type: 'rule', strokeWidth: 2, color: '#333' }, encoding: { ...shared, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+      { mark: { type: 'text', dy: -10, fontSize: 13, color: '#222' }, encoding: { ...shared, y: { field: 'max', type: 'quantitative' }, text: { field: 'label' } } },
+    ],
+  }
+}
+
+/** The 2×2 comparison chart. */
+export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
+  const byContender = reportsByContender(input.rounds)
+  const contenders = [...byContender.keys()]
+  const rounds = input.rounds.length
+  const series = timeline(byContender)
+  const percentiles = [
+    ['p50', 'p50Us'],
+    ['p95', 'p95Us'],
+    ['p99', 'p99Us'],
+    ['p99.9', 'p999Us'],
+  ] as const
+  const latency = [...byContender].flatMap(([contender, reports]) =>
+    percentiles.map(([percentile, field]) => {
+      const s = spreadOf(reports.map((r) => r.latency.pipeline[field] / 1000))!
+      return { contender, percentile, median: s.median, min: s.min, max: s.max, label: label(s.median) }
+    }),
+  )
+  const cpu = [...byContender].map(([contender, reports]) => {
+    const s = spreadOf(reports.map((r) => r.cpu.usPerDeliveredMessage))!
+    return { contender, median: s.median, min: s.min, max: s.max, label: label(s.median, ' µs') }
+  })
+  const feed = input.feed ? ` · local feed ${input.feed.rate.toLocaleString('en-US')} msg/s (${input.feed.profile})` : ' · live Upbit feed'
+  const window = input.rounds.flat()[0]?.config.testDurationS
+  const lines = rounds > 1 ? `one line per contender per round (${rounds} rounds)` : 'one line per contender'
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Upbit → Kafka producers: ${contenders.join(' vs ')}`,
+      subtitle: `${input.mode} mode · ${rounds} round${rounds === 1 ? '' : 's'} · ${window ?? '?'} s window${feed} · same librdkafka and settings`,
+      fontSize: 26,
+      subtitleFontSize: 16,
+    },
+    config: CONFIG,
+    resolve: { scale: { color: 'shared' } },
+    vconcat: [
+      {
+        hconcat: [
+          overTime(series, 'deliveredPerSec', 'Delivered throughput over time (msg/s)', `5-second intervals; ${lines}`, 'delivered msg/s', contenders),
+          barsWithWhiskers(
+            latency,
+            { field: 'percentile', type: 'nominal', sort: percentiles.map(([p]) => p), title: 'percentile', axis: { labelAngle: 0 } },
+            'Pipeline latency, frame in → Kafka ack (ms)',
+            roundsNote(rounds),
+            'milliseconds',
+            contenders,
+            true,
+          ),
+        ],
+      },
+      {
+        hconcat: [
+          overTime(series, 'rssMb', 'Resident memory (RSS) over time (MB)', `sampled every 5 seconds; ${lines}`, 'RSS MB', contenders),
+          barsWithWhiskers(
+            cpu,
+            { field: 'contender', type: 'nominal', sort: contenders, title: null, axis: { labelAngle: 0, labelFontSize: 16 } },
+            'CPU time per delivered message (µs)',
+            `user + system CPU over the window ÷ delivered messages; ${roundsNote(rounds)}`,
+            'µs per message',
+            contenders,
+            false,
+          ),
+        ],
+      },
+    ],
+  } as TopLevelSpec
+}
+
+/** The saturation ladder: delivered vs offered rate, and pipeline p99 vs delivered rate. */
+export function ladderSpec(ladder: LadderResult): TopLevelSpec {
+  const contenders = [...new Set(ladder.steps.map((s) => s.contender))]
+  const steps = ladder.steps.map((s) => ({ ...s, pipelineP99Ms: s.pipelineP99Us / 1000 }))
+  const offered = steps.map((s) => s.offeredPerSec)
+  const ideal = offered.length > 0 ? [Math.min(...offered), Math.max(...offered)].map((x) => ({ x, y: x })) : []
+  const limits = ladder.limits.map((l) => ({ ...l, label: `${l.name}: ${Math.round(l.messagesPerSec).toLocaleString('en-US')} msg/s` }))
+  const log = { type: 'log' } as const
+  // limits told apart by dash pattern with a legend: text on the rules overlaps when limits are close
+  const limitRule = (axis: 'x' | 'y') => ({
+    data: { values: limits },
+    mark: { type: 'rule', color: '#888', strokeWidth: 2 },
+    encoding: {
+      [axis]: { field: 'messagesPerSec', type: 'quantitative' },
+      strokeDash: { field: 'label', type: 'nominal', title: 'physical limits', legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } },
+    },
+  })
+  const line = { type: 'line', strokeWidth: 3, point: { size: 60 } }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Saturation ladder', subtitle: `grey rules: physical limits on the same broker and settings`, fontSize: 26, subtitleFontSize: 16 },
+    config: CONFIG,
+    hconcat: [
+      {
+        ...PANEL,
+        title: { text: 'Delivered vs offered rate (msg/s)', subtitle: 'thin line: delivered = offered' },
+        layer: [
+          { data: { values: ideal }, mark: { type: 'line', color: '#bbb', strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative', scale: log }, y: { field: 'y', type: 'quantitative', scale: log } } },
+          {
+            data: { values: steps },
+            mark: line,
+            encoding: {
+              x: { field: 'offeredPerSec', type: 'quantitative', scale: log, title: 'offered msg/s (log)' },
+              y: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
+              color: colour(contenders),
+            },
+          },
+          limitRule('y'),
+        ],
+      },
+      {
+        ...PANEL,
+        title: { text: 'Pipeline p99 vs delivered rate (ms)', subtitle: `solid grey: the p99 bound (${ladder.boundP99Us / 1000} ms)` },
+        layer: [
+          {
+            data: { values: steps },
+            mark: line,
+            encoding: {
+              x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
+              y: { field: 'pipelineP99Ms', type: 'quantitative', scale: log, title: 'pipeline p99 ms (log)' },
+              color: colour(contenders),
+            },
+          },
+          { data: { values: [{ bound: ladder.boundP99Us / 1000 }] }, mark: { type: 'rule', color: '#666', strokeWidth: 2 }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+          limitRule('x'),
+        ],
+      },
+      {
+        ...PANEL,
+        title: { text: 'CPU per delivered message vs rate (µs)', subtitle: 'fixed costs spread over more messages as the rate rises' },
+        data: { values: steps },
+        mark: line,
+        encoding: {
+          x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
+          y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log, title: 'CPU µs per message (log)' },
+          color: colour(contenders),
+        },
+      },
+    ],
+  } as TopLevelSpec
+}

@@ -1,0 +1,201 @@
+import { describe, expect, test } from 'bun:test'
+import type { AuditResult } from '../bench/audit.ts'
+import type { Environment } from '../bench/environment.ts'
+import { compareReports, refuseMismatched, verdict, reportsByContender, type ComparisonInput } from './compare.ts'
+import { makeReport, SETTINGS } from './fixture.ts'
+import { KEY_METRICS } from './metrics.ts'
+import { CONTENDERS, Report } from '../contract/report.ts'
+import { formatSpread, spreadOf, UNITS, withinNoise } from './spread.ts'
+
+const ENV: Environment = {
+  cpuModel: 'AMD EPYC 7B13',
+  cpus: 4,
+  memoryBytes: 16 * 2 ** 30,
+  os: 'linux 6.1.0',
+  bunVersion: '1.4.5',
+  nodeVersion: '24.11.0',
+  goVersion: '1.25.3',
+  javaVersion: '21.0.8',
+  librdkafkaVersion: '2.12.0',
+  kafkaVersion: '4.1.0',
+}
+
+function audit(contender: string, ok = true): AuditResult {
+  return {
+    contender,
+    topic: `upbit-bench-x-r1-${contender}`,
+    topicCount: 119_758,
+    delivered: 119_758,
+    missingSeqs: ok ? 0 : 12,
+    duplicateSeqs: 0,
+    unknownValues: 0,
+    wrongKeys: 0,
+    ok,
+    problems: ok ? [] : ['12 seq numbers missing from the topic that the report does not count as failed'],
+  }
+}
+
+function input(rounds: Report[][], extra: Partial<ComparisonInput> = {}): ComparisonInput {
+  return {
+    rounds,
+    mode: 'isolated',
+    environment: ENV,
+    settings: SETTINGS,
+    feed: { rate: 2000, profile: 'live', seed: 42, markets: 235, lagP99Us: 850, behind: false },
+    audit: rounds.flat().map((r) => audit(r.contender)),
+    startedAt: '2026-01-02T03:04:05.000Z',
+    commandLine: 'bun run bench --rounds 3 --mode isolated',
+    ...extra,
+  }
+}
+
+const threeRounds = () => [1, 2, 3].map((r) => CONTENDERS.map((c) => makeReport(c, r)))
+const rowOf = (md: string, label: string) => md.split('\n').find((l) => l.startsWith(`| ${label} |`))
+
+describe('the fixture', () => {
+  test('builds schema-valid reports for every contender', () => {
+    for (const c of CONTENDERS) expect(Report.safeParse(makeReport(c, 2)).success).toBe(true)
+  })
+})
+
+describe('compareReports', () => {
+  const md = compareReports(input(threeRounds()))
+
+  test('has a column for every contender and the key rows', () => {
+    expect(md).toContain('|  | bun | node | go |')
+    for (const label of ['delivered', 'pipeline p50', 'pipeline p99.9', 'connect p99', 'exchange→ack p95', 'RSS avg', 'heap max', 'CPU per delivered message', 'cores used', 'start lag', 'reconnects', 'int_latency p99', 'success rate']) {
+      expect(rowOf(md, label)).toBeDefined()
+    }
+  })
+
+  test('prints every figure measured over 3 rounds as median (min–max)', () => {
+    const row = rowOf(md, 'RSS avg')!
+    // bun's RSS avg over rounds 1..3 is 72 MB × (0.98, 1.00, 1.02)
+    expect(row).toContain('72.0 MB (70.6–73.4)')
+    expect(rowOf(md, 'pipeline p50')).toContain('1.70 ms (1.67–1.73)')
+  })
+
+  test('puts ×best ratios on the worse contenders only', () => {
+    const [, , bun, node, go] = rowOf(md, 'RSS avg')!.split('|').map((c) => c.trim())
+    expect(bun).toContain('×2.48')
+    expect(node).toContain('×3.31')
+    expect(go).not.toContain('×')
+  })
+
+  test('names the environment, the feed, the settings and the seed’s claimed figures', () => {
+    for (const s of ['AMD EPYC 7B13', '2.12.0', '4.1.0', '24.11.0', '`linger.ms`', '2,000 msg/s', '3,000–5,000 msg/s', '20–40 MB', 'as claimed by the original project']) {
+      expect(md).toContain(s)
+    }
+    // node is not in the seed's table
+    const [, , bunExpected, , nodeExpected] = rowOf(md, 'Throughput')!.split('|').map((c) => c.trim())
+    expect(bunExpected).toBe('3,000–5,000 msg/s')
+    expect(nodeExpected).toBe('—')
+    expect(md).not.toContain('fell behind')
+  })
+
+  test('warns when the feed fell behind', () => {
+    const behind = compareReports(input(threeRounds(), { feed: { rate: 50_000, profile: 'flat', seed: 1, markets: 235, lagP99Us: 120_000, behind: true } }))
+    expect(behind).toContain('fell behind its own schedule (send lag p99 120.0 ms)')
+  })
+
+  test('shows the audit and fails loudly on a bad topic', () => {
+    const bad = compareReports(input(threeRounds(), { audit: [audit('bun'), audit('go', false)] }))
+    expect(bad).toContain('**FAIL**')
+    expect(bad).toContain('1 of 2 topics failed the audit')
+    expect(bad).toContain('12 seq numbers missing')
+  })
+
+  test('lists failed deliveries by code in the reliability table', () => {
+    const lossy = makeReport('node', 1, (r) => {
+      r.reliability.failedDeliveries = 7
+      r.reliability.failedByCode = { Local_MsgTimedOut: 7 }
+    })
+    const out = compareReports(input([[makeReport('bun'), lossy]]))
+    expect(rowOf(out, 'failed by code (total over rounds)')).toContain('Local_MsgTimedOut: 7')
+  })
+
+  test('adds the saturation ladder when present', () => {
+    const ladder = {
+      boundP99Us: 100_000,
+      steps: [{ contender: 'go', offeredPerSec: 10_000, deliveredPerSec: 9_990, deliveredFraction: 0.999, processingP99Us: 40, ackP99Us: 5000, pipelineP50Us: 2000, pipelineP99Us: 6000, pipelineP999Us: 9000, rssMaxBytes: 4e7, cpuUsPerMessage: 20 }],
+      saturation: { go: 80_000, bun: null },
+      limits: [{ name: 'C producer', messagesPerSec: 150_000, note: 'same librdkafka' }],
+    }
+    const out = compareReports(input(threeRounds(), { ladder }))
+    expect(out).toContain('## Saturation ladder')
+    expect(out).toContain('| go | 80,000 msg/s |')
+    expect(out).toContain('| bun | none (not even the first step) |')
+    expect(compareReports(input(threeRounds()))).not.toContain('Saturation ladder')
+  })
+})
+
+describe('verdicts', () => {
+  const rss = KEY_METRICS.find((m) => m.label === 'RSS avg')!
+  const delivered = KEY_METRICS.find((m) => m.group === 'Throughput' && m.label === 'delivered')!
+
+  test('say within noise for near-identical figures', () => {
+    const byContender = reportsByContender(threeRounds())
+    expect(verdict(delivered, byContender)).toBe('within noise (bun, node, go)')
+  })
+
+  test('name the winner and the factor for a large difference', () => {
+    const byContender = reportsByContender(threeRounds())
+    expect(verdict(rss, byContender)).toBe('**go** is 2.48× leaner than bun, 3.31× leaner than node')
+  })
+
+  test('with one round, use the stated threshold', () => {
+    const close = reportsByContender([[makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)), makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 47e6))]])
+    expect(verdict(rss, close)).toBe('within noise (bun, go)')
+    const far = reportsByContender([[makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)), makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 40e6))]])
+    expect(verdict(rss, far)).toBe('**go** is 1.25× leaner than bun')
+  })
+
+  test('call a difference inside the spread across rounds noise, even above the threshold', () => {
+    // go 40 MB steady; bun swings 30..60 MB over rounds: medians 20 % apart, spread 30 MB
+    const rounds = [30e6, 48e6, 60e6].map((bun, i) => [
+      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun)),
+      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = 40e6)),
+    ])
+    expect(verdict(rss, reportsByContender(rounds))).toBe('within noise (bun, go)')
+  })
+
+  test('state the noise rule in the report', () => {
+    expect(compareReports(input(threeRounds()))).toContain('smaller than 5 % for throughput or 10 % for latency')
+  })
+})
+
+describe('spread', () => {
+  test('median of an even count is the mean of the middle two', () => {
+    expect(spreadOf([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 })
+  })
+  test('latency switches from µs to ms and keeps one unit for the range', () => {
+    expect(formatSpread(spreadOf([850, 900, 1200]), UNITS.latency)).toBe('900 µs (850–1,200)')
+    expect(formatSpread(spreadOf([1500, 1700, 2100]), UNITS.latency)).toBe('1.70 ms (1.50–2.10)')
+  })
+  test('one round needs more than the threshold to leave noise', () => {
+    const a = spreadOf([100])!
+    expect(withinNoise(a, spreadOf([104])!, 0.05)).toBe(true)
+    expect(withinNoise(a, spreadOf([106])!, 0.05)).toBe(false)
+  })
+})
+
+describe('refuseMismatched', () => {
+  test('accepts reports made with the same librdkafka and settings', () => {
+    expect(() => refuseMismatched(threeRounds().flat())).not.toThrow()
+  })
+
+  test('names the contenders and the differing setting', () => {
+    const go = makeReport('go', 1, (r) => void (r.producerSettings['linger.ms'] = '5'))
+    expect(() => refuseMismatched([makeReport('bun'), makeReport('node'), go])).toThrow(/linger\.ms differs \(bun, node: 10; go: 5\)/)
+  })
+
+  test('names a setting only one side has', () => {
+    const bun = makeReport('bun', 1, (r) => void (r.producerSettings['socket.nagle.disable'] = 'true'))
+    expect(() => refuseMismatched([bun, makeReport('go')])).toThrow(/socket\.nagle\.disable differs \(bun: true; go: \(unset\)\)/)
+  })
+
+  test('names the differing librdkafka version', () => {
+    const node = makeReport('node', 1, (r) => void (r.librdkafka.version = '2.11.1'))
+    expect(() => refuseMismatched([makeReport('bun'), node])).toThrow(/librdkafka version differs \(bun: 2\.12\.0; node: 2\.11\.1\)/)
+  })
+})

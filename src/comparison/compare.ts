@@ -1,0 +1,201 @@
+/**
+ * @module report/compare
+ * The comparison: refuses reports that were not produced under the same librdkafka and producer
+ * settings, and turns the rounds' reports into reports/performance_comparison_report.md
+ * (side-by-side table with `median (min–max)` over rounds, ratios against the best, plain
+ * verdicts with a stated noise rule, the seed's expected figures, audit and reliability).
+ */
+import type { AuditResult } from '../bench/audit.ts'
+import type { Environment } from '../bench/environment.ts'
+import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
+import { CONTENDERS, type Contender, type Report } from '../contract/report.ts'
+import {
+  auditSection,
+  environmentSection,
+  feedSection,
+  howToReadSection,
+  ladderSection,
+  reliabilitySection,
+  seedSection,
+  settingsSection,
+  table,
+} from './sections.ts'
+import { bestOf, formatRatio, formatSpread, ratioToBest, spreadOf, withinNoise, type Spread } from './spread.ts'
+
+/** One step of the saturation ladder: one contender at one offered rate. */
+export interface LadderStep {
+  contender: string
+  offeredPerSec: number
+  deliveredPerSec: number
+  /** delivered / offered, 0..1 */
+  deliveredFraction: number
+  processingP99Us: number
+  ackP99Us: number
+  pipelineP50Us: number
+  pipelineP99Us: number
+  pipelineP999Us: number
+  rssMaxBytes: number
+  cpuUsPerMessage: number
+  /** met the sustained rule (absent in reports written before it was recorded) */
+  sustained?: boolean
+  /** the feed fell behind its own schedule during this step */
+  feedBehind?: boolean
+}
+
+/** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
+export interface LadderResult {
+  /** the pipeline p99 a step must stay under to count as kept up */
+  boundP99Us: number
+  steps: LadderStep[]
+  /** per contender, the highest offered rate it sustained (its saturation point); null when no step was */
+  saturation: Record<string, number | null>
+  /** physical-limit rows (minimal C producer, Kafka's perf tool) on the same broker and settings */
+  limits: { name: string; messagesPerSec: number; note: string }[]
+}
+
+/** What scripts/bench.ts hands to the comparison and the charts. */
+export interface ComparisonInput {
+  /** per round, the reports of that round (one per contender that finished) */
+  rounds: Report[][]
+  mode: 'concurrent' | 'isolated'
+  environment: Environment
+  /** the effective producer settings (identical for all, see refuseMismatched) */
+  settings: Record<string, string>
+  /** the local feed; absent for the live exchange */
+  feed?: { rate: number; profile: string; seed: number; markets: number; lagP99Us: number; behind: boolean }
+  audit: AuditResult[]
+  startedAt: string
+  commandLine: string
+  ladder?: LadderResult
+}
+
+/**
+ * Throws unless every report ran the same librdkafka version with the same producer settings;
+ * the message names the contenders and the differing version or setting keys.
+ */
+export function refuseMismatched(reports: Report[]): void {
+  if (reports.length < 2) return
+  const problems: string[] = []
+  const versions = new Map<string, Set<string>>()
+  for (const r of reports) versions.set(r.librdkafka.version, (versions.get(r.librdkafka.version) ?? new Set()).add(r.contender))
+  if (versions.size > 1) {
+    const list = [...versions].map(([v, cs]) => `${[...cs].join(', ')}: ${v}`).join('; ')
+    problems.push(`librdkafka version differs (${list})`)
+  }
+  const keys = new Set(reports.flatMap((r) => Object.keys(r.producerSettings)))
+  for (const key of [...keys].sort()) {
+    const values = new Map<string, Set<string>>()
+    for (const r of reports) {
+      const v = r.producerSettings[key] ?? '(unset)'
+      values.set(v, (values.get(v) ?? new Set()).add(r.contender))
+    }
+    if (values.size > 1) {
+      const list = [...values].map(([v, cs]) => `${[...cs].join(', ')}: ${v}`).join('; ')
+      problems.push(`producer setting ${key} differs (${list})`)
+    }
+  }
+  if (problems.length > 0) {
+    const names = [...new Set(reports.map((r) => r.contender))].join(', ')
+    throw new Error(`refusing to compare ${names}: ${problems.join('; ')}`)
+  }
+}
+
+/** Each contender's reports over the rounds, in the fixed order bun, node, go. */
+export function reportsByContender(rounds: Report[][]): Map<Contender, Report[]> {
+  const map = new Map<Contender, Report[]>()
+  for (const c of CONTENDERS) {
+    const reports = rounds.flatMap((round) => round.filter((r) => r.contender === c))
+    if (reports.length > 0) map.set(c, reports)
+  }
+  return map
+}
+
+function spreadsOf(metric: Metric, byContender: Map<Contender, Report[]>): (Spread | undefined)[] {
+  return [...byContender.values()].map((reports) => spreadOf(reports.map(metric.get)))
+}
+
+function sideBySide(byContender: Map<Contender, Report[]>): string {
+  const contenders = [...byContender.keys()]
+  const rows: string[][] = []
+  for (const group of METRIC_GROUPS) {
+    rows.push([`**${group.title}**`, ...contenders.map(() => '')])
+    for (const metric of group.metrics) {
+      const spreads = spreadsOf(metric, byContender)
+      const best = metric.better && contenders.length > 1 ? bestOf(spreads, metric.better) : undefined
+      const cells = spreads.map((s, i) => {
+        const text = formatSpread(s, metric.unit)
+        if (best === undefined || i === best || !s) return text
+        const ratio = ratioToBest(spreads[best]!.median, s.median, metric.better!)
+        return ratio === undefined || formatRatio(ratio) === '1.00' ? text : `${text} ×${formatRatio(ratio)}`
+      })
+      rows.push([metric.label, ...cells])
+    }
+  }
+  return ['## Side by side', '', table(['', ...contenders], rows)].join('\n')
+}
+
+/** The plain verdict for one key metric, e.g. "**go** is 1.80× leaner than bun; within noise of node". */
+export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): string {
+  const contenders = [...byContender.keys()]
+  const spreads = spreadsOf(metric, byContender)
+  const best = bestOf(spreads, metric.better ?? 'lower')
+  if (contenders.length < 2 || best === undefined) return 'only one contender'
+  const winner = spreads[best]!
+  const beaten: string[] = []
+  const noise: string[] = []
+  for (const [i, s] of spreads.entries()) {
+    if (i === best || !s) continue
+    const ratio = ratioToBest(winner.median, s.median, metric.better ?? 'lower')
+    if (withinNoise(winner, s, metric.threshold ?? 0) || ratio === undefined) noise.push(contenders[i]!)
+    else beaten.push(`${formatRatio(ratio)}× ${metric.verdict ?? 'better'} than ${contenders[i]}`)
+  }
+  if (beaten.length === 0) return `within noise (${contenders.join(', ')})`
+  return `**${contenders[best]}** is ${beaten.join(', ')}${noise.length > 0 ? `; within noise of ${noise.join(', ')}` : ''}`
+}
+
+function verdictSection(byContender: Map<Contender, Report[]>): string {
+  const rows = KEY_METRICS.map((m) => [`${m.group}: ${m.label}`, verdict(m, byContender)])
+  return ['## Verdict', '', table(['metric', 'verdict'], rows)].join('\n')
+}
+
+function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
+  const reports = input.rounds.flat()
+  const durations = [...new Set(reports.map((r) => r.config.testDurationS))].join(', ')
+  const lines = [
+    `# Upbit → Kafka producer comparison: ${[...byContender.keys()].join(' vs ')}`,
+    '',
+    `- Command: \`${input.commandLine}\``,
+    `- Date: ${input.startedAt}`,
+    `- Mode: ${input.mode}, ${input.rounds.length} round${input.rounds.length === 1 ? '' : 's'}, ${durations} s window`,
+  ]
+  const interrupted = reports.filter((r) => r.status === 'interrupted')
+  if (interrupted.length > 0) {
+    lines.push('', `> **Warning:** ${interrupted.map((r) => r.contender).join(', ')} did not run the whole window (interrupted).`)
+  }
+  const missing = input.rounds.flatMap((round, i) =>
+    [...byContender.keys()].filter((c) => !round.some((r) => r.contender === c)).map((c) => `${c} (round ${i + 1})`),
+  )
+  if (missing.length > 0) lines.push('', `> **Warning:** no report from ${missing.join(', ')}; figures use the rounds that reported.`)
+  return lines.join('\n')
+}
+
+/** The comparison report as markdown. */
+export function compareReports(input: ComparisonInput): string {
+  const byContender = reportsByContender(input.rounds)
+  const reports = input.rounds.flat()
+  if (reports.length === 0) return `# Upbit → Kafka producer comparison\n\nNo contender produced a report.\n`
+  const sections = [
+    header(input, byContender),
+    environmentSection(input.environment, byContender),
+    feedSection(input.feed, reports),
+    settingsSection(input.settings),
+    sideBySide(byContender),
+    verdictSection(byContender),
+    seedSection(byContender, input.feed?.rate),
+    auditSection(input.audit),
+    reliabilitySection(byContender),
+    ...(input.ladder ? [ladderSection(input.ladder)] : []),
+    howToReadSection(input.rounds.length),
+  ]
+  return `${sections.join('\n\n')}\n`
+}

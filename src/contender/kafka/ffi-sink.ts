@@ -1,0 +1,185 @@
+/**
+ * @module kafka/ffi
+ * The Bun contender's sink: librdkafka's C API through bun:ffi (the Node binding's addon cannot
+ * load on Bun). Messages go out with rd_kafka_produceva (key, value, opaque = seq, headers `seq`
+ * and `contender`, RD_KAFKA_MSG_F_COPY so nothing JS owns is referenced after the call). Delivery
+ * reports, stats and errors arrive as events on the main queue and are served by `poll()` on the
+ * JS thread: librdkafka's threads never call into JS.
+ */
+import { ptr, read, type Pointer } from 'bun:ffi'
+import type { Sink, SinkOptions } from './sink.ts'
+import { KafkaError } from '../../librdkafka/errors.ts'
+import { cstr, errName, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
+
+
+/** rd_kafka_event_message_array fills at most this many message pointers per call */
+const DR_BATCH = 4096
+/** the seq header holds a decimal number; 20 digits covers 2^64 */
+const SEQ_DIGITS = 20
+
+export function librdkafkaVersion(): string {
+  return String(rdk().rd_kafka_version_str())
+}
+
+export function createFfiSink(o: SinkOptions): Sink {
+  const c = rdk()
+  const conf = makeConf({ ...o.settings, 'bootstrap.servers': o.bootstrap }, RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS)
+  const rk = makeClient(RD.PRODUCER, conf)
+  const topicName = cstr(o.topic)
+  const rkt = c.rd_kafka_topic_new(rk, topicName, null)
+  if (!rkt) {
+    c.rd_kafka_destroy(rk)
+    throw new KafkaError(`cannot create topic handle ${o.topic}`, 'TOPIC')
+  }
+  const queue = c.rd_kafka_queue_get_main(rk)!
+
+  // One scratch buffer holds the rd_kafka_vu_t array reused by every produce and the bytes its
+  // header entries point at: small typed arrays of their own may be moved by the GC after ptr()
+  // was taken (seen here: a stale seq header), a single larger buffer stays put.
+  const VU_COUNT = 7
+  const SEQ_AT = RD.VU_SIZE * 8
+  const SEQ_NAME_AT = SEQ_AT + 32
+  const CONTENDER_NAME_AT = SEQ_NAME_AT + 16
+  const CONTENDER_AT = CONTENDER_NAME_AT + 16
+  const contenderBytes = new TextEncoder().encode(o.contender)
+  if (contenderBytes.length > 64) throw new KafkaError(`contender name too long: ${o.contender}`, 'INVALID_ARG')
+  const vus = new ArrayBuffer(4096)
+  const vuView = new DataView(vus)
+  const vuPtr = ptr(vus)
+  const scratch = new Uint8Array(vus)
+  scratch.set(cstr('seq'), SEQ_NAME_AT)
+  scratch.set(cstr('contender'), CONTENDER_NAME_AT)
+  scratch.set(contenderBytes, CONTENDER_AT)
+  const seqDigits = new Uint8Array(vus, SEQ_AT, SEQ_DIGITS)
+  const seqDigitsPtr = vuPtr + SEQ_AT
+  const slot = (i: number, vtype: number) => {
+    vuView.setInt32(i * RD.VU_SIZE, vtype, true)
+    return i * RD.VU_SIZE + 8
+  }
+  // 64-bit little-endian stores as two 32-bit halves: no BigInt per message
+  const setPtr = (offset: number, p: number) => {
+    vuView.setUint32(offset, p >>> 0, true)
+    vuView.setUint32(offset + 4, Math.floor(p / 0x1_0000_0000), true)
+  }
+  slot(0, RD.VTYPE.RKT)
+  setPtr(8, rkt as number)
+  const VALUE = slot(1, RD.VTYPE.VALUE)
+  const KEY = slot(2, RD.VTYPE.KEY)
+  const OPAQUE = slot(3, RD.VTYPE.OPAQUE)
+  const FLAGS = slot(4, RD.VTYPE.MSGFLAGS)
+  vuView.setInt32(FLAGS, RD.MSG_F_COPY, true)
+  const SEQ_HEADER = slot(5, RD.VTYPE.HEADER)
+  setPtr(SEQ_HEADER, vuPtr + SEQ_NAME_AT)
+  setPtr(SEQ_HEADER + 8, seqDigitsPtr)
+  const CONTENDER_HEADER = slot(6, RD.VTYPE.HEADER)
+  setPtr(CONTENDER_HEADER, vuPtr + CONTENDER_NAME_AT)
+  setPtr(CONTENDER_HEADER + 8, vuPtr + CONTENDER_AT)
+  setPtr(CONTENDER_HEADER + 16, contenderBytes.length)
+
+  const drMessages = new BigUint64Array(DR_BATCH)
+  const drMessagesPtr = ptr(drMessages)
+  let closed = false
+
+  const writeSeq = (seq: number): number => {
+    let n = seq
+    let i = SEQ_DIGITS
+    do {
+      seqDigits[--i] = 48 + (n % 10)
+      n = Math.floor(n / 10)
+    } while (n > 0)
+    // digits are right-aligned; point the header at the first one
+    setPtr(SEQ_HEADER + 8, seqDigitsPtr + i)
+    setPtr(SEQ_HEADER + 16, SEQ_DIGITS - i)
+    return i
+  }
+
+  const serveEvent = (ev: Pointer) => {
+    switch (c.rd_kafka_event_type(ev)) {
+      case RD.EVENT_DR: {
+        let n: number
+        do {
+          n = Number(c.rd_kafka_event_message_array(ev, drMessagesPtr, DR_BATCH))
+          for (let i = 0; i < n; i++) {
+            const msg = Number(drMessages[i]) as Pointer
+            const err = read.i32(msg, RD.MSG.err)
+            const seq = Number(read.ptr(msg, RD.MSG.opaque))
+            o.onDelivery(seq, err === RD.ERR_NO_ERROR ? undefined : errName(err))
+          }
+        } while (n === DR_BATCH)
+        break
+      }
+      case RD.EVENT_STATS:
+        o.onStats(String(c.rd_kafka_event_stats(ev)))
+        break
+      case RD.EVENT_ERROR: {
+        const code = c.rd_kafka_event_error(ev)
+        const fatal = c.rd_kafka_event_error_is_fatal(ev) ? 'fatal ' : ''
+        o.onError(`${fatal}${errName(code)}: ${c.rd_kafka_event_error_string(ev)}`)
+        break
+      }
+    }
+    c.rd_kafka_event_destroy(ev)
+  }
+
+  const poll = (): number => {
+    if (closed) return 0
+    let served = 0
+    for (let ev = c.rd_kafka_queue_poll(queue, 0); ev; ev = c.rd_kafka_queue_poll(queue, 0)) {
+      serveEvent(ev as Pointer)
+      served++
+    }
+    return served
+  }
+
+  return {
+    librdkafkaVersion: librdkafkaVersion(),
+    settings: o.settings,
+    produce(key: Uint8Array, value: Uint8Array, seq: number): boolean {
+      setPtr(VALUE, ptr(value))
+      setPtr(VALUE + 8, value.byteLength)
+      setPtr(KEY, ptr(key))
+      setPtr(KEY + 8, key.byteLength)
+      setPtr(OPAQUE, seq)
+      writeSeq(seq)
+      const error = c.rd_kafka_produceva(rk, vuPtr, VU_COUNT)
+      if (!error) return true
+      const code = c.rd_kafka_error_code(error)
+      const message = String(c.rd_kafka_error_string(error))
+      c.rd_kafka_error_destroy(error)
+      if (code === RD.ERR_QUEUE_FULL) return false
+      throw new KafkaError(`produce to ${o.topic}: ${message}`, errName(code), code)
+    },
+    poll,
+    outqLen(): number {
+      return closed ? 0 : c.rd_kafka_outq_len(rk)
+    },
+    async flush(timeoutMs: number): Promise<number> {
+      // rd_kafka_flush would wait for someone else to serve the DR queue; this thread is that someone
+      const deadline = performance.now() + timeoutMs
+      while (c.rd_kafka_outq_len(rk) > 0 && performance.now() < deadline) {
+        poll()
+        await Bun.sleep(1)
+      }
+      poll()
+      return c.rd_kafka_outq_len(rk)
+    },
+    async checkBroker(timeoutMs: number): Promise<void> {
+      try {
+        requestMetadata(rk, timeoutMs)
+      } catch (error) {
+        throw new KafkaError(`no broker answered a metadata request within ${timeoutMs} ms (${(error as Error).message})`, (error as KafkaError).errName ?? 'METADATA')
+      } finally {
+        poll()
+      }
+    },
+    close(): void {
+      if (closed) return
+      poll()
+      closed = true
+      c.rd_kafka_queue_destroy(queue)
+      c.rd_kafka_topic_destroy(rkt)
+      c.rd_kafka_destroy(rk)
+    },
+  }
+}
+

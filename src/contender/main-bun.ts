@@ -1,0 +1,33 @@
+/**
+ * The `bun` contender: the TypeScript producer on Bun, librdkafka through bun:ffi
+ * (docs/contenders.md). `bun src/contender/main-bun.ts [--flags]`.
+ */
+import { main } from './cli.ts'
+import { ConfigError } from './config.ts'
+import { KafkaConfigError } from '../librdkafka/errors.ts'
+import { createFfiSink } from './kafka/ffi-sink.ts'
+import { loadProducerSettings } from './kafka/settings.ts'
+import { summarizeStats } from './kafka/stats-summary.ts'
+
+await main({
+  runtime: 'bun',
+  loadSettings: loadProducerSettings,
+  adapter: {
+    runtime: {
+      name: 'bun',
+      version: Bun.version,
+      websocket: `Bun WebSocket client ${Bun.version}`,
+      kafkaBinding: 'bun:ffi → librdkafka C API (rd_kafka_produceva, events polled on the JS thread)',
+    },
+    async openSink(config, settings, handlers) {
+      try {
+        return createFfiSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })
+      } catch (error) {
+        // a property librdkafka rejects is a configuration error (exit 2), named by librdkafka
+        if (error instanceof KafkaConfigError) throw new ConfigError(`producer settings: ${error.message}`)
+        throw error
+      }
+    },
+    summarizeStats,
+  },
+})

@@ -1,0 +1,42 @@
+/**
+ * The `node` contender: the same TypeScript producer on Node.js, with
+ * @confluentinc/kafka-javascript (linked against the same librdkafka build). Bundled by set-up
+ * to .cache/dist/producer.node.js and run with `node --experimental-websocket` (Node 20).
+ */
+import { main } from './cli.ts'
+import { ConfigError } from './config.ts'
+import { createConfluentSink } from './kafka/confluent-sink.ts'
+import { loadProducerSettings } from './kafka/settings.ts'
+import { summarizeStats } from './kafka/stats-summary.ts'
+
+const bindingVersion = (() => {
+  try {
+    return (require('@confluentinc/kafka-javascript/package.json') as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+})()
+
+await main({
+  runtime: 'node',
+  loadSettings: loadProducerSettings,
+  adapter: {
+    runtime: {
+      name: 'node',
+      version: process.versions.node,
+      websocket: `Node ${process.versions.node} global WebSocket (undici)`,
+      kafkaBinding: `@confluentinc/kafka-javascript ${bindingVersion} (node-rdkafka-style Producer)`,
+    },
+    async openSink(config, settings, handlers) {
+      try {
+        return createConfluentSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })
+      } catch (error) {
+        // the binding throws librdkafka's rd_kafka_conf_set message for a rejected property
+        const message = (error as Error).message
+        if (/configuration property|Invalid value|No such/i.test(message)) throw new ConfigError(`producer settings: ${message}`)
+        throw error
+      }
+    },
+    summarizeStats,
+  },
+})

@@ -1,0 +1,42 @@
+/**
+ * @module metrics/histogram
+ * HDR histograms in microseconds (3 significant digits, as OpenMessaging Benchmark and wrk2 do),
+ * read out into the report's LatencySummary.
+ */
+import * as hdr from 'hdr-histogram-js'
+import type { LatencySummary } from '../../contract/report.ts'
+
+export type Histogram = hdr.Histogram
+
+/** One hour in µs: nothing in a run waits longer; autoResize covers the odd outlier anyway. */
+const HIGHEST_US = 3_600_000_000
+
+export function latencyHistogram(): Histogram {
+  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3 })
+}
+
+/** Records a µs value, clamping negatives (clock steps) to 0. */
+export function record(histogram: Histogram, us: number): void {
+  histogram.recordValue(us > 0 ? Math.round(us) : 0)
+}
+
+export function summarize(histogram: Histogram): LatencySummary {
+  const count = histogram.totalCount
+  if (count === 0) return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p95Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 }
+  return {
+    count,
+    minUs: histogram.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : histogram.minNonZeroValue,
+    meanUs: Math.round(histogram.mean * 10) / 10,
+    p50Us: histogram.getValueAtPercentile(50),
+    p95Us: histogram.getValueAtPercentile(95),
+    p99Us: histogram.getValueAtPercentile(99),
+    p999Us: histogram.getValueAtPercentile(99.9),
+    maxUs: histogram.maxValue,
+  }
+}
+
+export function summarizeValues(values: number[]): LatencySummary {
+  const histogram = latencyHistogram()
+  for (const value of values) record(histogram, value)
+  return summarize(histogram)
+}

@@ -1,0 +1,37 @@
+/**
+ * @module report/write
+ * Validates a report against the contract before it touches disk: a report that does not match
+ * the schema is a bug in the contender, reported with the path of the first bad field.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname } from 'node:path'
+import { Report, reportPath } from '../../contract/report.ts'
+
+export class ReportError extends Error {
+  override name = 'ReportError'
+}
+
+export function hostInfo(): Report['host'] {
+  const list = cpus()
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+  }
+}
+
+/** Validates and writes `{dir}/{contender}_performance_report.json`; returns the path. */
+export function writeReport(dir: string, report: Report): string {
+  const parsed = Report.safeParse(report)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new ReportError(`report does not match the schema at ${issue.path.join('.')}: ${issue.message}`)
+  }
+  const path = reportPath(dir, parsed.data.contender)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, JSON.stringify(parsed.data, null, 2) + '\n')
+  return path
+}
