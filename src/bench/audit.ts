@@ -1,9 +1,10 @@
 /**
  * @module bench/audit
- * After a run, read every contender's topic back and hold its report to it: the topic holds
- * exactly what the report calls delivered, `seq` headers have no duplicates and no gaps beyond
- * the failures the report admits, keys match the frame's market, and every value is
- * byte-identical to a frame the feed sent.
+ * After a run, read every contender's topic back and hold its report to it. Warm-up and window
+ * messages (header `phase`) are checked separately: each phase's count in the topic equals what
+ * the report calls delivered in that phase, every warm-up `seq` comes before every window `seq`,
+ * `seq` headers have no duplicates and no gaps beyond the undelivered messages the report admits,
+ * keys match the frame's market, and every value is byte-identical to a frame the feed sent.
  */
 import type { Report } from '../contract/report.ts'
 
@@ -17,6 +18,9 @@ export interface AuditResult {
   contender: string
   topic: string
   topicCount: number
+  /** messages with `phase: warmup` */
+  warmupCount: number
+  /** window messages the report calls delivered */
   delivered: number
   missingSeqs: number
   duplicateSeqs: number
@@ -29,61 +33,92 @@ export interface AuditResult {
 
 const CODE = /"code":"([^"]+)"/
 
+interface Tally {
+  warmup: number
+  window: number
+  badPhase: number
+  duplicates: number
+  badSeq: number
+  unknown: number
+  wrongKeys: number
+  wrongContender: number
+  maxWarmupSeq: number
+  minWindowSeq: number
+  seqs: Set<number>
+}
+
+function tally(report: Report, messages: AuditedMessage[], wasSent?: (value: Uint8Array) => boolean): Tally {
+  const t: Tally = {
+    warmup: 0,
+    window: 0,
+    badPhase: 0,
+    duplicates: 0,
+    badSeq: 0,
+    unknown: 0,
+    wrongKeys: 0,
+    wrongContender: 0,
+    maxWarmupSeq: 0,
+    minWindowSeq: Number.POSITIVE_INFINITY,
+    seqs: new Set(),
+  }
+  const decoder = new TextDecoder()
+  for (const message of messages) {
+    const seq = Number(message.headers.seq)
+    if (!Number.isInteger(seq) || seq < 1) t.badSeq++
+    else if (t.seqs.has(seq)) t.duplicates++
+    else t.seqs.add(seq)
+    const phase = message.headers.phase
+    if (phase === 'warmup') {
+      t.warmup++
+      t.maxWarmupSeq = Math.max(t.maxWarmupSeq, seq)
+    } else if (phase === 'window') {
+      t.window++
+      t.minWindowSeq = Math.min(t.minWindowSeq, seq)
+    } else t.badPhase++
+    if (message.headers.contender !== report.contender) t.wrongContender++
+    const key = message.key ? decoder.decode(message.key) : ''
+    const code = CODE.exec(decoder.decode(message.value.subarray(0, 200)))?.[1]
+    if (code !== key) t.wrongKeys++
+    if (wasSent && !wasSent(message.value)) t.unknown++
+  }
+  return t
+}
+
 /**
  * `wasSent` answers whether the feed sent exactly these bytes; undefined skips that check
  * (live exchange: nothing to compare with).
  */
-export function auditTopic(
-  report: Report,
-  topic: string,
-  messages: AuditedMessage[],
-  wasSent?: (value: Uint8Array) => boolean,
-): AuditResult {
+export function auditTopic(report: Report, topic: string, messages: AuditedMessage[], wasSent?: (value: Uint8Array) => boolean): AuditResult {
+  const t = tally(report, messages, wasSent)
+  const m = report.messages
+  const w = report.warmup
   const problems: string[] = []
-  const seen = new Uint8Array(report.messages.received + 2)
-  let duplicates = 0
-  let outOfRange = 0
-  let unknown = 0
-  let wrongKeys = 0
-  let wrongContender = 0
-  const decoder = new TextDecoder()
-  for (const message of messages) {
-    const seq = Number(message.headers.seq)
-    if (!Number.isInteger(seq) || seq < 1 || seq > report.messages.received) outOfRange++
-    else if (seen[seq]) duplicates++
-    else seen[seq] = 1
-    if (message.headers.contender !== report.contender) wrongContender++
-    const key = message.key ? decoder.decode(message.key) : ''
-    const code = CODE.exec(decoder.decode(message.value.subarray(0, 200)))?.[1]
-    if (code !== key) wrongKeys++
-    if (wasSent && !wasSent(message.value)) unknown++
-  }
-  let present = 0
-  for (let s = 1; s <= report.messages.received; s++) present += seen[s]!
-  // seqs 1..received were all assigned; those the topic lacks must be owned as failed or in flight
-  const admitted = report.messages.failed + report.messages.inFlightAtEnd
-
-  if (messages.length !== report.messages.delivered) {
-    problems.push(`topic holds ${messages.length} messages, report says ${report.messages.delivered} delivered`)
-  }
-  if (duplicates > 0) problems.push(`${duplicates} duplicated seq numbers`)
-  if (outOfRange > 0) problems.push(`${outOfRange} messages with a seq outside 1..${report.messages.received}`)
-  if (wrongContender > 0) problems.push(`${wrongContender} messages with a contender header other than ${report.contender}`)
-  if (wrongKeys > 0) problems.push(`${wrongKeys} messages whose key is not the frame's market code`)
-  if (unknown > 0) problems.push(`${unknown} values that are not byte-identical to any frame the feed sent`)
-  const gaps = report.messages.received - present
-  if (gaps > admitted) {
-    problems.push(`${gaps - admitted} seq numbers missing from the topic that the report does not count as failed`)
-  }
+  if (t.window !== m.delivered) problems.push(`topic holds ${t.window} window messages, report says ${m.delivered} delivered`)
+  if (t.warmup !== w.delivered) problems.push(`topic holds ${t.warmup} warm-up messages, report says ${w.delivered} delivered in the warm-up`)
+  if (t.badPhase > 0) problems.push(`${t.badPhase} messages without a phase header of warmup or window`)
+  if (t.maxWarmupSeq >= t.minWindowSeq) problems.push(`warm-up seq ${t.maxWarmupSeq} is not before the first window seq ${t.minWindowSeq}`)
+  if (t.duplicates > 0) problems.push(`${t.duplicates} duplicated seq numbers`)
+  if (t.badSeq > 0) problems.push(`${t.badSeq} messages without a valid seq header`)
+  if (t.wrongContender > 0) problems.push(`${t.wrongContender} messages with a contender header other than ${report.contender}`)
+  if (t.wrongKeys > 0) problems.push(`${t.wrongKeys} messages whose key is not the frame's market code`)
+  if (t.unknown > 0) problems.push(`${t.unknown} values that are not byte-identical to any frame the feed sent`)
+  // every seq up to the highest one in the topic was assigned; the absent ones must be owned as
+  // not delivered (failed, in flight at the end, or refused by a full queue)
+  const highest = t.seqs.size === 0 ? 0 : Math.max(...t.seqs)
+  const gaps = highest - t.seqs.size
+  const admitted = Math.max(m.received - m.delivered, 0) + Math.max(w.received - w.delivered, 0)
+  const missing = Math.max(gaps - admitted, 0)
+  if (missing > 0) problems.push(`${missing} seq numbers missing from the topic that the report does not count as undelivered`)
   return {
     contender: report.contender,
     topic,
     topicCount: messages.length,
-    delivered: report.messages.delivered,
-    missingSeqs: Math.max(gaps - admitted, 0),
-    duplicateSeqs: duplicates,
-    unknownValues: wasSent ? unknown : -1,
-    wrongKeys,
+    warmupCount: t.warmup,
+    delivered: m.delivered,
+    missingSeqs: missing,
+    duplicateSeqs: t.duplicates,
+    unknownValues: wasSent ? t.unknown : -1,
+    wrongKeys: t.wrongKeys,
     ok: problems.length === 0,
     problems,
   }

@@ -9,6 +9,7 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Report, reportPath } from '../contract/report.ts'
 import { ROOT } from '../paths.ts'
 import { contendersUnderTest } from './fixture.ts'
 
@@ -17,7 +18,7 @@ const contenders = contendersUnderTest()
 async function bench(args: string[]) {
   const out = mkdtempSync(join(tmpdir(), 'ukb-bench-'))
   const proc = Bun.spawn(
-    ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', contenders.join(','), '--markets-limit', '45', '--connect-interval-ms', '100', '--rate', '300', ...args],
+    ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', contenders.join(','), '--markets-limit', '45', '--connect-interval-ms', '100', '--rate', '300', '--warmup', '1', ...args],
     { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: process.env },
   )
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
@@ -36,11 +37,17 @@ function expectComparison(out: string) {
 
 describe('bun run bench', () => {
   test('concurrent: all contenders race, every audit is clean, markdown and PNG are written', async () => {
-    const run = await bench(['--duration', '5', '--mode', 'concurrent'])
+    const run = await bench(['--duration', '5', '--mode', 'concurrent', '--rounds', '1'])
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
     for (const c of contenders) expect(run.output).toMatch(new RegExp(`audit ${c}\\s+OK`))
     const md = expectComparison(run.out)
     expect(md).toContain('concurrent')
+    // the latest reports are also where the original project put them, and they are valid
+    for (const c of contenders) {
+      const report = Report.parse(JSON.parse(readFileSync(reportPath(run.out, c), 'utf8')))
+      expect([report.contender, report.status]).toEqual([c, 'complete'])
+      expect(report.warmup.delivered).toBeGreaterThan(0)
+    }
   }, 240_000)
 
   test('isolated over two rounds: one at a time, figures as median (min–max)', async () => {
@@ -53,7 +60,7 @@ describe('bun run bench', () => {
 
   test('a contender killed mid-window makes the bench fail with a clear audit message', async () => {
     const victim = contenders[0]!
-    const run = await bench(['--duration', '6', '--fault-kill', victim])
+    const run = await bench(['--duration', '6', '--rounds', '1', '--fault-kill', victim])
     expect(run.code).toBe(1)
     expect(run.output).toMatch(new RegExp(`FAILED: audit ${victim} .*wrote no report`))
   }, 240_000)
@@ -69,9 +76,16 @@ describe('bun run bench', () => {
     expect(existsSync(join(run.out, 'charts', 'ladder.png'))).toBe(true)
   }, 400_000)
 
-  test('bad options are refused naming the flag and the value', async () => {
-    const run = await bench(['--duration', 'abc'])
-    expect(run.code).toBe(2)
-    expect(run.output).toMatch(/--duration "abc"/)
+  test('bad options are refused naming the flag and the value, before anything starts', async () => {
+    for (const [args, message] of [
+      [['--duration', 'abc'], /--duration "abc": must be an integer/],
+      [['--rate', '1e12'], /--rate "1e12"/],
+      [['--contenders', 'bun,bun'], /each contender at most once/],
+    ] as const) {
+      const run = await bench([...args])
+      expect({ args, code: run.code }).toEqual({ args, code: 2 })
+      expect(run.output).toMatch(message)
+      expect(run.output).not.toMatch(/^\s+at /m)
+    }
   })
 })

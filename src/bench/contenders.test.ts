@@ -1,8 +1,9 @@
 /**
- * The three contender programs (bun, node, go), for real: the local feed, the broker, a short
+ * The contender programs (bun, node, go, python), for real: the local feed, the broker, a short
  * window, the topic read back and audited. Each scenario runs all contenders side by side.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
@@ -53,16 +54,8 @@ describe('contenders against the local feed and a real broker', () => {
     expect([...versions]).toEqual(['2.15.1'])
     const settings = results.map((r) => JSON.stringify(Object.entries(r.report!.producerSettings).sort()))
     expect(new Set(settings).size).toBe(1)
-    expect(results[0]!.report!.producerSettings).toMatchObject({
-      'batch.size': '32768',
-      'linger.ms': '10',
-      'compression.type': 'snappy',
-      acks: 'all',
-      'enable.idempotence': 'true',
-      'queue.buffering.max.messages': '1000000',
-      'queue.buffering.max.kbytes': '1048576',
-      retries: '3',
-    })
+    // the one settings file, as every contender echoes it
+    expect(results[0]!.report!.producerSettings).toMatchObject(SETTINGS)
   })
 
   test('a feed-side drop mid-window is survived: reconnect counted, nothing lost or duplicated', async () => {
@@ -99,6 +92,20 @@ describe('contenders against the local feed and a real broker', () => {
       }
     } finally {
       rig.feed.setFaults({})
+    }
+  })
+
+  test('warm-up messages are produced, marked and audited apart; the window counts none of them', async () => {
+    const results = await rig.run({ contenders, warmupS: 2 })
+    expectClean(results)
+    for (const r of results) {
+      const w = r.report!.warmup
+      expect(w.targetS).toBe(2)
+      expect(w.durationMs).toBeGreaterThanOrEqual(2000)
+      expect(w.delivered).toBeGreaterThan(0)
+      expect(r.audit!.warmupCount).toBe(w.delivered)
+      expect(r.audit!.topicCount).toBe(w.delivered + r.report!.messages.delivered)
+      expect(r.report!.latency.pipeline.count).toBe(r.report!.messages.delivered)
     }
   })
 })

@@ -10,15 +10,17 @@ import { join } from 'node:path'
 import { useKafka } from './broker/embedded.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { readTopic } from '../librdkafka/consumer.ts'
-import type { Contender } from '../contract/report.ts'
+import { CONTENDERS, type Contender } from '../contract/report.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { auditTopic, type AuditResult } from './audit.ts'
-import { runRound, type RoundResult } from './race.ts'
+import { runRound, type RoundResult } from './round.ts'
 import type { RunningContender } from './spawn.ts'
 
 export interface ShortRun {
   contenders: Contender[]
   durationS?: number
+  /** WARMUP_SECONDS (default 1: short runs still exercise the warm-up path) */
+  warmupS?: number
   marketsLimit?: number
   env?: Record<string, string>
   onSpawn?: (running: RunningContender) => void
@@ -50,12 +52,13 @@ export class Rig {
     return new Rig(bootstrap, feed, async () => {}, false)
   }
 
-  /** A short real round (default 4 s, 45 markets = 3 connections), then its topics audited. */
+  /** A short real round (1 s warm-up, 4 s window, 45 markets = 3 connections), then its topics audited. */
   async run(o: ShortRun): Promise<ShortRunResult[]> {
     const dir = mkdtempSync(join(tmpdir(), 'ukb-'))
     const tag = `${process.pid}-${Date.now()}-${topicCounter++}`
     const topicFor = (c: Contender) => `test-${tag}-${c}`
-    for (const c of o.contenders) await createTopic(this.bootstrap, topicFor(c), 3)
+    for (const c of o.contenders) await createTopic(this.bootstrap, topicFor(c), 3, { existingOk: false })
+    const warmupS = o.warmupS ?? 1
     const results = await runRound({
       contenders: o.contenders,
       env: {
@@ -72,7 +75,10 @@ export class Rig {
       topicFor,
       dir,
       readyTimeoutMs: 60_000,
-      startAt: (now) => now + 1000,
+      warmupS,
+      connectIntervalMs: 100,
+      // no 10-second boundary in tests: a second from now, after the warm-up
+      startAt: (lastReady, now) => Math.max(now + 1000, lastReady + warmupS * 1000),
       onSpawn: o.onSpawn,
     })
     return Promise.all(
@@ -93,8 +99,8 @@ export class Rig {
 
 /** The contenders a test run covers; CONTENDERS=bun,go narrows it while developing. */
 export function contendersUnderTest(): Contender[] {
-  const wanted = process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node', 'go']
-  return wanted.filter((c): c is Contender => c === 'bun' || c === 'node' || c === 'go')
+  const wanted = process.env.TEST_CONTENDERS?.split(',') ?? [...CONTENDERS]
+  return wanted.filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c))
 }
 
 /**

@@ -15,7 +15,7 @@ import { createTopic } from '../librdkafka/admin.ts'
 import type { LadderResult, LadderStep } from '../comparison/compare.ts'
 import type { Contender, Report } from '../contract/report.ts'
 import type { Feed } from '../feed/server.ts'
-import { runRound } from './race.ts'
+import { runRound } from './round.ts'
 
 export const SUSTAINED_FRACTION = 0.999
 
@@ -32,6 +32,8 @@ export interface LadderOptions {
   dir: string
   partitions: number
   readyTimeoutMs: number
+  warmupS: number
+  connectIntervalMs: number
   runId: string
   onStep?: (step: LadderStep & { sustained: boolean; feedBehind: boolean }) => void
 }
@@ -74,7 +76,7 @@ export async function runLadder(o: LadderOptions): Promise<{ result: LadderResul
     for (const rate of o.rates) {
       o.feed.setRate(rate)
       const topic = `upbit-ladder-${o.runId}-${contender}-${rate}`
-      await createTopic(o.bootstrap, topic, o.partitions)
+      await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
       let sentInWindow = 0
       let feedBehind = false
       const [result] = await runRound({
@@ -83,6 +85,8 @@ export async function runLadder(o: LadderOptions): Promise<{ result: LadderResul
         topicFor: () => topic,
         dir: join(o.dir, `${contender}-${rate}`),
         readyTimeoutMs: o.readyTimeoutMs,
+        warmupS: o.warmupS,
+        connectIntervalMs: o.connectIntervalMs,
         onEvent: (_, event) => {
           // counts and lag over this step's window only
           if (event.event === 'start') o.feed.resetCounts()

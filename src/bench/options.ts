@@ -7,57 +7,96 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { CONTENDERS, Contender } from '../contract/report.ts'
 
-const int = (min: number) => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(min)
+/** Plain decimal integers only, as the contenders' contract (no 0x10, 1_0, 1e3, 1.5). */
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?[0-9]+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`))
+
+const distinct = (names: string[]) => new Set(names).size === names.length
 
 export const BenchOptions = z.object({
   contenders: z
     .string()
     .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(Contender).min(1, 'name at least one of bun,node,go'))
+    .pipe(
+      z
+        .array(Contender)
+        .min(1, `name at least one of ${CONTENDERS.join(',')}`)
+        .refine(distinct, 'each contender at most once (two runs of one contender would share a topic name)'),
+    )
     .default([...CONTENDERS]),
   mode: z.enum(['concurrent', 'isolated']).default('concurrent'),
-  rounds: int(1).default(1),
-  duration: z.coerce.number({ error: 'must be seconds' }).positive('must be > 0').default(60),
-  rate: z.coerce.number({ error: 'must be msg/s' }).positive('must be > 0').default(2000),
+  rounds: int(1, 100).default(3),
+  duration: int(1, 86_400).default(60),
+  warmup: int(0, 3600).default(10),
+  rate: int(1, 1_000_000).default(2000),
   profile: z.enum(['live', 'uniform']).default('live'),
-  seed: int(0).default(42),
+  seed: int(0, 2 ** 31 - 1).default(42),
   source: z.enum(['local', 'upbit']).default('local'),
-  'markets-limit': int(0).default(0),
-  'connect-interval-ms': int(0).default(2000),
-  partitions: int(1).default(3),
-  'ready-timeout-s': int(10).default(180),
+  channel: z.enum(['ticker', 'trade', 'orderbook']).default('ticker'),
+  'ws-compression': z.enum(['on', 'off']).default('on'),
+  'upbit-limits': z.enum(['on', 'off']).default('on'),
+  'markets-limit': int(0, 10_000).default(0),
+  'connect-interval-ms': int(0, 60_000).default(2000),
+  partitions: int(1, 100).default(3),
+  brokers: z.enum(['1', '3']).transform(Number).default(1),
+  'reuse-topic': z.boolean().default(false),
+  'ready-timeout-s': int(10, 3600).default(180),
   ladder: z.boolean().default(false),
   'ladder-rates': z
     .string()
     .transform((s) => s.split(',').map(Number))
-    .pipe(z.array(z.number().positive()).min(1))
+    .pipe(z.array(z.number().int('must be whole msg/s').min(1).max(1_000_000)).min(1))
     .default([1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]),
-  'step-duration': z.coerce.number().positive().default(20),
-  'ladder-p99-ms': z.coerce.number().positive().default(100),
+  'step-duration': int(1, 3600).default(20),
+  'ladder-p99-ms': int(1, 60_000).default(100),
   limits: z.enum(['on', 'off']).default('on'),
   soak: z.boolean().default(false),
   'fault-kill': Contender.optional(),
   out: z.string().default('reports'),
   charts: z.string().default('charts'),
 })
-export type BenchOptions = z.infer<typeof BenchOptions>
+export type BenchOptions = z.infer<typeof BenchOptions> & {
+  help: boolean
+  /** whether --duration or TEST_DURATION was given (--soak otherwise runs 600 s) */
+  durationGiven: boolean
+}
 
 export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are started for you)
 
-  --contenders LIST        which contenders race, comma-separated            (default bun,node,go)
+The race
+  --contenders LIST        which contenders race, comma-separated, each once (default bun,node,go,python)
   --mode MODE              concurrent: all at once on one feed (the seed's);
-                           isolated: one at a time, order alternating by round (default concurrent)
-  --rounds N               repeat the race N times; figures become median (min–max)   (default 1)
-  --duration S             measuring window per contender, seconds (env TEST_DURATION) (default 60)
+                           isolated: one at a time, order rotating by round   (default concurrent)
+  --rounds N               repeat the race N times; every figure is median (min–max) (default 3)
+  --duration S             measuring window, whole seconds (env TEST_DURATION) (default 60)
+  --warmup S               produced before the window, never counted; the start moves later
+                           to make room                                       (default 10)
+  --partitions N           partitions of each contender's topic               (default 3)
+  --brokers 1|3            embedded Kafka: one broker, or a 3-node KRaft cluster with
+                           replication factor 3 and min.insync.replicas 2     (default 1)
+  --reuse-topic            accept an existing topic (default: a run's topics must be new)
+  --ready-timeout-s N      give up on a contender not ready after N s         (default 180)
+
+The feed
+  --source S               local: the bundled Upbit-compatible feed; upbit: the live exchange
+                                                                              (default local)
   --rate N                 local feed rate, messages/s over all markets       (default 2000)
   --profile P              live (a few busy KRW markets, a long tail) | uniform (default live)
   --seed N                 feed seed: same seed, same messages                (default 42)
-  --source S               local: the bundled Upbit-compatible feed; upbit: the live exchange
-                                                                              (default local)
+  --channel C              ticker | trade | orderbook, subscribed by every contender (default ticker)
+  --ws-compression on|off  permessage-deflate offered by every contender (and allowed by the
+                           local feed), as Upbit recommends                   (default on)
+  --upbit-limits on|off    the local feed enforces Upbit's limits (5 connections/s per IP,
+                           REST 10/s, 429 then 418); the bench staggers the contenders'
+                           connection phases to stay within them              (default on)
   --markets-limit N        use only the first N markets (0 = all 536)         (default 0)
   --connect-interval-ms N  pause between batches of 2 connections (the seed's 2 s) (default 2000)
-  --partitions N           partitions of each contender's topic               (default 3)
-  --ready-timeout-s N      give up on a contender not ready after N s         (default 180)
+
+Other runs
   --ladder                 saturation ladder instead of the race (isolated)
   --ladder-rates LIST      offered rates of the ladder, msg/s  (default 1000,2000,5000,10000,20000,50000,100000,200000)
   --step-duration S        seconds per ladder step                            (default 20)
@@ -68,24 +107,33 @@ export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are s
                                                                               (default on)
   --soak                   10-minute run (unless --duration) at --rate with an RSS growth check
   --fault-kill C           kill contender C mid-window (shows the audit failing)
+
+Output
   --out DIR                where reports go                                   (default reports)
   --charts DIR             where charts go                                    (default charts)
 
-Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker, start none), TEST_DURATION (default --duration).`
+Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker or cluster, start none), TEST_DURATION
+(default --duration). Exit: 0 every contender complete and every audit clean; 1 anything else;
+2 bad options.`
 
 export class BenchOptionsError extends Error {}
 
-export function parseBenchOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions & { help: boolean } {
-  const keys = Object.keys(BenchOptions.shape) as (keyof BenchOptions)[]
-  const booleans = new Set(['ladder', 'soak'])
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(keys.map((k) => [k, { type: booleans.has(k) ? 'boolean' : 'string' }])),
-    } as NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
-  })
+export function parseBenchOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
+  const keys = Object.keys(BenchOptions.shape)
+  const booleans = new Set(['ladder', 'soak', 'reuse-topic'])
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(keys.map((k) => [k, { type: booleans.has(k) ? 'boolean' : 'string' }])),
+      } as NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
+    }).values as Record<string, string | boolean | undefined>
+  } catch (error) {
+    throw new BenchOptionsError((error as Error).message)
+  }
   const input: Record<string, unknown> = { ...values }
   if (input.duration === undefined && env.TEST_DURATION) input.duration = env.TEST_DURATION
   const parsed = BenchOptions.safeParse(input)
@@ -95,5 +143,9 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
     const shown = flag === 'duration' && values.duration === undefined ? `TEST_DURATION=${env.TEST_DURATION}` : `--${flag} ${JSON.stringify(input[flag])}`
     throw new BenchOptionsError(`${shown}: ${issue.message}`)
   }
-  return { ...parsed.data, help: Boolean(values.help) }
+  const durationGiven = values.duration !== undefined || Boolean(env.TEST_DURATION)
+  const options = { ...parsed.data, help: Boolean(values.help), durationGiven }
+  // --soak is the 10-minute leak check unless a duration was asked for (--duration 30, --duration=30)
+  if (options.soak && !durationGiven) options.duration = 600
+  return options
 }

@@ -1,82 +1,128 @@
 /**
  * @module bench/race
- * One round of the race: start the contenders (together, or one alone in isolated mode), wait
- * until every one reports ready, send all of them the same start time (the next 10-second
- * boundary, at least 2 s away so the line reaches everyone before it), wait for their reports.
+ * The race over rounds: per round, one group (concurrent: every contender at once) or one group
+ * per contender (isolated: one at a time, the order rotating by round); every group gets fresh
+ * topics, its feed counts reset at the window, and each contender's topic audited against its
+ * report. A contender whose report is not `complete`, that delivered nothing, or whose audit
+ * differs makes the race fail.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { nextBoundary } from '../contender/clock/boundary.ts'
-import { Report, reportPath, type Contender } from '../contract/report.ts'
-import { RunningContender, type ContenderEvent } from './spawn.ts'
+import type { Contender, Report } from '../contract/report.ts'
+import type { Feed, FeedStats } from '../feed/server.ts'
+import { createTopic } from '../librdkafka/admin.ts'
+import { readTopic } from '../librdkafka/consumer.ts'
+import { auditTopic, type AuditResult } from './audit.ts'
+import { LiveView } from './live-view.ts'
+import { runRound, type RoundResult } from './round.ts'
+import type { RunningContender } from './spawn.ts'
 
-export interface RoundOptions {
+export interface RaceOptions {
   contenders: Contender[]
-  /** env every contender gets (broker, feed URLs, duration, plan) */
-  env: Record<string, string>
-  topicFor: (contender: Contender) => string
-  dir: string
+  mode: 'concurrent' | 'isolated'
+  rounds: number
+  durationS: number
+  warmupS: number
+  connectIntervalMs: number
+  partitions: number
+  replicationFactor: number
+  reuseTopic: boolean
   readyTimeoutMs: number
-  onEvent?: (contender: Contender, event: ContenderEvent) => void
-  onSpawn?: (running: RunningContender) => void
-  /** when the window opens, given the moment all are ready (default: the next 10 s boundary) */
-  startAt?: (nowMs: number) => number
+  /** env every contender gets besides what the round sets */
+  env: Record<string, string>
+  bootstrap: string
+  feed?: Feed
+  runId: string
+  /** reports/runs/<id> */
+  runDir: string
+  onSpawn?: (proc: RunningContender) => void
 }
 
-export interface RoundResult {
-  contender: Contender
-  exitCode: number
-  report?: Report
-  error?: string
-  logFile: string
+export interface RaceOutcome {
+  rounds: Report[][]
+  /** the feed's stats over each group's window (reset at its start, read before the audit) */
+  feedWindows: FeedStats[]
+  results: RoundResult[]
+  audits: AuditResult[]
+  failures: string[]
 }
 
-/** Start time for a race: a 10-second boundary with at least `marginMs` to spare. */
-export function raceStart(nowMs: number, marginMs = 2000): number {
-  return nextBoundary(nowMs + marginMs)
-}
-
-export async function runRound(o: RoundOptions): Promise<RoundResult[]> {
-  const running = o.contenders.map((contender) => {
-    const proc = new RunningContender(
-      contender,
-      { ...o.env, START_MODE: 'stdin', KAFKA_TOPIC: o.topicFor(contender), REPORT_DIR: o.dir },
-      join(o.dir, `${contender}.log`),
-    )
-    if (o.onEvent) proc.on((event) => o.onEvent!(contender, event))
-    o.onSpawn?.(proc)
-    return proc
+/** rounds → groups run one after another → contenders in a group run together */
+export function groupsOf(contenders: Contender[], mode: RaceOptions['mode'], rounds: number): Contender[][][] {
+  return Array.from({ length: rounds }, (_, round) => {
+    if (mode === 'concurrent') return [contenders]
+    return contenders.map((_, i) => [contenders[(i + round) % contenders.length]!])
   })
-  const failures = new Map<Contender, string>()
-  const deadline = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`not ready within ${o.readyTimeoutMs} ms`)), o.readyTimeoutMs).unref(),
-  )
-  await Promise.all(
-    running.map((proc) =>
-      Promise.race([proc.waitFor('ready'), deadline]).catch((error: Error) => {
-        failures.set(proc.contender, error.message)
-        proc.signal('SIGKILL')
-      }),
-    ),
-  )
-  const start = (o.startAt ?? raceStart)(Date.now())
-  for (const proc of running) if (!failures.has(proc.contender)) proc.start(start)
+}
 
-  return Promise.all(
-    running.map(async (proc): Promise<RoundResult> => {
-      const exitCode = await proc.exited
-      const logFile = join(o.dir, `${proc.contender}.log`)
-      const path = reportPath(o.dir, proc.contender)
-      if (failures.has(proc.contender)) return { contender: proc.contender, exitCode, error: failures.get(proc.contender), logFile }
-      if (!existsSync(path)) {
-        return { contender: proc.contender, exitCode, error: `exit ${exitCode}, no report:\n  ${proc.tail.slice(-10).join('\n  ')}`, logFile }
+/** Why a contender's result fails the race (empty: it met the contract). */
+export function resultProblems(result: RoundResult): string[] {
+  const r = result.report
+  if (!r) return [result.error ?? `exit ${result.exitCode}, no report`]
+  const problems: string[] = []
+  if (r.status !== 'complete') {
+    problems.push(`status ${r.status}${r.statusReasons.length > 0 ? `: ${r.statusReasons.map((x) => x.message).join('; ')}` : ''}`)
+  }
+  if (r.messages.delivered === 0 && !r.statusReasons.some((x) => x.code === 'none-delivered')) problems.push('delivered nothing')
+  if (r.status === 'complete' && result.exitCode !== 0) problems.push(`status complete but exit ${result.exitCode}`)
+  return problems
+}
+
+export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
+  const outcome: RaceOutcome = { rounds: [], feedWindows: [], results: [], audits: [], failures: [] }
+  for (const [r, groups] of groupsOf(o.contenders, o.mode, o.rounds).entries()) {
+    const roundReports: Report[] = []
+    for (const group of groups) {
+      const topicFor = (c: Contender) => `upbit-bench-${o.runId}-r${r + 1}-${c}`
+      for (const c of group) {
+        // exclusive: an existing topic means another run shares this broker and name
+        await createTopic(o.bootstrap, topicFor(c), o.partitions, { replication: o.replicationFactor, existingOk: o.reuseTopic })
       }
-      const parsed = Report.safeParse(JSON.parse(readFileSync(path, 'utf8')))
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!
-        return { contender: proc.contender, exitCode, error: `report invalid at ${issue.path.join('.')}: ${issue.message}`, logFile }
+      console.log(`\nround ${r + 1}/${o.rounds}: ${group.join(', ')} (${o.mode}, ${o.warmupS} s warm-up, ${o.durationS} s window)`)
+      const view = new LiveView(group, o.durationS)
+      let windowOpened = false
+      const results = await runRound({
+        contenders: group,
+        env: { ...o.env, TEST_DURATION: String(o.durationS) },
+        topicFor,
+        dir: join(o.runDir, `round-${r + 1}`),
+        readyTimeoutMs: o.readyTimeoutMs,
+        warmupS: o.warmupS,
+        connectIntervalMs: o.connectIntervalMs,
+        onEvent: (c, e) => {
+          // the feed's lag and counts are judged over the window only, not the ramp or warm-up
+          if (e.event === 'start' && !windowOpened) {
+            windowOpened = true
+            o.feed?.resetCounts()
+          }
+          view.event(c, e)
+        },
+        onSpawn: o.onSpawn,
+      })
+      if (o.feed) outcome.feedWindows.push(o.feed.stats())
+      for (const result of results) {
+        outcome.results.push(result)
+        const label = `${result.contender} (round ${r + 1})`
+        for (const problem of resultProblems(result)) outcome.failures.push(`${label}: ${problem}`)
+        const topic = topicFor(result.contender)
+        const messages = await readTopic(o.bootstrap, topic)
+        if (!result.report) {
+          view.phase(result.contender, 'failed')
+          // whatever reached its topic is unaccounted for: no report claims it
+          if (messages.length > 0) {
+            outcome.failures.push(`audit ${label} (${topic}): topic holds ${messages.length} messages but the contender wrote no report, so none of them is accounted for`)
+          }
+          continue
+        }
+        view.phase(result.contender, 'auditing')
+        roundReports.push(result.report)
+        const audit = auditTopic(result.report, topic, messages, o.feed ? (v) => o.feed!.wasSent(v) : undefined)
+        outcome.audits.push(audit)
+        if (!audit.ok) outcome.failures.push(`audit ${label} (${topic}): ${audit.problems.join('; ')}`)
+        view.phase(result.contender, 'done')
       }
-      return { contender: proc.contender, exitCode, report: parsed.data, logFile }
-    }),
-  )
+      view.stop()
+    }
+    outcome.rounds.push(roundReports)
+  }
+  return outcome
 }

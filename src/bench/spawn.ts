@@ -1,21 +1,35 @@
 /**
  * @module bench/spawn
- * Starts one contender program (bun, node, go) with the shared contract's environment, reads
- * its `@bench` event lines, and lets the bench send `START <epochMs>`. Human lines are kept
- * in a log file (and the last ones in memory for error messages).
+ * Starts one contender program (bun, node, go, python) with the shared contract's environment,
+ * reads its `@bench` event lines (validated by src/contract/events.ts), and lets the bench send
+ * `START <epochMs>`. Human lines are kept in a log file (and the last ones in memory for error
+ * messages). Every running contender is tracked, so a signal to the bench can stop them all.
  */
 import { type Subprocess } from 'bun'
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { PATHS, ROOT } from '../paths.ts'
+import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
+import { PATHS, ROOT } from '../paths.ts'
 
-export interface ContenderEvent {
-  event: 'ready' | 'start' | 'metrics' | 'end' | 'report' | 'error'
-  [key: string]: unknown
+export type ContenderEvent = BenchEvent
+
+const running = new Set<RunningContender>()
+
+/** SIGKILLs every contender still running (the bench is stopping); resolves when all exited. */
+export async function killAllContenders(): Promise<void> {
+  const all = [...running]
+  for (const proc of all) proc.signal('SIGKILL')
+  await Promise.all(all.map((p) => p.exited))
 }
 
-/** The command that runs each contender: the same contract, three runtimes. */
+function pythonBin(): string {
+  const manifest = existsSync(PATHS.manifest) ? (JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { pythonBin?: string }) : {}
+  if (!manifest.pythonBin || !existsSync(manifest.pythonBin)) throw new Error('the Python contender\'s venv is missing: run `bun run setup`')
+  return manifest.pythonBin
+}
+
+/** The command that runs each contender: the same contract, four runtimes. */
 export function contenderCommand(contender: Contender): string[] {
   switch (contender) {
     case 'bun':
@@ -27,6 +41,8 @@ export function contenderCommand(contender: Contender): string[] {
     case 'go':
       if (!existsSync(PATHS.goBinary)) throw new Error(`${PATHS.goBinary} missing: run \`bun run setup\``)
       return [PATHS.goBinary]
+    case 'python':
+      return [pythonBin(), '-m', 'upbit_producer']
   }
 }
 
@@ -52,8 +68,10 @@ export class RunningContender {
       stdout: 'pipe',
       stderr: 'pipe',
     })
+    running.add(this)
     const pumps = [this.pump(this.proc.stdout), this.pump(this.proc.stderr)]
     this.exited = Promise.all([this.proc.exited, ...pumps]).then(([code]) => {
+      running.delete(this)
       this.log.end()
       return code
     })
@@ -76,14 +94,17 @@ export class RunningContender {
 
   private line(line: string): void {
     this.log.write(line + '\n')
-    if (line.startsWith('@bench ')) {
-      try {
-        const event = JSON.parse(line.slice(7)) as ContenderEvent
-        this.events.push(event)
-        for (const listener of this.listeners) listener(event)
-      } catch {
-        // a torn line is kept in the log; the bench does not depend on any single metrics line
-      }
+    let event: ContenderEvent | undefined
+    try {
+      event = parseEventLine(line)
+    } catch (error) {
+      // a malformed machine line breaks the contract: keep it visible in the tail and the log
+      this.tail.push(`(bad event line) ${(error as Error).message}`)
+      return
+    }
+    if (event) {
+      this.events.push(event)
+      for (const listener of this.listeners) listener(event)
       return
     }
     this.tail.push(line)
@@ -96,14 +117,15 @@ export class RunningContender {
   }
 
   /** Resolves with the first event of this kind (or rejects if the process exits first). */
-  waitFor(kind: ContenderEvent['event']): Promise<ContenderEvent> {
-    const seen = this.events.find((e) => e.event === kind)
+  waitFor<K extends ContenderEvent['event']>(kind: K): Promise<Extract<ContenderEvent, { event: K }>> {
+    type E = Extract<ContenderEvent, { event: K }>
+    const seen = this.events.find((e): e is E => e.event === kind)
     if (seen) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
       const off = this.on((e) => {
         if (e.event === kind) {
           off()
-          resolve(e)
+          resolve(e as E)
         }
       })
       this.exited.then((code) => {

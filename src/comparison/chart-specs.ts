@@ -1,16 +1,16 @@
 /**
- * @module report/chart-specs
+ * @module comparison/chart-specs
  * Vega-Lite specs for the comparison chart (2×2: throughput over time, pipeline latency
  * percentiles, RSS over time, CPU per message) and the saturation ladder chart. One fixed colour
  * per contender in every panel (Okabe–Ito, readable with colour-blindness).
  */
 import type { TopLevelSpec } from 'vega-lite'
-import type { ComparisonInput, LadderResult } from './compare.ts'
+import type { ComparisonInput, LadderResult } from './input.ts'
 import { reportsByContender } from './compare.ts'
 import type { Contender, Report } from '../contract/report.ts'
 import { spreadOf } from './spread.ts'
 
-export const COLORS: Record<Contender, string> = { bun: '#E69F00', node: '#009E73', go: '#0072B2' }
+export const COLORS: Record<Contender, string> = { bun: '#E69F00', node: '#009E73', go: '#0072B2', python: '#CC79A7' }
 export const FONT = 'DejaVu Sans'
 
 const PANEL = { width: 660, height: 300 }

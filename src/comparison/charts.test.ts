@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Environment } from '../bench/environment.ts'
 import { COLORS } from './chart-specs.ts'
 import { renderCharts } from './charts.ts'
-import type { ComparisonInput, LadderResult } from './compare.ts'
+import type { ComparisonInput, LadderResult } from './input.ts'
 import { makeReport, SETTINGS } from './fixture.ts'
 import { CONTENDERS } from '../contract/report.ts'
 

@@ -1,5 +1,5 @@
 /**
- * @module report/charts
+ * @module comparison/charts
  * Renders the comparison charts: Vega-Lite spec → Vega → SVG (headless, no canvas) → PNG with
  * resvg. resvg loads only the DejaVu Sans shipped in ./fonts (never system fonts), and Vega lays
  * text out with that font's real advance widths (opentype.js) instead of its canvas-less guess
@@ -14,7 +14,7 @@ import { parse as parseFont } from 'opentype.js'
 import * as vega from 'vega'
 import { compile, type TopLevelSpec } from 'vega-lite'
 import { comparisonSpec, FONT, ladderSpec } from './chart-specs.ts'
-import type { ComparisonInput } from './compare.ts'
+import type { ComparisonInput } from './input.ts'
 
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => fileURLToPath(new URL(`./fonts/${f}`, import.meta.url)))
 

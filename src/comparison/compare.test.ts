@@ -24,7 +24,8 @@ function audit(contender: string, ok = true): AuditResult {
   return {
     contender,
     topic: `upbit-bench-x-r1-${contender}`,
-    topicCount: 119_758,
+    topicCount: 143_758,
+    warmupCount: 24_000,
     delivered: 119_758,
     missingSeqs: ok ? 0 : 12,
     duplicateSeqs: 0,
@@ -62,7 +63,7 @@ describe('compareReports', () => {
   const md = compareReports(input(threeRounds()))
 
   test('has a column for every contender and the key rows', () => {
-    expect(md).toContain('|  | bun | node | go |')
+    expect(md).toContain('|  | bun | node | go | python |')
     for (const label of ['delivered', 'pipeline p50', 'pipeline p99.9', 'connect p99', 'exchange→ack p95', 'RSS avg', 'heap max', 'CPU per delivered message', 'cores used', 'start lag', 'reconnects', 'int_latency p99', 'success rate']) {
       expect(rowOf(md, label)).toBeDefined()
     }
@@ -82,15 +83,44 @@ describe('compareReports', () => {
     expect(go).not.toContain('×')
   })
 
-  test('names the environment, the feed, the settings and the seed’s claimed figures', () => {
-    for (const s of ['AMD EPYC 7B13', '2.12.0', '4.1.0', '24.11.0', '`linger.ms`', '2,000 msg/s', '3,000–5,000 msg/s', '20–40 MB', 'as claimed by the original project']) {
+  test('names the environment, the feed and the settings', () => {
+    for (const s of ['AMD EPYC 7B13', '2.12.0', '4.1.0', '24.11.0', '`linger.ms`', '2,000 msg/s']) expect(md).toContain(s)
+    expect(md).not.toContain('fell behind')
+  })
+
+  test('quotes the original project’s expected table verbatim, labelled as expectations, with no invented figure', () => {
+    for (const s of ['1,500–3,000 msg/s', '800–1,500 msg/s', '20–50 MB', '40–120 MB', '1–5 ms', '3–10 ms', '99.9%+', 'Go 1.5–2× higher', 'not measurements']) {
       expect(md).toContain(s)
     }
-    // node is not in the seed's table
-    const [, , bunExpected, , nodeExpected] = rowOf(md, 'Throughput')!.split('|').map((c) => c.trim())
-    expect(bunExpected).toBe('3,000–5,000 msg/s')
-    expect(nodeExpected).toBe('—')
-    expect(md).not.toContain('fell behind')
+    for (const invented of ['3,000–5,000', '4,000–6,000', 'Development speed', '0.5–3 ms']) expect(md).not.toContain(invented)
+  })
+
+  test('places the measured go and python figures inside, above or below the expected range', () => {
+    // go RSS ≈ 29 MB: inside 20–50; python RSS ≈ 61 MB: inside 40–120; go pipeline p95 ≈ 3.6 ms: inside 1–5
+    const [, , , goMeasured, goPlace, , pyMeasured, pyPlace] = rowOf(md, 'memory use')!.split('|').map((c) => c.trim())
+    expect(goMeasured).toContain('MB')
+    expect([goPlace, pyPlace]).toEqual(['inside', 'inside'])
+    const [, , , , throughputPlace] = rowOf(md, 'throughput')!.split('|').map((c) => c.trim())
+    expect(throughputPlace).toBe('not comparable')
+    expect(md).toContain('the throughput row is not comparable')
+    const big = compareReports(input([[makeReport('go', 1, (r) => void (r.memory.rssBytes.avg = 80e6))]]))
+    expect(rowOf(big, 'memory use')!.split('|').map((c) => c.trim())[4]).toBe('above')
+    expect(rowOf(big, 'memory use')!.split('|').map((c) => c.trim())[6]).toBe('not in this run')
+  })
+
+  test('flags an interval whose p99 exceeds 3× the contender’s median interval p99, naming it', () => {
+    const cold = makeReport('bun', 2, (r) => void (r.intervals[0]!.pipelineP99Us = 401_000))
+    const out = compareReports(input([[makeReport('bun', 1)], [cold], [makeReport('bun', 3)]]))
+    expect(out).toMatch(/bun round 2, 0–5 s: p99 401 ms/)
+    expect(compareReports(input(threeRounds()))).toContain('No interval flagged.')
+  })
+
+  test('warns when a run did not meet its contract', () => {
+    const failed = makeReport('go', 1, (r) => {
+      r.status = 'failed'
+      r.statusReasons = [{ code: 'undelivered', message: 'undelivered 71.0 % at end' }]
+    })
+    expect(compareReports(input([[makeReport('bun'), failed]]))).toContain('go failed (undelivered 71.0 % at end)')
   })
 
   test('warns when the feed fell behind', () => {
@@ -135,12 +165,12 @@ describe('verdicts', () => {
 
   test('say within noise for near-identical figures', () => {
     const byContender = reportsByContender(threeRounds())
-    expect(verdict(delivered, byContender)).toBe('within noise (bun, node, go)')
+    expect(verdict(delivered, byContender)).toBe('within noise (bun, node, go, python)')
   })
 
   test('name the winner and the factor for a large difference', () => {
     const byContender = reportsByContender(threeRounds())
-    expect(verdict(rss, byContender)).toBe('**go** is 2.48× leaner than bun, 3.31× leaner than node')
+    expect(verdict(rss, byContender)).toBe('**go** is 2.48× leaner than bun, 3.31× leaner than node, 2.10× leaner than python')
   })
 
   test('with one round, use the stated threshold', () => {
@@ -150,8 +180,8 @@ describe('verdicts', () => {
     expect(verdict(rss, far)).toBe('**go** is 1.25× leaner than bun')
   })
 
-  test('call a difference inside the spread across rounds noise, even above the threshold', () => {
-    // go 40 MB steady; bun swings 30..60 MB over rounds: medians 20 % apart, spread 30 MB
+  test('call overlapping ranges across rounds noise, even far above the threshold', () => {
+    // go 40 MB steady; bun swings 30..60 MB over rounds: medians 20 % apart, ranges overlap
     const rounds = [30e6, 48e6, 60e6].map((bun, i) => [
       makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun)),
       makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = 40e6)),
@@ -159,8 +189,18 @@ describe('verdicts', () => {
     expect(verdict(rss, reportsByContender(rounds))).toBe('within noise (bun, go)')
   })
 
+  test('name a winner when the ranges are separate, however close the medians', () => {
+    const rounds = [[41e6, 40e6], [41.2e6, 40.1e6], [41.1e6, 40.2e6]].map(([bun, go], i) => [
+      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
+      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
+    ])
+    expect(verdict(rss, reportsByContender(rounds))).toBe('**go** is 1.02× leaner than bun')
+  })
+
   test('state the noise rule in the report', () => {
-    expect(compareReports(input(threeRounds()))).toContain('smaller than 5 % for throughput or 10 % for latency')
+    const out = compareReports(input(threeRounds()))
+    expect(out).toContain('min–max ranges overlap')
+    expect(out).toContain('smaller than 5 % for throughput or 10 % for latency')
   })
 })
 
@@ -196,6 +236,6 @@ describe('refuseMismatched', () => {
 
   test('names the differing librdkafka version', () => {
     const node = makeReport('node', 1, (r) => void (r.librdkafka.version = '2.11.1'))
-    expect(() => refuseMismatched([makeReport('bun'), node])).toThrow(/librdkafka version differs \(bun: 2\.12\.0; node: 2\.11\.1\)/)
+    expect(() => refuseMismatched([makeReport('bun'), node])).toThrow(/librdkafka version differs \(bun: 2\.15\.1; node: 2\.11\.1\)/)
   })
 })

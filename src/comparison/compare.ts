@@ -1,12 +1,14 @@
 /**
- * @module report/compare
+ * @module comparison/compare
  * The comparison: refuses reports that were not produced under the same librdkafka and producer
  * settings, and turns the rounds' reports into reports/performance_comparison_report.md
  * (side-by-side table with `median (min–max)` over rounds, ratios against the best, plain
- * verdicts with a stated noise rule, the seed's expected figures, audit and reliability).
+ * verdicts only where the rounds' ranges do not overlap, the tail over time, the original
+ * project's expectations beside the measurements, audit and reliability).
  */
-import type { AuditResult } from '../bench/audit.ts'
-import type { Environment } from '../bench/environment.ts'
+import type { ComparisonInput } from './input.ts'
+import { intervalsSection } from './intervals.ts'
+import { ladderSection } from './ladder-section.ts'
 import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
 import { CONTENDERS, type Contender, type Report } from '../contract/report.ts'
 import {
@@ -14,60 +16,12 @@ import {
   environmentSection,
   feedSection,
   howToReadSection,
-  ladderSection,
   reliabilitySection,
-  seedSection,
   settingsSection,
-  table,
 } from './sections.ts'
+import { table } from './markdown.ts'
+import { originalSection } from './original.ts'
 import { bestOf, formatRatio, formatSpread, ratioToBest, spreadOf, withinNoise, type Spread } from './spread.ts'
-
-/** One step of the saturation ladder: one contender at one offered rate. */
-export interface LadderStep {
-  contender: string
-  offeredPerSec: number
-  deliveredPerSec: number
-  /** delivered / offered, 0..1 */
-  deliveredFraction: number
-  processingP99Us: number
-  ackP99Us: number
-  pipelineP50Us: number
-  pipelineP99Us: number
-  pipelineP999Us: number
-  rssMaxBytes: number
-  cpuUsPerMessage: number
-  /** met the sustained rule (absent in reports written before it was recorded) */
-  sustained?: boolean
-  /** the feed fell behind its own schedule during this step */
-  feedBehind?: boolean
-}
-
-/** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
-export interface LadderResult {
-  /** the pipeline p99 a step must stay under to count as kept up */
-  boundP99Us: number
-  steps: LadderStep[]
-  /** per contender, the highest offered rate it sustained (its saturation point); null when no step was */
-  saturation: Record<string, number | null>
-  /** physical-limit rows (minimal C producer, Kafka's perf tool) on the same broker and settings */
-  limits: { name: string; messagesPerSec: number; note: string }[]
-}
-
-/** What scripts/bench.ts hands to the comparison and the charts. */
-export interface ComparisonInput {
-  /** per round, the reports of that round (one per contender that finished) */
-  rounds: Report[][]
-  mode: 'concurrent' | 'isolated'
-  environment: Environment
-  /** the effective producer settings (identical for all, see refuseMismatched) */
-  settings: Record<string, string>
-  /** the local feed; absent for the live exchange */
-  feed?: { rate: number; profile: string; seed: number; markets: number; lagP99Us: number; behind: boolean }
-  audit: AuditResult[]
-  startedAt: string
-  commandLine: string
-  ladder?: LadderResult
-}
 
 /**
  * Throws unless every report ran the same librdkafka version with the same producer settings;
@@ -100,7 +54,9 @@ export function refuseMismatched(reports: Report[]): void {
   }
 }
 
-/** Each contender's reports over the rounds, in the fixed order bun, node, go. */
+/** Each contender's reports over the rounds, in the fixed order bun, node, go, python. */
+export type { ComparisonInput, LadderResult, LadderStep } from './input.ts'
+
 export function reportsByContender(rounds: Report[][]): Map<Contender, Report[]> {
   const map = new Map<Contender, Report[]>()
   for (const c of CONTENDERS) {
@@ -166,11 +122,13 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
     '',
     `- Command: \`${input.commandLine}\``,
     `- Date: ${input.startedAt}`,
-    `- Mode: ${input.mode}, ${input.rounds.length} round${input.rounds.length === 1 ? '' : 's'}, ${durations} s window`,
+    `- Mode: ${input.mode}, ${input.rounds.length} round${input.rounds.length === 1 ? '' : 's'}, ${durations} s window` +
+      (input.warmupS !== undefined ? ` after a warm-up of at least ${input.warmupS} s (produced, audited, never counted)` : ''),
   ]
-  const interrupted = reports.filter((r) => r.status === 'interrupted')
-  if (interrupted.length > 0) {
-    lines.push('', `> **Warning:** ${interrupted.map((r) => r.contender).join(', ')} did not run the whole window (interrupted).`)
+  const notComplete = reports.filter((r) => r.status !== 'complete')
+  if (notComplete.length > 0) {
+    const list = notComplete.map((r) => `${r.contender} ${r.status}${r.statusReasons.length > 0 ? ` (${r.statusReasons.map((x) => x.message).join('; ')})` : ''}`)
+    lines.push('', `> **Warning:** not every run met its contract: ${list.join(', ')}. Their figures are shown but the bench failed.`)
   }
   const missing = input.rounds.flatMap((round, i) =>
     [...byContender.keys()].filter((c) => !round.some((r) => r.contender === c)).map((c) => `${c} (round ${i + 1})`),
@@ -191,7 +149,8 @@ export function compareReports(input: ComparisonInput): string {
     settingsSection(input.settings),
     sideBySide(byContender),
     verdictSection(byContender),
-    seedSection(byContender, input.feed?.rate),
+    intervalsSection(input.rounds, [...byContender.keys()]),
+    originalSection(byContender, { saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined }, input.feed?.rate),
     auditSection(input.audit),
     reliabilitySection(byContender),
     ...(input.ladder ? [ladderSection(input.ladder)] : []),

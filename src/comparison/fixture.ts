@@ -1,10 +1,12 @@
 /**
- * @module report/fixture
+ * @module comparison/fixture
  * Realistic, schema-valid Reports for tests of the comparison and the charts: a 60-second window
  * at about 2,000 msg/s with 5-second intervals, figures shaped like each runtime's, and a `tweak`
  * to set whatever a test is about. Every report is checked with Report.parse before it is returned.
  */
+import { readFileSync } from 'node:fs'
 import { Report, type Contender, type LatencySummary } from '../contract/report.ts'
+import { PATHS } from '../paths.ts'
 
 interface Profile {
   rate: number
@@ -18,18 +20,13 @@ const PROFILES: Record<Contender, Profile> = {
   bun: { rate: 1998, rssMb: 72, heapMb: 18, cpuUs: 42, pipelineP50Us: 2100 },
   node: { rate: 1996, rssMb: 96, heapMb: 31, cpuUs: 58, pipelineP50Us: 2400 },
   go: { rate: 1999, rssMb: 29, heapMb: 9, cpuUs: 24, pipelineP50Us: 1700 },
+  python: { rate: 1995, rssMb: 61, heapMb: 22, cpuUs: 95, pipelineP50Us: 2600 },
 }
 
-export const SETTINGS: Record<string, string> = {
-  'batch.size': '32768',
-  'linger.ms': '10',
-  'compression.type': 'snappy',
-  acks: 'all',
-  'enable.idempotence': 'true',
-  'queue.buffering.max.messages': '1000000',
-  'queue.buffering.max.kbytes': '1048576',
-  retries: '3',
-}
+/** The project's one producer settings file, as every contender echoes it. */
+export const SETTINGS: Record<string, string> = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(PATHS.producerSettings, 'utf8')) as Record<string, string>).filter(([k]) => !k.startsWith('$')),
+)
 
 function latency(p50: number, count: number): LatencySummary {
   return { count, minUs: p50 * 0.3, meanUs: p50 * 1.2, p50Us: p50, p95Us: p50 * 2.1, p99Us: p50 * 3.4, p999Us: p50 * 6.5, maxUs: p50 * 11 }
@@ -45,7 +42,7 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
   const seconds = 60
   const rate = p.rate * (1 - 0.001 * (round - 1))
   const received = Math.round(rate * seconds)
-  const delivered = received - 2
+  const delivered = received
   const startMs = 1_760_000_000_000 + round * 100_000
   const intervals = Array.from({ length: 12 }, (_, i) => {
     const perSec = rate * (1 + 0.04 * Math.sin(i + round))
@@ -63,28 +60,38 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
     }
   })
   const report: Report = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     contender,
     status: 'complete',
+    statusReasons: [],
     runtime: {
       name: contender,
-      version: { bun: '1.4.5', node: '24.11.0', go: '1.25.3' }[contender],
-      websocket: { bun: 'Bun WebSocket', node: 'ws 8', go: 'gorilla/websocket' }[contender],
-      kafkaBinding: { bun: 'bun:ffi librdkafka', node: '@confluentinc/kafka-javascript', go: 'confluent-kafka-go (dynamic)' }[contender],
+      version: { bun: '1.4.5', node: '20.20.2', go: '1.26.8', python: '3.11.7' }[contender],
+      websocket: { bun: 'Bun WebSocket', node: 'undici', go: 'gorilla/websocket', python: 'websockets' }[contender],
+      kafkaBinding: { bun: 'bun:ffi librdkafka', node: '@confluentinc/kafka-javascript', go: 'confluent-kafka-go (dynamic)', python: 'confluent-kafka (from source)' }[contender],
+      heapMeaning: { bun: 'JSC heap size', node: 'V8 heapUsed', go: 'HeapAlloc', python: 'tracemalloc current' }[contender],
     },
-    librdkafka: { version: '2.12.0' },
+    librdkafka: { version: '2.15.1' },
     host: { platform: 'linux', arch: 'x64', cpus: 4, cpuModel: 'AMD EPYC 7B13', memoryBytes: 16e9 },
     config: {
       testDurationS: seconds,
+      warmupS: 10,
       kafkaBootstrapServers: '127.0.0.1:9092',
       topic: `upbit-bench-r${round}-${contender}`,
       upbitRestUrl: 'http://127.0.0.1:40000',
       upbitWsUrl: 'ws://127.0.0.1:40000/websocket/v1',
+      channel: 'ticker',
+      wsCompression: 'on',
       marketsPerConnection: 15,
       connectBatch: 2,
       connectIntervalMs: 2000,
+      connectPhaseMs: 0,
       pingIntervalMs: 20000,
+      handshakeTimeoutMs: 15000,
+      silenceTimeoutMs: 30000,
       reconnectMaxRetries: 3,
+      reconnectStableMs: 10000,
+      maxFrameBytes: 1048576,
       startMode: 'stdin',
     },
     producerSettings: { ...SETTINGS },
@@ -97,7 +104,21 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       accuracyMs: 3,
       startLagMs: 1,
     },
-    connections: { planned: 16, opened: 16, reconnects: 0, failed: 0, disconnectedMs: 0, rateLimited: 0, connectUs: latency(9000 * wobble, 16) },
+    warmup: { targetS: 10, durationMs: 12_000, received: 24_000, produced: 24_000, delivered: 24_000, failed: 0 },
+    connections: {
+      planned: 16,
+      opened: 16,
+      reconnects: 0,
+      failed: 0,
+      disconnectedMs: 0,
+      rateLimited: 0,
+      handshakeTimeouts: 0,
+      silenceReconnects: 0,
+      flaps: 0,
+      longestAllDownMs: 0,
+      compression: 'permessage-deflate',
+      connectUs: latency(9000 * wobble, 16),
+    },
     markets: { count: 235, byQuote: { KRW: 120, BTC: 80, USDT: 35 } },
     messages: {
       received,
@@ -105,11 +126,14 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       produced: received,
       delivered,
       failed: 0,
-      inFlightAtEnd: 2,
+      inFlightAtEnd: 0,
       queueFullRetries: 0,
       errorsByCode: {},
       invalidSamples: [],
       bytesReceived: received * 620,
+      beforeReady: 0,
+      errorFrames: {},
+      statusFrames: 0,
     },
     throughput: { receivedPerSec: rate, deliveredPerSec: delivered / seconds, deliveredBytesPerSec: (delivered * 620) / seconds },
     latency: {

@@ -1,5 +1,5 @@
 /**
- * @module report/metrics
+ * @module comparison/metrics
  * The rows of the side-by-side table: what each reads from a Report, how it prints, which way is
  * better, and the threshold under which a single-round difference is called noise.
  */

@@ -1,5 +1,5 @@
 /**
- * @module report/spread
+ * @module comparison/spread
  * One figure over several rounds: median, min and max; how it prints (`median (min–max)` with a
  * unit chosen from the median); how two contenders' figures compare (ratio against the best, and
  * whether the difference is within noise).
@@ -95,16 +95,16 @@ export function bestOf(spreads: (Spread | undefined)[], better: Better): number 
 }
 
 /**
- * The noise rule, stated in the report: a difference is within noise when it is smaller than
- * `threshold` (relative to the larger median), or, with more than one round on both sides, no
- * larger than the spread across rounds (the wider max − min of the two).
+ * The noise rule, stated in the report. With more than one round on both sides, a difference is
+ * within noise when the two min–max ranges overlap: only separated ranges earn a verdict. With a
+ * single round there is no measured noise, so a difference smaller than `threshold` (relative to
+ * the larger median) is called noise.
  */
 export function withinNoise(a: Spread, b: Spread, threshold: number): boolean {
+  if (a.n > 1 && b.n > 1) return a.min <= b.max && b.min <= a.max
   const diff = Math.abs(a.median - b.median)
   const scale = Math.max(Math.abs(a.median), Math.abs(b.median))
-  if (scale === 0 || diff / scale < threshold) return true
-  if (a.n > 1 && b.n > 1) return diff <= Math.max(a.max - a.min, b.max - b.min)
-  return false
+  return scale === 0 || diff / scale < threshold
 }
 
 /** A ratio's number (`1.80`): two decimals below 10, fewer above; the caller places the `×`. */

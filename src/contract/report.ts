@@ -168,6 +168,7 @@ export const Report = z.object({
     targetS: z.number().int().nonnegative(),
     /** from the first warm-up produce (ready) to the window start, ms */
     durationMs: nonNeg,
+    /** valid data frames received during the warm-up (each one is produced) */
     received: count,
     produced: count,
     /** delivered by the end of the run (some acks arrive after the window opened) */
@@ -200,9 +201,9 @@ export const Report = z.object({
   }),
   markets: z.object({ count, byQuote: countsByKey }),
   messages: z.object({
-    /** frames received inside the window */
+    /** valid data frames received inside the window (each one is produced) */
     received: count,
-    /** frames that failed the cheap check (not JSON / unknown code); never produced */
+    /** data frames inside the window that failed the cheap check; counted apart, never produced */
     invalid: count,
     produced: count,
     delivered: count,

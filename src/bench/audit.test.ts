@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'bun:test'
+import { makeReport } from '../comparison/fixture.ts'
+import type { Report } from '../contract/report.ts'
+import { auditTopic, type AuditedMessage } from './audit.ts'
+
+const enc = new TextEncoder()
+
+function message(seq: number, phase: string, code = 'KRW-BTC', contender = 'bun'): AuditedMessage {
+  return { key: enc.encode(code), value: enc.encode(`{"type":"ticker","code":"${code}","trade_price":1}`), headers: { seq: String(seq), phase, contender } }
+}
+
+/** A report whose warm-up delivered `warm` and window delivered `window` messages. */
+function report(warm: number, window: number, tweak?: (r: Report) => void): Report {
+  return makeReport('bun', 1, (r) => {
+    r.warmup = { ...r.warmup, received: warm, produced: warm, delivered: warm, failed: 0 }
+    r.messages = { ...r.messages, received: window, produced: window, delivered: window, failed: 0, inFlightAtEnd: 0 }
+    tweak?.(r)
+  })
+}
+
+const topic = (warm: number, window: number) => [
+  ...Array.from({ length: warm }, (_, i) => message(i + 1, 'warmup')),
+  ...Array.from({ length: window }, (_, i) => message(warm + i + 1, 'window')),
+]
+
+describe('auditTopic', () => {
+  test('passes a topic holding exactly the warm-up and window messages the report delivered', () => {
+    const a = auditTopic(report(3, 5), 't', topic(3, 5))
+    expect(a.problems).toEqual([])
+    expect([a.ok, a.warmupCount, a.topicCount]).toEqual([true, 3, 8])
+  })
+
+  test('checks each phase’s count on its own', () => {
+    const a = auditTopic(report(4, 4), 't', topic(3, 5))
+    expect(a.ok).toBe(false)
+    expect(a.problems).toContain('topic holds 5 window messages, report says 4 delivered')
+    expect(a.problems).toContain('topic holds 3 warm-up messages, report says 4 delivered in the warm-up')
+  })
+
+  test('finds duplicates, a missing phase, a warm-up seq after the window began, and wrong keys', () => {
+    const messages = [...topic(2, 2), message(3, 'window'), message(9, 'nonsense'), message(10, 'warmup'), { ...message(11, 'window'), key: enc.encode('KRW-ETH') }]
+    const a = auditTopic(report(3, 4), 't', messages)
+    expect(a.duplicateSeqs).toBe(1)
+    expect(a.problems.join('\n')).toMatch(/without a phase header/)
+    expect(a.problems.join('\n')).toMatch(/warm-up seq 10 is not before the first window seq 3/)
+    expect(a.wrongKeys).toBe(1)
+  })
+
+  test('admits gaps only as far as the report counts undelivered messages', () => {
+    const holes = topic(2, 6).filter((m) => m.headers.seq !== '5' && m.headers.seq !== '6')
+    const owned = auditTopic(report(2, 6, (r) => void ((r.messages.delivered = 4), (r.messages.failed = 2))), 't', holes)
+    expect(owned.missingSeqs).toBe(0)
+    const unowned = auditTopic(report(2, 4, (r) => void (r.messages.received = 4)), 't', holes)
+    expect(unowned.missingSeqs).toBe(2)
+    expect(unowned.ok).toBe(false)
+  })
+
+  test('flags values the feed never sent, and skips that check without a feed', () => {
+    expect(auditTopic(report(1, 1), 't', topic(1, 1), () => false).unknownValues).toBe(2)
+    expect(auditTopic(report(1, 1), 't', topic(1, 1)).unknownValues).toBe(-1)
+  })
+})

@@ -1,0 +1,123 @@
+/**
+ * @module bench/main
+ * `bun run bench`: starts Kafka (unless KAFKA_BOOTSTRAP_SERVERS) and the local Upbit-compatible
+ * feed (unless --source upbit), runs the race or the ladder, audits every topic, and publishes the
+ * comparison. Returns the exit code: 0 only when every contender ran `complete` and every audit is
+ * clean; 1 otherwise; 2 for bad options. SIGINT, SIGTERM and SIGHUP stop the contenders, the feed
+ * and the broker it started, and exit 130 / 143 / 129.
+ */
+import { join, resolve } from 'node:path'
+import type { Report } from '../contract/report.ts'
+import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
+import { ROOT } from '../paths.ts'
+import type { AuditResult } from './audit.ts'
+import { useKafka } from './broker/embedded.ts'
+import { runLadderBench } from './ladder-run.ts'
+import { BenchOptionsError, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
+import { publish } from './publish.ts'
+import { runRace } from './race.ts'
+import { contenderEnv, newRunId } from './run-env.ts'
+import { once, onShutdown } from './shutdown.ts'
+import { killAllContenders } from './spawn.ts'
+
+function feedOptions(o: BenchOptions): FeedOptions {
+  return {
+    port: 0,
+    rate: o.rate,
+    seed: o.seed,
+    profile: o.profile,
+    upbitLimits: o['upbit-limits'] === 'on',
+    wsCompression: o['ws-compression'],
+    // the ladder goes past what remembering every frame allows; the race audits values
+    trackSent: !o.ladder,
+  } as FeedOptions
+}
+
+export async function runBench(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  let o: BenchOptions
+  try {
+    o = parseBenchOptions(argv, env)
+  } catch (error) {
+    if (!(error instanceof BenchOptionsError)) throw error
+    console.error(`${error.message}\n\n${HELP}`)
+    return 2
+  }
+  if (o.help) {
+    console.log(HELP)
+    return 0
+  }
+  if (o.ladder && o.source !== 'local') {
+    console.error('--ladder needs the local feed (--source local): the live exchange cannot be stepped')
+    return 2
+  }
+  const startedAt = new Date()
+  const runId = newRunId(startedAt)
+  let feed: Feed | undefined
+  let kafka: Awaited<ReturnType<typeof useKafka>> | undefined
+  const stopAll = once(async () => {
+    await killAllContenders()
+    await feed?.stop()
+    await kafka?.stop()
+  })
+  const off = onShutdown(stopAll)
+  try {
+    kafka = await useKafka({ partitions: o.partitions, brokers: o.brokers } as Parameters<typeof useKafka>[0])
+    if (o.source === 'local') feed = await startFeed(feedOptions(o))
+    console.log(
+      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${o.rate} msg/s (${o.profile}, seed ${o.seed}, Upbit limits ${o['upbit-limits']})` : 'live Upbit'}`,
+    )
+    const runDir = join(resolve(ROOT, o.out), 'runs', runId)
+    let rounds: Report[][]
+    let audits: AuditResult[] = []
+    const failures: string[] = []
+    const extra: Parameters<typeof publish>[0]['extra'] = {}
+    if (o.ladder) {
+      const outcome = await runLadderBench(o, kafka.bootstrap, feed!, runId, runDir)
+      rounds = outcome.rounds
+      extra.ladder = outcome.result
+      failures.push(...outcome.failures)
+    } else {
+      const outcome = await runRace({
+        contenders: o.contenders,
+        mode: o.mode,
+        rounds: o.rounds,
+        durationS: o.duration,
+        warmupS: o.warmup,
+        connectIntervalMs: o['connect-interval-ms'],
+        partitions: o.partitions,
+        replicationFactor: Math.min(3, o.brokers),
+        reuseTopic: o['reuse-topic'],
+        readyTimeoutMs: o['ready-timeout-s'] * 1000,
+        env: contenderEnv(o, kafka.bootstrap, feed),
+        bootstrap: kafka.bootstrap,
+        feed,
+        runId,
+        runDir,
+        onSpawn: (proc) => {
+          if (o['fault-kill'] !== proc.contender) return
+          proc.waitFor('start').then(
+            () => setTimeout(() => proc.signal('SIGKILL'), (o.duration * 1000) / 2),
+            () => {},
+          )
+        },
+      })
+      rounds = outcome.rounds
+      audits = outcome.audits
+      extra.feedWindows = outcome.feedWindows
+      failures.push(...outcome.failures)
+    }
+    if (rounds.flat().length > 0) {
+      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv })))
+    }
+    for (const audit of audits) {
+      console.log(
+        `audit ${audit.contender.padEnd(6)} ${audit.ok ? 'OK  ' : 'FAIL'} topic=${audit.topicCount} (warm-up ${audit.warmupCount}) delivered=${audit.delivered} missing=${audit.missingSeqs} duplicates=${audit.duplicateSeqs} unknown=${audit.unknownValues}`,
+      )
+    }
+    for (const failure of failures) console.error(`FAILED: ${failure}`)
+    return failures.length === 0 ? 0 : 1
+  } finally {
+    off()
+    await stopAll()
+  }
+}

@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'bun:test'
+import { CONTENDERS } from '../contract/report.ts'
+import { parseBenchOptions } from './options.ts'
+
+const parse = (...argv: string[]) => parseBenchOptions(argv, {})
+
+describe('bench options', () => {
+  test('defaults: every contender, 3 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
+    const o = parse()
+    expect(o.contenders).toEqual([...CONTENDERS])
+    expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([3, 10, 60, 'on', 'on', 1])
+  })
+
+  test('--soak runs 600 s unless a duration is given, in either flag form', () => {
+    expect(parse('--soak').duration).toBe(600)
+    expect(parse('--soak', '--duration', '30').duration).toBe(30)
+    expect(parse('--soak', '--duration=30').duration).toBe(30)
+    expect(parseBenchOptions(['--soak'], { TEST_DURATION: '45' }).duration).toBe(45)
+  })
+
+  test.each([
+    [['--duration', 'abc'], /--duration "abc": must be an integer/],
+    [['--duration', '1e-9'], /must be an integer/],
+    [['--rate', '1e12'], /--rate "1e12": must be an integer/],
+    [['--rate', '0'], /--rate "0": must be between 1 and 1000000/],
+    [['--rate', '0.0001'], /must be an integer/],
+    [['--contenders', 'bun,bun'], /each contender at most once/],
+    [['--contenders', 'bun,rust'], /--contenders/],
+    [['--brokers', '2'], /--brokers "2"/],
+    [['--warmup=5000'], /--warmup "5000": must be between 0 and 3600/],
+    [['--no-such-flag'], /no-such-flag/],
+  ])('%p is refused naming the flag and the reason', (argv, message) => {
+    expect(() => parseBenchOptions(argv as string[], {})).toThrow(message as RegExp)
+  })
+})

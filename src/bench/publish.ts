@@ -1,0 +1,100 @@
+/**
+ * @module bench/publish
+ * Everything a run leaves behind, where users look: the comparison
+ * (reports/performance_comparison_report.md and its input JSON), the charts
+ * (charts/performance_comparison.png), and each contender's latest report at the original
+ * project's path reports/{contender}_performance_report.json. The history stays under
+ * reports/runs/<id>/. Returns the failures it found (mismatched settings, a soak leak).
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { renderCharts } from '../comparison/charts.ts'
+import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
+import { reportPath, type Report } from '../contract/report.ts'
+import type { Feed, FeedStats } from '../feed/server.ts'
+import { ROOT } from '../paths.ts'
+import type { AuditResult } from './audit.ts'
+import { readEnvironment } from './environment.ts'
+import type { BenchOptions } from './options.ts'
+import { soakSection, soakVerdict } from './soak.ts'
+
+export interface PublishInput {
+  o: BenchOptions
+  rounds: Report[][]
+  audits: AuditResult[]
+  startedAt: Date
+  runDir: string
+  feed?: Feed
+  argv: string[]
+  extra: { ladder?: LadderResult; feedWindows?: FeedStats[] }
+}
+
+/** The worst window the feed had (lag over the windows, not over set-up and audits). */
+function feedFigures(i: PublishInput, reports: Report[]): ComparisonInput['feed'] {
+  if (!i.feed || i.o.ladder) return undefined
+  const windows = i.extra.feedWindows?.length ? i.extra.feedWindows : [i.feed.stats()]
+  return {
+    rate: i.o.rate,
+    profile: i.o.profile,
+    seed: i.o.seed,
+    markets: reports[0]!.markets.count,
+    lagP99Us: Math.max(...windows.map((w) => w.lag.p99Us)),
+    behind: windows.some((w) => w.behind),
+  }
+}
+
+/** Each contender's report of the last round it finished, copied to the original project's path. */
+function publishLatestReports(rounds: Report[][], runDir: string, outDir: string): string[] {
+  const written: string[] = []
+  const latest = new Map<string, number>()
+  rounds.forEach((round, r) => round.forEach((report) => latest.set(report.contender, r)))
+  for (const [contender, r] of latest) {
+    const to = reportPath(outDir, contender as Report['contender'])
+    copyFileSync(reportPath(join(runDir, `round-${r + 1}`), contender as Report['contender']), to)
+    written.push(to)
+  }
+  return written
+}
+
+export async function publish(i: PublishInput): Promise<string[]> {
+  const failures: string[] = []
+  const reports = i.rounds.flat()
+  try {
+    refuseMismatched(reports)
+  } catch (error) {
+    failures.push((error as Error).message)
+  }
+  const outDir = resolve(ROOT, i.o.out)
+  mkdirSync(outDir, { recursive: true })
+  const input: ComparisonInput = {
+    rounds: i.rounds,
+    mode: i.o.ladder ? 'isolated' : i.o.mode,
+    environment: readEnvironment(),
+    settings: reports[0]!.producerSettings,
+    feed: feedFigures(i, reports),
+    audit: i.audits,
+    startedAt: i.startedAt.toISOString(),
+    commandLine: `bun run bench ${i.argv.join(' ')}`.trim(),
+    warmupS: i.o.warmup,
+    ladder: i.extra.ladder,
+  }
+  let markdown = compareReports(input)
+  if (i.o.soak) {
+    const verdicts = reports.map(soakVerdict)
+    markdown += `\n${soakSection(verdicts)}`
+    for (const v of verdicts.filter((x) => x.flagged)) {
+      failures.push(`soak ${v.contender}: RSS grew ${(v.growthBytes / 1048576).toFixed(1)} MB (${(v.growthFraction * 100).toFixed(1)} %)`)
+    }
+  }
+  const mdPath = join(outDir, 'performance_comparison_report.md')
+  writeFileSync(mdPath, markdown)
+  // everything the markdown and charts were made from, to re-render or compare later
+  writeFileSync(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
+  writeFileSync(join(i.runDir, 'performance_comparison_report.md'), markdown)
+  const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
+  const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
+  console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)
+  if (i.extra.ladder) console.log(`ladder:     ${resolve(ROOT, i.o.charts, 'ladder.png')}`)
+  if (copies.length > 0) console.log(`reports:    ${copies.join(', ')}\nhistory:    ${i.runDir}`)
+  return failures
+}

@@ -1,0 +1,110 @@
+/**
+ * @module bench/round
+ * One round of the race: start the contenders (together, or one alone in isolated mode), each on
+ * its own connection phase so that together they stay within Upbit's per-IP connection limit;
+ * wait until every one reports ready; send all of them the same start time (a 10-second boundary
+ * at least the warm-up after the last one was ready); wait for their reports.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Report, reportPath, type Contender } from '../contract/report.ts'
+import { nextBoundary } from '../contender/clock/boundary.ts'
+import { RunningContender, type ContenderEvent } from './spawn.ts'
+
+export interface RoundOptions {
+  contenders: Contender[]
+  /** env every contender gets (broker, feed URLs, duration, plan) */
+  env: Record<string, string>
+  topicFor: (contender: Contender) => string
+  dir: string
+  readyTimeoutMs: number
+  /** WARMUP_SECONDS: produced before the window, never counted */
+  warmupS: number
+  /** CONNECT_INTERVAL_MS of the plan; the contenders' phases split it evenly */
+  connectIntervalMs: number
+  onEvent?: (contender: Contender, event: ContenderEvent) => void
+  onSpawn?: (running: RunningContender) => void
+  /** when the window opens, given the last ready time (default: raceStart) */
+  startAt?: (lastReadyMs: number, nowMs: number) => number
+}
+
+export interface RoundResult {
+  contender: Contender
+  exitCode: number
+  report?: Report
+  error?: string
+  logFile: string
+}
+
+/**
+ * The window start: the first 10-second boundary at least `warmupMs` after the last contender was
+ * ready and at least `marginMs` from now, so the START line reaches everyone before it.
+ */
+export function raceStart(lastReadyMs: number, nowMs: number, warmupMs: number, marginMs = 2000): number {
+  return nextBoundary(Math.max(lastReadyMs + warmupMs, nowMs + marginMs) - 1)
+}
+
+/**
+ * CONNECT_PHASE_MS of each contender: batches of the n contenders interleave over one interval
+ * (bun at 0, node at interval/n, ...), so no two contenders open connections in the same instant.
+ */
+export function connectPhases(contenders: Contender[], intervalMs: number): Map<Contender, number> {
+  return new Map(contenders.map((c, i) => [c, Math.floor((i * intervalMs) / contenders.length)]))
+}
+
+export async function runRound(o: RoundOptions): Promise<RoundResult[]> {
+  const phases = connectPhases(o.contenders, o.connectIntervalMs)
+  const running = o.contenders.map((contender) => {
+    const proc = new RunningContender(
+      contender,
+      {
+        ...o.env,
+        START_MODE: 'stdin',
+        WARMUP_SECONDS: String(o.warmupS),
+        CONNECT_PHASE_MS: String(phases.get(contender)),
+        KAFKA_TOPIC: o.topicFor(contender),
+        REPORT_DIR: o.dir,
+      },
+      join(o.dir, `${contender}.log`),
+    )
+    if (o.onEvent) proc.on((event) => o.onEvent!(contender, event))
+    o.onSpawn?.(proc)
+    return proc
+  })
+  const failures = new Map<Contender, string>()
+  const deadline = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`not ready within ${o.readyTimeoutMs} ms`)), o.readyTimeoutMs).unref(),
+  )
+  let lastReadyMs = 0
+  await Promise.all(
+    running.map((proc) =>
+      Promise.race([proc.waitFor('ready'), deadline]).then(
+        (ready) => (lastReadyMs = Math.max(lastReadyMs, ready.atMs)),
+        (error: Error) => {
+          failures.set(proc.contender, error.message)
+          proc.signal('SIGKILL')
+        },
+      ),
+    ),
+  )
+  const start = o.startAt ? o.startAt(lastReadyMs, Date.now()) : raceStart(lastReadyMs, Date.now(), o.warmupS * 1000)
+  for (const proc of running) if (!failures.has(proc.contender)) proc.start(start)
+
+  return Promise.all(running.map((proc) => collect(proc, o.dir, failures.get(proc.contender))))
+}
+
+async function collect(proc: RunningContender, dir: string, failure: string | undefined): Promise<RoundResult> {
+  const exitCode = await proc.exited
+  const logFile = join(dir, `${proc.contender}.log`)
+  const path = reportPath(dir, proc.contender)
+  if (failure) return { contender: proc.contender, exitCode, error: failure, logFile }
+  if (!existsSync(path)) {
+    return { contender: proc.contender, exitCode, error: `exit ${exitCode}, no report:\n  ${proc.tail.slice(-10).join('\n  ')}`, logFile }
+  }
+  const parsed = Report.safeParse(JSON.parse(readFileSync(path, 'utf8')))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    return { contender: proc.contender, exitCode, error: `report invalid at ${issue.path.join('.')}: ${issue.message}`, logFile }
+  }
+  return { contender: proc.contender, exitCode, report: parsed.data, logFile }
+}
