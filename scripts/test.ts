@@ -1,16 +1,21 @@
 /**
- * `bun run test`: the whole suite against real parts. One embedded Kafka broker (or
- * KAFKA_BOOTSTRAP_SERVERS) serves every test: bun's and Go's. Extra arguments are passed to
- * `bun test` (e.g. `bun run test src/feed`); `--no-go` skips the Go suite.
+ * `bun run test`: the whole suite against real parts. One embedded Kafka broker (`--brokers 3`: a
+ * 3-node cluster; or KAFKA_BOOTSTRAP_SERVERS) serves every suite: lint (types and format), bun's
+ * tests, Go's and Python's. Extra arguments go to `bun test` (e.g. `bun run test src/feed`, which
+ * then skips lint, Go and Python); `--no-go` / `--no-python` skip those suites.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { useKafka } from '../src/bench/broker/embedded.ts'
+import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
-import { useKafka } from './kafka.ts'
 
 const args = process.argv.slice(2)
-const skipGo = args.includes('--no-go')
-const bunArgs = args.filter((a) => a !== '--no-go')
+const flags = new Set(['--no-go', '--no-python', '--no-lint'])
+const brokersAt = args.indexOf('--brokers')
+const brokers = brokersAt >= 0 ? Number(args[brokersAt + 1]) : 1
+const bunArgs = args.filter((a, i) => !flags.has(a) && i !== brokersAt && i !== brokersAt + 1)
+const everything = bunArgs.length === 0
 
 async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${name}: ${cmd.join(' ')}`)
@@ -19,33 +24,33 @@ async function runStep(name: string, cmd: string[], cwd: string, env: Record<str
 }
 
 async function main() {
-  const started = performance.now()
-  const kafka = await useKafka()
-  console.log(`test: Kafka at ${kafka.bootstrap}`)
-  const env = { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrap }
-  const results: [string, boolean][] = []
-  let stopping = false
-  const cleanup = async () => {
-    if (stopping) return
-    stopping = true
-    await kafka.stop()
+  if (brokers !== 1 && brokers !== 3) {
+    console.error(`--brokers ${JSON.stringify(args[brokersAt + 1])}: must be 1 or 3`)
+    process.exit(2)
   }
-  process.on('SIGINT', () => cleanup().then(() => process.exit(130)))
+  const started = performance.now()
+  const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
+  const results: [string, boolean][] = []
+  if (everything && !args.includes('--no-lint')) {
+    results.push(['lint', await runStep('lint', ['bun', 'scripts/lint.ts'], ROOT, {})])
+  }
+  const kafka = await useKafka({ brokers } as Parameters<typeof useKafka>[0])
+  const stop = once(() => kafka.stop())
+  const off = onShutdown(stop)
+  console.log(`test: Kafka at ${kafka.bootstrap}`)
+  const env = { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrap, TEST_BROKERS: String(brokers) }
   try {
     results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
-    if (!skipGo && bunArgs.length === 0 && existsSync(join(PATHS.goDir, 'go.mod'))) {
-      const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
-      results.push([
-        'go test',
-        await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, {
-          ...env,
-          ...manifest.goEnv,
-          GO_PRODUCER_BIN: PATHS.goBinary,
-        }),
-      ])
+    if (everything && !args.includes('--no-go') && existsSync(join(PATHS.goDir, 'go.mod'))) {
+      const goEnv = { ...env, ...manifest.goEnv, GO_PRODUCER_BIN: PATHS.goBinary }
+      results.push(['go test', await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, goEnv)])
+    }
+    if (everything && !args.includes('--no-python') && manifest.pythonBin) {
+      results.push(['pytest', await runStep('pytest', [manifest.pythonBin, '-m', 'pytest', '-q', 'python/tests'], ROOT, env)])
     }
   } finally {
-    await cleanup()
+    off()
+    await stop()
   }
   const failed = results.filter(([, ok]) => !ok)
   console.log(`\n== test: ${results.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
@@ -53,6 +58,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error?.stack ?? error)
+  console.error(`test: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)
 })
