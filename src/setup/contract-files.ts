@@ -12,12 +12,40 @@ import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
 import { EXIT, INVALID_SAMPLES, MARKET_LIST, START_HORIZON, STATUS, STATUS_CODES } from '../contract/rules.ts'
+import { summarizeValues } from '../contender/metrics/histogram.ts'
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
 const DOC = 'docs/contenders.md'
 const TABLE_START = '<!-- env-table: generated from src/contract/env.ts by set-up; do not edit -->'
 const TABLE_END = '<!-- /env-table -->'
+
+/** Deterministic samples (a small LCG), so the vectors never change unless the semantics do. */
+function samples(n: number, seed: number, scale: number): number[] {
+  let x = seed
+  return Array.from({ length: n }, () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    const u = x / 2 ** 31
+    // heavy-tailed like latencies: most small, a few orders of magnitude larger
+    return Math.floor(scale * u ** 4 * 1000) / 1000
+  })
+}
+
+/**
+ * Shared test vectors of the latency summary: the same samples must read out the same on every
+ * contender (µs, 3 significant digits, zeros counted, HDR value at percentile).
+ */
+function histogramVectors(): unknown {
+  const cases: [string, number[]][] = [
+    ['empty', []],
+    ['zeros count in min', [0, 0, 5, 17]],
+    ['one value', [1234]],
+    ['1..1000', Array.from({ length: 1000 }, (_, i) => i + 1)],
+    ['heavy tail, 10,000 samples up to 5 s', samples(10_000, 42, 5_000_000)],
+    ['fractions round to whole µs', [0.4, 0.6, 1.5, 2.49, 999.5]],
+  ]
+  return { source: 'src/contender/metrics/histogram.ts', cases: cases.map(([name, values]) => ({ name, values, summary: summarizeValues(values) })) }
+}
 
 function schemaFiles(): Record<string, string> {
   return {
@@ -39,6 +67,7 @@ function schemaFiles(): Record<string, string> {
       startHorizon: START_HORIZON,
       invalidSamples: INVALID_SAMPLES,
     }),
+    'histogram-vectors.json': json(histogramVectors()),
   }
 }
 
