@@ -1,27 +1,34 @@
 /**
  * @module bench/ladder
  * The saturation ladder (isolated): for each contender, step the local feed's offered rate up,
- * one fresh run per step, and record what it delivered and at what latency. A step is sustained
- * when the contender delivers at least 99.9 % of what the feed offered it during the window and
- * its pipeline p99 stays under the bound; the saturation point is the highest sustained step, and
- * a contender stops at its first unsustained step (past its saturation point).
+ * one fresh run per step, until a step is not sustained; then bisect between the last sustained
+ * and the first failed rate until they are within BISECT_TOLERANCE. A step is sustained when the
+ * contender delivers at least 99.9 % of what the feed offered it during the window and its
+ * pipeline p99 stays under the bound. Repeated over rounds, the saturation point carries its noise.
  *
  * "Offered" is counted by the feed itself (messages published to the contender's subscriptions
  * between the window's start and end events), so a feed that could not hold the rate lowers the
- * offer instead of being charged to the contender; the feed's lag flags such steps.
+ * offer instead of being charged to the contender; the feed's lag flags such steps. The CPU of the
+ * contender and of the broker JVMs is recorded per step, so the first unsustained probe says
+ * whose limit it was (limits.ts).
  */
 import { join } from 'node:path'
-import { createTopic } from '../librdkafka/admin.ts'
-import type { LadderResult, LadderStep } from '../comparison/compare.ts'
+import type { LadderResult, LadderStep } from '../comparison/input.ts'
 import type { Contender, Report } from '../contract/report.ts'
 import type { Feed } from '../feed/server.ts'
+import { createTopic } from '../librdkafka/admin.ts'
+import { kafkaJvmPids, startCpuSample } from './cpu-sample.ts'
+import { judgeLimit } from './saturation-cause.ts'
 import { runRound } from './round.ts'
 
 export const SUSTAINED_FRACTION = 0.999
+/** bisection stops when the failed and the sustained rate are within 5 % of the failed one */
+export const BISECT_TOLERANCE = 0.05
 
 export interface LadderOptions {
   contenders: Contender[]
   rates: number[]
+  rounds: number
   stepDurationS: number
   /** pipeline p99 a sustained step stays under, µs */
   boundP99Us: number
@@ -35,12 +42,14 @@ export interface LadderOptions {
   warmupS: number
   connectIntervalMs: number
   runId: string
-  onStep?: (step: LadderStep & { sustained: boolean; feedBehind: boolean }) => void
+  /** the contender's command prefix (CPU pinning) and its CPU budget in cores */
+  commandPrefix?: string[]
+  contenderCores: number
+  onStep?: (step: LadderStepResult) => void
 }
 
 export interface LadderStepResult extends LadderStep {
   sustained: boolean
-  /** the feed's own lag says it did not hold the schedule during this step */
   feedBehind: boolean
   report: Report
 }
@@ -64,51 +73,115 @@ export function stepFigures(contender: Contender, report: Report, offeredMessage
     pipelineP999Us: report.latency.pipeline.p999Us,
     rssMaxBytes: report.memory.rssBytes.max,
     cpuUsPerMessage: report.cpu.usPerDeliveredMessage,
+    coresUsed: report.cpu.coresUsed,
+    msgPerCore: report.cpu.coresUsed > 0 ? report.throughput.deliveredPerSec / report.cpu.coresUsed : 0,
   }
+}
+
+/** The next rate to probe between a sustained `lo` and a failed `hi`, or undefined when close enough. */
+export function bisectNext(lo: number, hi: number): number | undefined {
+  if ((hi - lo) / hi <= BISECT_TOLERANCE) return undefined
+  return Math.round((lo + hi) / 2)
+}
+
+async function runStep(o: LadderOptions, contender: Contender, rate: number, round: number, probe: LadderStep['probe']): Promise<LadderStepResult | string> {
+  o.feed.setRate(rate)
+  const topic = `upbit-ladder-${o.runId}-r${round}-${contender}-${rate}`
+  await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
+  let sentInWindow = 0
+  let feedBehind = false
+  let feedLagP99Us = 0
+  let broker: { stop(): number } | undefined
+  let brokerCores = 0
+  const [result] = await runRound({
+    contenders: [contender],
+    env: { ...o.env, TEST_DURATION: String(o.stepDurationS) },
+    topicFor: () => topic,
+    dir: join(o.dir, `r${round}`, `${contender}-${rate}`),
+    readyTimeoutMs: o.readyTimeoutMs,
+    warmupS: o.warmupS,
+    connectIntervalMs: o.connectIntervalMs,
+    commandPrefix: o.commandPrefix,
+    onEvent: (_, event) => {
+      // counts, lag and broker CPU over this step's window only
+      if (event.event === 'start') {
+        o.feed.resetCounts()
+        broker = startCpuSample(kafkaJvmPids())
+      }
+      if (event.event === 'end') {
+        const stats = o.feed.stats()
+        sentInWindow = stats.sent.messages
+        feedBehind = stats.behind
+        feedLagP99Us = stats.lag.p99Us
+        brokerCores = broker?.stop() ?? 0
+      }
+    },
+  })
+  if (!result?.report) return `ladder ${contender} at ${rate} msg/s (round ${round}): ${result?.error ?? 'no result'}`
+  const figures = stepFigures(contender, result.report, sentInWindow)
+  const step: LadderStepResult = {
+    ...figures,
+    sustained: isSustained(figures, o.boundP99Us),
+    feedBehind,
+    feedLagP99Us,
+    brokerCores,
+    round,
+    probe,
+    report: result.report,
+  }
+  o.onStep?.(step)
+  return step
+}
+
+/** One contender, one round: the coarse steps, then the bisection. */
+async function climb(o: LadderOptions, contender: Contender, round: number, steps: LadderStepResult[], failures: string[]): Promise<number | null> {
+  let lo: number | null = null
+  let hi: number | undefined
+  for (const rate of o.rates) {
+    const step = await runStep(o, contender, rate, round, 'step')
+    if (typeof step === 'string') return failures.push(step), lo
+    steps.push(step)
+    if (!step.sustained) {
+      hi = rate
+      break
+    }
+    lo = rate
+  }
+  if (lo === null || hi === undefined) return lo
+  for (let rate = bisectNext(lo, hi); rate !== undefined; rate = bisectNext(lo, hi)) {
+    const step = await runStep(o, contender, rate, round, 'bisect')
+    if (typeof step === 'string') return failures.push(step), lo
+    steps.push(step)
+    if (step.sustained) lo = rate
+    else hi = rate
+  }
+  return lo
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? null : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 export async function runLadder(o: LadderOptions): Promise<{ result: LadderResult; steps: LadderStepResult[]; failures: string[] }> {
   const steps: LadderStepResult[] = []
-  const saturation: Record<string, number | null> = {}
   const failures: string[] = []
-  for (const contender of o.contenders) {
-    saturation[contender] = null
-    for (const rate of o.rates) {
-      o.feed.setRate(rate)
-      const topic = `upbit-ladder-${o.runId}-${contender}-${rate}`
-      await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
-      let sentInWindow = 0
-      let feedBehind = false
-      const [result] = await runRound({
-        contenders: [contender],
-        env: { ...o.env, TEST_DURATION: String(o.stepDurationS) },
-        topicFor: () => topic,
-        dir: join(o.dir, `${contender}-${rate}`),
-        readyTimeoutMs: o.readyTimeoutMs,
-        warmupS: o.warmupS,
-        connectIntervalMs: o.connectIntervalMs,
-        onEvent: (_, event) => {
-          // counts and lag over this step's window only
-          if (event.event === 'start') o.feed.resetCounts()
-          if (event.event === 'end') {
-            const stats = o.feed.stats()
-            sentInWindow = stats.sent.messages
-            feedBehind = stats.behind
-          }
-        },
-      })
-      if (!result?.report) {
-        failures.push(`ladder ${contender} at ${rate} msg/s: ${result?.error ?? 'no result'}`)
-        break
-      }
-      const figures = stepFigures(contender, result.report, sentInWindow)
-      const sustained = isSustained(figures, o.boundP99Us)
-      const step = { ...figures, sustained, feedBehind, report: result.report }
-      steps.push(step)
-      o.onStep?.(step)
-      if (!sustained) break
-      saturation[contender] = rate
-    }
+  const byRound: Record<string, (number | null)[]> = {}
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const contender of o.contenders) (byRound[contender] ??= []).push(await climb(o, contender, round, steps, failures))
   }
-  return { result: { boundP99Us: o.boundP99Us, steps: steps.map(({ report: _r, ...s }) => s), saturation, limits: [] }, steps, failures }
+  const saturation = Object.fromEntries(o.contenders.map((c) => [c, median(byRound[c]!.filter((x): x is number => x !== null))]))
+  const limitVerdicts = Object.fromEntries(o.contenders.map((c) => [c, judgeLimit(steps.filter((s) => s.contender === c), o.contenderCores, o.boundP99Us)]))
+  return {
+    result: {
+      boundP99Us: o.boundP99Us,
+      steps: steps.map(({ report: _r, ...s }) => s),
+      saturation,
+      saturationByRound: byRound,
+      limitVerdicts,
+      limits: [],
+    },
+    steps,
+    failures,
+  }
 }

@@ -50,10 +50,11 @@ export const BenchOptions = z.object({
     .string()
     .transform((s) => s.split(',').map(Number))
     .pipe(z.array(z.number().int('must be whole msg/s').min(1).max(1_000_000)).min(1))
-    .default([1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]),
+    .default([2000, 5000, 10000, 20000, 50000, 100000, 200000, 400000]),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
   limits: z.enum(['on', 'off']).default('on'),
+  pin: z.enum(['on', 'off']).default('on'),
   soak: z.boolean().default(false),
   'fault-kill': Contender.optional(),
   out: z.string().default('reports'),
@@ -63,6 +64,8 @@ export type BenchOptions = z.infer<typeof BenchOptions> & {
   help: boolean
   /** whether --duration or TEST_DURATION was given (--soak otherwise runs 600 s) */
   durationGiven: boolean
+  /** the flags given on the command line (a mode may pick other defaults for the rest) */
+  given: Set<string>
 }
 
 export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are started for you)
@@ -97,11 +100,16 @@ The feed
   --connect-interval-ms N  pause between batches of 2 connections (the seed's 2 s) (default 2000)
 
 Other runs
-  --ladder                 saturation ladder instead of the race (isolated)
-  --ladder-rates LIST      offered rates of the ladder, msg/s  (default 1000,2000,5000,10000,20000,50000,100000,200000)
+  --ladder                 saturation ladder instead of the race: each contender alone, the
+                           feed stepped up until a step is not sustained, then bisected to
+                           within 5 %; over --rounds; connections 2 per 500 ms unless
+                           --connect-interval-ms is given
+  --ladder-rates LIST      coarse steps, msg/s  (default 2000,5000,10000,20000,50000,100000,200000,400000)
   --step-duration S        seconds per ladder step                            (default 20)
   --ladder-p99-ms N        a ladder step is sustained when ≥ 99.9 % of the offer is delivered
                            with pipeline p99 under N ms                       (default 100)
+  --pin on|off             with --ladder: the contender alone on the last core, the feed and the
+                           broker on the others (taskset)                     (default on)
   --limits on|off          with --ladder: also measure the physical-limit rows (C producer on
                            librdkafka, Kafka's ProducerPerformance, the feed to a plain reader)
                                                                               (default on)
@@ -144,7 +152,8 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
     throw new BenchOptionsError(`${shown}: ${issue.message}`)
   }
   const durationGiven = values.duration !== undefined || Boolean(env.TEST_DURATION)
-  const options = { ...parsed.data, help: Boolean(values.help), durationGiven }
+  const given = new Set(Object.keys(values).filter((k) => values[k] !== undefined))
+  const options = { ...parsed.data, help: Boolean(values.help), durationGiven, given }
   // --soak is the 10-minute leak check unless a duration was asked for (--duration 30, --duration=30)
   if (options.soak && !durationGiven) options.duration = 600
   return options

@@ -24,6 +24,8 @@ export interface RoundOptions {
   connectIntervalMs: number
   onEvent?: (contender: Contender, event: ContenderEvent) => void
   onSpawn?: (running: RunningContender) => void
+  /** prefix of every contender's command (CPU pinning) */
+  commandPrefix?: string[]
   /** when the window opens, given the last ready time (default: raceStart) */
   startAt?: (lastReadyMs: number, nowMs: number) => number
 }
@@ -66,6 +68,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult[]> {
         REPORT_DIR: o.dir,
       },
       join(o.dir, `${contender}.log`),
+      o.commandPrefix,
     )
     if (o.onEvent) proc.on((event) => o.onEvent!(contender, event))
     o.onSpawn?.(proc)

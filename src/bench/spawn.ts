@@ -58,10 +58,12 @@ export class RunningContender {
     readonly contender: Contender,
     env: Record<string, string>,
     logFile: string,
+    /** e.g. ['taskset', '-c', '1'] to pin it (bench/pinning.ts) */
+    prefix: string[] = [],
   ) {
     mkdirSync(dirname(logFile), { recursive: true })
     this.log = createWriteStream(logFile)
-    this.proc = Bun.spawn(contenderCommand(contender), {
+    this.proc = Bun.spawn([...prefix, ...contenderCommand(contender)], {
       cwd: ROOT,
       env: { ...process.env, ...env, CONTENDER: contender },
       stdin: 'pipe',

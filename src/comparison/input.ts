@@ -25,6 +25,34 @@ export interface LadderStep {
   sustained?: boolean
   /** the feed fell behind its own schedule during this step */
   feedBehind?: boolean
+  /** 1-based round; absent means 1 */
+  round?: number
+  /** a step of the coarse list, or a probe of the bisection between two of them */
+  probe?: 'step' | 'bisect'
+  /** the contender's CPU over the window, in cores (1.0 = one core busy) */
+  coresUsed?: number
+  /** delivered ÷ cores used: carries over to machines with more cores */
+  msgPerCore?: number
+  /** CPU of every Kafka JVM over the window, in cores */
+  brokerCores?: number
+  /** the feed's own send lag p99 over the window, µs */
+  feedLagP99Us?: number
+}
+
+/** Whether a contender's saturation was its own limit or the rig's, with the evidence. */
+export interface LimitVerdict {
+  kind: 'own' | 'rig' | 'not reached'
+  evidence: string
+}
+
+/** librdkafka alone (the paced C producer) at one rate: the floor every contender is held to. */
+export interface FloorRow {
+  ratePerSec: number
+  cpuUsPerMessage: number
+  ackP50Us: number
+  ackP99Us: number
+  delivered: number
+  behind: boolean
 }
 
 /** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
@@ -32,8 +60,16 @@ export interface LadderResult {
   /** the pipeline p99 a step must stay under to count as kept up */
   boundP99Us: number
   steps: LadderStep[]
-  /** per contender, the highest offered rate it sustained (its saturation point); null when no step was */
+  /** per contender, the highest offered rate it sustained (its saturation point; the median over rounds); null when no step was */
   saturation: Record<string, number | null>
+  /** per contender, the saturation point of each round */
+  saturationByRound?: Record<string, (number | null)[]>
+  /** per contender, own limit or the rig's, judged at the first unsustained probe */
+  limitVerdicts?: Record<string, LimitVerdict>
+  /** how the contender's CPU was isolated from the rig */
+  pinning?: string
+  /** the paced C floor at the rates the ladder measured */
+  floor?: FloorRow[]
   /** physical-limit rows (minimal C producer, Kafka's perf tool) on the same broker and settings */
   limits: { name: string; messagesPerSec: number; note: string }[]
 }
