@@ -5,8 +5,21 @@
  * settings file, frames, keys and headers, after a warm-up that counts in no figure. The ladder
  * and the race show it as a reference row ("librdkafka alone at this rate") and divide each
  * contender's CPU per message and p99 by it (`timesFloor`).
+ *
+ * CLI (measure by hand, e.g. against `bun run kafka --port 39092`): a fresh topic per run, rates
+ * interleaved run by run, one JSON line per run, then `median (min–max)` per rate:
+ *   bun src/limits/floor.ts --bootstrap H:P [--rates 2000,10000,50000] [--seconds 20]
+ *     [--warmup-seconds 5] [--runs 3] [--partitions 3] [--frames FILE]
+ * Without --frames it writes 5,000 of the feed generator's ticker frames (limits/frames.ts).
  */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { createTopic } from '../kafka/admin.ts'
+import { CACHE } from '../paths.ts'
 import { execCLimit, type CLimitOutput, type LatencyUs } from './c-producer.ts'
+import { tickerFrames, writeFramesFile } from './frames.ts'
 import { LimitToolError } from './result.ts'
 
 export interface CFloorOptions {
@@ -101,4 +114,73 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
 /** A contender's figure as a multiple of the floor's (e.g. CPU µs/msg, p99); null when the floor is not positive. */
 export function timesFloor(value: number, floor: number): number | null {
   return floor > 0 ? value / floor : null
+}
+
+function medianMinMax(values: number[], digits: number): string {
+  const v = [...values].sort((a, b) => a - b)
+  const median = v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2
+  const f = (x: number) => x.toFixed(digits)
+  return v.length > 1 ? `${f(median)} (${f(v[0]!)}–${f(v.at(-1)!)})` : f(median)
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      bootstrap: { type: 'string' },
+      rates: { type: 'string', default: '2000,10000,50000' },
+      seconds: { type: 'string', default: '20' },
+      'warmup-seconds': { type: 'string', default: '5' },
+      runs: { type: 'string', default: '3' },
+      partitions: { type: 'string', default: '3' },
+      frames: { type: 'string' },
+    },
+  })
+  const parsed = z
+    .object({
+      bootstrap: z.string().min(1),
+      rates: z.string().transform((s) => s.split(',').map(Number)).pipe(z.array(z.number().positive()).min(1)),
+      seconds: z.coerce.number().positive(),
+      'warmup-seconds': z.coerce.number().nonnegative(),
+      runs: z.coerce.number().int().positive(),
+      partitions: z.coerce.number().int().positive(),
+      frames: z.string().optional(),
+    })
+    .safeParse(values)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    console.error(`floor: --${issue.path.join('.')}: ${issue.message}`)
+    process.exit(2)
+  }
+  const a = parsed.data
+  let framesFile = a.frames
+  if (!framesFile) {
+    const dir = join(CACHE, 'limits')
+    mkdirSync(dir, { recursive: true })
+    framesFile = writeFramesFile(join(dir, 'floor-frames.tsv'), tickerFrames(5000)).path
+  }
+  const stamp = Date.now()
+  const byRate = new Map<number, CFloorResult[]>(a.rates.map((rate) => [rate, []]))
+  // rates interleaved run by run, so a burst of other load on a shared machine spreads over all of them
+  for (let run = 1; run <= a.runs; run++) {
+    for (const rate of a.rates) {
+      const topic = `floor-${stamp}-${rate}-${run}`
+      await createTopic(a.bootstrap, topic, a.partitions)
+      const r = await runCFloor({ bootstrap: a.bootstrap, topic, framesFile, ratePerSec: rate, seconds: a.seconds, warmupSeconds: a['warmup-seconds'] })
+      const { output: _output, ...row } = r
+      console.log(JSON.stringify({ run, topic, ...row }))
+      byRate.get(rate)!.push(r)
+    }
+  }
+  const table: string[] = []
+  for (const [rate, results] of byRate) {
+    const col = (f: (r: CFloorResult) => number, digits = 0) => medianMinMax(results.map(f), digits)
+    table.push(
+      `| ${rate.toLocaleString('en')} | ${col((r) => r.cpuUsPerMessage, 1)} | ${col((r) => r.coresUsed, 3)} | ${col((r) => r.ackUs.p50)} | ` +
+        `${col((r) => r.ackUs.p99)} | ${col((r) => r.dueToAckUs.p99)} | ${col((r) => r.lagUs.p99)} | ${results.filter((r) => r.behind).length}/${results.length} |`,
+    )
+  }
+  console.log(`\n${a.runs} run(s) of ${a.seconds} s (+${a['warmup-seconds']} s warm-up) each; median (min–max)\n`)
+  console.log('| rate msg/s | CPU µs/msg | cores | ack p50 µs | ack p99 µs | due→ack p99 µs | lag p99 µs | behind |')
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const line of table) console.log(line)
 }
