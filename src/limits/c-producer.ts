@@ -60,6 +60,8 @@ export const CLimitOutput = z.object({
   cpuUsPerMessage: z.number().nonnegative(),
   /** (user + system CPU) / elapsed */
   coresUsed: z.number().nonnegative(),
+  /** user + system CPU of the application thread (pacing, produce(), delivery reports); the rest is librdkafka's threads */
+  cpuAppThreadUs: z.number().int(),
   /** idle waits of the pacing loop */
   waits: z.number().int().nonnegative(),
   ackUnavailable: z.number().int().nonnegative(),

@@ -187,6 +187,8 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
     // sanity only
     expect(r.cpuUsPerMessage).toBeGreaterThan(0)
     expect(r.coresUsed).toBeGreaterThan(0)
+    expect(r.appThreadCpuUsPerMessage).toBeGreaterThan(0)
+    expect(r.appThreadCpuUsPerMessage).toBeLessThan(r.cpuUsPerMessage + 1) // one thread of the process (+ rusage's granularity)
     expect(r.sendRatePerSec).toBeGreaterThan(0)
     for (const h of [r.ackUs, r.dueToAckUs]) {
       expect(h.p50).toBeGreaterThan(0)
