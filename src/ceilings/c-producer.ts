@@ -1,20 +1,34 @@
 /**
- * @module limits/c-producer
- * The "librdkafka alone" limit row: runs src/ceilings/limit-producer.c (built by set-up against the same
+ * @module ceilings/c-producer
+ * The "librdkafka alone" rows: runs src/ceilings/limit-producer.c (built by set-up against the same
  * shared librdkafka as every contender, path in the set-up manifest as `limitProducer`) with the
  * same producer settings file, over a frames file from limits/frames.ts, and parses its one JSON
- * line.
+ * line. Without a rate it is the ceiling (as fast as librdkafka takes messages); with `ratePerSec`
+ * it is paced open loop, the floor at that rate (limits/floor.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { PATHS } from '../paths.ts'
 import { LimitToolError, tail, type LimitResult } from './result.ts'
 
+/** A latency histogram's summary, µs (percentiles ≤ 0.78% above the true value, never below). */
+export const LatencyUs = z.object({
+  count: z.number().int().nonnegative(),
+  min: z.number().int().nonnegative(),
+  p50: z.number().int().nonnegative(),
+  p95: z.number().int().nonnegative(),
+  p99: z.number().int().nonnegative(),
+  p999: z.number().int().nonnegative(),
+  max: z.number().int().nonnegative(),
+  mean: z.number().nonnegative(),
+})
+export type LatencyUs = z.infer<typeof LatencyUs>
+
 /** The C tool's JSON line (src/ceilings/limit-producer.c documents each field). */
 export const CLimitOutput = z.object({
   tool: z.literal('limit-c'),
   librdkafka: z.string(),
-  /** produce calls accepted */
+  /** produce calls accepted (measured window: warm-up excluded, like every count below) */
   messages: z.number().int().nonnegative(),
   delivered: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
@@ -31,6 +45,34 @@ export const CLimitOutput = z.object({
   outstanding: z.number().int(),
   firstError: z.string().nullable(),
   produceError: z.string().nullable(),
+  mode: z.enum(['ceiling', 'paced']),
+  /** the asked rate, msg/s (null: ceiling) */
+  ratePerSec: z.number().positive().nullable(),
+  /** measured messages the schedule held (null: ceiling) */
+  scheduled: z.number().int().nonnegative().nullable(),
+  warmupSeconds: z.number().nonnegative(),
+  warmupMessages: z.number().int().nonnegative(),
+  warmupDelivered: z.number().int().nonnegative(),
+  warmupFailed: z.number().int().nonnegative(),
+  /** the rate produce() accepted measured messages */
+  sendRatePerSec: z.number().nonnegative(),
+  /** (user + system CPU) / delivered, µs */
+  cpuUsPerMessage: z.number().nonnegative(),
+  /** (user + system CPU) / elapsed */
+  coresUsed: z.number().nonnegative(),
+  /** user + system CPU of the application thread (pacing, produce(), delivery reports); the rest is librdkafka's threads */
+  cpuAppThreadUs: z.number().int(),
+  /** idle waits of the pacing loop */
+  waits: z.number().int().nonnegative(),
+  ackUnavailable: z.number().int().nonnegative(),
+  /** produce() → delivery report */
+  ackUs: LatencyUs,
+  /** due time → delivery report (null: ceiling) */
+  dueToAckUs: LatencyUs.nullable(),
+  /** due time → produce() accepted (null: ceiling) */
+  lagUs: LatencyUs.nullable(),
+  /** lag p99 > 10 ms, or scheduled messages left unsent (null: ceiling) */
+  behind: z.boolean().nullable(),
 })
 export type CLimitOutput = z.infer<typeof CLimitOutput>
 
@@ -41,10 +83,14 @@ export interface CLimitOptions {
   settingsPath?: string
   /** a frames file from limits/frames.ts (`CODE\tFRAME\n` per record) */
   framesFile: string
-  /** messages to produce (frames used round-robin) */
-  messages: number
-  /** stop after this many seconds even if `messages` were not all produced */
+  /** messages to produce (frames used round-robin; paced: measured ones, warm-up on top) */
+  messages?: number
+  /** stop after this many seconds even if `messages` were not all produced (paced: the window) */
   seconds?: number
+  /** paced open loop at this many msg/s (absent: the ceiling, as fast as librdkafka takes them) */
+  ratePerSec?: number
+  /** paced only: seconds produced on the same schedule before the measured window */
+  warmupSeconds?: number
   /** extra librdkafka properties applied after the settings file */
   properties?: Record<string, string>
   /** the binary (default: the set-up manifest's `limitProducer`) */
@@ -69,14 +115,17 @@ export function cLimitArgs(o: CLimitOptions): string[] {
     '--topic', o.topic,
     '--settings', o.settingsPath ?? PATHS.producerSettings,
     '--frames', o.framesFile,
-    '--messages', String(o.messages),
   ]
+  if (o.messages !== undefined) args.push('--messages', String(o.messages))
   if (o.seconds !== undefined) args.push('--seconds', String(o.seconds))
+  if (o.ratePerSec !== undefined) args.push('--rate', String(o.ratePerSec))
+  if (o.warmupSeconds !== undefined) args.push('--warmup-seconds', String(o.warmupSeconds))
   for (const [key, value] of Object.entries(o.properties ?? {})) args.push('--property', `${key}=${value}`)
   return args
 }
 
-export async function runCLimit(o: CLimitOptions): Promise<CLimitResult> {
+/** Runs the tool and returns its parsed JSON line; a non-zero exit or a bad line throws LimitToolError. */
+export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   const binary = o.binary ?? limitProducerPath()
   const proc = Bun.spawn([binary, ...cLimitArgs(o)], { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
@@ -95,7 +144,12 @@ export async function runCLimit(o: CLimitOptions): Promise<CLimitResult> {
     const issue = parsed.error.issues[0]!
     throw new LimitToolError(`limit-producer output: ${issue.path.join('.')}: ${issue.message}`, code, out + err)
   }
-  const r = parsed.data
+  return parsed.data
+}
+
+/** The ceiling row: as fast as librdkafka accepts messages (pass no `ratePerSec`). */
+export async function runCLimit(o: CLimitOptions): Promise<CLimitResult> {
+  const r = await execCLimit(o)
   const avg = r.delivered > 0 ? r.bytes / r.delivered : 0
   const failures = r.failed > 0 ? `, ${r.failed} failed (first: ${r.firstError})` : ''
   return {

@@ -1,5 +1,5 @@
 /**
- * @module limits/feed-reader
+ * @module ceilings/feed-reader
  * The feed's own ceiling: a plain WebSocket reader (no Kafka, no check, no copy) subscribed to
  * every market with the seed's 15-per-connection plan, counting frames and bytes for a fixed time.
  * Run as its own process (`bun src/ceilings/feed-reader.ts --rest URL --ws URL --seconds S`) so it

@@ -1,5 +1,5 @@
 /**
- * @module limits/frames
+ * @module ceilings/frames
  * The frames the limit tools produce: the feed's own ticker frames (src/feed/generator.ts), so
  * message sizes and keys match what the contenders send. Deterministic for a given count and seed.
  * The bench passes frames recorded from the running feed instead: every writer takes {code, frame}.

@@ -1,5 +1,5 @@
 /**
- * @module limits/kafka-perf
+ * @module ceilings/kafka-perf
  * The "Kafka's own producer" limit row: org.apache.kafka.tools.ProducerPerformance from the jars
  * set-up resolved (.cache/kafka/libs), unthrottled (--throughput -1), with the project's producer
  * settings translated from librdkafka names to the Java client's, and payloads from the same

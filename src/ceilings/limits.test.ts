@@ -1,18 +1,21 @@
 /**
  * The two Kafka limit tools against a real broker (KAFKA_BOOTSTRAP_SERVERS, else an embedded one):
  * the C producer on the shared librdkafka delivers every message exactly once with the contenders'
- * key and headers, rejects an unknown property the way librdkafka names it, and Kafka's
- * ProducerPerformance runs with the translated settings and its summary parses. No speed is
- * asserted: these are measurements, not pass marks.
+ * key and headers, rejects an unknown property the way librdkafka names it; paced (the floor) it
+ * delivers the schedule's count, keeps warm-up messages out of every figure and rejects a bad rate
+ * naming the flag; Kafka's ProducerPerformance runs with the translated settings and its summary
+ * parses. No speed is asserted: these are measurements, not pass marks.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { useKafka } from '../bench/broker/embedded.ts'
+import { PATHS } from '../paths.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { readSettingsFile } from '../contender/kafka/settings.ts'
-import { runCLimit } from './c-producer.ts'
+import { limitProducerPath, runCLimit } from './c-producer.ts'
+import { runCFloor } from './floor.ts'
 import { bundledMarkets } from '../feed/markets.ts'
 import { readTopic } from '../librdkafka/consumer.ts'
 import { tickerFrames, writeFramesFile, writePayloadFile } from './frames.ts'
@@ -126,6 +129,11 @@ describe('C limit producer (librdkafka alone)', () => {
     }
     expect(seqs.size).toBe(20_000)
     expect(Math.max(...seqs)).toBe(19_999)
+    // the ceiling keeps its meaning: no schedule, but every delivery's ack latency is recorded
+    expect(r.output.mode).toBe('ceiling')
+    expect(r.output.ackUs.count).toBe(20_000)
+    expect(r.output.dueToAckUs).toBeNull()
+    expect(r.output.behind).toBeNull()
   })
 
   test('an unknown property: exit 2, librdkafka names it', async () => {
@@ -139,6 +147,73 @@ describe('C limit producer (librdkafka alone)', () => {
     expect(error).toBeInstanceOf(LimitToolError)
     expect((error as LimitToolError).exitCode).toBe(2)
     expect((error as LimitToolError).message).toContain('No such configuration property: "no.such"')
+  })
+})
+
+describe('C floor (librdkafka alone, paced open loop)', () => {
+  test('2,000 msg/s for 3 s after a 1 s warm-up: the schedule\'s count delivered, in the topic, warm-up in no figure', async () => {
+    const topic = `limit-floor-${Date.now()}`
+    await createTopic(kafka.bootstrap, topic, 3)
+    const r = await runCFloor({ bootstrap: kafka.bootstrap, topic, framesFile, ratePerSec: 2000, seconds: 3, warmupSeconds: 1 })
+    console.log(
+      `floor 2,000 msg/s: sent ${r.sent}/${r.scheduled}, delivered ${r.delivered}, warm-up ${r.warmup.delivered}, ` +
+        `${r.cpuUsPerMessage.toFixed(1)} µs CPU/msg, ack p50/p99 ${r.ackUs.p50}/${r.ackUs.p99} µs, lag p99 ${r.lagUs.p99} µs, behind ${r.behind}`,
+    )
+    expect(r.output.librdkafka).toBe('2.15.1')
+    expect(r.ratePerSec).toBe(2000)
+    expect(r.scheduled).toBe(6000)
+    // a count, not a speed: a sender more than 10 ms late at the window's end may leave a few unsent
+    expect(r.sent).toBeGreaterThanOrEqual(5400)
+    expect(r.sent).toBeLessThanOrEqual(6000)
+    expect(r.failed).toBe(0)
+    expect(r.delivered).toBe(r.sent)
+    expect(r.warmup).toEqual({ seconds: 1, messages: 2000, delivered: 2000, failed: 0 })
+
+    // every delivery it reports is in the topic once: warm-up seqs 0..1999, then the window's
+    const seqs = (await readBack(kafka.bootstrap, topic)).map((line) => {
+      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c$/)
+      expect(m).not.toBeNull()
+      return Number(m![2])
+    })
+    expect(new Set(seqs).size).toBe(seqs.length)
+    expect(seqs.filter((seq) => seq < 2000)).toHaveLength(r.warmup.delivered)
+    expect(seqs.filter((seq) => seq >= 2000)).toHaveLength(r.delivered)
+    expect(Math.max(...seqs)).toBe(2000 + r.sent - 1)
+
+    // warm-up messages are in no latency figure either
+    expect(r.ackUs.count).toBe(r.delivered)
+    expect(r.dueToAckUs.count).toBe(r.delivered)
+    expect(r.lagUs.count).toBe(r.sent)
+    // sanity only
+    expect(r.cpuUsPerMessage).toBeGreaterThan(0)
+    expect(r.coresUsed).toBeGreaterThan(0)
+    expect(r.appThreadCpuUsPerMessage).toBeGreaterThan(0)
+    expect(r.appThreadCpuUsPerMessage).toBeLessThan(r.cpuUsPerMessage + 1) // one thread of the process (+ rusage's granularity)
+    expect(r.sendRatePerSec).toBeGreaterThan(0)
+    for (const h of [r.ackUs, r.dueToAckUs]) {
+      expect(h.p50).toBeGreaterThan(0)
+      expect(h.p99).toBeGreaterThanOrEqual(h.p50)
+      expect(h.max).toBeGreaterThanOrEqual(h.p999)
+      expect(h.p999).toBeGreaterThanOrEqual(h.p99)
+    }
+    // measured from the due time, which is never after the send: not shorter than produce → ack
+    // (but for 1 µs: the two are truncated to µs from different clock reads)
+    expect(r.dueToAckUs.max).toBeGreaterThanOrEqual(r.ackUs.max - 1)
+  })
+
+  test.each([
+    [['--rate', '0'], '--rate'],
+    [['--rate', 'abc'], '--rate'],
+    [['--rate', '100', '--warmup-seconds', '-1'], '--warmup-seconds'],
+    [['--warmup-seconds', '1'], '--warmup-seconds'],
+  ])('bad flags %p: exit 2 naming %s', (flags, named) => {
+    const proc = Bun.spawnSync(
+      [limitProducerPath(), '--bootstrap', kafka.bootstrap, '--topic', 'limit-floor-never', '--settings', PATHS.producerSettings, '--frames', framesFile, '--seconds', '1', ...flags],
+      { stdout: 'pipe', stderr: 'pipe' },
+    )
+    expect(proc.exitCode).toBe(2)
+    expect(proc.stderr.toString()).toContain(named)
+    expect(proc.stdout.toString()).toBe('')
   })
 })
 

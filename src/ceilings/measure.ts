@@ -1,5 +1,5 @@
 /**
- * @module limits/measure
+ * @module ceilings/measure
  * The physical-limit rows of the ladder, all on the same broker with the same settings:
  *   1. librdkafka alone: the project's C producer sending frames recorded from the feed (same
  *      sizes, same keys) as fast as librdkafka takes them: the ceiling of any binding here;

@@ -1,5 +1,5 @@
 /**
- * @module limits/result
+ * @module ceilings/result
  * One physical-limit row: what a limit tool (the C producer on librdkafka, Kafka's
  * ProducerPerformance, the plain feed reader) achieved, in the units the ladder compares against.
  */
