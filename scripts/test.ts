@@ -14,7 +14,7 @@ const args = process.argv.slice(2)
 const flags = new Set(['--no-go', '--no-python', '--no-lint'])
 const brokersAt = args.indexOf('--brokers')
 const brokers = brokersAt >= 0 ? Number(args[brokersAt + 1]) : 1
-const bunArgs = args.filter((a, i) => !flags.has(a) && i !== brokersAt && i !== brokersAt + 1)
+const bunArgs = args.filter((a, i) => !flags.has(a) && (brokersAt < 0 || (i !== brokersAt && i !== brokersAt + 1)))
 const everything = bunArgs.length === 0
 
 async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {

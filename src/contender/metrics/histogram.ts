@@ -26,8 +26,9 @@ export function summarize(histogram: Histogram): LatencySummary {
   if (count === 0) return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p95Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 }
   return {
     count,
-    // zeros count, as on every contender (hdr-histogram-js only tracks the least non-zero value)
-    minUs: histogram.getCountAtValue(0) > 0 || histogram.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : histogram.minNonZeroValue,
+    // zeros count, as on every contender: the value at percentile 0 is the lowest recorded bucket
+    // (hdr-histogram-js only tracks the least non-zero value)
+    minUs: histogram.getValueAtPercentile(0),
     meanUs: Math.round(histogram.mean * 10) / 10,
     p50Us: histogram.getValueAtPercentile(50),
     p95Us: histogram.getValueAtPercentile(95),
