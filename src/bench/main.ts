@@ -7,6 +7,7 @@
  * and the broker it started, and exit 130 / 143 / 129.
  */
 import { join, resolve } from 'node:path'
+import { measureFloor } from '../ceilings/measure.ts'
 import type { Report } from '../contract/report.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -105,6 +106,11 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       audits = outcome.audits
       extra.feedWindows = outcome.feedWindows
       failures.push(...outcome.failures)
+      if (o.floor === 'on' && feed) {
+        const seconds = Math.min(o.duration, 30)
+        console.log(`\nfloor: librdkafka alone (paced C producer) at ${o.rate} msg/s for ${seconds} s`)
+        ;[extra.floor] = await measureFloor({ bootstrap: kafka.bootstrap, partitions: o.partitions, runId, rates: [o.rate], seconds })
+      }
     }
     if (rounds.flat().length > 0) {
       failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv })))

@@ -55,6 +55,7 @@ export const BenchOptions = z.object({
   'ladder-p99-ms': int(1, 60_000).default(100),
   limits: z.enum(['on', 'off']).default('on'),
   pin: z.enum(['on', 'off']).default('on'),
+  floor: z.enum(['on', 'off']).default('on'),
   soak: z.boolean().default(false),
   'fault-kill': Contender.optional(),
   out: z.string().default('reports'),
@@ -112,6 +113,9 @@ Other runs
                            broker on the others (taskset)                     (default on)
   --limits on|off          with --ladder: also measure the physical-limit rows (C producer on
                            librdkafka, Kafka's ProducerPerformance, the feed to a plain reader)
+                                                                              (default on)
+  --floor on|off           after the race: librdkafka alone (the paced C producer, same settings,
+                           frames, keys, headers) at --rate, the floor of CPU/msg and latency
                                                                               (default on)
   --soak                   10-minute run (unless --duration) at --rate with an RSS growth check
   --fault-kill C           kill contender C mid-window (shows the audit failing)

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
+import type { FloorRow } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -26,7 +27,7 @@ export interface PublishInput {
   runDir: string
   feed?: Feed
   argv: string[]
-  extra: { ladder?: LadderResult; feedWindows?: FeedStats[] }
+  extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow }
 }
 
 /** The worst window the feed had (lag over the windows, not over set-up and audits). */
@@ -76,6 +77,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
     startedAt: i.startedAt.toISOString(),
     commandLine: `bun run bench ${i.argv.join(' ')}`.trim(),
     warmupS: i.o.warmup,
+    floor: i.extra.floor,
     ladder: i.extra.ladder,
   }
   let markdown = compareReports(input)

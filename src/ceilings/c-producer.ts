@@ -95,6 +95,8 @@ export interface CLimitOptions {
   properties?: Record<string, string>
   /** the binary (default: the set-up manifest's `limitProducer`) */
   binary?: string
+  /** command prefix, e.g. ['taskset', '-c', '1'] to give it the contenders' CPU budget */
+  prefix?: string[]
 }
 
 export type CLimitResult = LimitResult & { output: CLimitOutput; cpuUsPerMessage: number }
@@ -127,7 +129,7 @@ export function cLimitArgs(o: CLimitOptions): string[] {
 /** Runs the tool and returns its parsed JSON line; a non-zero exit or a bad line throws LimitToolError. */
 export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   const binary = o.binary ?? limitProducerPath()
-  const proc = Bun.spawn([binary, ...cLimitArgs(o)], { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const proc = Bun.spawn([...(o.prefix ?? []), binary, ...cLimitArgs(o)], { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) {
     throw new LimitToolError(`limit-producer exited ${code}: ${tail(err, 5) || tail(out, 5)}`, code, out + err)

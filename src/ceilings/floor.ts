@@ -39,6 +39,8 @@ export interface CFloorOptions {
   properties?: Record<string, string>
   /** the binary (default: the set-up manifest's `limitProducer`) */
   binary?: string
+  /** command prefix (CPU pinning), as the contenders get */
+  prefix?: string[]
 }
 
 export interface CFloorResult {
@@ -82,6 +84,7 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
     settingsPath: o.settingsPath,
     properties: o.properties,
     binary: o.binary,
+    prefix: o.prefix,
     ratePerSec: o.ratePerSec,
     seconds: o.seconds,
     warmupSeconds: o.warmupSeconds ?? 5,

@@ -13,7 +13,9 @@ import { createTopic } from '../librdkafka/admin.ts'
 import { CACHE, ROOT } from '../paths.ts'
 import { runCLimit } from './c-producer.ts'
 import { FeedReaderResult, readFeed } from './feed-reader.ts'
-import { writeFramesFile, writePayloadFile } from './frames.ts'
+import type { FloorRow } from '../comparison/input.ts'
+import { runCFloor } from './floor.ts'
+import { tickerFrames, writeFramesFile, writePayloadFile } from './frames.ts'
 import { runKafkaPerf } from './kafka-perf.ts'
 import { LimitToolError } from './result.ts'
 
@@ -36,6 +38,8 @@ export interface MeasureLimitsOptions {
   readerSeconds?: number
   /** the feed's rate while the reader measures its ceiling (default 1,000,000 msg/s: more than it can send) */
   readerRate?: number
+  /** the C producer's command prefix: the contenders' CPU budget (pinning) */
+  prefix?: string[]
 }
 
 export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]> {
@@ -53,7 +57,7 @@ export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]
 
   const cTopic = `upbit-limit-${o.runId}-c`
   await createTopic(o.bootstrap, cTopic, o.partitions)
-  const c = await runCLimit({ bootstrap: o.bootstrap, topic: cTopic, framesFile: frames.path, messages })
+  const c = await runCLimit({ bootstrap: o.bootstrap, topic: cTopic, framesFile: frames.path, messages, prefix: o.prefix })
   rows.push({ name: 'librdkafka alone (C producer)', messagesPerSec: c.messagesPerSec, note: `${c.messages} msgs, ${size}, ${c.cpuUsPerMessage.toFixed(1)} µs CPU/msg, keys + headers like the contenders` })
 
   const javaTopic = `upbit-limit-${o.runId}-java`
@@ -79,6 +83,45 @@ export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]
     })
   } finally {
     o.feed.setRate(rate)
+  }
+  return rows
+}
+
+export interface MeasureFloorOptions {
+  bootstrap: string
+  partitions: number
+  runId: string
+  /** rates to measure librdkafka alone at, msg/s */
+  rates: number[]
+  /** window per rate (after a 5-s warm-up) */
+  seconds: number
+  /** the C producer's command prefix: the contenders' CPU budget (pinning) */
+  prefix?: string[]
+}
+
+/**
+ * The paced bare-C floor at each rate: the same settings, frames from the same generator, keys
+ * and headers as the contenders, on a fresh topic per rate. What each contender's CPU per message
+ * and latency are divided by.
+ */
+export async function measureFloor(o: MeasureFloorOptions): Promise<FloorRow[]> {
+  const dir = join(CACHE, 'ceilings', o.runId)
+  mkdirSync(dir, { recursive: true })
+  const frames = writeFramesFile(join(dir, 'floor-frames.tsv'), tickerFrames(5000)).path
+  const rows: FloorRow[] = []
+  for (const rate of [...new Set(o.rates.map(Math.round))].sort((a, b) => a - b)) {
+    const topic = `upbit-floor-${o.runId}-${rate}`
+    await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
+    const r = await runCFloor({ bootstrap: o.bootstrap, topic, framesFile: frames, ratePerSec: rate, seconds: o.seconds, prefix: o.prefix })
+    rows.push({
+      ratePerSec: rate,
+      cpuUsPerMessage: r.cpuUsPerMessage,
+      ackP50Us: r.ackUs.p50,
+      ackP99Us: r.ackUs.p99,
+      dueToAckP99Us: r.dueToAckUs.p99,
+      delivered: r.delivered,
+      behind: r.behind,
+    })
   }
   return rows
 }

@@ -115,6 +115,16 @@ describe('compareReports', () => {
     expect(compareReports(input(threeRounds()))).toContain('No interval flagged.')
   })
 
+  test('divides each contender’s CPU and p99 by librdkafka alone at the same rate', () => {
+    const floor = { ratePerSec: 2000, cpuUsPerMessage: 21, ackP50Us: 6000, ackP99Us: 12_000, dueToAckP99Us: 12_500, delivered: 40_000, behind: false }
+    const out = compareReports(input(threeRounds(), { floor }))
+    expect(out).toContain('## Against librdkafka alone at the same rate')
+    // go's CPU per message is 24 µs (median over rounds): ×1.14 of the floor
+    const section = out.slice(out.indexOf('## Against librdkafka alone'))
+    expect(rowOf(section, 'go')).toContain('×1.14')
+    expect(compareReports(input(threeRounds()))).not.toContain('librdkafka alone at the same rate')
+  })
+
   test('warns when a run did not meet its contract', () => {
     const failed = makeReport('go', 1, (r) => {
       r.status = 'failed'

@@ -7,6 +7,7 @@
  * project's expectations beside the measurements, audit and reliability).
  */
 import type { ComparisonInput } from './input.ts'
+import { floorSection } from './floor-section.ts'
 import { intervalsSection } from './intervals.ts'
 import { ladderSection } from './ladder-section.ts'
 import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
@@ -149,6 +150,7 @@ export function compareReports(input: ComparisonInput): string {
     settingsSection(input.settings),
     sideBySide(byContender),
     verdictSection(byContender),
+    ...(input.floor ? [floorSection(input.floor, byContender)] : []),
     intervalsSection(input.rounds, [...byContender.keys()]),
     originalSection(byContender, { saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined }, input.feed?.rate),
     auditSection(input.audit),

@@ -51,6 +51,8 @@ export interface FloorRow {
   cpuUsPerMessage: number
   ackP50Us: number
   ackP99Us: number
+  /** due time → ack: what the contenders' pipeline latency compares with */
+  dueToAckP99Us: number
   delivered: number
   behind: boolean
 }
@@ -89,5 +91,7 @@ export interface ComparisonInput {
   commandLine: string
   /** WARMUP_SECONDS the contenders were given */
   warmupS?: number
+  /** librdkafka alone at the race's rate (the paced C producer) */
+  floor?: FloorRow
   ladder?: LadderResult
 }
