@@ -106,7 +106,7 @@ export function auditTopic(report: Report, topic: string, messages: AuditedMessa
   // not delivered (failed, in flight at the end, or refused by a full queue)
   const highest = t.seqs.size === 0 ? 0 : Math.max(...t.seqs)
   const gaps = highest - t.seqs.size
-  const admitted = Math.max(m.received - m.delivered, 0) + Math.max(w.received - w.delivered, 0)
+  const admitted = Math.max(m.received - m.invalid - m.delivered, 0) + Math.max(w.received - w.delivered, 0)
   const missing = Math.max(gaps - admitted, 0)
   if (missing > 0) problems.push(`${missing} seq numbers missing from the topic that the report does not count as undelivered`)
   return {

@@ -64,9 +64,9 @@ export const ORIGINAL_ROWS: Row[] = [
     go: { low: 99.9, high: 100, text: '99.9%+' },
     python: { low: 99.9, high: 100, text: '99.9%+' },
     remark: 'both highly stable',
-    measure: (r) => (r.messages.received === 0 ? 0 : (100 * r.messages.delivered) / r.messages.received),
+    measure: (r) => (r.messages.received - r.messages.invalid <= 0 ? 0 : (100 * r.messages.delivered) / (r.messages.received - r.messages.invalid)),
     unit: UNITS.percent,
-    how: 'delivered ÷ valid frames received in the window',
+    how: 'delivered ÷ valid frames of the window',
   },
   {
     item: 'WebSocket connections',

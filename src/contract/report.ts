@@ -168,7 +168,7 @@ export const Report = z.object({
     targetS: z.number().int().nonnegative(),
     /** from the first warm-up produce (ready) to the window start, ms */
     durationMs: nonNeg,
-    /** valid data frames received during the warm-up (each one is produced) */
+    /** data frames received during the warm-up (the valid ones are produced) */
     received: count,
     produced: count,
     /** delivered by the end of the run (some acks arrive after the window opened) */
@@ -201,9 +201,9 @@ export const Report = z.object({
   }),
   markets: z.object({ count, byQuote: countsByKey }),
   messages: z.object({
-    /** valid data frames received inside the window (each one is produced) */
+    /** data frames received inside the window, valid or not */
     received: count,
-    /** data frames inside the window that failed the cheap check; counted apart, never produced */
+    /** of those, the frames that failed the cheap check (or were too large); never produced */
     invalid: count,
     produced: count,
     delivered: count,

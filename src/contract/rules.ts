@@ -22,13 +22,13 @@ export const EXIT = {
 
 /**
  * Status rules, checked in this order over the window's figures. `lost` is the valid frames
- * received in the window that were not delivered: received − delivered (`received` counts valid
- * data frames only; invalid ones are counted apart and never produced).
+ * received in the window that were not delivered: (received − invalid) − delivered (`received`
+ * counts every data frame of the window; the invalid ones are never produced).
  *
  * failed when any of:
- *  - `no-messages`: 0 valid frames received in the window
+ *  - `no-messages`: 0 data frames received in the window
  *  - `none-delivered`: 0 messages delivered
- *  - `undelivered`: lost > failUndeliveredFraction × received
+ *  - `undelivered`: lost > failUndeliveredFraction × (received − invalid)
  *  - `all-connections-down`: no connection open for ≥ min(failAllDownMs, failAllDownWindowFraction
  *    × window) in one stretch inside the window
  *  - `bad-start`: the START line was outside the horizon
