@@ -1,0 +1,172 @@
+package upbit
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/testfeed"
+)
+
+// frames counts what a client hands on, as the pipeline would see it.
+type frames struct {
+	data, other atomic.Int64
+	mu          sync.Mutex
+	sizes       []int // of messages over the limit
+	heads       []int
+}
+
+func (f *frames) onFrame(frame []byte, size int) bool {
+	if size > len(frame) {
+		f.mu.Lock()
+		f.sizes, f.heads = append(f.sizes, size), append(f.heads, len(frame))
+		f.mu.Unlock()
+	} else if Classify(frame) != KindData {
+		f.other.Add(1)
+		return false
+	}
+	f.data.Add(1)
+	return true
+}
+
+func options(url string, f *frames) ClientOptions {
+	return ClientOptions{
+		URL: url, TicketPrefix: "go", Channel: "ticker", Compression: true, PingInterval: time.Second,
+		HandshakeTimeout: time.Second, MaxRetries: 3, BackoffBaseMs: 10, MaxFrameBytes: 1 << 20, OnFrame: f.onFrame,
+	}
+}
+
+// runClient runs a client over markets (two codes per connection, all opened at once) for d.
+func runClient(t *testing.T, opts ClientOptions, markets []string, d time.Duration) ClientStats {
+	t.Helper()
+	c := NewClient(PlanConnections(markets, 2, 10, 0), opts)
+	c.Start(context.Background(), time.Now())
+	time.Sleep(d)
+	c.Close()
+	select {
+	case <-c.Ready():
+	default:
+		t.Fatal("never ready")
+	}
+	return c.Stats()
+}
+
+var twoMarkets = []string{"KRW-BTC", "KRW-ETH"}
+
+// A connection silent for SILENCE_TIMEOUT_MS (status frames do not count) is closed and
+// reconnected; the watchdog counts it, the retry budget pays for it.
+func TestSilenceWatchdogReconnects(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	feed.SilentAfter = 200 * time.Millisecond
+	f := &frames{}
+	opts := options(feed.WsURL(), f)
+	opts.SilenceTimeout = 300 * time.Millisecond
+	s := runClient(t, opts, twoMarkets, 1200*time.Millisecond)
+	if s.SilenceReconnects != 1 || s.Reconnects != 1 || s.Opened != 2 || s.Failed != 0 {
+		t.Fatalf("%+v", s)
+	}
+	if f.other.Load() < 10 {
+		t.Fatalf("the silent socket sent %d status frames: the test does not show they are ignored", f.other.Load())
+	}
+
+	off := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	off.SilentAfter = 100 * time.Millisecond
+	opts = options(off.WsURL(), &frames{})
+	if s := runClient(t, opts, twoMarkets, 600*time.Millisecond); s.SilenceReconnects != 0 || s.Reconnects != 0 {
+		t.Fatalf("SILENCE_TIMEOUT_MS=0 still watches: %+v", s)
+	}
+}
+
+// A drop sooner than RECONNECT_STABLE_MS after opening is a flap and keeps using up the same
+// budget; with no stability asked for, every drop starts a fresh budget.
+func TestFlapBudget(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	feed.FlapAfter = 30 * time.Millisecond
+	opts := options(feed.WsURL(), &frames{})
+	opts.MaxRetries, opts.StableAfter = 2, 10*time.Second
+	s := runClient(t, opts, twoMarkets, 800*time.Millisecond)
+	if s.Flaps != 3 || s.Reconnects != 2 || s.Opened != 3 || s.Failed != 1 {
+		t.Fatalf("%+v", s)
+	}
+
+	opts.StableAfter = 0
+	s = runClient(t, opts, twoMarkets, 800*time.Millisecond)
+	if s.Flaps != 0 || s.Failed != 0 || s.Reconnects <= 2 {
+		t.Fatalf("budget not reset by stable drops: %+v", s)
+	}
+}
+
+// A 150 MB frame is read past, counted as one message of its size with only its head kept: the
+// connection stays up and the client never holds the frame.
+func TestTooLargeFrameIsSkippedInBoundedMemory(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	feed.HugeFrameBytes = 150 << 20
+	f := &frames{}
+	opts := options(feed.WsURL(), f)
+	opts.Compression = false
+	var before, after runtimeMem
+	before.read()
+	s := runClient(t, opts, twoMarkets, 1500*time.Millisecond)
+	after.read()
+	if feed.HugeSent.Load() != 1 || len(f.sizes) != 1 || f.sizes[0] != 150<<20 || f.heads[0] != 1<<20+1 {
+		t.Fatalf("sizes %v heads %v", f.sizes, f.heads)
+	}
+	if s.Reconnects != 0 || f.data.Load() < 20 {
+		t.Fatalf("the connection did not carry on: %+v, %d frames", s, f.data.Load())
+	}
+	if grew := after.totalAlloc - before.totalAlloc; grew > 40<<20 {
+		t.Fatalf("allocated %d MB around a 150 MB frame", grew>>20)
+	}
+}
+
+func TestCompressionNegotiated(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	for _, c := range []struct {
+		offer bool
+		want  string
+	}{{true, "permessage-deflate"}, {false, "none"}} {
+		f := &frames{}
+		opts := options(feed.WsURL(), f)
+		opts.Compression = c.offer
+		if s := runClient(t, opts, twoMarkets, 300*time.Millisecond); s.Compression != c.want || f.data.Load() == 0 {
+			t.Errorf("offer %v: %q, %d frames", c.offer, s.Compression, f.data.Load())
+		}
+	}
+}
+
+func TestRefusedHandshakesCountAsRateLimited(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	feed.Refuse429 = 2
+	s := runClient(t, options(feed.WsURL(), &frames{}), twoMarkets, 500*time.Millisecond)
+	if s.RateLimited != 2 || s.Reconnects != 2 || s.Opened != 1 {
+		t.Fatalf("%+v", s)
+	}
+}
+
+// A server that takes the TCP connection and never answers the upgrade: each attempt is
+// abandoned at HANDSHAKE_TIMEOUT_MS; out of retries, the connection is given up (and settled).
+func TestHandshakeTimeouts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	opts := options("ws://"+ln.Addr().String()+"/websocket/v1", &frames{})
+	opts.HandshakeTimeout, opts.MaxRetries = 150*time.Millisecond, 1
+	s := runClient(t, opts, twoMarkets, 700*time.Millisecond)
+	if s.HandshakeTimeouts != 2 || s.Failed != 1 || s.Opened != 0 || s.Compression != "none" {
+		t.Fatalf("%+v", s)
+	}
+}
