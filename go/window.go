@@ -40,9 +40,9 @@ func (r *runner) measure(ctx context.Context) {
 		r.out.Logf("%s: closing the window, flushing", r.signal)
 	}
 	stopTicks()
+	r.closeInterval()
 	r.client.Close()
 	r.out.Event(endEvent{Event: "end", EndMs: r.closedAt.UnixMilli()})
-	r.closeInterval()
 }
 
 // skipWindow ends a run whose START was refused: nothing is measured.
@@ -74,12 +74,13 @@ func (r *runner) tick() (stop func()) {
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
-		ticker := time.NewTicker(metricsPeriod)
-		defer ticker.Stop()
+		// each tick is due k periods after the window opened, not after the previous one
 		for k := 1; time.Duration(k)*metricsPeriod < r.target(); k++ {
+			timer := time.NewTimer(time.Until(r.openedAt.Add(time.Duration(k) * metricsPeriod)))
 			select {
-			case <-ticker.C:
+			case <-timer.C:
 			case <-done:
+				timer.Stop()
 				return
 			}
 			sample, invalid := r.interval(time.Since(r.openedAt))

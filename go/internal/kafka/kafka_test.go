@@ -62,8 +62,8 @@ func TestSettingsFileMustBeOneObjectOfStrings(t *testing.T) {
 		_ = os.WriteFile(file, []byte(text), 0o644)
 		return file
 	}
-	ok := write(`{"$comment":"x","linger.ms":"10"}` + "\n")
-	if got, err := ReadSettingsFile(ok); err != nil || !reflect.DeepEqual(got, map[string]string{"linger.ms": "10"}) {
+	ok := write(`{"$comment":"x","client.id":"parser-test"}` + "\n")
+	if got, err := ReadSettingsFile(ok); err != nil || !reflect.DeepEqual(got, map[string]string{"client.id": "parser-test"}) {
 		t.Fatalf("%v %v", got, err)
 	}
 	for _, bad := range []struct{ text, want string }{

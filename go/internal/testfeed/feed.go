@@ -27,7 +27,8 @@ type Feed struct {
 	FlapAfter      time.Duration // close every socket this long after subscribe
 	SilentAfter    time.Duration // each ticket's first socket sends only status frames after this long
 	Refuse429      int64         // answer the first n upgrades with 429
-	HugeFrameBytes int           // the first socket sends one frame this large, then goes on
+	HugeFrameBytes int           // one socket sends one frame this large (HugeAfter its subscribe)
+	HugeAfter      time.Duration
 	ErrorFrame     string        // sent once per socket after subscribe: {"error":{"name":...}}
 	MarketsDelay   time.Duration // the market list answers this late
 	MarketsBody    []byte        // answered instead of the real list

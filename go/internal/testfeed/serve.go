@@ -75,7 +75,7 @@ func (f *Feed) serve(ws *websocket.Conn) {
 				return
 			}
 			continue
-		case f.HugeFrameBytes > 0 && f.first("huge"):
+		case f.HugeFrameBytes > 0 && since > f.HugeAfter && f.first("huge"):
 			if f.writeHuge(ws) != nil {
 				return
 			}
