@@ -42,16 +42,26 @@ func options(url string, f *frames) ClientOptions {
 // runClient runs a client over markets (two codes per connection, all opened at once) for d.
 func runClient(t *testing.T, opts ClientOptions, markets []string, d time.Duration) ClientStats {
 	t.Helper()
+	s, _ := runClientDown(t, opts, markets, d)
+	return s
+}
+
+// runClientDown also tells the longest stretch with no connection open in the run's last half.
+func runClientDown(t *testing.T, opts ClientOptions, markets []string, d time.Duration) (ClientStats, time.Duration) {
+	t.Helper()
 	c := NewClient(PlanConnections(markets, 2, 10, 0), opts)
 	c.Start(context.Background(), time.Now())
-	time.Sleep(d)
+	time.Sleep(d / 2)
+	from := time.Now()
+	time.Sleep(d / 2)
+	down := c.LongestAllDown(from, time.Now())
 	c.Close()
 	select {
 	case <-c.Ready():
 	default:
 		t.Fatal("never ready")
 	}
-	return c.Stats()
+	return c.Stats(), down
 }
 
 var twoMarkets = []string{"KRW-BTC", "KRW-ETH"}
@@ -87,9 +97,13 @@ func TestFlapBudget(t *testing.T) {
 	feed.FlapAfter = 30 * time.Millisecond
 	opts := options(feed.WsURL(), &frames{})
 	opts.MaxRetries, opts.StableAfter = 2, 10*time.Second
-	s := runClient(t, opts, twoMarkets, 800*time.Millisecond)
+	s, down := runClientDown(t, opts, twoMarkets, 800*time.Millisecond)
 	if s.Flaps != 3 || s.Reconnects != 2 || s.Opened != 3 || s.Failed != 1 {
 		t.Fatalf("%+v", s)
+	}
+	// given up within ~150 ms: the whole second half had no connection open
+	if down < 390*time.Millisecond {
+		t.Fatalf("longest all-down in a 400-ms span: %v", down)
 	}
 
 	opts.StableAfter = 0
@@ -124,6 +138,9 @@ func TestTooLargeFrameIsSkippedInBoundedMemory(t *testing.T) {
 
 func TestCompressionNegotiated(t *testing.T) {
 	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	if _, down := runClientDown(t, options(feed.WsURL(), &frames{}), twoMarkets, 400*time.Millisecond); down != 0 {
+		t.Fatalf("all down for %v while connected", down)
+	}
 	for _, c := range []struct {
 		offer bool
 		want  string
