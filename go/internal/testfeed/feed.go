@@ -38,6 +38,8 @@ type Feed struct {
 	Malformed  atomic.Int64
 	HugeSent   atomic.Int64
 
+	subscribedAt []time.Time
+
 	server  *httptest.Server
 	upgrade atomic.Int64
 	once    sync.Map // ticket + fault → already done
@@ -97,6 +99,13 @@ func (f *Feed) marketList(w http.ResponseWriter, r *http.Request) {
 func (f *Feed) first(key string) bool {
 	_, done := f.once.LoadOrStore(key, true)
 	return !done
+}
+
+// SubscribedAt lists when each subscription arrived.
+func (f *Feed) SubscribedAt() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.subscribedAt...)
 }
 
 // IsValid tells whether frame is byte for byte a valid frame the feed sent.

@@ -40,6 +40,9 @@ func (f *Feed) serve(ws *websocket.Conn) {
 		return
 	}
 	f.Subscribes.Add(1)
+	f.mu.Lock()
+	f.subscribedAt = append(f.subscribedAt, time.Now())
+	f.mu.Unlock()
 	done := make(chan struct{})
 	go func() { // read pings and closes until the client goes; pings are answered meanwhile
 		defer close(done)

@@ -187,3 +187,25 @@ func TestHandshakeTimeouts(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+// With CONNECT_PHASE_MS every batch opens on its wall-clock phase of CONNECT_INTERVAL_MS.
+func TestBatchesOpenOnTheirPhase(t *testing.T) {
+	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
+	markets := []string{"KRW-A", "KRW-B", "KRW-C"}
+	c := NewClient(PlanConnections(markets, 1, 1, 200), options(feed.WsURL(), &frames{}))
+	c.Start(context.Background(), time.UnixMilli(FirstBatchAt(time.Now().UnixMilli(), 200, 150)))
+	<-c.Ready()
+	c.Close()
+	at := feed.SubscribedAt()
+	if len(at) != 3 {
+		t.Fatalf("%d subscriptions", len(at))
+	}
+	for i, t0 := range at {
+		if phase := t0.UnixMilli() % 200; phase < 150 || phase > 190 {
+			t.Errorf("connection %d subscribed at phase %d ms of 200, want 150 (+ connect time)", i, phase)
+		}
+		if i > 0 && at[i].Sub(at[i-1]) < 150*time.Millisecond {
+			t.Errorf("batches %d and %d %v apart", i-1, i, at[i].Sub(at[i-1]))
+		}
+	}
+}
