@@ -127,3 +127,27 @@ func TestBadStartIsFailedWithReport(t *testing.T) {
 		t.Fatalf("a window was measured: %v", r["messages"])
 	}
 }
+
+// Every connection dropped in the window and out of retries: no connection open for over half
+// the window is failed (exit 6), with the given-up connections listed after it.
+func TestAllConnectionsDownIsFailed(t *testing.T) {
+	bs := bootstrap(t)
+	feed := testfeed.New(t, testMarkets()[:2], 5*time.Millisecond)
+	feed.DropAfter = 800 * time.Millisecond
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topicName("down"), "UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(),
+		"TEST_DURATION": "3", "RECONNECT_MAX_RETRIES": "0",
+	}})
+	r := res.report
+	reasons, _ := r["statusReasons"].([]any)
+	var codes []string
+	for _, reason := range reasons {
+		codes = append(codes, reason.(map[string]any)["code"].(string))
+	}
+	if res.exitCode != 6 || r["status"] != "failed" || strings.Join(codes, ",") != "all-connections-down,connections-given-up" {
+		t.Fatalf("exit %d status %v reasons %v", res.exitCode, r["status"], codes)
+	}
+	if down := num(t, r, "connections.longestAllDownMs"); down < 1500 || down > 3000 || num(t, r, "connections.failed") != 1 {
+		t.Fatalf("connections %v", r["connections"])
+	}
+}
