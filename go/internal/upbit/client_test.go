@@ -195,6 +195,10 @@ func TestBatchesOpenOnTheirPhase(t *testing.T) {
 	c := NewClient(PlanConnections(markets, 1, 1, 200), options(feed.WsURL(), &frames{}))
 	c.Start(context.Background(), time.UnixMilli(FirstBatchAt(time.Now().UnixMilli(), 200, 150)))
 	<-c.Ready()
+	// ready follows the client's write of the subscription; the feed reads it a moment later
+	for deadline := time.Now().Add(time.Second); feed.Subscribes.Load() < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	c.Close()
 	at := feed.SubscribedAt()
 	if len(at) != 3 {
