@@ -1,253 +1,60 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
+	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/upbit-kafka-bench/go-producer/internal/config"
+	"github.com/upbit-kafka-bench/go-producer/internal/testfeed"
 )
-
-// The end-to-end tests run the real binary against the fake feed and a real broker
-// (KAFKA_BOOTSTRAP_SERVERS; `bun run test` sets it, or start one with `bun run kafka`).
-
-func bootstrap(t *testing.T) string {
-	t.Helper()
-	b := os.Getenv("KAFKA_BOOTSTRAP_SERVERS")
-	if b == "" {
-		if testing.Short() {
-			t.Skip("-short: no KAFKA_BOOTSTRAP_SERVERS")
-		}
-		t.Fatal("KAFKA_BOOTSTRAP_SERVERS is not set: this test needs a real broker. Run `bun run test` from the repository root " +
-			"(it starts one), or start one with `bun run kafka` and run `KAFKA_BOOTSTRAP_SERVERS=<its address> go test -tags dynamic ./...` " +
-			"(use -short to skip the broker tests)")
-	}
-	return b
-}
-
-var buildOnce sync.Once
-var builtBinary string
-var buildErr error
-
-// binary is GO_PRODUCER_BIN (set by `bun run test`) or a fresh build of this package.
-func binary(t *testing.T) string {
-	t.Helper()
-	if b := os.Getenv("GO_PRODUCER_BIN"); b != "" {
-		if _, err := os.Stat(b); err == nil {
-			return b
-		}
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "go-producer-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBinary = filepath.Join(dir, "go-producer")
-		out, err := exec.Command("go", "build", "-tags", "dynamic", "-o", builtBinary, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBinary
-}
-
-type runResult struct {
-	exitCode int
-	events   []map[string]any
-	stdout   string
-	report   map[string]any
-	raw      []byte
-}
-
-type runOptions struct {
-	env       map[string]string
-	signal    syscall.Signal // sent after this long in the window
-	signalAt  time.Duration
-	startIn   time.Duration
-	reportDir string
-}
-
-func runBinary(t *testing.T, o runOptions) runResult {
-	t.Helper()
-	if keep := os.Getenv("GO_TEST_REPORT_DIR"); keep != "" {
-		// keep the report for inspection (e.g. validating it with the zod schema)
-		o.reportDir = filepath.Join(keep, t.Name())
-	}
-	repo, _ := filepath.Abs("..")
-	cmd := exec.Command(binary(t))
-	cmd.Dir = repo // the bench runs contenders from the repository root
-	cmd.Env = append(os.Environ(), "START_MODE=stdin", "REPORT_DIR="+o.reportDir)
-	for k, v := range o.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	res := runResult{}
-	var lines strings.Builder
-	scanner := bufio.NewScanner(stdout)
-	for scanner.Scan() {
-		line := scanner.Text()
-		lines.WriteString(line + "\n")
-		if !strings.HasPrefix(line, "@bench ") {
-			continue
-		}
-		var ev map[string]any
-		if err := json.Unmarshal([]byte(line[7:]), &ev); err != nil {
-			t.Errorf("bad @bench line %q: %v", line, err)
-			continue
-		}
-		res.events = append(res.events, ev)
-		switch ev["event"] {
-		case "ready":
-			startIn := o.startIn
-			if startIn == 0 {
-				startIn = 300 * time.Millisecond
-			}
-			fmt.Fprintf(stdin, "START %d\n", time.Now().Add(startIn).UnixMilli())
-		case "start":
-			if o.signal != 0 {
-				go func() {
-					time.Sleep(o.signalAt)
-					_ = cmd.Process.Signal(o.signal)
-				}()
-			}
-		}
-	}
-	_ = cmd.Wait()
-	stdin.Close()
-	res.exitCode = cmd.ProcessState.ExitCode()
-	res.stdout = lines.String()
-	if t.Failed() || res.exitCode != 0 && o.signal == 0 || os.Getenv("GO_TEST_SHOW_OUTPUT") != "" {
-		t.Logf("stdout:\n%s\nstderr:\n%s", res.stdout, stderr.String())
-	}
-	if data, err := os.ReadFile(filepath.Join(o.reportDir, "go_performance_report.json")); err == nil {
-		res.raw = data
-		_ = json.Unmarshal(data, &res.report)
-	}
-	return res
-}
-
-func get(m map[string]any, path string) any {
-	var cur any = m
-	for _, k := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = obj[k]
-	}
-	return cur
-}
-
-func num(t *testing.T, m map[string]any, path string) float64 {
-	t.Helper()
-	v, ok := get(m, path).(float64)
-	if !ok {
-		t.Fatalf("report field %s missing or not a number: %v", path, get(m, path))
-	}
-	return v
-}
-
-// consumeAll reads the whole topic and checks that seq headers are 1..n with no gaps or
-// duplicates and that every value is a frame the feed sent as valid.
-func consumeAll(t *testing.T, bootstrap, topic string, want int, valid func([]byte) bool) {
-	t.Helper()
-	c, err := ck.NewConsumer(&ck.ConfigMap{"bootstrap.servers": bootstrap, "group.id": "go-test-" + topic, "auto.offset.reset": "earliest", "enable.auto.commit": false})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Subscribe(topic, nil); err != nil {
-		t.Fatal(err)
-	}
-	seen := map[int]bool{}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(seen) < want && time.Now().Before(deadline) {
-		msg, err := c.ReadMessage(time.Second)
-		if err != nil {
-			continue
-		}
-		var seq, contender string
-		for _, h := range msg.Headers {
-			switch h.Key {
-			case "seq":
-				seq = string(h.Value)
-			case "contender":
-				contender = string(h.Value)
-			}
-		}
-		n, err := strconv.Atoi(seq)
-		if err != nil || contender != "go" {
-			t.Fatalf("bad headers seq=%q contender=%q", seq, contender)
-		}
-		if seen[n] {
-			t.Fatalf("seq %d duplicated", n)
-		}
-		seen[n] = true
-		if valid != nil && !valid(msg.Value) {
-			t.Fatalf("seq %d: value is not a valid frame the feed sent: %.100s", n, msg.Value)
-		}
-		if code := string(msg.Key); !strings.Contains(string(msg.Value), `"code":"`+code+`"`) {
-			t.Fatalf("seq %d: key %q does not match the frame", n, code)
-		}
-	}
-	if len(seen) != want {
-		t.Fatalf("read %d messages back, want %d", len(seen), want)
-	}
-	for i := 1; i <= want; i++ {
-		if !seen[i] {
-			t.Fatalf("seq %d missing", i)
-		}
-	}
-	// nothing beyond
-	if msg, err := c.ReadMessage(2 * time.Second); err == nil {
-		t.Fatalf("extra message in the topic: %v", msg.Headers)
-	}
-}
 
 func testMarkets() []string {
 	return []string{"KRW-BTC", "KRW-ETH", "KRW-XRP", "BTC-ETH", "BTC-XRP", "USDT-BTC", "KRW-SOL"}
 }
 
-func TestEndToEndWindowProduceReport(t *testing.T) {
+func topicName(kind string) string { return fmt.Sprintf("go-e2e-%s-%d", kind, time.Now().UnixNano()) }
+
+// sharedSettings is config/producer-settings.json without its comments: what the report must echo.
+func sharedSettings(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(config.DefaultSettingsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	for k := range s {
+		if strings.HasPrefix(k, "$") {
+			delete(s, k)
+		}
+	}
+	return s
+}
+
+func TestEndToEndWarmupWindowProduceReport(t *testing.T) {
 	bs := bootstrap(t)
-	feed := newFakeFeed(t, testMarkets(), 4*time.Millisecond)
-	feed.malformedEvery = 25
-	topic := fmt.Sprintf("go-e2e-%d", time.Now().UnixNano())
-	dir := t.TempDir()
-	res := runBinary(t, runOptions{reportDir: dir, env: map[string]string{
-		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.restURL(), "UPBIT_WS_URL": feed.wsURL(),
-		"TEST_DURATION": "6", "MARKETS_PER_CONNECTION": "3", "CONNECT_INTERVAL_MS": "100", "PING_INTERVAL_MS": "500", "MARKETS_LIMIT": "6",
+	feed := testfeed.New(t, testMarkets(), 4*time.Millisecond)
+	feed.MalformedEvery = 25
+	feed.ErrorFrame = "TEST_ERROR"
+	topic := topicName("window")
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), startIn: 1500 * time.Millisecond, env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(),
+		"TEST_DURATION": "6", "MARKETS_PER_CONNECTION": "3", "CONNECT_BATCH": "1", "CONNECT_INTERVAL_MS": "100",
+		"PING_INTERVAL_MS": "1000", "MARKETS_LIMIT": "6",
 	}})
 	if res.exitCode != 0 {
 		t.Fatalf("exit %d", res.exitCode)
 	}
-	var names []string
-	for _, ev := range res.events {
-		names = append(names, ev["event"].(string))
-	}
-	joined := strings.Join(names, ",")
-	if !strings.HasPrefix(joined, "ready,start,metrics") || !strings.HasSuffix(joined, "end,report") {
-		t.Fatalf("events %s", joined)
+	if names := eventNames(res); names != "ready,warmup,start,metrics,metrics,end,report" {
+		t.Fatalf("events %s", names)
 	}
 	if ready := res.events[0]; ready["connections"] != 2.0 || ready["markets"] != 6.0 || ready["contender"] != "go" {
 		t.Fatalf("ready %v", ready)
@@ -256,16 +63,15 @@ func TestEndToEndWindowProduceReport(t *testing.T) {
 	if r == nil {
 		t.Fatal("no report")
 	}
-	checkReportShape(t, r)
-	if r["status"] != "complete" {
-		t.Fatalf("status %v", r["status"])
+	if r["status"] != "complete" || len(r["statusReasons"].([]any)) != 0 || res.events[len(res.events)-1]["status"] != "complete" {
+		t.Fatalf("status %v %v", r["status"], r["statusReasons"])
 	}
-	received := num(t, r, "messages.received")
+	received, invalid := num(t, r, "messages.received"), num(t, r, "messages.invalid")
 	delivered := num(t, r, "messages.delivered")
-	if received < 500 || delivered != received || num(t, r, "messages.failed") != 0 || num(t, r, "messages.produced") != received {
-		t.Fatalf("received %v delivered %v", received, delivered)
+	if received < 500 || delivered != received-invalid || num(t, r, "messages.failed") != 0 || num(t, r, "messages.produced") != delivered {
+		t.Fatalf("received %v invalid %v delivered %v", received, invalid, delivered)
 	}
-	if num(t, r, "messages.invalid") == 0 || num(t, r, "reliability.invalidFrames") != num(t, r, "messages.invalid") {
+	if invalid == 0 || num(t, r, "reliability.invalidFrames") != invalid {
 		t.Fatal("malformed frames not counted")
 	}
 	samples := get(r, "messages.invalidSamples").([]any)
@@ -274,6 +80,13 @@ func TestEndToEndWindowProduceReport(t *testing.T) {
 	}
 	if num(t, r, "connections.planned") != 2 || num(t, r, "connections.opened") != 2 || num(t, r, "markets.count") != 6 {
 		t.Fatal("connections/markets")
+	}
+	if get(r, "connections.compression") != "permessage-deflate" || num(t, r, "connections.longestAllDownMs") != 0 {
+		t.Fatalf("connections %v", r["connections"])
+	}
+	// connection 1 opened 100 ms after connection 0, whose frames meanwhile were not produced
+	if num(t, r, "messages.beforeReady") == 0 || num(t, r, "messages.statusFrames") != 2 || num(t, r, "messages.errorFrames.TEST_ERROR") != 2 {
+		t.Fatalf("messages %v", r["messages"])
 	}
 	if num(t, r, "latency.pipeline.count") != delivered || num(t, r, "latency.pipeline.p99Us") <= 0 || num(t, r, "latency.kafkaAck.p50Us") <= 0 {
 		t.Fatal("latency")
@@ -293,63 +106,103 @@ func TestEndToEndWindowProduceReport(t *testing.T) {
 	if num(t, r, "cpu.usPerDeliveredMessage") <= 0 || num(t, r, "cpu.coresUsed") <= 0 {
 		t.Fatalf("cpu %v", r["cpu"])
 	}
-	if n := len(r["intervals"].([]any)); n < 2 {
-		t.Fatalf("%d intervals", n)
+	if n := len(r["intervals"].([]any)); n != 2 {
+		t.Fatalf("%d intervals for a 6-second window, want 5000 and the close", n)
 	}
-	if get(r, "librdkafka.version") != "2.15.1" {
-		t.Fatalf("librdkafka %v", get(r, "librdkafka.version"))
+	if get(r, "librdkafka.version") != "2.15.1" || get(r, "runtime.heapMeaning") == "" {
+		t.Fatalf("librdkafka %v runtime %v", get(r, "librdkafka.version"), r["runtime"])
 	}
-	settings := r["producerSettings"].(map[string]any)
-	if settings["linger.ms"] != "10" || settings["acks"] != "all" || settings["bootstrap.servers"] != nil || settings["$comment"] != nil {
-		t.Fatalf("producerSettings %v", settings)
+	if got := r["producerSettings"].(map[string]any); !reflect.DeepEqual(got, sharedSettings(t)) {
+		t.Fatalf("producerSettings %v", got)
 	}
-	consumeAll(t, bs, topic, int(delivered), feed.isValid)
+	if get(r, "config.channel") != "ticker" || get(r, "config.wsCompression") != "on" || num(t, r, "config.warmupS") != 0 || num(t, r, "config.maxFrameBytes") != 1048576 {
+		t.Fatalf("config %v", r["config"])
+	}
+	// warm-up: produced from ready to the START 1.5 s later, all delivered, apart in the topic
+	warmup := num(t, r, "warmup.delivered")
+	if warmup < 100 || num(t, r, "warmup.produced") != warmup || num(t, r, "warmup.failed") != 0 || num(t, r, "warmup.durationMs") < 1000 {
+		t.Fatalf("warmup %v", r["warmup"])
+	}
+	phases := consumeAll(t, bs, topic, int(warmup+delivered), feed.IsValid)
+	if phases["warmup"] != int(warmup) || phases["window"] != int(delivered) {
+		t.Fatalf("topic phases %v, report warm-up %v window %v", phases, warmup, delivered)
+	}
+}
+
+// Compression off, the orderbook channel, and a frame larger than MAX_FRAME_BYTES in the window:
+// counted invalid as too-large, never produced, the connection kept.
+func TestEndToEndOrderbookUncompressedTooLarge(t *testing.T) {
+	bs := bootstrap(t)
+	feed := testfeed.New(t, testMarkets()[:4], 5*time.Millisecond)
+	feed.HugeFrameBytes, feed.HugeAfter = 3<<20, 1200*time.Millisecond
+	topic := topicName("orderbook")
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(),
+		"TEST_DURATION": "3", "MARKETS_PER_CONNECTION": "2", "CONNECT_INTERVAL_MS": "0", "UPBIT_CHANNEL": "orderbook",
+		"WS_COMPRESSION": "off", "MAX_FRAME_BYTES": "1048576",
+	}})
+	r := res.report
+	if res.exitCode != 0 || r["status"] != "complete" {
+		t.Fatalf("exit %d status %v", res.exitCode, r["status"])
+	}
+	if get(r, "connections.compression") != "none" || get(r, "config.channel") != "orderbook" || num(t, r, "connections.reconnects") != 0 {
+		t.Fatalf("connections %v", r["connections"])
+	}
+	samples, _ := get(r, "messages.invalidSamples").([]any)
+	if num(t, r, "messages.invalid") != 1 || len(samples) != 1 || samples[0].(map[string]any)["reason"] != "too-large" ||
+		samples[0].(map[string]any)["bytes"] != float64(3<<20) || len(samples[0].(map[string]any)["frame"].(string)) != 200 {
+		t.Fatalf("invalid %v", samples)
+	}
+	delivered := num(t, r, "messages.delivered")
+	if delivered == 0 || delivered != num(t, r, "messages.received")-1 {
+		t.Fatalf("delivered %v of %v", delivered, num(t, r, "messages.received"))
+	}
+	consumeAll(t, bs, topic, int(delivered+num(t, r, "warmup.delivered")), feed.IsValid)
 }
 
 func TestEndToEndReconnectAfterDrop(t *testing.T) {
 	bs := bootstrap(t)
-	feed := newFakeFeed(t, testMarkets()[:4], 5*time.Millisecond)
-	topic := fmt.Sprintf("go-e2e-drop-%d", time.Now().UnixNano())
-	feed.dropAfter = 1500 * time.Millisecond
-	dir := t.TempDir()
-	res := runBinary(t, runOptions{reportDir: dir, startIn: 100 * time.Millisecond, env: map[string]string{
-		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.restURL(), "UPBIT_WS_URL": feed.wsURL(),
+	feed := testfeed.New(t, testMarkets()[:4], 5*time.Millisecond)
+	feed.DropAfter = 1500 * time.Millisecond
+	topic := topicName("drop")
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), startIn: 100 * time.Millisecond, env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(),
 		"TEST_DURATION": "4", "MARKETS_PER_CONNECTION": "2", "CONNECT_INTERVAL_MS": "0", "RECONNECT_BASE_MS": "100",
 	}})
 	if res.exitCode != 0 {
 		t.Fatalf("exit %d", res.exitCode)
 	}
 	r := res.report
-	checkReportShape(t, r)
 	if num(t, r, "connections.reconnects") < 2 || num(t, r, "reliability.reconnects") != num(t, r, "connections.reconnects") {
 		t.Fatalf("reconnects %v", r["connections"])
 	}
-	if num(t, r, "connections.disconnectedMs") <= 0 || num(t, r, "connections.opened") < 4 || num(t, r, "connections.failed") != 0 {
+	if num(t, r, "connections.disconnectedMs") <= 0 || num(t, r, "connections.opened") < 4 || num(t, r, "connections.failed") != 0 || num(t, r, "connections.flaps") != 2 {
 		t.Fatalf("connections %v", r["connections"])
 	}
 	delivered := num(t, r, "messages.delivered")
 	if delivered != num(t, r, "messages.received") {
 		t.Fatal("lost messages")
 	}
-	consumeAll(t, bs, topic, int(delivered), feed.isValid)
+	consumeAll(t, bs, topic, int(delivered+num(t, r, "warmup.delivered")), feed.IsValid)
 }
 
 func TestEndToEndSIGINTWritesInterruptedReport(t *testing.T) {
 	bs := bootstrap(t)
-	feed := newFakeFeed(t, testMarkets()[:3], 5*time.Millisecond)
-	topic := fmt.Sprintf("go-e2e-int-%d", time.Now().UnixNano())
-	dir := t.TempDir()
-	res := runBinary(t, runOptions{reportDir: dir, signal: syscall.SIGINT, signalAt: 1500 * time.Millisecond, env: map[string]string{
-		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.restURL(), "UPBIT_WS_URL": feed.wsURL(),
+	feed := testfeed.New(t, testMarkets()[:3], 5*time.Millisecond)
+	topic := topicName("int")
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), signal: syscall.SIGINT, signalAt: 1500 * time.Millisecond, env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topic, "UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(),
 		"TEST_DURATION": "30",
 	}})
 	if res.exitCode != 130 {
 		t.Fatalf("exit %d, want 130\n%s", res.exitCode, res.stdout)
 	}
 	r := res.report
-	checkReportShape(t, r)
-	if r["status"] != "interrupted" {
+	if r["status"] != "interrupted" || res.events[len(res.events)-1]["status"] != "interrupted" {
 		t.Fatalf("status %v", r["status"])
+	}
+	if reasons := r["statusReasons"].([]any); len(reasons) != 1 || reasons[0].(map[string]any)["code"] != "short-window" {
+		t.Fatalf("reasons %v", reasons)
 	}
 	if acc := num(t, r, "timing.accuracyMs"); acc > -25_000 {
 		t.Fatalf("accuracy %v: the window was not cut short", acc)
@@ -361,64 +214,17 @@ func TestEndToEndSIGINTWritesInterruptedReport(t *testing.T) {
 	if res.events[len(res.events)-1]["event"] != "report" {
 		t.Fatal("no report event")
 	}
-	consumeAll(t, bs, topic, int(delivered), feed.isValid)
+	consumeAll(t, bs, topic, int(delivered+num(t, r, "warmup.delivered")), feed.IsValid)
 }
 
 func TestSIGTERMExits143(t *testing.T) {
 	bs := bootstrap(t)
-	feed := newFakeFeed(t, testMarkets()[:2], 10*time.Millisecond)
-	dir := t.TempDir()
-	res := runBinary(t, runOptions{reportDir: dir, signal: syscall.SIGTERM, signalAt: 500 * time.Millisecond, env: map[string]string{
-		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": fmt.Sprintf("go-e2e-term-%d", time.Now().UnixNano()),
-		"UPBIT_REST_URL": feed.restURL(), "UPBIT_WS_URL": feed.wsURL(), "TEST_DURATION": "30",
+	feed := testfeed.New(t, testMarkets()[:2], 10*time.Millisecond)
+	res := runBinary(t, runOptions{reportDir: t.TempDir(), signal: syscall.SIGTERM, signalAt: 500 * time.Millisecond, env: map[string]string{
+		"KAFKA_BOOTSTRAP_SERVERS": bs, "KAFKA_TOPIC": topicName("term"),
+		"UPBIT_REST_URL": feed.RestURL(), "UPBIT_WS_URL": feed.WsURL(), "TEST_DURATION": "30",
 	}})
 	if res.exitCode != 143 || res.report["status"] != "interrupted" {
 		t.Fatalf("exit %d status %v", res.exitCode, res.report["status"])
 	}
 }
-
-func TestStartupFailuresExitCodes(t *testing.T) {
-	feed := newFakeFeed(t, testMarkets(), time.Second)
-	dir := t.TempDir()
-	cases := []struct {
-		name string
-		env  map[string]string
-		code int
-		want string
-	}{
-		{"bad config value", map[string]string{"TEST_DURATION": "-1"}, 2, ""},
-		{"unknown kafka property", map[string]string{"KAFKA_PROPERTIES": "no.such.property=1"}, 2, `no.such.property`},
-		{"bad kafka value", map[string]string{"KAFKA_PROPERTIES": "acks=banana"}, 2, `acks=banana`},
-		{"unreachable broker", map[string]string{"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "STARTUP_TIMEOUT_MS": "1000"}, 3, "127.0.0.1:1"},
-	}
-	if bs := os.Getenv("KAFKA_BOOTSTRAP_SERVERS"); bs != "" {
-		cases = append(cases, struct {
-			name string
-			env  map[string]string
-			code int
-			want string
-		}{"markets unavailable", map[string]string{"KAFKA_BOOTSTRAP_SERVERS": bs, "UPBIT_REST_URL": feed.restURL() + "/missing"}, 4, "/missing/v1/market/all"})
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			env := map[string]string{"UPBIT_REST_URL": feed.restURL(), "UPBIT_WS_URL": feed.wsURL()}
-			for k, v := range c.env {
-				env[k] = v
-			}
-			res := runBinary(t, runOptions{reportDir: dir, env: env})
-			if res.exitCode != c.code {
-				t.Fatalf("exit %d, want %d\n%s", res.exitCode, c.code, res.stdout)
-			}
-			if c.want != "" {
-				if len(res.events) == 0 || res.events[0]["event"] != "error" || !strings.Contains(res.events[0]["message"].(string), c.want) {
-					t.Fatalf("events %v, want an error naming %q", res.events, c.want)
-				}
-			}
-			if res.report != nil {
-				t.Fatal("a failed start wrote a report")
-			}
-		})
-	}
-}
-
-var _ = io.Discard

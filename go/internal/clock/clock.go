@@ -1,27 +1,30 @@
-// Package clock decides when the measuring window opens: the next 10-second wall-clock
-// boundary (START_MODE=auto), or the epoch ms the bench writes on stdin as `START <epochMs>`.
+// Package clock decides when the measuring window opens: the first 10-second wall-clock
+// boundary at least WARMUP_SECONDS after ready (START_MODE=auto), or the epoch ms the bench
+// writes on stdin as `START <epochMs>`, within the contract's horizon.
 package clock
 
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 // BoundaryMs aligns contenders started separately on the same instants.
 const BoundaryMs = 10_000
 
-// NextBoundary is the first multiple of boundaryMs strictly after nowMs.
-func NextBoundary(nowMs, boundaryMs int64) int64 {
-	return (nowMs/boundaryMs + 1) * boundaryMs
+// AutoStart is the first multiple of BoundaryMs at or after readyMs + warmupMs.
+func AutoStart(readyMs, warmupMs int64) int64 {
+	at := readyMs + warmupMs
+	return (at + BoundaryMs - 1) / BoundaryMs * BoundaryMs
 }
 
-var startLine = regexp.MustCompile(`^START (\d{10,16})\s*$`)
+var startLine = regexp.MustCompile(`^START (\d{1,16})\s*$`)
 
 // ParseStartLine parses `START <epochMs>`; ok is false for anything else.
 func ParseStartLine(line string) (int64, bool) {
@@ -36,12 +39,23 @@ func ParseStartLine(line string) (int64, bool) {
 // NowMs is wall-clock epoch ms.
 func NowMs() int64 { return time.Now().UnixMilli() }
 
-// StartTime returns the window start for the mode. In stdin mode it reads lines from in until a
-// START line; other lines are reported to warn and ignored.
-func StartTime(ctx context.Context, mode string, in io.Reader, warn func(string)) (int64, error) {
-	if mode == "auto" {
-		return NextBoundary(NowMs(), BoundaryMs), nil
+// BadStart is a START the run cannot use: the run ends failed with reason bad-start.
+type BadStart struct{ Message string }
+
+func (e *BadStart) Error() string { return e.Message }
+
+// CheckHorizon refuses a start outside [now − pastMs, now + futureMs].
+func CheckHorizon(startMs, nowMs int64) error {
+	h := contract.Rules().StartHorizon
+	if startMs < nowMs-h.PastMs || startMs > nowMs+h.FutureMs {
+		return &BadStart{fmt.Sprintf("START %d is outside [now − %d ms, now + %d ms] (now %d)", startMs, h.PastMs, h.FutureMs, nowMs)}
 	}
+	return nil
+}
+
+// ReadStart reads lines from in until a START line (others are reported to warn and ignored)
+// and checks its horizon. A stdin that closes first is a bad start too: there is no window.
+func ReadStart(ctx context.Context, in io.Reader, warn func(string)) (int64, error) {
 	type result struct {
 		ms  int64
 		err error
@@ -52,12 +66,12 @@ func StartTime(ctx context.Context, mode string, in io.Reader, warn func(string)
 		for scanner.Scan() {
 			line := scanner.Text()
 			if ms, ok := ParseStartLine(line); ok {
-				done <- result{ms: ms}
+				done <- result{ms, CheckHorizon(ms, NowMs())}
 				return
 			}
 			warn(fmt.Sprintf("ignoring stdin line %q: expected \"START <epochMs>\"", line))
 		}
-		done <- result{err: errors.New("stdin closed before a START line arrived")}
+		done <- result{err: &BadStart{"stdin closed before a START line arrived"}}
 	}()
 	select {
 	case r := <-done:

@@ -1,249 +1,172 @@
-// Package config parses the contender's configuration: environment variables, each also
-// accepted as a --kebab-case flag (flags win). Names, defaults and validation are the contract
-// in docs/contenders.md, shared with the TypeScript contenders (src/config.ts).
+// Package config builds the contender's configuration from the contract's table
+// (internal/contract/contender-env.json): one --kebab-case flag per row on a standard FlagSet,
+// environment variables underneath, flags win. Types, defaults and bounds are the table's; this
+// package only knows how each type is spelled (types.go).
 package config
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
-	"math"
-	"net/url"
-	"regexp"
-	"strconv"
+	"io"
+	"reflect"
 	"strings"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
-// Error is a bad value, named with its field and the value given; the contender exits 2.
+// Error is a bad value, named with its variable, its flag and the value given; exit 2.
 type Error struct{ Message string }
 
 func (e *Error) Error() string { return e.Message }
 
-// Config is the typed configuration every other package receives.
+// ErrHelp is returned for --help; the caller prints Usage and exits 0.
+var ErrHelp = flag.ErrHelp
+
+// Config is the typed configuration. Each field names its table row in its `env` tag; Parse fills
+// it by that tag, so a row without a field (or a field of the wrong type) fails the tests.
 type Config struct {
-	Contender            string
-	TestDurationS        float64
-	KafkaBootstrap       string
-	Topic                string
-	KafkaProperties      string
-	ProducerSettingsFile string // empty: the default file
-	UpbitRestURL         string
-	UpbitWsURL           string
-	MarketsLimit         int
-	MarketsPerConnection int
-	ConnectBatch         int
-	ConnectIntervalMs    int
-	PingIntervalMs       int
-	ReconnectMaxRetries  int
-	ReconnectBaseMs      int
-	StartMode            string
-	FlushTimeoutMs       int
-	StartupTimeoutMs     int
-	ReportDir            string
+	Contender            string            `env:"CONTENDER"`
+	TestDurationS        int               `env:"TEST_DURATION"`
+	WarmupS              int               `env:"WARMUP_SECONDS"`
+	KafkaBootstrap       string            `env:"KAFKA_BOOTSTRAP_SERVERS"`
+	Topic                string            `env:"KAFKA_TOPIC"`
+	KafkaProperties      map[string]string `env:"KAFKA_PROPERTIES"`
+	ProducerSettingsFile string            `env:"PRODUCER_SETTINGS"`
+	UpbitRestURL         string            `env:"UPBIT_REST_URL"`
+	UpbitWsURL           string            `env:"UPBIT_WS_URL"`
+	Channel              string            `env:"UPBIT_CHANNEL"`
+	WsCompression        string            `env:"WS_COMPRESSION"`
+	MarketsLimit         int               `env:"MARKETS_LIMIT"`
+	MarketsPerConnection int               `env:"MARKETS_PER_CONNECTION"`
+	ConnectBatch         int               `env:"CONNECT_BATCH"`
+	ConnectIntervalMs    int               `env:"CONNECT_INTERVAL_MS"`
+	ConnectPhaseMs       int               `env:"CONNECT_PHASE_MS"`
+	PingIntervalMs       int               `env:"PING_INTERVAL_MS"`
+	HandshakeTimeoutMs   int               `env:"HANDSHAKE_TIMEOUT_MS"`
+	SilenceTimeoutMs     int               `env:"SILENCE_TIMEOUT_MS"`
+	ReconnectMaxRetries  int               `env:"RECONNECT_MAX_RETRIES"`
+	ReconnectBaseMs      int               `env:"RECONNECT_BASE_MS"`
+	ReconnectStableMs    int               `env:"RECONNECT_STABLE_MS"`
+	MaxFrameBytes        int               `env:"MAX_FRAME_BYTES"`
+	StartMode            string            `env:"START_MODE"`
+	FlushTimeoutMs       int               `env:"FLUSH_TIMEOUT_MS"`
+	StartupTimeoutMs     int               `env:"STARTUP_TIMEOUT_MS"`
+	ReportDir            string            `env:"REPORT_DIR"`
 }
 
-// EnvNames lists every setting in contract order.
-var EnvNames = []string{
-	"CONTENDER", "TEST_DURATION", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC", "KAFKA_PROPERTIES",
-	"PRODUCER_SETTINGS", "UPBIT_REST_URL", "UPBIT_WS_URL", "MARKETS_LIMIT", "MARKETS_PER_CONNECTION",
-	"CONNECT_BATCH", "CONNECT_INTERVAL_MS", "PING_INTERVAL_MS", "RECONNECT_MAX_RETRIES",
-	"RECONNECT_BASE_MS", "START_MODE", "FLUSH_TIMEOUT_MS", "STARTUP_TIMEOUT_MS", "REPORT_DIR",
-}
-
-// FlagName is the kebab-case flag of an env name: TEST_DURATION → --test-duration.
+// FlagName is the row's flag: TEST_DURATION → --test-duration.
 func FlagName(env string) string {
 	return "--" + strings.ReplaceAll(strings.ToLower(env), "_", "-")
 }
 
-var (
-	bootstrapRe = regexp.MustCompile(`^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$`)
-	topicRe     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,249}$`)
-	contenders  = []string{"bun", "node", "go"}
-)
-
-func flagsToEnv(args []string) (map[string]string, error) {
-	byFlag := map[string]string{}
-	flags := make([]string, 0, len(EnvNames))
-	for _, name := range EnvNames {
-		byFlag[FlagName(name)] = name
-		flags = append(flags, FlagName(name))
-	}
-	out := map[string]string{}
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		flag, inline, hasInline := strings.Cut(arg, "=")
-		name, ok := byFlag[flag]
-		if !ok {
-			return nil, &Error{fmt.Sprintf("unknown option %s; options: %s", quote(arg), strings.Join(flags, " "))}
-		}
-		value := inline
-		if !hasInline {
-			if i+1 >= len(args) {
-				return nil, &Error{fmt.Sprintf("option %s needs a value", flag)}
-			}
-			i++
-			value = args[i]
-		}
-		out[name] = value
-	}
-	return out, nil
-}
-
+// quote renders a value as JSON does (and JSON.stringify on the TypeScript side).
 func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
-type parser struct {
-	values map[string]string
-	err    error
+func badValue(name, value, reason string) *Error {
+	return &Error{fmt.Sprintf("%s (%s) = %s: %s", name, FlagName(name), quote(value), reason)}
 }
 
-func (p *parser) fail(field, message string) {
-	if p.err == nil {
-		p.err = &Error{fmt.Sprintf("%s (%s) = %s: %s", field, FlagName(field), quote(p.values[field]), message)}
+// flagValues parses args with a FlagSet holding one flag per table row; only the flags given
+// are returned, keyed by env name.
+func flagValues(args []string) (map[string]string, error) {
+	fs := flag.NewFlagSet("contender", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	given := map[string]string{}
+	for _, row := range contract.Env() {
+		fs.Func(strings.TrimPrefix(FlagName(row.Name), "--"), row.Meaning, func(value string) error {
+			given[row.Name] = value
+			return nil
+		})
 	}
-}
-
-func (p *parser) str(field, def string) (string, bool) {
-	v, ok := p.values[field]
-	if !ok {
-		return def, false
-	}
-	return v, true
-}
-
-func (p *parser) intField(field string, min, def int) int {
-	raw, ok := p.values[field]
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		p.fail(field, "must be a number")
-		return def
-	}
-	if f != math.Trunc(f) {
-		p.fail(field, "must be an integer")
-		return def
-	}
-	if f < float64(min) {
-		p.fail(field, fmt.Sprintf("must be >= %d", min))
-		return def
-	}
-	if f > math.MaxInt32 {
-		p.fail(field, fmt.Sprintf("must be <= %d", math.MaxInt32))
-		return def
-	}
-	return int(f)
-}
-
-func (p *parser) urlField(field, def string, schemes ...string) string {
-	raw, ok := p.values[field]
-	if !ok {
-		return def
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		p.fail(field, fmt.Sprintf("must be %s URL", urlKind(schemes)))
-		return def
-	}
-	for _, s := range schemes {
-		if u.Scheme == s {
-			return raw
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ErrHelp
 		}
+		// the flag package names the flag with one dash; the contract spells it with two
+		msg := strings.Replace(err.Error(), "flag provided but not defined: -", "unknown option --", 1)
+		msg = strings.Replace(msg, "flag needs an argument: -", "option needs a value: --", 1)
+		return nil, &Error{msg + "; see --help"}
 	}
-	p.fail(field, fmt.Sprintf("must be %s URL", urlKind(schemes)))
-	return def
+	if fs.NArg() > 0 {
+		return nil, &Error{fmt.Sprintf("unexpected argument %s; options are --name value or --name=value", quote(fs.Arg(0)))}
+	}
+	return given, nil
 }
 
-func urlKind(schemes []string) string {
-	if schemes[0] == "http" {
-		return "an http(s)"
-	}
-	return "a ws(s)"
-}
-
-// Parse reads env (lookup returns "" for unset) and args; flags win. runtime is the default
-// contender name. Errors are *Error naming the field and the offending value.
+// Parse reads env (a lookup returning "" for unset; empty counts as unset) under args (flags
+// win). runtime is the default CONTENDER. Files and directories are not touched: see Check.
 func Parse(env func(string) string, args []string, runtime string) (Config, error) {
-	values := map[string]string{}
-	for _, name := range EnvNames {
-		if v := env(name); v != "" {
-			values[name] = v
-		}
-	}
-	flags, err := flagsToEnv(args)
+	given, err := flagValues(args)
 	if err != nil {
 		return Config{}, err
 	}
-	for k, v := range flags {
-		values[k] = v
-	}
-	p := &parser{values: values}
 	c := Config{}
-
-	c.Contender = runtime
-	if v, ok := p.str("CONTENDER", ""); ok {
-		valid := false
-		for _, name := range contenders {
-			valid = valid || v == name
+	var computed []contract.EnvVar
+	for _, row := range contract.Env() {
+		raw, set := given[row.Name]
+		if !set {
+			raw = env(row.Name)
+			set = raw != ""
 		}
-		if !valid {
-			p.fail("CONTENDER", "must be one of bun, node, go")
-		} else {
-			c.Contender = v
+		if !set && row.Default == nil {
+			computed = append(computed, row)
+			continue
 		}
-	}
-
-	c.TestDurationS = 60
-	if v, ok := p.str("TEST_DURATION", ""); ok {
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		switch {
-		case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
-			p.fail("TEST_DURATION", "must be a number of seconds")
-		case f <= 0:
-			p.fail("TEST_DURATION", "must be > 0 seconds")
-		case f > 86_400:
-			p.fail("TEST_DURATION", "must be at most one day")
-		default:
-			c.TestDurationS = f
+		if !set {
+			raw = *row.Default
+		}
+		if err := c.set(row, raw); err != nil {
+			return Config{}, err
 		}
 	}
-
-	c.KafkaBootstrap, _ = p.str("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-	if !bootstrapRe.MatchString(c.KafkaBootstrap) {
-		p.fail("KAFKA_BOOTSTRAP_SERVERS", "must be host:port[,host:port...]")
-	}
-	topic, topicSet := p.str("KAFKA_TOPIC", "")
-	if topicSet && !topicRe.MatchString(topic) {
-		p.fail("KAFKA_TOPIC", "must be a legal Kafka topic name")
-	}
-	c.KafkaProperties, _ = p.str("KAFKA_PROPERTIES", "")
-	c.ProducerSettingsFile, _ = p.str("PRODUCER_SETTINGS", "")
-	c.UpbitRestURL = strings.TrimRight(p.urlField("UPBIT_REST_URL", "https://api.upbit.com", "http", "https"), "/")
-	c.UpbitWsURL = p.urlField("UPBIT_WS_URL", "wss://api.upbit.com/websocket/v1", "ws", "wss")
-	c.MarketsLimit = p.intField("MARKETS_LIMIT", 0, 0)
-	c.MarketsPerConnection = p.intField("MARKETS_PER_CONNECTION", 1, 15)
-	c.ConnectBatch = p.intField("CONNECT_BATCH", 1, 2)
-	c.ConnectIntervalMs = p.intField("CONNECT_INTERVAL_MS", 0, 2000)
-	c.PingIntervalMs = p.intField("PING_INTERVAL_MS", 100, 20_000)
-	c.ReconnectMaxRetries = p.intField("RECONNECT_MAX_RETRIES", 0, 3)
-	c.ReconnectBaseMs = p.intField("RECONNECT_BASE_MS", 1, 1000)
-	c.StartMode, _ = p.str("START_MODE", "auto")
-	if c.StartMode != "auto" && c.StartMode != "stdin" {
-		p.fail("START_MODE", "must be auto or stdin")
-	}
-	c.FlushTimeoutMs = p.intField("FLUSH_TIMEOUT_MS", 0, 10_000)
-	c.StartupTimeoutMs = p.intField("STARTUP_TIMEOUT_MS", 100, 15_000)
-	c.ReportDir, _ = p.str("REPORT_DIR", "reports")
-
-	if p.err != nil {
-		return Config{}, p.err
-	}
-	if topicSet {
-		c.Topic = topic
-	} else {
-		c.Topic = "upbit-ticker-" + c.Contender
+	// defaults the table can only describe (defaultText) depend on the runtime or on other rows
+	for _, row := range computed {
+		if err := c.set(row, c.computedDefault(row.Name, runtime)); err != nil {
+			return Config{}, err
+		}
 	}
 	return c, nil
+}
+
+func (c *Config) computedDefault(name, runtime string) string {
+	switch name {
+	case "CONTENDER":
+		return runtime
+	case "KAFKA_TOPIC":
+		return "upbit-ticker-" + c.Contender
+	case "PRODUCER_SETTINGS":
+		return DefaultSettingsPath()
+	}
+	panic(fmt.Sprintf("config: %s has neither a default in the table nor a computed one", name))
+}
+
+func (c *Config) set(row contract.EnvVar, raw string) error {
+	value, reason := parseValue(row, raw)
+	if reason != "" {
+		return badValue(row.Name, raw, reason)
+	}
+	field := fieldByEnv(reflect.ValueOf(c).Elem(), row.Name)
+	field.Set(reflect.ValueOf(value))
+	return nil
+}
+
+// fieldByEnv finds the field tagged with a row's name; a missing or mistyped field is a
+// programming error the table test catches.
+func fieldByEnv(v reflect.Value, name string) reflect.Value {
+	t := v.Type()
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("env") == name {
+			return v.Field(i)
+		}
+	}
+	panic(fmt.Sprintf("config: no Config field tagged env:%q", name))
 }

@@ -1,64 +1,102 @@
 package config
 
 import (
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-func TestDefaults(t *testing.T) {
-	c, err := Parse(env(nil), nil, "go")
+// field reads the Config field a row fills, through the same tag Parse uses.
+func field(c Config, name string) any {
+	return fieldByEnv(reflect.ValueOf(&c).Elem(), name).Interface()
+}
+
+func mustParse(t *testing.T, e map[string]string, args ...string) Config {
+	t.Helper()
+	c, err := Parse(env(e), args, "go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Contender: "go", TestDurationS: 60, KafkaBootstrap: "127.0.0.1:9092", Topic: "upbit-ticker-go",
-		UpbitRestURL: "https://api.upbit.com", UpbitWsURL: "wss://api.upbit.com/websocket/v1", MarketsPerConnection: 15,
-		ConnectBatch: 2, ConnectIntervalMs: 2000, PingIntervalMs: 20000, ReconnectMaxRetries: 3, ReconnectBaseMs: 1000,
-		StartMode: "auto", FlushTimeoutMs: 10000, StartupTimeoutMs: 15000, ReportDir: "reports"}
-	if c != want {
-		t.Fatalf("defaults\n got %+v\nwant %+v", c, want)
+	return c
+}
+
+func wantError(t *testing.T, e map[string]string, args []string, want string) {
+	t.Helper()
+	_, err := Parse(env(e), args, "go")
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v %v: got %v, want %q", e, args, err, want)
+	}
+	if _, ok := err.(*Error); err != nil && !ok {
+		t.Errorf("%T is not *config.Error", err)
 	}
 }
 
-func TestFlagsWinOverEnv(t *testing.T) {
-	c, err := Parse(env(map[string]string{"TEST_DURATION": "5", "CONTENDER": "bun", "UPBIT_REST_URL": "http://127.0.0.1:1/"}),
-		[]string{"--test-duration=7", "--markets-limit", "3"}, "go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.TestDurationS != 7 || c.MarketsLimit != 3 || c.Contender != "bun" || c.Topic != "upbit-ticker-bun" || c.UpbitRestURL != "http://127.0.0.1:1" {
-		t.Fatalf("%+v", c)
+// Every row of the contract's table is a flag and a Config field, with the table's default and
+// the table's bounds: editing the table changes this parser, and editing Go alone fails here.
+func TestEveryTableRowDefaultsAndBounds(t *testing.T) {
+	defaults := mustParse(t, nil)
+	for _, row := range contract.Env() {
+		t.Run(row.Name, func(t *testing.T) {
+			flag := FlagName(row.Name)
+			if row.Default != nil {
+				want, reason := parseValue(row, *row.Default)
+				if reason != "" {
+					t.Fatalf("the table's default %q is refused: %s", *row.Default, reason)
+				}
+				if got := field(defaults, row.Name); !reflect.DeepEqual(got, want) {
+					t.Errorf("default %v, want the table's %q", got, *row.Default)
+				}
+			}
+			switch row.Type {
+			case "int":
+				min, max := *row.Min, *row.Max
+				between := "must be between " + strconv.FormatInt(min, 10) + " and " + strconv.FormatInt(max, 10)
+				for _, bad := range []int64{min - 1, max + 1} {
+					v := strconv.FormatInt(bad, 10)
+					wantError(t, map[string]string{row.Name: v}, nil, row.Name+" ("+flag+`) = "`+v+`": `+between)
+				}
+				for _, good := range []int64{min, max} {
+					v := strconv.FormatInt(good, 10)
+					if got := field(mustParse(t, nil, flag+"="+v), row.Name); got != int(good) {
+						t.Errorf("%s=%s read as %v", flag, v, got)
+					}
+					if got := field(mustParse(t, map[string]string{row.Name: v}), row.Name); got != int(good) {
+						t.Errorf("%s=%s read as %v", row.Name, v, got)
+					}
+				}
+				for _, bad := range []string{"0x10", "1_0", "1e3", "1.5", "1.0", " 5", "5 ", "+5", "", "abc"} {
+					wantError(t, nil, []string{flag, bad}, row.Name+" ("+flag+") = "+quote(bad)+": must be an integer")
+				}
+			case "enum":
+				for _, v := range row.Values {
+					if got := field(mustParse(t, nil, flag, v), row.Name); got != v {
+						t.Errorf("%s %s read as %v", flag, v, got)
+					}
+				}
+				wantError(t, map[string]string{row.Name: "nope"}, nil, row.Name+" ("+flag+`) = "nope": must be one of `+strings.Join(row.Values, ", "))
+			}
+		})
 	}
 }
 
-func TestErrorsNameFieldAndValue(t *testing.T) {
-	cases := []struct {
-		env  map[string]string
-		args []string
-		want string
-	}{
-		{map[string]string{"TEST_DURATION": "abc"}, nil, `TEST_DURATION (--test-duration) = "abc": must be a number of seconds`},
-		{map[string]string{"TEST_DURATION": "0"}, nil, `TEST_DURATION (--test-duration) = "0": must be > 0 seconds`},
-		{nil, []string{"--markets-per-connection", "0"}, `MARKETS_PER_CONNECTION (--markets-per-connection) = "0": must be >= 1`},
-		{map[string]string{"CONNECT_BATCH": "1.5"}, nil, `CONNECT_BATCH (--connect-batch) = "1.5": must be an integer`},
-		{map[string]string{"PING_INTERVAL_MS": "x"}, nil, `PING_INTERVAL_MS (--ping-interval-ms) = "x": must be a number`},
-		{map[string]string{"KAFKA_BOOTSTRAP_SERVERS": "localhost"}, nil, `KAFKA_BOOTSTRAP_SERVERS (--kafka-bootstrap-servers) = "localhost": must be host:port`},
-		{map[string]string{"KAFKA_TOPIC": "a b"}, nil, `KAFKA_TOPIC (--kafka-topic) = "a b": must be a legal Kafka topic name`},
-		{map[string]string{"UPBIT_WS_URL": "http://x"}, nil, `UPBIT_WS_URL (--upbit-ws-url) = "http://x": must be a ws(s) URL`},
-		{map[string]string{"UPBIT_REST_URL": "ftp://x"}, nil, `UPBIT_REST_URL (--upbit-rest-url) = "ftp://x": must be an http(s) URL`},
-		{map[string]string{"START_MODE": "now"}, nil, `START_MODE (--start-mode) = "now"`},
-		{map[string]string{"CONTENDER": "rust"}, nil, `CONTENDER (--contender) = "rust"`},
-		{nil, []string{"--nope", "1"}, `unknown option "--nope"`},
-		{nil, []string{"--test-duration"}, `option --test-duration needs a value`},
+// The Config struct and the table agree field for field.
+func TestEveryConfigFieldIsATableRow(t *testing.T) {
+	rows := map[string]bool{}
+	for _, row := range contract.Env() {
+		rows[row.Name] = true
 	}
-	for _, c := range cases {
-		_, err := Parse(env(c.env), c.args, "go")
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v %v: got %v, want %q", c.env, c.args, err, c.want)
+	typ := reflect.TypeFor[Config]()
+	for i := range typ.NumField() {
+		if tag := typ.Field(i).Tag.Get("env"); !rows[tag] {
+			t.Errorf("Config.%s is tagged %q, which is not a row of the table", typ.Field(i).Name, tag)
 		}
-		if _, ok := err.(*Error); err != nil && !ok {
-			t.Errorf("%T is not *config.Error", err)
-		}
+	}
+	if typ.NumField() != len(rows) {
+		t.Errorf("%d fields for %d rows", typ.NumField(), len(rows))
 	}
 }

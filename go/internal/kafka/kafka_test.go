@@ -1,38 +1,94 @@
 package kafka
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/upbit-kafka-bench/go-producer/internal/config"
+
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
-func TestSettingsFileAndOverrides(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "s.json")
-	_ = os.WriteFile(file, []byte(`{"$comment":"x","linger.ms":"10","retries":3,"enable.idempotence":true}`), 0o644)
-	got, err := LoadSettings(file, " linger.ms = 5 ,acks=1,")
+// sharedSettings is config/producer-settings.json read independently of ReadSettingsFile.
+func sharedSettings(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(config.DefaultSettingsPath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"linger.ms": "5", "retries": "3", "enable.idempotence": "true", "acks": "1"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("got %v", got)
+	var raw map[string]string
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ParseOverrides("novalue"); err == nil {
-		t.Fatal("malformed override accepted")
+	for k := range raw {
+		if strings.HasPrefix(k, "$") {
+			delete(raw, k)
+		}
 	}
-	if _, err := LoadSettings(filepath.Join(dir, "missing.json"), ""); err == nil {
+	return raw
+}
+
+func TestSharedSettingsFileAndOverrides(t *testing.T) {
+	want := sharedSettings(t)
+	got, err := LoadSettings(config.DefaultSettingsPath(), nil)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v %v, want %v", got, err, want)
+	}
+	var someKey string
+	for k := range want {
+		someKey = k
+		break
+	}
+	got, err = LoadSettings(config.DefaultSettingsPath(), map[string]string{someKey: "overridden", "client.id": "x"})
+	if err != nil || got[someKey] != "overridden" || got["client.id"] != "x" || len(got) != len(want)+1 {
+		t.Fatalf("overrides: %v %v", got, err)
+	}
+}
+
+// The settings file is one JSON object of strings and nothing else; anything more is exit 2
+// naming PRODUCER_SETTINGS.
+func TestSettingsFileMustBeOneObjectOfStrings(t *testing.T) {
+	dir := t.TempDir()
+	write := func(text string) string {
+		file := filepath.Join(dir, fmt.Sprintf("s%d.json", time.Now().UnixNano()))
+		_ = os.WriteFile(file, []byte(text), 0o644)
+		return file
+	}
+	ok := write(`{"$comment":"x","client.id":"parser-test"}` + "\n")
+	if got, err := ReadSettingsFile(ok); err != nil || !reflect.DeepEqual(got, map[string]string{"client.id": "parser-test"}) {
+		t.Fatalf("%v %v", got, err)
+	}
+	for _, bad := range []struct{ text, want string }{
+		{`null`, "not null"},
+		{`[]`, "one JSON object"},
+		{`"linger.ms"`, "one JSON object"},
+		{`{"retries":3}`, `"retries" must be a string, not 3`},
+		{`{"enable.idempotence":true}`, `must be a string, not true`},
+		{`{"acks":null}`, `must be a string, not null`},
+		{`{"a":{"b":"c"}}`, `must be a string`},
+		{`{"$comment":["x"]}`, `must be a string`},
+		{`{"acks":"all"} {"acks":"1"}`, "nothing after it"},
+		{`{"acks":"all"}x`, "nothing after it"},
+		{`{"acks":"all"`, "one JSON object"},
+		{``, "one JSON object"},
+	} {
+		file := write(bad.text)
+		_, err := ReadSettingsFile(file)
+		if _, isSettings := err.(*SettingsError); !isSettings || !strings.Contains(err.Error(), bad.want) ||
+			!strings.HasPrefix(err.Error(), `PRODUCER_SETTINGS (--producer-settings) = "`+file+`": `) {
+			t.Errorf("%s: got %v, want a SettingsError naming PRODUCER_SETTINGS and %q", bad.text, err, bad.want)
+		}
+	}
+	if _, err := ReadSettingsFile(filepath.Join(dir, "missing.json")); err == nil {
 		t.Fatal("missing file accepted")
-	}
-	// the repository's shared file, found from go/ as from the repository root
-	if s, err := LoadSettings("", ""); err != nil || s["statistics.interval.ms"] != "1000" {
-		t.Fatalf("default settings %v %v", s, err)
 	}
 }
 
@@ -44,23 +100,11 @@ func TestBadPropertiesAreConfigErrorsNamingPropertyAndValue(t *testing.T) {
 			t.Fatalf("%v: %T %v", bad, err, err)
 		}
 		for k, v := range bad {
-			if want := k + "=" + v; !contains(ce.Message, want) {
+			if want := k + "=" + v; !strings.Contains(ce.Message, want) {
 				t.Errorf("%q does not name %q", ce.Message, want)
 			}
 		}
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(s) >= len(sub) && (s == sub || len(sub) == 0 || indexOf(s, sub) >= 0)
-}
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestStatsSummary(t *testing.T) {
@@ -88,7 +132,7 @@ func TestProduceToRealBroker(t *testing.T) {
 		t.Fatal("KAFKA_BOOTSTRAP_SERVERS is not set: this test needs a real broker. Run `bun run test` from the repository root " +
 			"(it starts one), or start one with `bun run kafka` and set KAFKA_BOOTSTRAP_SERVERS to the address it prints (-short skips this test)")
 	}
-	settings, err := LoadSettings("", "")
+	settings, err := LoadSettings(config.DefaultSettingsPath(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +166,7 @@ func TestProduceToRealBroker(t *testing.T) {
 	for seq := uint64(1); seq <= n; seq++ {
 		value := []byte(fmt.Sprintf(`{"type":"ticker","code":"KRW-BTC","trade_price":%d}`, seq))
 		for {
-			ok, err := p.Produce([]byte("KRW-BTC"), value, seq)
+			ok, err := p.Produce([]byte("KRW-BTC"), value, seq, PhaseWindow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +211,7 @@ func TestProduceToRealBroker(t *testing.T) {
 			headers[h.Key] = string(h.Value)
 		}
 		seq, err := strconv.Atoi(headers["seq"])
-		if err != nil || headers["contender"] != "go" || string(msg.Key) != "KRW-BTC" {
+		if err != nil || headers["contender"] != "go" || headers["phase"] != "window" || string(msg.Key) != "KRW-BTC" {
 			t.Fatalf("message headers %v key %q", headers, msg.Key)
 		}
 		if seen[seq] {

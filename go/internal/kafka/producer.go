@@ -31,8 +31,8 @@ type ProduceError struct {
 
 func (e *ProduceError) Error() string { return e.Err.Error() }
 
-// Producer wraps a confluent-kafka-go producer: messages carry headers seq and contender,
-// delivery reports come back on the Events channel, drained by their own goroutine.
+// Producer wraps a confluent-kafka-go producer: messages carry headers seq, contender and
+// phase; delivery reports come back on the Events channel, drained by their own goroutine.
 type Producer struct {
 	p         *ck.Producer
 	topic     string
@@ -123,9 +123,15 @@ func (p *Producer) CheckBroker(timeoutMs int) error {
 	return nil
 }
 
+// Header values of the `phase` header.
+var (
+	PhaseWarmup = []byte("warmup")
+	PhaseWindow = []byte("window")
+)
+
 // Produce enqueues one message (librdkafka copies key, value and headers). ok is false when
 // the local queue is full (poll/wait and retry); other refusals are *ProduceError.
-func (p *Producer) Produce(key, value []byte, seq uint64) (ok bool, err error) {
+func (p *Producer) Produce(key, value []byte, seq uint64, phase []byte) (ok bool, err error) {
 	msg := &ck.Message{
 		TopicPartition: ck.TopicPartition{Topic: &p.topic, Partition: ck.PartitionAny},
 		Key:            key,
@@ -134,6 +140,7 @@ func (p *Producer) Produce(key, value []byte, seq uint64) (ok bool, err error) {
 		Headers: []ck.Header{
 			{Key: "seq", Value: strconv.AppendUint(make([]byte, 0, 20), seq, 10)},
 			{Key: "contender", Value: p.contender},
+			{Key: "phase", Value: phase},
 		},
 	}
 	if err := p.p.Produce(msg, nil); err != nil {

@@ -5,118 +5,63 @@ package kafka
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 )
 
-// SettingsError is a settings file or KAFKA_PROPERTIES problem (exit 2).
+// SettingsError is a settings file the contract refuses (exit 2); it names PRODUCER_SETTINGS.
 type SettingsError struct{ Message string }
 
 func (e *SettingsError) Error() string { return e.Message }
 
-// DefaultSettingsPath finds config/producer-settings.json of the repository: from the working
-// directory (the bench runs contenders from the repository root) up through its parents (go/,
-// go/internal/...), then from the executable's directory up (.cache/bin/go-producer).
-func DefaultSettingsPath() string {
-	rel := filepath.Join("config", "producer-settings.json")
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if exe, err := os.Executable(); err == nil {
-		starts = append(starts, filepath.Dir(exe))
-	}
-	for _, dir := range starts {
-		for range 6 {
-			candidate := filepath.Join(dir, rel)
-			if _, err := os.Stat(candidate); err == nil {
-				return candidate
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return rel
+func settingsError(path, format string, args ...any) error {
+	return &SettingsError{fmt.Sprintf("PRODUCER_SETTINGS (--producer-settings) = %q: ", path) + fmt.Sprintf(format, args...)}
 }
 
-// ReadSettingsFile reads a flat JSON object; keys starting with "$" are comments; numbers
-// and booleans become their string form.
+// ReadSettingsFile reads the shared settings: exactly one JSON object whose values are all
+// strings, nothing after it. Keys starting with "$" are comments and are dropped. Numbers and
+// booleans are refused rather than converted, so every contender hands librdkafka the same text.
 func ReadSettingsFile(path string) (map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &SettingsError{fmt.Sprintf("PRODUCER_SETTINGS: cannot read %s: %v", path, err)}
+		return nil, settingsError(path, "cannot be read (%v)", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var raw map[string]any
+	var raw map[string]json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return nil, &SettingsError{fmt.Sprintf("PRODUCER_SETTINGS: cannot read %s: %v", path, err)}
+		return nil, settingsError(path, "must hold one JSON object of strings (%v)", err)
+	}
+	if raw == nil {
+		return nil, settingsError(path, "must hold one JSON object of strings, not null")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, settingsError(path, "must hold one JSON object of strings and nothing after it")
 	}
 	out := map[string]string{}
 	for key, value := range raw {
-		if strings.HasPrefix(key, "$") {
-			continue
+		var s string
+		// a JSON null would unmarshal into "" without complaint
+		if value[0] != '"' || json.Unmarshal(value, &s) != nil {
+			return nil, settingsError(path, "%q must be a string, not %s", key, value)
 		}
-		switch v := value.(type) {
-		case string:
-			out[key] = v
-		case json.Number:
-			out[key] = jsNumber(v)
-		case bool:
-			out[key] = strconv.FormatBool(v)
-		default:
-			return nil, &SettingsError{fmt.Sprintf("PRODUCER_SETTINGS: %s must be a flat JSON object of string values (%q is not)", path, key)}
+		if !strings.HasPrefix(key, "$") {
+			out[key] = s
 		}
 	}
 	return out, nil
 }
 
-// jsNumber renders a JSON number as JavaScript's String(n) would for ordinary values.
-func jsNumber(n json.Number) string {
-	if f, err := n.Float64(); err == nil {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	return n.String()
-}
-
-// ParseOverrides parses `k=v,k=v`; a malformed item names itself.
-func ParseOverrides(spec string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, item := range strings.Split(spec, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		eq := strings.Index(item, "=")
-		if eq <= 0 {
-			return nil, &SettingsError{fmt.Sprintf("KAFKA_PROPERTIES: %q is not key=value", item)}
-		}
-		out[strings.TrimSpace(item[:eq])] = strings.TrimSpace(item[eq+1:])
-	}
-	return out, nil
-}
-
-// LoadSettings is the effective property set: the file, then the overrides on top
-// (bootstrap.servers is added by the producer, not here, as in the TypeScript contenders).
-func LoadSettings(file, overrides string) (map[string]string, error) {
-	if file == "" {
-		file = DefaultSettingsPath()
-	}
+// LoadSettings is the effective property set: the file, then the KAFKA_PROPERTIES overrides on
+// top (bootstrap.servers is added by the producer, not here, as on every contender).
+func LoadSettings(file string, overrides map[string]string) (map[string]string, error) {
 	settings, err := ReadSettingsFile(file)
 	if err != nil {
 		return nil, err
 	}
-	extra, err := ParseOverrides(overrides)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range extra {
+	for k, v := range overrides {
 		settings[k] = v
 	}
 	return settings, nil

@@ -40,7 +40,8 @@ func Record(h *hdrhistogram.Histogram, us float64) {
 	_ = h.RecordValue(v)
 }
 
-// Summarize reads a histogram out; empty ones are all zeros.
+// Summarize reads a histogram out; empty ones are all zeros. Zeros count: MinUs may be 0.
+// Percentiles are HDR's value at percentile.
 func Summarize(h *hdrhistogram.Histogram) LatencySummary {
 	n := h.TotalCount()
 	if n == 0 {
@@ -58,11 +59,12 @@ func Summarize(h *hdrhistogram.Histogram) LatencySummary {
 	}
 }
 
-// SummarizeValues records values into a fresh histogram and reads it out.
-func SummarizeValues(values []int64) LatencySummary {
+// SummarizeValues records µs values into a fresh histogram and reads it out: the one function
+// from samples to a LatencySummary, for cross-language test vectors.
+func SummarizeValues(us []float64) LatencySummary {
 	h := NewHistogram()
-	for _, v := range values {
-		Record(h, float64(v))
+	for _, v := range us {
+		Record(h, v)
 	}
 	return Summarize(h)
 }

@@ -7,14 +7,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 const (
-	ringBits   = 19 // 2^19 in-flight messages tracked: minutes of backlog at 2,000 msg/s
-	ring       = 1 << ringBits
-	mask       = ring - 1
-	maxSamples = 20
-	sampleLen  = 200
+	ringBits = 19 // 2^19 in-flight messages tracked: minutes of backlog at 2,000 msg/s
+	ring     = 1 << ringBits
+	mask     = ring - 1
 )
 
 // InvalidSample is one frame that failed the cheap check.
@@ -37,11 +37,26 @@ type IntervalSample struct {
 	HeapBytes       int64   `json:"heapBytes"`
 }
 
+// WarmupCounts are the warm-up's own figures: no other figure counts these messages.
+type WarmupCounts struct {
+	Received  int64
+	Produced  int64
+	Delivered int64
+	Failed    int64
+}
+
 // Recorder holds the counters and latency histograms of one run. It is not safe for
 // concurrent use: the pipeline serialises every call under its own lock. Timestamps of
 // in-flight messages live in preallocated rings indexed by seq, so tracking allocates nothing.
+// The window's figures are the exported counters without a prefix; Warmup, BeforeReady,
+// StatusFrames and ErrorFrames are kept apart.
 type Recorder struct {
 	base time.Time // monotonic origin of the ns offsets below
+
+	Warmup       WarmupCounts
+	BeforeReady  int64
+	StatusFrames int64
+	ErrorFrames  map[string]int64
 
 	Received         int64
 	BytesReceived    int64
@@ -77,6 +92,7 @@ type Recorder struct {
 func NewRecorder() *Recorder {
 	return &Recorder{
 		base:           time.Now(),
+		ErrorFrames:    map[string]int64{},
 		ErrorsByCode:   map[string]int64{},
 		InvalidSamples: []InvalidSample{},
 		Processing:     NewHistogram(),
@@ -96,10 +112,14 @@ func NewRecorder() *Recorder {
 // Now is the recorder's monotonic clock, ns.
 func (r *Recorder) Now() int64 { return int64(time.Since(r.base)) }
 
-// FrameIn: a frame passed the check and is about to be produced as seq.
-func (r *Recorder) FrameIn(seq uint64, inAtNs int64, bytes int, exchangeMs int64) {
+// FrameReceived counts a data frame that arrived in the window, valid or not.
+func (r *Recorder) FrameReceived(bytes int) {
 	r.Received++
 	r.BytesReceived += int64(bytes)
+}
+
+// FrameIn: a window frame passed the check and is about to be produced as seq.
+func (r *Recorder) FrameIn(seq uint64, inAtNs int64, bytes int, exchangeMs int64) {
 	slot := seq & mask
 	r.inAt[slot] = inAtNs
 	r.exchangeMs[slot] = exchangeMs
@@ -115,15 +135,14 @@ func (r *Recorder) ProducedOK(seq uint64, nowNs int64) {
 	Record(r.Processing, float64(nowNs-r.inAt[slot])/1000)
 }
 
-// InvalidFrame counts a frame that failed the check, keeping up to 20 samples.
-func (r *Recorder) InvalidFrame(reason string, frame []byte) {
+// InvalidFrame counts a window frame that failed the check (size bytes, of which frame holds at
+// least the first), keeping the contract's number of samples.
+func (r *Recorder) InvalidFrame(reason string, frame []byte, size int) {
 	r.Invalid++
-	if len(r.InvalidSamples) < maxSamples {
-		head := frame
-		if len(head) > sampleLen {
-			head = head[:sampleLen]
-		}
-		r.InvalidSamples = append(r.InvalidSamples, InvalidSample{Reason: reason, Frame: strings.ToValidUTF8(string(head), string(utf8.RuneError)), Bytes: len(frame)})
+	keep := contract.Rules().InvalidSamples
+	if len(r.InvalidSamples) < keep.Max {
+		head := frame[:min(len(frame), keep.Bytes)]
+		r.InvalidSamples = append(r.InvalidSamples, InvalidSample{Reason: reason, Frame: strings.ToValidUTF8(string(head), string(utf8.RuneError)), Bytes: size})
 	}
 }
 

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/config"
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/upbit"
 )
@@ -16,77 +16,45 @@ import (
 func sampleFacts() Facts {
 	cfg, _ := config.Parse(func(string) string { return "" }, nil, "go")
 	rec := metrics.NewRecorder()
+	rec.FrameReceived(100)
 	rec.FrameIn(1, 0, 100, 1_700_000_000_000)
 	rec.ProducedOK(1, 5_000)
 	rec.DeliveryReport(1, "", 2_000_000, 1_700_000_000_002)
+	rec.FrameReceived(100)
 	rec.FrameIn(2, 0, 100, 0)
 	rec.DeliveryReport(2, "_MSG_TIMED_OUT", 3_000_000, 0)
-	rec.InvalidFrame("not-json", []byte("hello"))
+	rec.FrameReceived(5)
+	rec.InvalidFrame("not-json", []byte("hello"), 5)
 	rec.Interval(5000, 1, 2)
+	rec.Warmup = metrics.WarmupCounts{Received: 7, Produced: 6, Delivered: 5, Failed: 1}
+	rec.ErrorFrames["NO_TICKET"] = 2
 	return Facts{
-		Config: cfg, Status: "complete", Runtime: Runtime{Name: "go", Version: "go1", Websocket: "w", KafkaBinding: "k"},
-		LibrdkafkaVersion: "2.15.1", ProducerSettings: map[string]string{"linger.ms": "10"}, Codes: []string{"KRW-BTC", "BTC-ETH"},
+		Config: cfg, Runtime: Runtime{Name: "go", Version: "go1", Websocket: "w", KafkaBinding: "k", HeapMeaning: "h"},
+		LibrdkafkaVersion: "2.15.1", ProducerSettings: map[string]string{"k": "v"}, Codes: []string{"KRW-BTC", "BTC-ETH"},
 		PlannedConnections: 1, ReadyAtMs: 1, StartMs: 10_000, OpenedAtMs: 10_000.5, ClosedAtMs: 70_001.25,
-		CPU: metrics.CPUTimes{UserUs: 1500, SystemUs: 500}, CPUWallMs: 60_000, Client: upbit.ClientStats{Opened: 1, ConnectUs: []int64{1200}},
+		CPU: metrics.CPUTimes{UserUs: 1500, SystemUs: 500}, CPUWallMs: 60_000,
+		Client:   upbit.ClientStats{Opened: 1, ConnectUs: []float64{1200}, Compression: "permessage-deflate"},
 		Recorder: rec, Host: HostInfo(),
 	}
 }
 
-// The JSON field names are the contract of src/report/schema.ts.
-func TestReportJSONFieldNames(t *testing.T) {
+// What Build makes is what the contract's schema accepts: every field, no other.
+func TestBuildMatchesTheSchema(t *testing.T) {
 	data, err := json.Marshal(Build(sampleFacts()))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := contract.ValidateReport(data); err != nil {
+		t.Fatal(err)
+	}
 	var r map[string]any
 	_ = json.Unmarshal(data, &r)
-	keys := func(path string) string {
-		var cur any = r
-		if path != "" {
-			for _, k := range strings.Split(path, ".") {
-				cur = cur.(map[string]any)[k]
-			}
-		}
-		var out []string
-		for k := range cur.(map[string]any) {
-			out = append(out, k)
-		}
-		sort.Strings(out)
-		return strings.Join(out, ",")
-	}
-	want := map[string]string{
-		"":                      "config,connections,contender,cpu,host,intervals,latency,librdkafka,librdkafkaStats,markets,memory,messages,producerSettings,reliability,runtime,schemaVersion,status,throughput,timing",
-		"runtime":               "kafkaBinding,name,version,websocket",
-		"host":                  "arch,cpuModel,cpus,memoryBytes,platform",
-		"config":                "connectBatch,connectIntervalMs,kafkaBootstrapServers,marketsPerConnection,pingIntervalMs,reconnectMaxRetries,startMode,testDurationS,topic,upbitRestUrl,upbitWsUrl",
-		"timing":                "accuracyMs,endMs,measuredDurationMs,readyAtMs,startLagMs,startMs,targetDurationMs",
-		"connections":           "connectUs,disconnectedMs,failed,opened,planned,rateLimited,reconnects",
-		"connections.connectUs": "count,maxUs,meanUs,minUs,p50Us,p95Us,p999Us,p99Us",
-		"markets":               "byQuote,count",
-		"messages":              "bytesReceived,delivered,errorsByCode,failed,inFlightAtEnd,invalid,invalidSamples,produced,queueFullRetries,received",
-		"throughput":            "deliveredBytesPerSec,deliveredPerSec,receivedPerSec",
-		"latency":               "exchangeToAck,kafkaAck,pipeline,processing",
-		"latency.pipeline":      "count,maxUs,meanUs,minUs,p50Us,p95Us,p999Us,p99Us",
-		"librdkafkaStats":       "batchCountAvg,batchSizeAvgBytes,intLatencyP50Us,intLatencyP99Us,outbufLatencyP50Us,outbufLatencyP99Us,requests,rttP50Us,rttP99Us,samples",
-		"memory":                "heapBytes,rssBytes",
-		"memory.rssBytes":       "avg,max,min,samples",
-		"cpu":                   "coresUsed,systemUs,usPerDeliveredMessage,userUs",
-		"reliability":           "disconnectedMs,failedByCode,failedDeliveries,invalidFrames,queueFullRetries,reconnects",
-	}
-	for path, w := range want {
-		if got := keys(path); got != w {
-			t.Errorf("%q keys\n got %s\nwant %s", path, got, w)
-		}
-	}
-	iv := r["intervals"].([]any)[0].(map[string]any)
-	for _, k := range []string{"offsetMs", "received", "delivered", "failed", "receivedPerSec", "deliveredPerSec", "pipelineP99Us", "rssBytes", "heapBytes"} {
-		if _, ok := iv[k]; !ok {
-			t.Errorf("intervals[0].%s missing", k)
-		}
-	}
 	s := r["messages"].(map[string]any)["invalidSamples"].([]any)[0].(map[string]any)
 	if s["reason"] != "not-json" || s["frame"] != "hello" || s["bytes"] != 5.0 {
 		t.Errorf("invalid sample %v", s)
+	}
+	if r["schemaVersion"] != 2.0 {
+		t.Errorf("schemaVersion %v", r["schemaVersion"])
 	}
 }
 
@@ -95,7 +63,7 @@ func TestBuildArithmetic(t *testing.T) {
 	if r.Timing.MeasuredDurationMs != 60_000.75 || r.Timing.AccuracyMs != 0.75 || r.Timing.StartLagMs != 0.5 || r.Timing.EndMs != 70_001 {
 		t.Errorf("timing %+v", r.Timing)
 	}
-	if r.Messages.Delivered != 1 || r.Messages.Failed != 1 || r.Reliability.FailedByCode["_MSG_TIMED_OUT"] != 1 || r.Messages.ErrorsByCode["_MSG_TIMED_OUT"] != 1 {
+	if r.Messages.Received != 3 || r.Messages.Delivered != 1 || r.Messages.Failed != 1 || r.Reliability.FailedByCode["_MSG_TIMED_OUT"] != 1 || r.Messages.ErrorsByCode["_MSG_TIMED_OUT"] != 1 {
 		t.Errorf("messages %+v", r.Messages)
 	}
 	if r.CPU.UsPerDeliveredMessage != 2000 || r.CPU.CoresUsed != 0 { // 2 ms CPU over 60 s rounds to 0.000 cores
@@ -104,8 +72,12 @@ func TestBuildArithmetic(t *testing.T) {
 	if r.Latency.KafkaAck.Count != 1 || r.Latency.ExchangeToAck.P50Us != 2000 || r.Markets.ByQuote["KRW"] != 1 || r.Connections.ConnectUs.Count != 1 {
 		t.Errorf("latency %+v markets %+v", r.Latency, r.Markets)
 	}
-	if r.Host.Arch != NodeArch("amd64") && r.Host.Arch != "arm64" {
-		t.Logf("arch %s", r.Host.Arch)
+	if r.Warmup.Received != 7 || r.Warmup.Delivered != 5 || r.Warmup.DurationMs != 9_999.5 || r.Warmup.TargetS != 10 || r.Messages.ErrorFrames["NO_TICKET"] != 2 {
+		t.Errorf("warmup %+v", r.Warmup)
+	}
+	// one of two valid frames lost: failed, with the reason in the contract's words
+	if r.Status != Failed || len(r.StatusReasons) != 1 || r.StatusReasons[0].Code != "undelivered" {
+		t.Errorf("status %s %+v", r.Status, r.StatusReasons)
 	}
 	if NodeArch("amd64") != "x64" || NodeArch("arm64") != "arm64" {
 		t.Error("NodeArch")
@@ -115,19 +87,32 @@ func TestBuildArithmetic(t *testing.T) {
 func TestWriteCreatesDirAndEmptyCollectionsAreJSONObjects(t *testing.T) {
 	f := sampleFacts()
 	f.Recorder = metrics.NewRecorder()
-	f.Client = upbit.ClientStats{}
+	f.Client = upbit.ClientStats{Compression: "none"}
 	dir := filepath.Join(t.TempDir(), "nested", "reports")
 	path, err := Write(dir, Build(f))
 	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	for _, want := range []string{`"errorsByCode": {}`, `"invalidSamples": []`, `"intervals": []`, `"failedByCode": {}`} {
+	for _, want := range []string{`"errorsByCode": {}`, `"invalidSamples": []`, `"intervals": []`, `"failedByCode": {}`, `"errorFrames": {}`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("report lacks %s", want)
 		}
 	}
 	if filepath.Base(path) != "go_performance_report.json" {
 		t.Errorf("path %s", path)
+	}
+}
+
+// A report the schema refuses is not written.
+func TestWriteRefusesAReportTheSchemaRefuses(t *testing.T) {
+	r := Build(sampleFacts())
+	r.Status = "fine"
+	dir := t.TempDir()
+	if _, err := Write(dir, r); err == nil || !strings.Contains(err.Error(), "report.schema.json") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(Path(dir, "go")); err == nil {
+		t.Fatal("written anyway")
 	}
 }

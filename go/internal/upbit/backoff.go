@@ -6,7 +6,7 @@ import "math"
 const BackoffCapMs = 16_000
 
 // BackoffDelay is base·2^(attempt−1) capped at 16 s, ±20 % jitter (random in [0,1]), four
-// times longer after a 429 (or a handshake that never opened).
+// times longer after a handshake refused with 429.
 func BackoffDelay(attempt, baseMs int, rateLimited bool, random func() float64) int {
 	exp := math.Min(float64(baseMs)*math.Pow(2, float64(attempt-1)), BackoffCapMs)
 	jitter := 1 + (random()*2-1)*0.2

@@ -19,3 +19,19 @@ func PlanConnections(codes []string, perConnection, batch, intervalMs int) []Pla
 	}
 	return plan
 }
+
+// FirstBatchAt is when the first batch opens (epoch ms). With phaseMs < 0, or no interval to
+// align to, it is now; otherwise the first instant t ≥ now with t mod intervalMs equal to
+// phaseMs mod intervalMs, so the later batches (one interval apart) stay on that phase and
+// contenders given different phases never open connections in the same instant.
+func FirstBatchAt(nowMs int64, intervalMs, phaseMs int) int64 {
+	if phaseMs < 0 || intervalMs <= 0 {
+		return nowMs
+	}
+	interval, phase := int64(intervalMs), int64(phaseMs)%int64(intervalMs)
+	at := nowMs - nowMs%interval + phase
+	if at < nowMs {
+		at += interval
+	}
+	return at
+}

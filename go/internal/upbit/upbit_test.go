@@ -80,8 +80,8 @@ func ticker(code, price string) []byte {
 }
 
 func TestCheckFrame(t *testing.T) {
-	markets := map[string]string{"KRW-BTC": "KRW-BTC", "BTC-ETH": "BTC-ETH"}
-	v := CheckFrame(ticker("KRW-BTC", "32287000"), markets)
+	c := NewChecker([]string{"KRW-BTC", "BTC-ETH"}, "ticker")
+	v := c.Check(ticker("KRW-BTC", "32287000"))
 	if !v.OK || v.Code != "KRW-BTC" || v.TimestampMs != 1676965262177 {
 		t.Fatalf("valid ticker: %+v", v)
 	}
@@ -93,14 +93,61 @@ func TestCheckFrame(t *testing.T) {
 		{ReasonNotJSON, ticker("KRW-BTC", "1")[:60]},
 		{ReasonNotJSON, nil},
 		{ReasonUnknownCode, ticker("KRW-NOPE", "1")},
-		{ReasonBadPrice, ticker("KRW-BTC", `"abc"`)},
+		{ReasonBadPayload, ticker("KRW-BTC", `"abc"`)},
+		{ReasonBadPayload, []byte(`{"type":"ticker","code":"KRW-BTC"}`)},
+		{ReasonBadPayload, []byte(`{"code":"KRW-BTC","orderbook_units":[]}`)},
 		{ReasonNoCode, []byte(`{"type":"ticker"}`)},
-		{ReasonStatus, []byte(`{"status":"UP"}`)},
-		{ReasonError, []byte(`{"error":{"name":"NO_TICKET","message":"x"}}`)},
 	}
-	for _, c := range cases {
-		if v := CheckFrame(c.frame, markets); v.OK || v.Reason != c.reason {
-			t.Errorf("%q: got %+v, want %s", c.frame, v, c.reason)
+	for _, tc := range cases {
+		if v := c.Check(tc.frame); v.OK || v.Reason != tc.reason {
+			t.Errorf("%q: got %+v, want %s", tc.frame, v, tc.reason)
+		}
+	}
+}
+
+// Each channel has its own payload field: trade_price (a number) for ticker and trade, the
+// orderbook_units array for orderbook.
+func TestCheckFramePayloadByChannel(t *testing.T) {
+	trade := []byte(`{"type":"trade","code":"KRW-BTC","trade_price":-1.5,"timestamp":1}`)
+	book := []byte(`{"type":"orderbook","code":"KRW-BTC","orderbook_units":[{"ask_price":1}],"timestamp":1}`)
+	for _, tc := range []struct {
+		channel string
+		frame   []byte
+		ok      bool
+	}{{"trade", trade, true}, {"ticker", trade, true}, {"orderbook", trade, false}, {"orderbook", book, true}, {"trade", book, false}} {
+		v := NewChecker([]string{"KRW-BTC"}, tc.channel).Check(tc.frame)
+		if v.OK != tc.ok || !tc.ok && v.Reason != ReasonBadPayload {
+			t.Errorf("%s %s: %+v", tc.channel, tc.frame, v)
+		}
+	}
+}
+
+func TestClassifyStatusAndErrorFrames(t *testing.T) {
+	if Classify([]byte(`{"status":"UP"}`)) != KindStatus || Classify(ticker("KRW-BTC", "1")) != KindData {
+		t.Fatal("status")
+	}
+	e := []byte(`{"error":{"name":"NO_TICKET","message":"x"}}`)
+	if Classify(e) != KindError || ErrorName(e) != "NO_TICKET" || ErrorName([]byte(`{"error":1}`)) != "unknown" {
+		t.Fatal("error")
+	}
+}
+
+func TestFirstBatchAtIsOnThePhase(t *testing.T) {
+	for _, tc := range []struct {
+		now             int64
+		interval, phase int
+		want            int64
+	}{
+		{1_000_123, 2000, -1, 1_000_123},
+		{1_000_123, 0, 500, 1_000_123},
+		{1_000_123, 2000, 500, 1_000_500},
+		{1_000_500, 2000, 500, 1_000_500},
+		{1_000_501, 2000, 500, 1_002_500},
+		{1_001_999, 2000, 0, 1_002_000},
+		{1_000_123, 2000, 2500, 1_000_500}, // a phase past the interval wraps
+	} {
+		if got := FirstBatchAt(tc.now, tc.interval, tc.phase); got != tc.want {
+			t.Errorf("FirstBatchAt(%d, %d, %d) = %d, want %d", tc.now, tc.interval, tc.phase, got, tc.want)
 		}
 	}
 }
@@ -114,6 +161,10 @@ func TestParseMarkets(t *testing.T) {
 		if _, err := parseMarkets("u", []byte(body), 0); err == nil {
 			t.Errorf("%s: no error", body)
 		}
+	}
+	dup := `[{"market":"KRW-BTC","korean_name":"a","english_name":"b"},{"market":"KRW-BTC","korean_name":"a","english_name":"b"},{"market":"BTC-ETH","korean_name":"a","english_name":"b"}]`
+	if got, err := parseMarkets("u", []byte(dup), 0); err != nil || !slices.Equal(got, []string{"KRW-BTC", "BTC-ETH"}) {
+		t.Fatalf("duplicates kept: %v %v", got, err)
 	}
 	if q := CountByQuote([]string{"KRW-BTC", "KRW-ETH", "BTC-ETH"}); !reflect.DeepEqual(q, map[string]int{"KRW": 2, "BTC": 1}) {
 		t.Fatalf("byQuote %v", q)

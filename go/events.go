@@ -7,12 +7,14 @@ import (
 	"math"
 	"sync"
 
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/report"
 	"github.com/upbit-kafka-bench/go-producer/internal/upbit"
 )
 
-// Out prints human lines (`[go] ...`) and the machine lines the bench reads (`@bench {json}`).
+// Out prints human lines (`[go] ...`) and the machine lines the bench reads (`@bench {json}`,
+// shaped by events.schema.json).
 type Out struct {
 	mu   sync.Mutex
 	name string
@@ -27,7 +29,7 @@ func (o *Out) Log(line string) {
 
 func (o *Out) Logf(format string, args ...any) { o.Log(fmt.Sprintf(format, args...)) }
 
-// Event prints `@bench ` and one JSON object; payload is a struct whose field order is the line's.
+// Event prints one machine line; payload is a struct whose field order is the line's.
 func (o *Out) Event(payload any) {
 	data, err := json.Marshal(payload)
 	if err != nil {
@@ -35,7 +37,7 @@ func (o *Out) Event(payload any) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	fmt.Fprintf(o.w, "@bench %s\n", data)
+	fmt.Fprintf(o.w, "%s%s\n", contract.EventPrefix, data)
 }
 
 type readyEvent struct {
@@ -44,6 +46,12 @@ type readyEvent struct {
 	Connections int    `json:"connections"`
 	Markets     int    `json:"markets"`
 	AtMs        int64  `json:"atMs"`
+}
+
+type warmupEvent struct {
+	Event   string `json:"event"`
+	FromMs  int64  `json:"fromMs"`
+	StartMs int64  `json:"startMs"`
 }
 
 type startEvent struct {
@@ -69,8 +77,9 @@ type endEvent struct {
 }
 
 type reportEvent struct {
-	Event string `json:"event"`
-	Path  string `json:"path"`
+	Event  string `json:"event"`
+	Path   string `json:"path"`
+	Status string `json:"status"`
 }
 
 type errorEvent struct {
@@ -81,7 +90,7 @@ type errorEvent struct {
 func mb(bytes float64) string { return fmt.Sprintf("%.1f MB", bytes/1048576) }
 func msOf(us float64) string  { return fmt.Sprintf("%.2f ms", us/1000) }
 
-// Metrics prints the 5-second line; p95/p99 are the cumulative pipeline percentiles.
+// Metrics prints an interval's line; p95/p99 are the cumulative pipeline percentiles.
 func (o *Out) Metrics(s metrics.IntervalSample, p95, p99 float64) {
 	o.Logf("metrics t=%.0fs received=%d (%v/s) delivered=%d (%v/s) pipeline p95=%s p99=%s rss=%s",
 		s.OffsetMs/1000, s.Received, s.ReceivedPerSec, s.Delivered, s.DeliveredPerSec, msOf(p95), msOf(p99), mb(float64(s.RssBytes)))
@@ -92,10 +101,10 @@ func (o *Out) Metrics(s metrics.IntervalSample, p95, p99 float64) {
 }
 
 // Progress prints the 10-second human line.
-func (o *Out) Progress(offsetMs, durationS float64, r *metrics.Recorder, c upbit.ClientStats) {
-	done := math.Min(offsetMs/1000, durationS)
-	o.Logf("progress %.0f/%v s (%.0f%%) received=%d delivered=%d failed=%d invalid=%d reconnects=%d",
-		done, durationS, done/durationS*100, r.Received, r.Delivered, r.Failed, r.Invalid, c.Reconnects)
+func (o *Out) Progress(s metrics.IntervalSample, invalid int64, durationS int, c upbit.ClientStats) {
+	done := math.Min(s.OffsetMs/1000, float64(durationS))
+	o.Logf("progress %.0f/%d s (%.0f%%) received=%d delivered=%d failed=%d invalid=%d reconnects=%d",
+		done, durationS, done/float64(durationS)*100, s.Received, s.Delivered, s.Failed, invalid, c.Reconnects)
 }
 
 // Summary prints the closing human line.
@@ -104,4 +113,7 @@ func (o *Out) Summary(r report.Report) {
 	o.Logf("done (%s): %d/%d delivered in %.3f s (accuracy %v ms), %v msg/s, pipeline p50=%s p99=%s, rss max %s, cpu %v µs/msg",
 		r.Status, r.Messages.Delivered, r.Messages.Received, r.Timing.MeasuredDurationMs/1000, r.Timing.AccuracyMs,
 		r.Throughput.DeliveredPerSec, msOf(l.Pipeline.P50Us), msOf(l.Pipeline.P99Us), mb(r.Memory.RssBytes.Max), r.CPU.UsPerDeliveredMessage)
+	for _, reason := range r.StatusReasons {
+		o.Logf("status reason %s: %s", reason.Code, reason.Message)
+	}
 }

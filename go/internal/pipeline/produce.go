@@ -1,0 +1,96 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/kafka"
+	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
+)
+
+// produce hands one message to the sink, riding out a full local queue; false when it could
+// not be enqueued.
+func (p *Pipeline) produce(key, value []byte, seq uint64, phase []byte) bool {
+	ok, err := p.sink.Produce(key, value, seq, phase)
+	if err != nil {
+		p.produceError(errName(err))
+		return false
+	}
+	if ok {
+		return true
+	}
+	// backpressure: librdkafka's queue is full; delivery reports drain it on their own
+	// goroutine (the client's poller), so wait a little and retry
+	giveUpAt := time.Now().Add(QueueFullGiveUp)
+	for time.Now().Before(giveUpAt) {
+		if p.phase == Window {
+			p.rec.QueueFullRetries++
+		}
+		time.Sleep(time.Millisecond)
+		ok, err = p.sink.Produce(key, value, seq, phase)
+		if err != nil {
+			p.produceError(errName(err))
+			return false
+		}
+		if ok {
+			return true
+		}
+	}
+	p.produceError("QUEUE_FULL")
+	return false
+}
+
+// produceError: window failures are counted by name; a warm-up one only in the warm-up's failed
+// (counted by the caller).
+func (p *Pipeline) produceError(name string) {
+	if p.phase == Window {
+		p.rec.ProduceError(name)
+	}
+}
+
+func errName(err error) string {
+	if pe, ok := err.(*kafka.ProduceError); ok {
+		return pe.ErrName
+	}
+	return "PRODUCE_ERROR"
+}
+
+// OnDelivery records a delivery report (called from the producer's event goroutine). Reports of
+// warm-up messages, even those arriving after the window opened, feed only the warm-up figures.
+func (p *Pipeline) OnDelivery(seq uint64, errName string) {
+	now := p.rec.Now()
+	wall := time.Now().UnixMilli()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.windowFrom == 0 || seq < p.windowFrom {
+		if errName == "" {
+			p.rec.Warmup.Delivered++
+		} else {
+			p.rec.Warmup.Failed++
+		}
+		return
+	}
+	p.rec.DeliveryReport(seq, errName, now, wall)
+}
+
+// OnStats keeps librdkafka's statistics JSON while the window is open.
+func (p *Pipeline) OnStats(json string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.phase == Window {
+		p.stats = append(p.stats, json)
+	}
+}
+
+// LastSeq is the last sequence number given out.
+func (p *Pipeline) LastSeq() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seq
+}
+
+// With runs f with the recorder and the window's statistics samples under the pipeline's lock.
+func (p *Pipeline) With(f func(r *metrics.Recorder, stats []string)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(p.rec, p.stats)
+}
