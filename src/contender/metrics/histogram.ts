@@ -34,7 +34,8 @@ export function summarize(histogram: Histogram): LatencySummary {
     p95Us: histogram.getValueAtPercentile(95),
     p99Us: histogram.getValueAtPercentile(99),
     p999Us: histogram.getValueAtPercentile(99.9),
-    maxUs: histogram.maxValue,
+    // HDR's max: the highest value equivalent to the largest recorded one, as percentiles are
+    maxUs: histogram.getValueAtPercentile(100),
   }
 }
 
