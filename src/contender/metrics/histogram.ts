@@ -25,7 +25,8 @@ export function summarize(histogram: Histogram): LatencySummary {
   if (count === 0) return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p95Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 }
   return {
     count,
-    minUs: histogram.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : histogram.minNonZeroValue,
+    // the contract counts zeros too; HDR keeps the exact smallest non-zero value apart
+    minUs: histogram.getValueAtPercentile(0) === 0 ? 0 : histogram.minNonZeroValue,
     meanUs: Math.round(histogram.mean * 10) / 10,
     p50Us: histogram.getValueAtPercentile(50),
     p95Us: histogram.getValueAtPercentile(95),
