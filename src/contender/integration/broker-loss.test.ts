@@ -28,11 +28,9 @@ test('a broker lost mid-window fails the run', async () => {
     wsUrl: feed.wsUrl,
     readBack: false,
     env: { TEST_DURATION: '3', FLUSH_TIMEOUT_MS: '1000' },
-    onSpawn: (proc) =>
-      void proc.waitFor('start').then(
-        () => setTimeout(() => (killing ??= broker.kill()), 1000),
-        () => {},
-      ),
+    onEvent: (event) => {
+      if (event.event === 'start') setTimeout(() => (killing ??= broker.kill()), 1000)
+    },
   })
   await killing
   for (const run of runs) {
