@@ -19,6 +19,7 @@ test('START lines carry an epoch in ms; anything else is not a start', () => {
   expect(parseStartLine('START 1764000010000\r')).toBe(1_764_000_010_000)
   expect(parseStartLine('START 5')).toBe(5)
   expect(parseStartLine('START soon')).toBeUndefined()
+  expect(parseStartLine('START -5')).toBeUndefined()
   expect(parseStartLine('GO 1764000010000')).toBeUndefined()
 })
 

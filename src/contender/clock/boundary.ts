@@ -19,7 +19,7 @@ export function autoStart(readyAtMs: number, warmupS: number): number {
 
 /** Parses the bench's `START <epochMs>` line; undefined when the line is something else. */
 export function parseStartLine(line: string): number | undefined {
-  const match = /^START (-?\d{1,16})\s*$/.exec(line)
+  const match = /^START (\d{1,16})\s*$/.exec(line)
   return match ? Number(match[1]) : undefined
 }
 
