@@ -17,6 +17,7 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s,:[\]]+):([^\s,:]*)$/
 
 const between = (min: number, max: number) => `must be between ${min} and ${max}`
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message
 
 function integer(row: EnvVar) {
   const min = row.min ?? Number.MIN_SAFE_INTEGER
@@ -29,26 +30,25 @@ function integer(row: EnvVar) {
 }
 
 function hostports() {
-  return z.string().superRefine((value, ctx) => {
-    for (const item of value.split(',')) {
-      const match = HOST_PORT.exec(item)
-      if (!match) return void ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port...]' })
-      const port = match[2]!
-      if (!INTEGER.test(port) || Number(port) < 1 || Number(port) > 65_535) {
-        return void ctx.addIssue({ code: 'custom', message: `port ${JSON.stringify(port)} of ${item} ${between(1, 65_535)}` })
-      }
-    }
-  })
+  // one reason for every way it is wrong, word for word as the other contenders say it
+  const reason = 'must be host:port[,host:port...] with every port 1-65535'
+  return z.string().refine(
+    (value) =>
+      value.split(',').every((item) => {
+        const port = HOST_PORT.exec(item)?.[2]
+        return port !== undefined && INTEGER.test(port) && Number(port) >= 1 && Number(port) <= 65_535
+      }),
+    reason,
+  )
 }
 
+/** Items are trimmed and empty ones skipped; each needs a non-empty key. */
 function properties() {
   return z.string().superRefine((value, ctx) => {
-    if (value.trim() === '') return
-    for (const item of value.split(',')) {
+    for (const item of value.split(',').map((i) => i.trim())) {
+      if (item === '') continue
       const eq = item.indexOf('=')
-      if (eq < 0 || item.slice(0, eq).trim() === '') {
-        return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not key=value (k=v[,k=v...], each key non-empty)` })
-      }
+      if (eq < 0 || item.slice(0, eq).trim() === '') return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not key=value` })
     }
   })
 }
@@ -56,7 +56,8 @@ function properties() {
 function url(protocols: readonly string[], message: string) {
   return z.string().refine((value) => {
     try {
-      return protocols.includes(new URL(value).protocol)
+      const parsed = new URL(value)
+      return protocols.includes(parsed.protocol) && parsed.host !== ''
     } catch {
       return false
     }
@@ -67,11 +68,11 @@ function url(protocols: readonly string[], message: string) {
 function readableFile() {
   return z.string().superRefine((path, ctx) => {
     try {
-      if (!statSync(path).isFile()) return void ctx.addIssue({ code: 'custom', message: 'is not a regular file' })
       accessSync(path, constants.R_OK)
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` })
+      return void ctx.addIssue({ code: 'custom', message: `cannot be read (${errorCode(error)})` })
     }
+    if (!statSync(path).isFile()) ctx.addIssue({ code: 'custom', message: 'must be a file' })
   })
 }
 
@@ -82,13 +83,17 @@ function readableFile() {
  */
 function writableDir() {
   return z.string().superRefine((path, ctx) => {
-    const probe = join(path, `.write-check-${process.pid}`)
     try {
       mkdirSync(path, { recursive: true })
+    } catch (error) {
+      return void ctx.addIssue({ code: 'custom', message: `cannot be created (${errorCode(error)})` })
+    }
+    const probe = join(path, `.write-check-${process.pid}`)
+    try {
       writeFileSync(probe, '')
       unlinkSync(probe)
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `must be a writable directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` })
+      ctx.addIssue({ code: 'custom', message: `is not writable (${errorCode(error)})` })
     }
   })
 }

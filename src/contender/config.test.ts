@@ -70,10 +70,10 @@ describe('values that used to pass', () => {
     ['PING_INTERVAL_MS', '3000000000', 'must be between 1000 and 110000'],
     ['STARTUP_TIMEOUT_MS', '99999999999', 'must be between 100 and 600000'],
     ['TEST_DURATION', '1.5', 'must be an integer'],
-    ['KAFKA_BOOTSTRAP_SERVERS', '127.0.0.1:99999', 'port "99999" of 127.0.0.1:99999 must be between 1 and 65535'],
-    ['KAFKA_BOOTSTRAP_SERVERS', 'a:9092,b:0', 'port "0" of b:0 must be between 1 and 65535'],
-    ['KAFKA_BOOTSTRAP_SERVERS', 'localhost', 'must be host:port[,host:port...]'],
-    ['KAFKA_BOOTSTRAP_SERVERS', 'a:9092,', 'must be host:port[,host:port...]'],
+    ['KAFKA_BOOTSTRAP_SERVERS', '127.0.0.1:99999', 'must be host:port[,host:port...] with every port 1-65535'],
+    ['KAFKA_BOOTSTRAP_SERVERS', 'a:9092,b:0', 'must be host:port[,host:port...] with every port 1-65535'],
+    ['KAFKA_BOOTSTRAP_SERVERS', 'localhost', 'must be host:port[,host:port...] with every port 1-65535'],
+    ['KAFKA_BOOTSTRAP_SERVERS', 'a:9092,', 'must be host:port[,host:port...] with every port 1-65535'],
   ])('%s = %p is refused: %s', (name, value, reason) => {
     expect(rejection({ [name]: value })).toBe(line(name, value, reason))
   })
@@ -82,12 +82,18 @@ describe('values that used to pass', () => {
     expect(parse({ KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,10.0.0.2:19092,[::1]:9093' }).kafkaBootstrapServers).toBe('k1:9092,10.0.0.2:19092,[::1]:9093')
   })
 
+  test('properties: items trimmed, empty ones skipped; base URLs lose their trailing slashes', () => {
+    expect(parse({ KAFKA_PROPERTIES: ' linger.ms=5 ,, acks=1' }).kafkaProperties).toBe(' linger.ms=5 ,, acks=1')
+    expect(parse({ UPBIT_REST_URL: 'http://h:1//', UPBIT_WS_URL: 'ws://h:1/websocket/v1/' })).toMatchObject({ upbitRestUrl: 'http://h:1', upbitWsUrl: 'ws://h:1/websocket/v1' })
+  })
+
   test.each([
     ['UPBIT_WS_URL', 'http://x', 'must be a ws(s) URL'],
     ['UPBIT_REST_URL', 'not a url', 'must be an http(s) URL'],
     ['KAFKA_TOPIC', 'a topic', 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters)'],
-    ['KAFKA_PROPERTIES', 'linger.ms', '"linger.ms" is not key=value (k=v[,k=v...], each key non-empty)'],
-    ['KAFKA_PROPERTIES', '=5', '"=5" is not key=value (k=v[,k=v...], each key non-empty)'],
+    ['KAFKA_PROPERTIES', 'linger.ms', '"linger.ms" is not key=value'],
+    ['KAFKA_PROPERTIES', 'acks=1, =5', '"=5" is not key=value'],
+    ['UPBIT_WS_URL', 'ws://', 'must be a ws(s) URL'],
   ])('%s = %p is refused: %s', (name, value, reason) => {
     expect(rejection({ [name]: value })).toBe(line(name, value, reason))
   })
@@ -100,7 +106,7 @@ describe('files and directories', () => {
 
   test('a settings file that is missing or a directory is refused', () => {
     expect(rejection({ PRODUCER_SETTINGS: join(tmp, 'none.json') })).toMatch(/^PRODUCER_SETTINGS \(--producer-settings\) = ".*none\.json": cannot be read \(ENOENT\)$/)
-    expect(rejection({ PRODUCER_SETTINGS: tmp })).toBe(line('PRODUCER_SETTINGS', tmp, 'is not a regular file'))
+    expect(rejection({ PRODUCER_SETTINGS: tmp })).toBe(line('PRODUCER_SETTINGS', tmp, 'must be a file'))
   })
 
   test('REPORT_DIR is created when missing and defaults to reports/ in the working directory', () => {
@@ -120,7 +126,9 @@ describe('files and directories', () => {
   test('a REPORT_DIR that cannot be written is refused, naming it', () => {
     const file = join(tmp, 'plain-file')
     writeFileSync(file, '')
-    expect(rejection({ REPORT_DIR: join(file, 'reports') })).toBe(line('REPORT_DIR', join(file, 'reports'), 'must be a writable directory (ENOTDIR)'))
+    expect(rejection({ REPORT_DIR: join(file, 'reports') })).toBe(line('REPORT_DIR', join(file, 'reports'), 'cannot be created (ENOTDIR)'))
+    // a directory that exists but takes no files, even for root: the probe write proves it
+    expect(rejection({ REPORT_DIR: '/proc/self' })).toMatch(/^REPORT_DIR \(--report-dir\) = "\/proc\/self": is not writable \(E[A-Z]+\)$/)
   })
 })
 

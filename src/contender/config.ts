@@ -137,5 +137,6 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     config[field] = parseRow(row, raw)
   }
   const parsed = config as Config
-  return { ...parsed, upbitRestUrl: parsed.upbitRestUrl.replace(/\/+$/, '') }
+  // base URLs: `{base}/v1/market/all` must not become `//v1`
+  return { ...parsed, upbitRestUrl: parsed.upbitRestUrl.replace(/\/+$/, ''), upbitWsUrl: parsed.upbitWsUrl.replace(/\/+$/, '') }
 }

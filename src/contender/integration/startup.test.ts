@@ -30,7 +30,7 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     const before = feed.stats().connections.total
     const run = await runProgram(contender, { bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: feed.wsUrl, env: { REPORT_DIR: reportDir } })
     expect(run.exitCode).toBe(2)
-    expect(run.output).toContain(`REPORT_DIR (--report-dir) = ${JSON.stringify(reportDir)}: must be a writable directory (ENOTDIR)`)
+    expect(run.output).toContain(`REPORT_DIR (--report-dir) = ${JSON.stringify(reportDir)}: cannot be created (ENOTDIR)`)
     expect(feed.stats().connections.total).toBe(before)
     expect(run.messages).toEqual([])
     expect(run.events).toEqual([])
