@@ -24,15 +24,15 @@ describe('the producer settings file', () => {
   })
 
   test.each([
-    ['null', /must hold one JSON object, not null$/],
-    ['[]', /must hold one JSON object, not an array$/],
-    ['5', /must hold one JSON object, not a number$/],
-    ['"acks"', /must hold one JSON object, not a string$/],
-    ['{"acks":"all"} trailing', /must hold one JSON object and nothing after it/],
-    ['{"acks":"all"}{"linger.ms":"5"}', /must hold one JSON object and nothing after it/],
-    ['{"linger.ms":5}', /"linger\.ms": every value must be a string$/],
-    ['{"acks":null}', /"acks": every value must be a string$/],
-    ['{"$comment":["a"]}', /"\$comment": every value must be a string$/],
+    ['null', /must hold one JSON object of strings, not null$/],
+    ['[]', /must hold one JSON object of strings, not an array$/],
+    ['5', /must hold one JSON object of strings, not a number$/],
+    ['"acks"', /must hold one JSON object of strings, not a string$/],
+    ['{"acks":"all"} trailing', /must hold one JSON object of strings and nothing after it/],
+    ['{"acks":"all"}{"linger.ms":"5"}', /must hold one JSON object of strings and nothing after it/],
+    ['{"linger.ms":5}', /"linger\.ms" must be a string, not 5$/],
+    ['{"acks":null}', /"acks" must be a string, not null$/],
+    ['{"$comment":["a"]}', /"\$comment" must be a string, not \["a"\]$/],
   ])('%s is refused, naming PRODUCER_SETTINGS and the file', (text, reason) => {
     const path = fileWith(text)
     let error: unknown

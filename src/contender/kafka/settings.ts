@@ -14,7 +14,7 @@ import { PATHS } from '../../paths.ts'
  * Strings only: a number or boolean would be stringified differently by each language (1.0, True),
  * and the bench compares the effective settings of every report as strings.
  */
-const SettingsFile = z.record(z.string(), z.string('every value must be a string'))
+const SettingsFile = z.record(z.string(), z.string())
 
 const refuse = (path: string, reason: string) => new ConfigError(configErrorLine('PRODUCER_SETTINGS', path, reason))
 
@@ -30,15 +30,15 @@ export function readSettingsFile(path: string = PATHS.producerSettings): Record<
     // JSON.parse refuses anything after the value but whitespace: "nothing after it" comes free
     raw = JSON.parse(text)
   } catch (error) {
-    throw refuse(path, `must hold one JSON object and nothing after it (${(error as Error).message})`)
+    throw refuse(path, `must hold one JSON object of strings and nothing after it (${(error as Error).message})`)
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw refuse(path, `must hold one JSON object, not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`)
+    throw refuse(path, `must hold one JSON object of strings, not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`)
   }
   const parsed = SettingsFile.safeParse(raw)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw refuse(path, `${JSON.stringify(String(issue.path[0]))}: ${issue.message}`)
+    const key = String(parsed.error.issues[0]!.path[0])
+    throw refuse(path, `${JSON.stringify(key)} must be a string, not ${JSON.stringify((raw as Record<string, unknown>)[key])}`)
   }
   return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !key.startsWith('$')))
 }
