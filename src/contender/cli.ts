@@ -1,16 +1,19 @@
 /**
  * @module cli
- * The contender's process edge: parse config (exit 2 on a bad value, before any connection),
- * run, map failures to the exit codes of docs/contenders.md. Shared by the Bun and Node entries.
+ * The contender's process edge, shared by the Bun and Node entries: parse the config and the
+ * settings file (exit 2 on a bad value, before any connection), run, and map the outcome to the
+ * exit codes of src/contract/rules.ts.
  */
-import { ConfigError, parseConfig, type Config } from './config.ts'
-import { EXIT, runContender, StartupError, type RuntimeAdapter } from './run.ts'
-import { ProgressOut } from './progress.ts'
+import { EXIT } from '../contract/rules.ts'
 import type { Contender } from '../contract/report.ts'
+import { ConfigError, parseConfig, type Config } from './config.ts'
+import { ProgressOut } from './progress.ts'
+import { runContender, type RuntimeAdapter } from './run.ts'
+import { StartupError } from './startup.ts'
 
 export interface Entry {
   runtime: Contender
-  /** settings file + KAFKA_PROPERTIES → effective properties; throws on a bad pair */
+  /** settings file + KAFKA_PROPERTIES → effective properties; throws ConfigError */
   loadSettings(config: Config): Record<string, string>
   adapter: RuntimeAdapter
 }
@@ -22,16 +25,16 @@ export async function main(entry: Entry): Promise<never> {
     config = parseConfig(process.env, process.argv.slice(2), entry.runtime)
     settings = entry.loadSettings(config)
   } catch (error) {
-    console.error(`config error: ${(error as Error).message}`)
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`config error: ${error.message}`)
     process.exit(EXIT.config)
   }
   const out = new ProgressOut(config.contender)
   try {
-    const code = await runContender(config, settings, entry.adapter, out)
-    process.exit(code)
+    process.exit(await runContender(config, settings, entry.adapter, out))
   } catch (error) {
     const code = error instanceof StartupError ? error.exitCode : error instanceof ConfigError ? EXIT.config : 1
-    out.event({ event: 'error', message: (error as Error).message })
+    out.error((error as Error).message)
     console.error(`[${config.contender}] fatal: ${(error as Error).message}`)
     process.exit(code)
   }

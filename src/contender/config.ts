@@ -1,86 +1,102 @@
 /**
  * @module config
- * The contender's configuration: environment and `--kebab-case` flags (flags win), parsed once
- * with zod. Names, defaults and meaning are the contract in docs/contenders.md, shared with Go.
- * Every other module receives the typed `Config`, never `process.env`.
+ * The contender's configuration, parsed once from the environment and `--kebab-case` flags (flags
+ * win; an empty variable counts as unset). Every row of the contract's ENV table
+ * (src/contract/env.ts) is validated by the schema `config-values.ts` builds from it; this module
+ * only names the typed field each row fills. Every other module receives the typed `Config`,
+ * never `process.env`.
  */
-import { z } from 'zod'
-import { Contender } from '../contract/report.ts'
+import { ENV, flagName, type EnvVar } from '../contract/env.ts'
+import type { Contender } from '../contract/report.ts'
+import { PATHS } from '../paths.ts'
+import { valueSchema } from './config-values.ts'
 
-/** A bad value, named with its field and the value given; the contender exits 2 before any connection. */
+/** A bad value, named with its variable, its flag and the value given; the contender exits 2 before any connection. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-const int = (min: number) => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(min)
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-const wsUrl = z.url({ protocol: /^wss?$/, error: 'must be a ws(s) URL' })
-
-/** env name → schema; the flag is the kebab-case form (`TEST_DURATION` → `--test-duration`). */
-const FIELDS = {
-  CONTENDER: Contender.optional(),
-  TEST_DURATION: z.coerce
-    .number({ error: 'must be a number of seconds' })
-    .positive('must be > 0 seconds')
-    .max(86_400, 'must be at most one day')
-    .default(60),
-  KAFKA_BOOTSTRAP_SERVERS: z
-    .string()
-    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port[,host:port...]')
-    .default('127.0.0.1:9092'),
-  KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name').optional(),
-  KAFKA_PROPERTIES: z.string().default(''),
-  PRODUCER_SETTINGS: z.string().optional(),
-  UPBIT_REST_URL: httpUrl.default('https://api.upbit.com'),
-  UPBIT_WS_URL: wsUrl.default('wss://api.upbit.com/websocket/v1'),
-  MARKETS_LIMIT: int(0).default(0),
-  MARKETS_PER_CONNECTION: int(1).default(15),
-  CONNECT_BATCH: int(1).default(2),
-  CONNECT_INTERVAL_MS: int(0).default(2000),
-  PING_INTERVAL_MS: int(100).default(20_000),
-  RECONNECT_MAX_RETRIES: int(0).default(3),
-  RECONNECT_BASE_MS: int(1).default(1000),
-  START_MODE: z.enum(['auto', 'stdin']).default('auto'),
-  FLUSH_TIMEOUT_MS: int(0).default(10_000),
-  STARTUP_TIMEOUT_MS: int(100).default(15_000),
-  REPORT_DIR: z.string().min(1).default('reports'),
-} as const
-
-const Schema = z.object(FIELDS)
-type Raw = z.infer<typeof Schema>
-
 export interface Config {
   contender: Contender
   testDurationS: number
+  warmupS: number
   kafkaBootstrapServers: string
   topic: string
   kafkaProperties: string
-  producerSettingsFile?: string
+  producerSettingsFile: string
   upbitRestUrl: string
   upbitWsUrl: string
+  channel: 'ticker' | 'trade' | 'orderbook'
+  wsCompression: 'on' | 'off'
   marketsLimit: number
   marketsPerConnection: number
   connectBatch: number
   connectIntervalMs: number
+  connectPhaseMs: number
   pingIntervalMs: number
+  handshakeTimeoutMs: number
+  silenceTimeoutMs: number
   reconnectMaxRetries: number
   reconnectBaseMs: number
+  reconnectStableMs: number
+  maxFrameBytes: number
   startMode: 'auto' | 'stdin'
   flushTimeoutMs: number
   startupTimeoutMs: number
   reportDir: string
 }
 
-export const ENV_NAMES = Object.keys(FIELDS) as (keyof typeof FIELDS)[]
+/** The Config field each ENV row fills; a row missing here fails the config tests. */
+export const FIELD_OF: Readonly<Record<string, keyof Config>> = {
+  CONTENDER: 'contender',
+  TEST_DURATION: 'testDurationS',
+  WARMUP_SECONDS: 'warmupS',
+  KAFKA_BOOTSTRAP_SERVERS: 'kafkaBootstrapServers',
+  KAFKA_TOPIC: 'topic',
+  KAFKA_PROPERTIES: 'kafkaProperties',
+  PRODUCER_SETTINGS: 'producerSettingsFile',
+  UPBIT_REST_URL: 'upbitRestUrl',
+  UPBIT_WS_URL: 'upbitWsUrl',
+  UPBIT_CHANNEL: 'channel',
+  WS_COMPRESSION: 'wsCompression',
+  MARKETS_LIMIT: 'marketsLimit',
+  MARKETS_PER_CONNECTION: 'marketsPerConnection',
+  CONNECT_BATCH: 'connectBatch',
+  CONNECT_INTERVAL_MS: 'connectIntervalMs',
+  CONNECT_PHASE_MS: 'connectPhaseMs',
+  PING_INTERVAL_MS: 'pingIntervalMs',
+  HANDSHAKE_TIMEOUT_MS: 'handshakeTimeoutMs',
+  SILENCE_TIMEOUT_MS: 'silenceTimeoutMs',
+  RECONNECT_MAX_RETRIES: 'reconnectMaxRetries',
+  RECONNECT_BASE_MS: 'reconnectBaseMs',
+  RECONNECT_STABLE_MS: 'reconnectStableMs',
+  MAX_FRAME_BYTES: 'maxFrameBytes',
+  START_MODE: 'startMode',
+  FLUSH_TIMEOUT_MS: 'flushTimeoutMs',
+  STARTUP_TIMEOUT_MS: 'startupTimeoutMs',
+  REPORT_DIR: 'reportDir',
+}
 
-export function flagName(env: string): string {
-  return `--${env.toLowerCase().replaceAll('_', '-')}`
+/**
+ * Defaults the table states in words (`defaultText`) rather than as a literal, given what is
+ * already parsed: the runtime's name, the topic named after the contender, the shared settings
+ * file at the repository root (found from this module, so any working directory will do).
+ */
+function derivedDefault(name: string, runtime: Contender, parsed: Partial<Config>): string | undefined {
+  switch (name) {
+    case 'CONTENDER':
+      return runtime
+    case 'KAFKA_TOPIC':
+      return `upbit-ticker-${parsed.contender ?? runtime}`
+    case 'PRODUCER_SETTINGS':
+      return PATHS.producerSettings
+  }
+  return undefined
 }
 
 /** `--flag value` and `--flag=value` pairs from argv, keyed by env name; unknown flags are errors. */
 function flagsToEnv(argv: string[]): Record<string, string> {
-  const byFlag = new Map(ENV_NAMES.map((name) => [flagName(name), name]))
+  const byFlag = new Map(ENV.map((row) => [flagName(row.name), row.name]))
   const out: Record<string, string> = {}
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -94,44 +110,33 @@ function flagsToEnv(argv: string[]): Record<string, string> {
   return out
 }
 
+/** `NAME (--flag) = "value": reason`, the one shape of every config error. */
+export function configErrorLine(name: string, value: string, reason: string): string {
+  return `${name} (${flagName(name)}) = ${JSON.stringify(value)}: ${reason}`
+}
+
+function parseRow(row: EnvVar, raw: string): string | number {
+  const parsed = valueSchema(row).safeParse(raw)
+  if (!parsed.success) throw new ConfigError(configErrorLine(row.name, raw, parsed.error.issues[0]!.message))
+  return parsed.data
+}
+
 /**
- * Parses env + argv. `runtime` supplies the default contender name (the runtime it runs on).
- * Throws ConfigError naming the field and the offending value.
+ * Parses env + argv, row by row in the table's order (so REPORT_DIR, last, is created only when
+ * everything before it is valid). `runtime` is the default contender name. Throws ConfigError.
  */
 export function parseConfig(env: Record<string, string | undefined>, argv: string[], runtime: Contender): Config {
-  const merged: Record<string, string> = {}
-  for (const name of ENV_NAMES) {
-    const value = env[name]
-    if (value !== undefined && value !== '') merged[name] = value
+  const flags = flagsToEnv(argv)
+  const config: Partial<Record<keyof Config, string | number>> = {}
+  for (const row of ENV) {
+    const field = FIELD_OF[row.name]
+    if (!field) throw new ConfigError(`${row.name} is in the contract but this contender has no field for it`)
+    const given = flags[row.name] ?? (env[row.name] === '' ? undefined : env[row.name])
+    const raw = given ?? row.default ?? derivedDefault(row.name, runtime, config as Partial<Config>)
+    if (raw === undefined) throw new ConfigError(`${row.name} (${flagName(row.name)}) is required`)
+    config[field] = parseRow(row, raw)
   }
-  Object.assign(merged, flagsToEnv(argv))
-  const parsed = Schema.safeParse(merged)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const field = String(issue.path[0])
-    throw new ConfigError(`${field} (${flagName(field)}) = ${JSON.stringify(merged[field])}: ${issue.message}`)
-  }
-  const raw: Raw = parsed.data
-  const contender = raw.CONTENDER ?? runtime
-  return {
-    contender,
-    testDurationS: raw.TEST_DURATION,
-    kafkaBootstrapServers: raw.KAFKA_BOOTSTRAP_SERVERS,
-    topic: raw.KAFKA_TOPIC ?? `upbit-ticker-${contender}`,
-    kafkaProperties: raw.KAFKA_PROPERTIES,
-    producerSettingsFile: raw.PRODUCER_SETTINGS,
-    upbitRestUrl: raw.UPBIT_REST_URL.replace(/\/+$/, ''),
-    upbitWsUrl: raw.UPBIT_WS_URL,
-    marketsLimit: raw.MARKETS_LIMIT,
-    marketsPerConnection: raw.MARKETS_PER_CONNECTION,
-    connectBatch: raw.CONNECT_BATCH,
-    connectIntervalMs: raw.CONNECT_INTERVAL_MS,
-    pingIntervalMs: raw.PING_INTERVAL_MS,
-    reconnectMaxRetries: raw.RECONNECT_MAX_RETRIES,
-    reconnectBaseMs: raw.RECONNECT_BASE_MS,
-    startMode: raw.START_MODE,
-    flushTimeoutMs: raw.FLUSH_TIMEOUT_MS,
-    startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
-    reportDir: raw.REPORT_DIR,
-  }
+  const parsed = config as Config
+  // base URLs: `{base}/v1/market/all` must not become `//v1`
+  return { ...parsed, upbitRestUrl: parsed.upbitRestUrl.replace(/\/+$/, ''), upbitWsUrl: parsed.upbitWsUrl.replace(/\/+$/, '') }
 }

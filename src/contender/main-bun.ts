@@ -1,6 +1,6 @@
 /**
- * The `bun` contender: the TypeScript producer on Bun, librdkafka through bun:ffi
- * (docs/contenders.md). `bun src/contender/main-bun.ts [--flags]`.
+ * The `bun` contender: the TypeScript producer on Bun, librdkafka through bun:ffi and Bun's own
+ * WebSocket client (docs/contenders.md). `bun src/contender/main-bun.ts [--flags]`.
  */
 import { main } from './cli.ts'
 import { ConfigError } from './config.ts'
@@ -8,6 +8,7 @@ import { KafkaConfigError } from '../librdkafka/errors.ts'
 import { createFfiSink } from './kafka/ffi-sink.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
 import { summarizeStats } from './kafka/stats-summary.ts'
+import { bunSockets } from './upbit/socket-bun.ts'
 
 await main({
   runtime: 'bun',
@@ -16,9 +17,11 @@ await main({
     runtime: {
       name: 'bun',
       version: Bun.version,
-      websocket: `Bun WebSocket client ${Bun.version}`,
+      websocket: bunSockets.description,
       kafkaBinding: 'bun:ffi → librdkafka C API (rd_kafka_produceva, events polled on the JS thread)',
+      heapMeaning: "process.memoryUsage().heapUsed: JavaScriptCore's heap size (JS objects; not native memory such as librdkafka's queues or socket buffers)",
     },
+    sockets: bunSockets,
     async openSink(config, settings, handlers) {
       try {
         return createFfiSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })

@@ -1,13 +1,15 @@
 /**
  * The `node` contender: the same TypeScript producer on Node.js, with
- * @confluentinc/kafka-javascript (linked against the same librdkafka build). Bundled by set-up
- * to .cache/dist/producer.node.js and run with `node --experimental-websocket` (Node 20).
+ * @confluentinc/kafka-javascript (linked against the same librdkafka build) and Node's global
+ * WebSocket (undici). Bundled by set-up to .cache/dist/producer.node.js and run with
+ * `node --experimental-websocket` (Node 20).
  */
 import { main } from './cli.ts'
 import { ConfigError } from './config.ts'
 import { createConfluentSink } from './kafka/confluent-sink.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
 import { summarizeStats } from './kafka/stats-summary.ts'
+import { nodeSockets } from './upbit/socket-node.ts'
 
 const bindingVersion = (() => {
   try {
@@ -16,6 +18,7 @@ const bindingVersion = (() => {
     return 'unknown'
   }
 })()
+const sockets = nodeSockets()
 
 await main({
   runtime: 'node',
@@ -24,9 +27,11 @@ await main({
     runtime: {
       name: 'node',
       version: process.versions.node,
-      websocket: `Node ${process.versions.node} global WebSocket (undici)`,
+      websocket: sockets.description,
       kafkaBinding: `@confluentinc/kafka-javascript ${bindingVersion} (node-rdkafka-style Producer)`,
+      heapMeaning: "process.memoryUsage().heapUsed: V8's used heap (JS objects; not Buffer/ArrayBuffer backing stores, which V8 counts as external, nor librdkafka's native memory)",
     },
+    sockets,
     async openSink(config, settings, handlers) {
       try {
         return createConfluentSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })

@@ -1,13 +1,17 @@
 /**
  * @module pipeline
  * The hot path: frame in → cheap check → produce (key = market code, value = the frame's bytes
- * as received) → delivery report. Only frames inside the measuring window are counted and
- * produced. Delivery reports are polled on this thread: every millisecond while messages are in
- * flight, every 20 ms when idle, so a report waits at most ~1 ms to be seen.
+ * as received, headers seq / contender / phase) → delivery report. What happens to a data frame
+ * depends on the run's phase: before ready it is counted and dropped; in the warm-up it is
+ * produced with `phase: warmup` and counted only there; in the window it is counted and
+ * produced with `phase: window`; after the window it is ignored. `seq` runs over warm-up and
+ * window together without gaps. Delivery reports are polled on this thread: every millisecond
+ * while messages are in flight, every 20 ms when idle.
  */
-import type { Sink } from './kafka/sink.ts'
+import type { Phase, Sink } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
-import { checkFrame } from './upbit/frame-check.ts'
+import type { RunCounts } from './metrics/run-counts.ts'
+import { checkFrame, type FrameRules } from './upbit/frame-check.ts'
 
 const BUSY_POLL_MS = 1
 const IDLE_POLL_MS = 20
@@ -15,11 +19,14 @@ const IDLE_POLL_MS = 20
 const QUEUE_FULL_GIVE_UP_MS = 10_000
 const pause = new Int32Array(new SharedArrayBuffer(4))
 
+export type RunPhase = 'before-ready' | Phase | 'closed'
+
 export class Pipeline {
-  measuring = false
+  phase: RunPhase = 'before-ready'
   private seq = 0
+  /** seqs below this were produced in the warm-up; their acks never reach the recorder */
+  private windowFirstSeq = Number.POSITIVE_INFINITY
   private readonly keys = new Map<string, Uint8Array>()
-  private readonly markets: ReadonlySet<string>
   private pollTimer?: ReturnType<typeof setTimeout>
   private busy = false
   private stopped = false
@@ -27,50 +34,113 @@ export class Pipeline {
   constructor(
     private readonly sink: Sink,
     private readonly recorder: Recorder,
-    codes: string[],
+    private readonly counts: RunCounts,
+    private readonly rules: FrameRules,
   ) {
-    this.markets = new Set(codes)
-    for (const code of codes) this.keys.set(code, Buffer.from(code))
+    for (const code of rules.markets) this.keys.set(code, Buffer.from(code))
     this.schedulePoll(IDLE_POLL_MS)
   }
 
-  /** Called for every WebSocket message, in arrival order. */
-  readonly onFrame = (data: ArrayBuffer | string): void => {
-    if (!this.measuring) return
-    const inAt = performance.now()
-    const frame = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data)
-    const verdict = checkFrame(frame, this.markets)
-    if (!verdict.ok) {
-      if (verdict.reason !== 'status' && verdict.reason !== 'error') this.recorder.invalidFrame(verdict.reason, frame)
-      return
-    }
-    const seq = ++this.seq
-    this.recorder.frameIn(seq, inAt, frame.length, verdict.timestampMs)
-    if (this.produce(this.keys.get(verdict.code)!, frame, seq)) this.recorder.producedOk(seq, performance.now())
-    if (!this.busy) this.schedulePoll(BUSY_POLL_MS)
+  /** Ready: production starts, marked as warm-up. */
+  startWarmup(): void {
+    this.phase = 'warmup'
   }
 
-  private produce(key: Uint8Array, value: Uint8Array, seq: number): boolean {
+  openWindow(): void {
+    this.windowFirstSeq = this.seq + 1
+    this.phase = 'window'
+  }
+
+  closeWindow(): void {
+    this.phase = 'closed'
+  }
+
+  /** Every WebSocket message, in arrival order; returns whether it was a data frame (for the silence watchdog). */
+  readonly onFrame = (data: ArrayBuffer | string): boolean => {
+    const inAt = performance.now()
+    if (typeof data === 'string') {
+      // text frames are rare (Upbit sends binary); measure before copying a huge one
+      const bytes = Buffer.byteLength(data)
+      if (bytes > this.rules.maxBytes) return this.tooLarge(data, bytes)
+    }
+    const frame = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data)
+    const verdict = checkFrame(frame, this.rules)
+    if (verdict.kind === 'status') {
+      this.counts.statusFrames++
+      return false
+    }
+    if (verdict.kind === 'error') {
+      this.counts.errorFrame(verdict.name)
+      return false
+    }
+    switch (this.phase) {
+      case 'window': {
+        this.recorder.frame(frame.length)
+        if (verdict.kind === 'invalid') {
+          this.recorder.invalidFrame(verdict.reason, frame, frame.length)
+          break
+        }
+        const seq = ++this.seq
+        this.recorder.frameIn(seq, inAt, frame.length, verdict.timestampMs)
+        if (this.produce(this.keys.get(verdict.code)!, frame, seq, 'window')) this.recorder.producedOk(seq, performance.now())
+        break
+      }
+      case 'warmup': {
+        this.counts.warmup.received++
+        if (verdict.kind === 'invalid') break
+        if (this.produce(this.keys.get(verdict.code)!, frame, ++this.seq, 'warmup')) this.counts.warmup.produced++
+        break
+      }
+      case 'before-ready':
+        this.counts.beforeReady++
+        break
+      case 'closed':
+        break
+    }
+    if (!this.busy) this.schedulePoll(BUSY_POLL_MS)
+    return true
+  }
+
+  /** A frame too large to check (or, on Bun, one the client refused to read at all: `frame` undefined). */
+  readonly tooLarge = (frame: string | undefined, bytes: number): boolean => {
+    if (this.phase === 'window') {
+      this.recorder.frame(bytes)
+      this.recorder.invalidFrame('too-large', frame, bytes)
+    } else if (this.phase === 'warmup') this.counts.warmup.received++
+    else if (this.phase === 'before-ready') this.counts.beforeReady++
+    return true
+  }
+
+  private produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
+    const failed = (name: string) => {
+      if (phase === 'window') this.recorder.produceError(name)
+      else this.counts.warmup.failed++
+      return false
+    }
     try {
-      if (this.sink.produce(key, value, seq)) return true
+      if (this.sink.produce(key, value, seq, phase)) return true
       // backpressure: librdkafka's queue is full; serve delivery reports until it drains
       const giveUpAt = performance.now() + QUEUE_FULL_GIVE_UP_MS
       while (performance.now() < giveUpAt) {
-        this.recorder.queueFullRetries++
-        this.poll()
+        if (phase === 'window') this.recorder.queueFullRetries++
+        this.sink.poll()
         Atomics.wait(pause, 0, 0, 1)
-        if (this.sink.produce(key, value, seq)) return true
+        if (this.sink.produce(key, value, seq, phase)) return true
       }
-      this.recorder.produceError('QUEUE_FULL')
+      return failed('QUEUE_FULL')
     } catch (error) {
-      this.recorder.produceError((error as { errName?: string }).errName ?? 'PRODUCE_ERROR')
+      return failed((error as { errName?: string }).errName ?? 'PRODUCE_ERROR')
     }
-    return false
   }
 
-  /** Serves delivery reports, stats and errors; returns how many events were handled. */
-  poll(): number {
-    return this.sink.poll()
+  /** A delivery report from the sink (wired by the contender). */
+  readonly onDelivery = (seq: number, errName: string | undefined): void => {
+    if (seq >= this.windowFirstSeq) {
+      this.recorder.deliveryReport(seq, errName, performance.now(), Date.now())
+      return
+    }
+    if (errName) this.counts.warmup.failed++
+    else this.counts.warmup.delivered++
   }
 
   private schedulePoll(delayMs: number): void {
@@ -79,19 +149,9 @@ export class Pipeline {
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined
       if (this.stopped) return
-      this.poll()
-      if (this.sink.outqLen() > 0) this.schedulePoll(BUSY_POLL_MS)
-      else this.schedulePoll(IDLE_POLL_MS)
+      this.sink.poll()
+      this.schedulePoll(this.sink.outqLen() > 0 ? BUSY_POLL_MS : IDLE_POLL_MS)
     }, delayMs)
-  }
-
-  /** A delivery report from the sink (wired by the contender). */
-  readonly onDelivery = (seq: number, errName: string | undefined): void => {
-    this.recorder.deliveryReport(seq, errName, performance.now(), Date.now())
-  }
-
-  get lastSeq(): number {
-    return this.seq
   }
 
   stop(): void {

@@ -1,139 +1,143 @@
 /**
- * @module contender
- * One run of the TypeScript contender, the same on Bun and Node (docs/contenders.md): broker
- * check → markets → paced connections → ready → window on the start signal → flush → report.
- * The runtime-specific part (which Kafka binding) comes in as `openSink`.
+ * @module run
+ * One run of the TypeScript contender, the same on Bun and Node (docs/contenders.md, behaviour):
+ * start-up → paced connections → ready → warm-up → window → flush → status → report. What
+ * differs per runtime (the Kafka binding, the WebSocket client's knobs) comes in the adapter.
  */
-import { sleepUntil, startTime } from './clock/start-signal.ts'
+import { autoStart, withinHorizon } from './clock/boundary.ts'
+import { readStartLine, sleepUntil } from './clock/start-signal.ts'
 import type { Config } from './config.ts'
 import type { LibrdkafkaStats, Report } from '../contract/report.ts'
+import { Interrupts } from './interrupts.ts'
+import { MeasuringWindow } from './measuring-window.ts'
 import { Recorder } from './metrics/recorder.ts'
+import { RunCounts } from './metrics/run-counts.ts'
 import { MemorySampler } from './metrics/sampler.ts'
 import { Pipeline } from './pipeline.ts'
+import type { ProgressOut } from './progress.ts'
 import { buildReport } from './report/build.ts'
 import { writeReport } from './report/write.ts'
+import { startUp, type OpenSink } from './startup.ts'
+import { judge } from './status.ts'
 import { UpbitClient } from './upbit/client.ts'
-import { countByQuote, fetchMarkets } from './upbit/markets.ts'
+import { frameRules } from './upbit/frame-check.ts'
+import { countByQuote } from './upbit/markets.ts'
 import { planConnections } from './upbit/plan.ts'
-import type { Sink, SinkHandlers } from './kafka/sink.ts'
-import type { ProgressOut } from './progress.ts'
+import type { SocketFactory } from './upbit/socket.ts'
 
 export interface RuntimeAdapter {
   runtime: Report['runtime']
-  openSink(config: Config, settings: Record<string, string>, handlers: SinkHandlers): Promise<Sink>
+  sockets: SocketFactory
+  openSink: OpenSink
   summarizeStats(samples: string[]): LibrdkafkaStats
 }
 
-/** Exit codes of docs/contenders.md */
-export const EXIT = { ok: 0, config: 2, broker: 3, markets: 4, interrupted: { SIGINT: 130, SIGTERM: 143 } } as const
-
-export class StartupError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
+/**
+ * When the window opens: auto, or the START line (refused outside the horizon). Undefined when a
+ * signal came first; `{ bad }` when the START line was refused.
+ */
+async function windowStart(config: Config, readyAtMs: number, interrupts: Interrupts): Promise<{ startMs?: number; bad?: number }> {
+  if (config.startMode === 'auto') return { startMs: autoStart(readyAtMs, config.warmupS) }
+  const startMs = await Promise.race([readStartLine(), interrupts.closed.then(() => undefined)])
+  if (startMs === undefined) return {}
+  return withinHorizon(startMs, Date.now()) ? { startMs } : { bad: startMs }
 }
 
 export async function runContender(config: Config, settings: Record<string, string>, adapter: RuntimeAdapter, out: ProgressOut): Promise<number> {
   const recorder = new Recorder()
+  const counts = new RunCounts()
   const statsSamples: string[] = []
   let pipeline: Pipeline | undefined
-  const sink = await adapter.openSink(config, settings, {
+  const { sink, markets } = await startUp(config, settings, adapter.openSink, {
     onDelivery: (seq, errName) => pipeline?.onDelivery(seq, errName),
     onStats: (json) => {
-      if (pipeline?.measuring) statsSamples.push(json)
+      if (pipeline?.phase === 'window') statsSamples.push(json)
     },
     onError: (message) => out.log(`kafka: ${message}`),
   })
-  try {
-    await sink.checkBroker(config.startupTimeoutMs)
-  } catch (error) {
-    sink.close()
-    throw new StartupError(`Kafka at ${config.kafkaBootstrapServers} unreachable: ${(error as Error).message}`, EXIT.broker, { cause: error })
-  }
-
-  let markets
-  try {
-    markets = await fetchMarkets(config.upbitRestUrl, config.startupTimeoutMs, config.marketsLimit)
-  } catch (error) {
-    sink.close()
-    throw new StartupError((error as Error).message, EXIT.markets, { cause: error })
-  }
   const codes = markets.map((m) => m.market)
   const plan = planConnections(codes, config.marketsPerConnection, config.connectBatch, config.connectIntervalMs)
   out.log(`${codes.length} markets ${JSON.stringify(countByQuote(codes))} → ${plan.length} connections`)
 
-  pipeline = new Pipeline(sink, recorder, codes)
+  pipeline = new Pipeline(sink, recorder, counts, frameRules(config.channel, codes, config.maxFrameBytes))
   const client = new UpbitClient(plan, {
     url: config.upbitWsUrl,
+    compression: config.wsCompression === 'on',
+    sockets: adapter.sockets,
     ticketPrefix: config.contender,
+    channel: config.channel,
+    connectIntervalMs: config.connectIntervalMs,
+    connectPhaseMs: config.connectPhaseMs,
     pingIntervalMs: config.pingIntervalMs,
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    silenceTimeoutMs: config.silenceTimeoutMs,
     maxRetries: config.reconnectMaxRetries,
     backoffBaseMs: config.reconnectBaseMs,
+    stableMs: config.reconnectStableMs,
     onFrame: pipeline.onFrame,
+    onFrameTooBig: () => pipeline?.tooLarge(undefined, 0),
     onLog: (line) => out.log(line),
   })
   const memory = new MemorySampler()
+  const interrupts = new Interrupts((signal) => out.log(`${signal}: closing the window, flushing`))
 
-  // SIGINT/SIGTERM close the window early; the report says so
-  let interrupted: 'SIGINT' | 'SIGTERM' | undefined
-  // Node 20 has no Promise.withResolvers
-  let closeWindow!: () => void
-  const windowClosed = new Promise<void>((r) => (closeWindow = r))
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (interrupted) return
-    interrupted = signal
-    out.log(`${signal}: closing the window, flushing`)
-    closeWindow()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-
-  await Promise.race([client.ready, windowClosed])
+  await Promise.race([client.ready, interrupts.closed])
   const readyAtMs = Date.now()
-  out.event({ event: 'ready', contender: config.contender, connections: client.live, markets: codes.length, atMs: readyAtMs })
-  const startMs = interrupted ? readyAtMs : await Promise.race([startTime(config.startMode), windowClosed.then(() => Date.now())])
-  if (!interrupted) {
-    out.log(`window: ${new Date(startMs).toISOString()} for ${config.testDurationS} s`)
-    await Promise.race([sleepUntil(startMs), windowClosed])
+  out.ready({ contender: config.contender, connections: client.live, markets: codes.length, atMs: readyAtMs })
+  pipeline.startWarmup()
+
+  const start = interrupts.signal ? {} : await windowStart(config, readyAtMs, interrupts)
+  if (start.bad !== undefined) out.error(`START ${start.bad} refused: outside [now − 60 s, now + 1 h]`)
+  if (start.startMs !== undefined) {
+    out.warmup({ fromMs: readyAtMs, startMs: start.startMs })
+    out.log(`warm-up until ${new Date(start.startMs).toISOString()}, then a ${config.testDurationS}-s window`)
+    await sleepUntil(start.startMs, interrupts.closed)
   }
 
+  const startMs = start.startMs ?? start.bad ?? readyAtMs
+  const opens = start.startMs !== undefined && !interrupts.signal
   const openedAtMs = Date.now()
   const openedAt = performance.now()
   const cpu0 = process.cpuUsage()
-  pipeline.measuring = !interrupted
-  memory.start()
-  out.event({ event: 'start', startMs })
-  const ticker = setInterval(() => {
-    const offsetMs = performance.now() - openedAt
-    const sample = recorder.interval(offsetMs, memory.last.rssBytes, memory.last.heapBytes)
-    out.metrics(sample, recorder)
-    if (Math.round(offsetMs / 1000) % 10 === 0) out.progress(offsetMs, config.testDurationS, recorder, client.stats)
-  }, 5000)
-  const endTimer = setTimeout(closeWindow, Math.max(startMs + config.testDurationS * 1000 - Date.now(), 0))
-  await windowClosed
+  let window: MeasuringWindow | undefined
+  if (opens) {
+    pipeline.openWindow()
+    memory.start()
+    out.start({ startMs })
+    window = new MeasuringWindow(openedAt, config.testDurationS, recorder, memory, client.stats, out)
+    await sleepUntil(startMs + config.testDurationS * 1000, interrupts.closed)
+  }
 
-  // window closed: stop reading, flush, report
-  pipeline.measuring = false
+  // closed: stop reading, flush, judge, report
+  pipeline.closeWindow()
   const closedAtMs = Date.now()
-  clearInterval(ticker)
-  clearTimeout(endTimer)
+  window?.close(performance.now() - openedAt)
   client.close()
-  out.event({ event: 'end', endMs: closedAtMs })
-  const closedOffset = performance.now() - openedAt
-  if (recorder.intervals.at(-1)?.offsetMs !== Math.round(closedOffset)) recorder.interval(closedOffset, memory.last.rssBytes, memory.last.heapBytes)
+  if (opens) out.end({ endMs: closedAtMs })
+  const longestAllDownMs = opens ? client.allDown.longestWithin(openedAtMs, closedAtMs) : 0
+  const flushStarted = performance.now()
+  await sink.flush(config.flushTimeoutMs)
   pipeline.stop()
-  const remaining = await sink.flush(config.flushTimeoutMs)
   const cpu1 = process.cpuUsage(cpu0)
   memory.stop()
   const flushedAt = performance.now()
+  if (recorder.inFlight > 0) out.log(`${recorder.inFlight} window messages still in flight after ${Math.round(flushedAt - flushStarted)} ms of flush`)
 
+  const verdict = judge({
+    received: recorder.received,
+    invalid: recorder.invalid,
+    delivered: recorder.delivered,
+    targetMs: config.testDurationS * 1000,
+    measuredMs: closedAtMs - openedAtMs,
+    longestAllDownMs,
+    plannedConnections: plan.length,
+    givenUp: client.stats.failed,
+    badStartMs: start.bad,
+    interrupted: interrupts.signal,
+  })
   const report = buildReport({
     config,
-    status: interrupted ? 'interrupted' : 'complete',
+    verdict,
     runtime: adapter.runtime,
     librdkafkaVersion: sink.librdkafkaVersion,
     producerSettings: sink.settings,
@@ -145,17 +149,17 @@ export async function runContender(config: Config, settings: Record<string, stri
     openedAtMs,
     closedAtMs,
     cpu: { userUs: cpu1.user, systemUs: cpu1.system, wallMs: flushedAt - openedAt },
-    inFlightAtEnd: remaining,
+    longestAllDownMs,
     client: client.stats,
     recorder,
+    counts,
     memory,
     librdkafkaStats: adapter.summarizeStats(statsSamples),
   })
   sink.close()
   const path = writeReport(config.reportDir, report)
   out.summary(report)
-  out.event({ event: 'report', path })
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
-  return interrupted ? EXIT.interrupted[interrupted] : EXIT.ok
+  out.report({ path, status: report.status })
+  interrupts.dispose()
+  return verdict.exitCode
 }

@@ -1,13 +1,19 @@
 /**
  * @module clock/start-signal
- * When the window opens: the next 10-second boundary (`auto`), or the time the bench writes on
- * stdin as `START <epochMs>` (`stdin`, documented in docs/contenders.md).
+ * Waiting for the window: the `START <epochMs>` line on stdin (START_MODE=stdin), and sleeping
+ * until a wall-clock instant without spinning (timers in bounded slices, then a spin of at most
+ * the last 10 ms, yielding to I/O, for precision).
  */
 import { createInterface } from 'node:readline'
-import { nextBoundary, parseStartLine } from './boundary.ts'
+import { parseStartLine } from './boundary.ts'
 
-export async function startTime(mode: 'auto' | 'stdin'): Promise<number> {
-  if (mode === 'auto') return nextBoundary(Date.now())
+/** setTimeout fires at once past 2^31 − 1 ms; sleep in slices well below it */
+const MAX_SLICE_MS = 60_000
+/** timers fire a few ms late: the last stretch is spun with setImmediate, which still serves I/O */
+const SPIN_MS = 10
+
+/** The time on the first `START <epochMs>` line of stdin; other lines are reported and skipped. */
+export async function readStartLine(): Promise<number> {
   const lines = createInterface({ input: process.stdin })
   try {
     for await (const line of lines) {
@@ -21,9 +27,12 @@ export async function startTime(mode: 'auto' | 'stdin'): Promise<number> {
   throw new Error('stdin closed before a START line arrived')
 }
 
-/** Resolves at wall-clock `atMs` (a timer, then a short spin for the last ms). */
-export async function sleepUntil(atMs: number): Promise<void> {
-  const wait = atMs - Date.now()
-  if (wait > 2) await new Promise((resolve) => setTimeout(resolve, wait - 2))
-  while (Date.now() < atMs) await new Promise((resolve) => setImmediate(resolve))
+/** Resolves at wall-clock `atMs`, or early when `cancelled` resolves. */
+export async function sleepUntil(atMs: number, cancelled?: Promise<unknown>): Promise<void> {
+  let stop = false
+  cancelled?.then(() => (stop = true))
+  for (let wait = atMs - Date.now(); wait > SPIN_MS && !stop; wait = atMs - Date.now()) {
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(wait - SPIN_MS, MAX_SLICE_MS))), cancelled])
+  }
+  while (!stop && Date.now() < atMs) await new Promise((resolve) => setImmediate(resolve))
 }

@@ -6,10 +6,9 @@
  * serve librdkafka's queue. This file only loads on Node (the addon cannot run on Bun).
  */
 import Kafka from '@confluentinc/kafka-javascript'
-import type { Sink, SinkOptions } from './sink.ts'
+import type { Phase, Sink, SinkOptions } from './sink.ts'
 
 const ERR_QUEUE_FULL = -184
-
 
 /**
  * librdkafka's message for a bad value names the property's canonical alias (linger.ms →
@@ -39,6 +38,7 @@ export function createConfluentSink(o: SinkOptions): Sink {
     throw rejectedPair(o.settings, error as Error)
   }
   const contender = Buffer.from(o.contender)
+  const phases: Record<Phase, Buffer> = { warmup: Buffer.from('warmup'), window: Buffer.from('window') }
   let inFlight = 0
 
   producer.on('delivery-report', (error, report) => {
@@ -51,11 +51,12 @@ export function createConfluentSink(o: SinkOptions): Sink {
   return {
     librdkafkaVersion: Kafka.librdkafkaVersion,
     settings: o.settings,
-    produce(key: Uint8Array, value: Uint8Array, seq: number): boolean {
+    produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
       try {
         producer.produce(o.topic, null, value as Buffer, key as Buffer, null, seq, [
           { seq: Buffer.from(String(seq)) },
           { contender },
+          { phase: phases[phase] },
         ])
         inFlight++
         return true

@@ -1,16 +1,15 @@
 /**
  * @module kafka/ffi
  * The Bun contender's sink: librdkafka's C API through bun:ffi (the Node binding's addon cannot
- * load on Bun). Messages go out with rd_kafka_produceva (key, value, opaque = seq, headers `seq`
- * and `contender`, RD_KAFKA_MSG_F_COPY so nothing JS owns is referenced after the call). Delivery
+ * load on Bun). Messages go out with rd_kafka_produceva (key, value, opaque = seq, headers `seq`,
+ * `contender` and `phase`, RD_KAFKA_MSG_F_COPY so nothing JS owns is referenced after the call). Delivery
  * reports, stats and errors arrive as events on the main queue and are served by `poll()` on the
  * JS thread: librdkafka's threads never call into JS.
  */
 import { ptr, read, type Pointer } from 'bun:ffi'
-import type { Sink, SinkOptions } from './sink.ts'
+import type { Phase, Sink, SinkOptions } from './sink.ts'
 import { KafkaError } from '../../librdkafka/errors.ts'
 import { cstr, errName, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
-
 
 /** rd_kafka_event_message_array fills at most this many message pointers per call */
 const DR_BATCH = 4096
@@ -36,11 +35,13 @@ export function createFfiSink(o: SinkOptions): Sink {
   // One scratch buffer holds the rd_kafka_vu_t array reused by every produce and the bytes its
   // header entries point at: small typed arrays of their own may be moved by the GC after ptr()
   // was taken (seen here: a stale seq header), a single larger buffer stays put.
-  const VU_COUNT = 7
-  const SEQ_AT = RD.VU_SIZE * 8
+  const VU_COUNT = 8
+  const SEQ_AT = RD.VU_SIZE * VU_COUNT
   const SEQ_NAME_AT = SEQ_AT + 32
   const CONTENDER_NAME_AT = SEQ_NAME_AT + 16
   const CONTENDER_AT = CONTENDER_NAME_AT + 16
+  const PHASE_NAME_AT = CONTENDER_AT + 64
+  const PHASE_AT: Record<Phase, number> = { warmup: PHASE_NAME_AT + 16, window: PHASE_NAME_AT + 32 }
   const contenderBytes = new TextEncoder().encode(o.contender)
   if (contenderBytes.length > 64) throw new KafkaError(`contender name too long: ${o.contender}`, 'INVALID_ARG')
   const vus = new ArrayBuffer(4096)
@@ -50,6 +51,8 @@ export function createFfiSink(o: SinkOptions): Sink {
   scratch.set(cstr('seq'), SEQ_NAME_AT)
   scratch.set(cstr('contender'), CONTENDER_NAME_AT)
   scratch.set(contenderBytes, CONTENDER_AT)
+  scratch.set(cstr('phase'), PHASE_NAME_AT)
+  for (const phase of ['warmup', 'window'] as const) scratch.set(new TextEncoder().encode(phase), PHASE_AT[phase])
   const seqDigits = new Uint8Array(vus, SEQ_AT, SEQ_DIGITS)
   const seqDigitsPtr = vuPtr + SEQ_AT
   const slot = (i: number, vtype: number) => {
@@ -75,6 +78,10 @@ export function createFfiSink(o: SinkOptions): Sink {
   setPtr(CONTENDER_HEADER, vuPtr + CONTENDER_NAME_AT)
   setPtr(CONTENDER_HEADER + 8, vuPtr + CONTENDER_AT)
   setPtr(CONTENDER_HEADER + 16, contenderBytes.length)
+  const PHASE_HEADER = slot(7, RD.VTYPE.HEADER)
+  setPtr(PHASE_HEADER, vuPtr + PHASE_NAME_AT)
+  // both values are six bytes long; produce() only points the header at one or the other
+  setPtr(PHASE_HEADER + 16, 6)
 
   const drMessages = new BigUint64Array(DR_BATCH)
   const drMessagesPtr = ptr(drMessages)
@@ -134,13 +141,14 @@ export function createFfiSink(o: SinkOptions): Sink {
   return {
     librdkafkaVersion: librdkafkaVersion(),
     settings: o.settings,
-    produce(key: Uint8Array, value: Uint8Array, seq: number): boolean {
+    produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
       setPtr(VALUE, ptr(value))
       setPtr(VALUE + 8, value.byteLength)
       setPtr(KEY, ptr(key))
       setPtr(KEY + 8, key.byteLength)
       setPtr(OPAQUE, seq)
       writeSeq(seq)
+      setPtr(PHASE_HEADER + 8, vuPtr + PHASE_AT[phase])
       const error = c.rd_kafka_produceva(rk, vuPtr, VU_COUNT)
       if (!error) return true
       const code = c.rd_kafka_error_code(error)

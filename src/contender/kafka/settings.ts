@@ -1,40 +1,54 @@
 /**
  * @module kafka/settings
- * The one producer config every contender uses: config/producer-settings.json (flat string
- * properties; keys starting with `$` are comments) plus KAFKA_PROPERTIES overrides `k=v,k=v`.
- * librdkafka itself judges names and values (rd_kafka_conf_set); this only parses the shapes.
+ * The one producer config every contender uses: the PRODUCER_SETTINGS file (one JSON object whose
+ * values are all strings; keys starting with `$` are comments) plus KAFKA_PROPERTIES overrides
+ * `k=v,k=v`. librdkafka itself judges names and values (rd_kafka_conf_set); this only checks
+ * the shapes, so that every contender refuses the same files (docs/contenders.md).
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { ConfigError } from '../config.ts'
+import { ConfigError, configErrorLine } from '../config.ts'
 import { PATHS } from '../../paths.ts'
 
-const SettingsFile = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+/**
+ * Strings only: a number or boolean would be stringified differently by each language (1.0, True),
+ * and the bench compares the effective settings of every report as strings.
+ */
+const SettingsFile = z.record(z.string(), z.string())
+
+const refuse = (path: string, reason: string) => new ConfigError(configErrorLine('PRODUCER_SETTINGS', path, reason))
 
 export function readSettingsFile(path: string = PATHS.producerSettings): Record<string, string> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw refuse(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  }
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
+    // JSON.parse refuses anything after the value but whitespace: "nothing after it" comes free
+    raw = JSON.parse(text)
   } catch (error) {
-    throw new ConfigError(`PRODUCER_SETTINGS: cannot read ${path}: ${(error as Error).message}`)
+    throw refuse(path, `must hold one JSON object of strings and nothing after it (${(error as Error).message})`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw refuse(path, `must hold one JSON object of strings, not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`)
   }
   const parsed = SettingsFile.safeParse(raw)
   if (!parsed.success) {
-    throw new ConfigError(`PRODUCER_SETTINGS: ${path} must be a flat JSON object of string values (${parsed.error.issues[0]?.message})`)
+    const key = String(parsed.error.issues[0]!.path[0])
+    throw refuse(path, `${JSON.stringify(key)} must be a string, not ${JSON.stringify((raw as Record<string, unknown>)[key])}`)
   }
-  return Object.fromEntries(
-    Object.entries(parsed.data)
-      .filter(([key]) => !key.startsWith('$'))
-      .map(([key, value]) => [key, String(value)]),
-  )
+  return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !key.startsWith('$')))
 }
 
-/** `k=v,k=v` → entries; a malformed item names itself. */
+/** `k=v,k=v` → entries (the syntax was checked with the rest of the config). */
 export function parseOverrides(spec: string | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = item.indexOf('=')
-    if (eq <= 0) throw new ConfigError(`KAFKA_PROPERTIES: "${item}" is not key=value`)
+    if (eq <= 0) throw new ConfigError(configErrorLine('KAFKA_PROPERTIES', spec ?? '', `${JSON.stringify(item)} is not key=value`))
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim()
   }
   return out

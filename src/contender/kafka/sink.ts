@@ -5,15 +5,19 @@
  * reports, stats, errors) are given at construction and only ever called from `poll()`/`flush()`
  * or the runtime's event loop: never from librdkafka's threads.
  */
+/** The `phase` header: produced between ready and the window, or inside it. */
+export type Phase = 'warmup' | 'window'
+
 export interface Sink {
   readonly librdkafkaVersion: string
   /** the effective librdkafka properties */
   readonly settings: Record<string, string>
   /**
-   * Enqueues one message (librdkafka copies key and value before returning).
-   * Returns false when the local queue is full: poll and retry. Other errors throw.
+   * Enqueues one message with headers `seq`, `contender` and `phase` (librdkafka copies key,
+   * value and headers before returning). Returns false when the local queue is full: poll and
+   * retry. Other errors throw.
    */
-  produce(key: Uint8Array, value: Uint8Array, seq: number): boolean
+  produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean
   /** Serves queued events (delivery reports, stats, errors); returns how many. */
   poll(): number
   /** messages produced and not yet reported */

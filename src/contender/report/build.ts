@@ -1,18 +1,20 @@
 /**
  * @module report/build
- * Assembles a contender's Report from what the run measured. Pure: no clocks, no I/O.
+ * Assembles a contender's Report (contract v2) from what the run measured. Pure: no clocks, no I/O.
  */
 import type { Config } from '../config.ts'
 import type { Recorder } from '../metrics/recorder.ts'
+import type { RunCounts } from '../metrics/run-counts.ts'
 import type { MemorySampler } from '../metrics/sampler.ts'
 import { summarizeValues } from '../metrics/histogram.ts'
-import type { ClientStats } from '../upbit/client.ts'
+import type { Verdict } from '../status.ts'
+import { compressionOf, type ClientStats } from '../upbit/stats.ts'
 import type { LibrdkafkaStats, Report } from '../../contract/report.ts'
 import { hostInfo } from './write.ts'
 
 export interface RunFacts {
   config: Config
-  status: Report['status']
+  verdict: Verdict
   runtime: Report['runtime']
   librdkafkaVersion: string
   producerSettings: Record<string, string>
@@ -26,14 +28,75 @@ export interface RunFacts {
   closedAtMs: number
   /** CPU µs and wall ms from window open to the end of the flush */
   cpu: { userUs: number; systemUs: number; wallMs: number }
-  inFlightAtEnd: number
+  longestAllDownMs: number
   client: ClientStats
   recorder: Recorder
+  counts: RunCounts
   memory: MemorySampler
   librdkafkaStats: LibrdkafkaStats
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
+
+function configEcho(c: Config): Report['config'] {
+  return {
+    testDurationS: c.testDurationS,
+    warmupS: c.warmupS,
+    kafkaBootstrapServers: c.kafkaBootstrapServers,
+    topic: c.topic,
+    upbitRestUrl: c.upbitRestUrl,
+    upbitWsUrl: c.upbitWsUrl,
+    channel: c.channel,
+    wsCompression: c.wsCompression,
+    marketsPerConnection: c.marketsPerConnection,
+    connectBatch: c.connectBatch,
+    connectIntervalMs: c.connectIntervalMs,
+    connectPhaseMs: c.connectPhaseMs,
+    pingIntervalMs: c.pingIntervalMs,
+    handshakeTimeoutMs: c.handshakeTimeoutMs,
+    silenceTimeoutMs: c.silenceTimeoutMs,
+    reconnectMaxRetries: c.reconnectMaxRetries,
+    reconnectStableMs: c.reconnectStableMs,
+    maxFrameBytes: c.maxFrameBytes,
+    startMode: c.startMode,
+  }
+}
+
+function connections(f: RunFacts): Report['connections'] {
+  const s = f.client
+  return {
+    planned: f.plannedConnections,
+    opened: s.opened,
+    reconnects: s.reconnects,
+    failed: s.failed,
+    disconnectedMs: s.disconnectedMs,
+    rateLimited: s.rateLimited,
+    handshakeTimeouts: s.handshakeTimeouts,
+    silenceReconnects: s.silenceReconnects,
+    flaps: s.flaps,
+    longestAllDownMs: Math.round(f.longestAllDownMs),
+    compression: compressionOf(s),
+    connectUs: summarizeValues(s.connectUs),
+  }
+}
+
+function messages(r: Recorder, counts: RunCounts): Report['messages'] {
+  return {
+    received: r.received,
+    invalid: r.invalid,
+    produced: r.produced,
+    delivered: r.delivered,
+    failed: r.failed,
+    inFlightAtEnd: r.inFlight,
+    queueFullRetries: r.queueFullRetries,
+    errorsByCode: r.errorsByCode,
+    invalidSamples: r.invalidSamples,
+    bytesReceived: r.bytesReceived,
+    beforeReady: counts.beforeReady,
+    errorFrames: counts.errorFrames,
+    statusFrames: counts.statusFrames,
+  }
+}
 
 export function buildReport(f: RunFacts): Report {
   const r = f.recorder
@@ -42,25 +105,14 @@ export function buildReport(f: RunFacts): Report {
   const seconds = Math.max(measuredMs / 1000, 1e-9)
   const cpuUs = f.cpu.userUs + f.cpu.systemUs
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     contender: f.config.contender,
-    status: f.status,
+    status: f.verdict.status,
+    statusReasons: f.verdict.reasons,
     runtime: f.runtime,
     librdkafka: { version: f.librdkafkaVersion },
     host: hostInfo(),
-    config: {
-      testDurationS: f.config.testDurationS,
-      kafkaBootstrapServers: f.config.kafkaBootstrapServers,
-      topic: f.config.topic,
-      upbitRestUrl: f.config.upbitRestUrl,
-      upbitWsUrl: f.config.upbitWsUrl,
-      marketsPerConnection: f.config.marketsPerConnection,
-      connectBatch: f.config.connectBatch,
-      connectIntervalMs: f.config.connectIntervalMs,
-      pingIntervalMs: f.config.pingIntervalMs,
-      reconnectMaxRetries: f.config.reconnectMaxRetries,
-      startMode: f.config.startMode,
-    },
+    config: configEcho(f.config),
     producerSettings: f.producerSettings,
     timing: {
       readyAtMs: f.readyAtMs,
@@ -71,28 +123,10 @@ export function buildReport(f: RunFacts): Report {
       accuracyMs: round(measuredMs - targetMs, 3),
       startLagMs: round(f.openedAtMs - f.startMs, 3),
     },
-    connections: {
-      planned: f.plannedConnections,
-      opened: f.client.opened,
-      reconnects: f.client.reconnects,
-      failed: f.client.failed,
-      disconnectedMs: f.client.disconnectedMs,
-      rateLimited: f.client.rateLimited,
-      connectUs: summarizeValues(f.client.connectUs),
-    },
+    warmup: { targetS: f.config.warmupS, durationMs: Math.max(f.openedAtMs - f.readyAtMs, 0), ...f.counts.warmup },
+    connections: connections(f),
     markets: { count: f.codes.length, byQuote: f.byQuote },
-    messages: {
-      received: r.received,
-      invalid: r.invalid,
-      produced: r.produced,
-      delivered: r.delivered,
-      failed: r.failed,
-      inFlightAtEnd: f.inFlightAtEnd,
-      queueFullRetries: r.queueFullRetries,
-      errorsByCode: r.errorsByCode,
-      invalidSamples: r.invalidSamples,
-      bytesReceived: r.bytesReceived,
-    },
+    messages: messages(r, f.counts),
     throughput: {
       receivedPerSec: round(r.received / seconds),
       deliveredPerSec: round(r.delivered / seconds),
@@ -107,7 +141,7 @@ export function buildReport(f: RunFacts): Report {
       usPerDeliveredMessage: r.delivered > 0 ? round(cpuUs / r.delivered, 2) : 0,
       coresUsed: f.cpu.wallMs > 0 ? round(cpuUs / 1000 / f.cpu.wallMs, 3) : 0,
     },
-    intervals: r.intervals,
+    intervals: r.intervals.samples,
     reliability: {
       reconnects: f.client.reconnects,
       disconnectedMs: f.client.disconnectedMs,

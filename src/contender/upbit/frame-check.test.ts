@@ -1,24 +1,51 @@
 import { describe, expect, test } from 'bun:test'
-import { checkFrame } from './frame-check.ts'
+import { checkFrame, frameRules } from './frame-check.ts'
 
-const markets = new Set(['KRW-BTC', 'BTC-ETH'])
-const ticker = (code: string, price = '32287000') =>
+const codes = ['KRW-BTC', 'BTC-ETH']
+const ticker = frameRules('ticker', codes, 1024)
+const trade = frameRules('trade', codes, 1024)
+const orderbook = frameRules('orderbook', codes, 1024)
+const tickerFrame = (code: string, price = '32287000') =>
   Buffer.from(`{"type":"ticker","code":"${code}","opening_price":31883000,"trade_price":${price},"trade_timestamp":1676965262139,"timestamp":1676965262177,"stream_type":"REALTIME"}`)
+const tradeFrame = Buffer.from('{"type":"trade","code":"KRW-BTC","timestamp":1584508285812,"trade_price":-1.5,"trade_volume":0.06}')
+const orderbookFrame = Buffer.from('{"type":"orderbook","code":"BTC-ETH","total_ask_size":1,"orderbook_units":[{"ask_price":1}],"timestamp":1584508285812}')
 
 describe('cheap frame check', () => {
   test('a ticker of a subscribed market passes with its code and timestamp', () => {
-    expect(checkFrame(ticker('KRW-BTC'), markets)).toEqual({ ok: true, code: 'KRW-BTC', timestampMs: 1676965262177 })
+    expect(checkFrame(tickerFrame('KRW-BTC'), ticker)).toEqual({ kind: 'valid', code: 'KRW-BTC', timestampMs: 1676965262177 })
+  })
+
+  test('trade frames need a numeric trade_price, orderbook frames their units', () => {
+    expect(checkFrame(tradeFrame, trade)).toEqual({ kind: 'valid', code: 'KRW-BTC', timestampMs: 1584508285812 })
+    expect(checkFrame(orderbookFrame, orderbook)).toEqual({ kind: 'valid', code: 'BTC-ETH', timestampMs: 1584508285812 })
+    // a ticker on the orderbook channel has no units, an orderbook frame on the ticker channel no price
+    expect(checkFrame(tickerFrame('KRW-BTC'), orderbook)).toEqual({ kind: 'invalid', reason: 'bad-payload' })
+    expect(checkFrame(orderbookFrame, ticker)).toEqual({ kind: 'invalid', reason: 'bad-payload' })
   })
 
   test.each([
     ['not-json', Buffer.from('hello')],
-    ['not-json', ticker('KRW-BTC').subarray(0, 60)],
-    ['unknown-code', ticker('KRW-NOPE')],
-    ['bad-price', ticker('KRW-BTC', '"abc"')],
+    ['not-json', tickerFrame('KRW-BTC').subarray(0, 60)],
     ['no-code', Buffer.from('{"type":"ticker"}')],
-    ['status', Buffer.from('{"status":"UP"}')],
-    ['error', Buffer.from('{"error":{"name":"NO_TICKET","message":"x"}}')],
-  ])('%s frames are recognised', (reason, frame) => {
-    expect(checkFrame(frame, markets)).toEqual({ ok: false, reason } as never)
+    ['no-code', Buffer.from('{"type":"ticker","code":123}')],
+    ['unknown-code', tickerFrame('KRW-NOPE')],
+    ['bad-payload', tickerFrame('KRW-BTC', '"abc"')],
+    ['bad-payload', Buffer.from('{"type":"ticker","code":"KRW-BTC","price":1}')],
+    ['too-large', Buffer.concat([tickerFrame('KRW-BTC').subarray(0, -1), Buffer.from(`,"pad":"${'x'.repeat(1024)}"}`)])],
+  ])('%s frames are named so', (reason, frame) => {
+    expect(checkFrame(frame, ticker)).toEqual({ kind: 'invalid', reason } as never)
+  })
+
+  test('a frame of exactly MAX_FRAME_BYTES is checked, one byte more is too large', () => {
+    const frame = tickerFrame('KRW-BTC')
+    expect(checkFrame(frame, frameRules('ticker', codes, frame.length)).kind).toBe('valid')
+    expect(checkFrame(frame, frameRules('ticker', codes, frame.length - 1))).toEqual({ kind: 'invalid', reason: 'too-large' })
+  })
+
+  test('status answers and error frames are told apart from data, errors by name', () => {
+    expect(checkFrame(Buffer.from('{"status":"UP"}'), ticker)).toEqual({ kind: 'status' })
+    expect(checkFrame(Buffer.from('{"error":{"name":"NO_TICKET","message":"x"}}'), ticker)).toEqual({ kind: 'error', name: 'NO_TICKET' })
+    expect(checkFrame(Buffer.from('{"error":{"name":404,"message":"Code not found"}}'), ticker)).toEqual({ kind: 'error', name: '404' })
+    expect(checkFrame(Buffer.from('{"error":{"message":"x"}}'), ticker)).toEqual({ kind: 'error', name: 'unnamed' })
   })
 })
