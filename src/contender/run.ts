@@ -38,8 +38,10 @@ export interface RuntimeAdapter {
  */
 async function windowStart(config: Config, readyAtMs: number, interrupts: Interrupts): Promise<{ startMs?: number; bad?: number }> {
   if (config.startMode === 'auto') return { startMs: autoStart(readyAtMs, config.warmupS) }
-  const startMs = await Promise.race([readStartLine(), interrupts.closed.then(() => undefined)])
+  const startMs = await Promise.race([readStartLine().then((ms) => ms ?? Number.NaN), interrupts.closed.then(() => undefined)])
   if (startMs === undefined) return {}
+  // stdin closed without a START (NaN): no window can be measured, as for a refused START
+  if (Number.isNaN(startMs)) return { bad: Date.now() }
   return withinHorizon(startMs, Date.now()) ? { startMs } : { bad: startMs }
 }
 

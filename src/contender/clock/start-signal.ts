@@ -12,8 +12,11 @@ const MAX_SLICE_MS = 60_000
 /** timers fire a few ms late: the last stretch is spun with setImmediate, which still serves I/O */
 const SPIN_MS = 10
 
-/** The time on the first `START <epochMs>` line of stdin; other lines are reported and skipped. */
-export async function readStartLine(): Promise<number> {
+/**
+ * The time on the first `START <epochMs>` line of stdin; other lines are reported and skipped.
+ * Undefined when stdin closes first: the run then ends `failed` with `bad-start`, as on Go.
+ */
+export async function readStartLine(): Promise<number | undefined> {
   const lines = createInterface({ input: process.stdin })
   try {
     for await (const line of lines) {
@@ -24,7 +27,8 @@ export async function readStartLine(): Promise<number> {
   } finally {
     lines.close()
   }
-  throw new Error('stdin closed before a START line arrived')
+  console.error('stdin closed before a START line arrived')
+  return undefined
 }
 
 /** Resolves at wall-clock `atMs`, or early when `cancelled` resolves. */
