@@ -6,6 +6,7 @@
  *   1. prerequisites (named install commands when missing)
  *   2. node modules (bun install)
  *   3. librdkafka: the source @confluentinc/kafka-javascript bundles, built once as a shared library
+ *      (then the python contender's venv, src/setup/python.ts: confluent-kafka built against it)
  *   4. the Node addon of @confluentinc/kafka-javascript, linked against that same library
  *   5. the Node contender bundle (bun build --target=node)
  *   6. the Go contender (-tags dynamic, same library) and the C limit producer
@@ -16,6 +17,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../src/paths.ts'
 import { checkPrerequisites } from './setup/prerequisites.ts'
+import { pythonStep } from '../src/setup/python.ts'
 
 const quiet = process.argv.includes('--quiet')
 
@@ -105,6 +107,9 @@ async function main() {
     stamp(rdkStamp, version)
   })
 
+  const python = pythonStep(prefix, version, run)
+  await step(python.name, () => python.done(), () => python.work())
+
   const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
   const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
   await step('Node addon against the shared librdkafka', () => existsSync(addon) && stampOk(addonStamp, prefix), async () => {
@@ -182,6 +187,7 @@ async function main() {
     goEnv,
     nodeBundle: PATHS.nodeBundle,
     limitProducer: limitBin,
+    pythonBin: python.pythonBin,
     kafkaVersion,
     kafkaLibs: PATHS.kafkaLibs,
   }
