@@ -23,13 +23,19 @@ async def in_daemon_thread(work: Callable[[], T], name: str) -> T:
         if not future.done():  # the awaiting side may have given up (cancelled) already
             outcome(future, value)
 
+    def hand_over(outcome: Callable[[asyncio.Future[T], object], None], value: object) -> None:
+        try:
+            loop.call_soon_threadsafe(settle, outcome, value)
+        except RuntimeError:
+            pass  # the loop is closed: nobody is waiting any more
+
     def run() -> None:
         try:
             value = work()
         except BaseException as error:  # handed to the awaiting coroutine, re-raised there
-            loop.call_soon_threadsafe(settle, asyncio.Future.set_exception, error)
+            hand_over(asyncio.Future.set_exception, error)
         else:
-            loop.call_soon_threadsafe(settle, asyncio.Future.set_result, value)
+            hand_over(asyncio.Future.set_result, value)
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return await future
