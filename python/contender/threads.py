@@ -8,6 +8,7 @@ until its own timeout ran out; a daemon thread does not.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -24,10 +25,8 @@ async def in_daemon_thread(work: Callable[[], T], name: str) -> T:
             outcome(future, value)
 
     def hand_over(outcome: Callable[[asyncio.Future[T], object], None], value: object) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
             loop.call_soon_threadsafe(settle, outcome, value)
-        except RuntimeError:
-            pass  # the loop is closed: nobody is waiting any more
 
     def run() -> None:
         try:
