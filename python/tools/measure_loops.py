@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contender import contract  # noqa: E402
-from tests.processes import start_feed, stop  # noqa: E402
+from contender import contract
+from tests.processes import start_feed, stop
 
 ASYNCIO = "import asyncio; m.event_loop = lambda: (asyncio.new_event_loop, 'asyncio')"
 UVLOOP = "import uvloop; m.event_loop = lambda: (uvloop.new_event_loop, 'uvloop')"
@@ -36,32 +36,58 @@ VARIANTS = {
 }
 
 
+def spawn(variant: str, feed, seconds: int, bootstrap: str, reports: str) -> subprocess.Popen[str]:
+    code = f"import contender.main as m; {VARIANTS[variant]}; raise SystemExit(m.main())"
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_TOPIC": f"measure-{variant.replace('+', '-')}-{time.time_ns()}",
+        "UPBIT_REST_URL": feed.rest_url,
+        "UPBIT_WS_URL": feed.ws_url,
+        "CONNECT_INTERVAL_MS": "50",
+        "TEST_DURATION": str(seconds),
+        "WARMUP_SECONDS": "5",
+        "START_MODE": "stdin",
+        "REPORT_DIR": reports,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=contract.ROOT,
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def run_together(variants: list[str], feed, seconds: int, bootstrap: str) -> dict[str, dict]:
+    """Runs the variants at the same time on the same feed, with one START for all, so the load
+    the rest of the machine puts on a run falls on every variant alike."""
+    with tempfile.TemporaryDirectory() as root:
+        dirs = {v: Path(root) / v.replace("+", "-") for v in variants}
+        procs = {v: spawn(v, feed, seconds, bootstrap, str(dirs[v])) for v in variants}
+        for proc in procs.values():  # wait for every ready line
+            assert proc.stdout
+            for line in proc.stdout:
+                if line.startswith('@bench {"event":"ready"'):
+                    break
+        start = f"START {time.time_ns() // 1_000_000 + 5000}\n"
+        for proc in procs.values():
+            assert proc.stdin and proc.stdout
+            proc.stdin.write(start)
+            proc.stdin.flush()
+        for proc in procs.values():
+            proc.stdout.read()  # type: ignore[union-attr]
+            proc.wait()
+        return {v: summary(json.loads((dirs[v] / "python_performance_report.json").read_text())) for v in variants}
+
+
 def run_once(variant: str, feed, seconds: int, bootstrap: str) -> dict:
-    with tempfile.TemporaryDirectory() as reports:
-        code = f"import contender.main as m; {VARIANTS[variant]}; raise SystemExit(m.main())"
-        env = {
-            **os.environ,
-            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "KAFKA_TOPIC": f"measure-{variant.replace('+', '-')}-{time.time_ns()}",
-            "UPBIT_REST_URL": feed.rest_url,
-            "UPBIT_WS_URL": feed.ws_url,
-            "CONNECT_INTERVAL_MS": "50",
-            "TEST_DURATION": str(seconds),
-            "WARMUP_SECONDS": "5",
-            "START_MODE": "stdin",
-            "REPORT_DIR": reports,
-        }
-        proc = subprocess.Popen(
-            [sys.executable, "-c", code], cwd=contract.ROOT, env=env, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )
-        assert proc.stdin and proc.stdout
-        for line in proc.stdout:
-            if line.startswith('@bench {"event":"ready"'):
-                proc.stdin.write(f"START {time.time_ns() // 1_000_000 + 5000}\n")
-                proc.stdin.flush()
-        proc.wait()
-        report = json.loads((Path(reports) / "python_performance_report.json").read_text())
+    return run_together([variant], feed, seconds, bootstrap)[variant]
+
+
+def summary(report: dict) -> dict:
     return {
         "status": report["status"],
         "delivered": report["messages"]["delivered"],
@@ -78,6 +104,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--together", action="store_true", help="run the variants at the same time")
     options = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
     variants = options.variants.split(",")
@@ -86,12 +113,17 @@ def main() -> None:
         try:
             results: dict[str, list[dict]] = {v: [] for v in variants}
             for _ in range(options.runs):
-                for variant in variants:  # alternate, so drift on a shared machine hits both
-                    result = run_once(variant, feed, options.seconds, bootstrap)
+                if options.together:
+                    batch = run_together(variants, feed, options.seconds, bootstrap)
+                else:  # one after the other, alternating, so drift on a shared machine hits both
+                    batch = {v: run_once(v, feed, options.seconds, bootstrap) for v in variants}
+                for variant, result in batch.items():
                     results[variant].append(result)
                     print(f"rate {rate} {variant:20s} {json.dumps(result)}", flush=True)
             for variant, runs in results.items():
-                med = {k: statistics.median(r[k] for r in runs) for k in ("usPerMsg", "p50Us", "p99Us", "processingP99Us")}
+                med = {
+                    k: statistics.median(r[k] for r in runs) for k in ("usPerMsg", "p50Us", "p99Us", "processingP99Us")
+                }
                 print(f"== rate {rate} {variant:20s} median of {len(runs)}: {json.dumps(med)}", flush=True)
         finally:
             stop(proc)
