@@ -8,7 +8,7 @@ COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
 COPY --from=node /usr/local/include/node /usr/local/include/node
 RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      build-essential pkg-config python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
+      build-essential pkg-config python3 python3-venv python3-dev libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
       libsasl2-dev libcurl4-openssl-dev openjdk-17-jdk-headless maven \
  && rm -rf /var/lib/apt/lists/* \
  && npm install -g bun@1.4.5

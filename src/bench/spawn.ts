@@ -42,7 +42,7 @@ export function contenderCommand(contender: Contender): string[] {
       if (!existsSync(PATHS.goBinary)) throw new Error(`${PATHS.goBinary} missing: run \`bun run setup\``)
       return [PATHS.goBinary]
     case 'python':
-      return [pythonBin(), '-m', 'upbit_producer']
+      return [pythonBin(), '-m', 'contender']
   }
 }
 

@@ -9,7 +9,8 @@ export class PrerequisiteError extends Error {
 
 export const APT_PACKAGES = [
   'build-essential', 'pkg-config', 'python3', 'libssl-dev', 'zlib1g-dev', 'libzstd-dev',
-  'liblz4-dev', 'libsasl2-dev', 'libcurl4-openssl-dev', 'openjdk-17-jdk-headless', 'maven', 'golang-go',
+  'liblz4-dev', 'libsasl2-dev', 'libcurl4-openssl-dev', 'python3-venv', 'python3-dev', 'openjdk-17-jdk-headless',
+  'maven', 'golang-go',
 ]
 
 const APT = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`

@@ -7,6 +7,7 @@
  *   1. prerequisites (named install commands when missing)
  *   2. node modules (bun install)
  *   3. librdkafka: the source @confluentinc/kafka-javascript bundles, built once as a shared library
+ *      (then the Python contender's venv, src/setup/python.ts: confluent-kafka built against it)
  *   4. the Node addon of @confluentinc/kafka-javascript, linked against that same library
  *   5. the Node contender bundle (bun build --target=node)
  *   6. the Go contender (-tags dynamic, same library) and the C limit producer
@@ -18,6 +19,7 @@ import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
 import { writeContractFiles } from './contract-files.ts'
 import { checkPrerequisites } from './prerequisites.ts'
+import { pythonStep } from './python.ts'
 
 let quiet = false
 
@@ -111,6 +113,9 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     stamp(rdkStamp, version)
   })
 
+  const python = pythonStep(prefix, version, run)
+  await step(python.name, () => python.done(), () => python.work())
+
   const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
   const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
   await step('Node addon against the shared librdkafka', () => existsSync(addon) && stampOk(addonStamp, prefix), async () => {
@@ -188,6 +193,7 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     goEnv,
     nodeBundle: PATHS.nodeBundle,
     limitProducer: limitBin,
+    pythonBin: python.pythonBin,
     kafkaVersion,
     kafkaLibs: PATHS.kafkaLibs,
   }

@@ -30,7 +30,7 @@ async function check(file: string) {
 test('compose.yml loads and validates: kafka, kafka-ui on 127.0.0.1:8080, the bench and the contenders', async () => {
   const r = await check(compose)
   expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' })
-  for (const service of ['kafka:', 'kafka-ui:', 'bench:', 'bun:', 'node:', 'go:']) expect(r.out).toContain(`  ${service}`)
+  for (const service of ['kafka:', 'kafka-ui:', 'bench:', 'bun:', 'node:', 'go:', 'python:']) expect(r.out).toContain(`  ${service}`)
   expect(r.out).toMatch(/host_ip: 127\.0\.0\.1\s+target: 8080/)
 }, 300_000)
 

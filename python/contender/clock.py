@@ -1,0 +1,69 @@
+"""When the window opens (docs/contenders.md, behaviour 7).
+
+``auto``: the first 10-second wall-clock boundary at least WARMUP_SECONDS after ready, so
+contenders started apart still line up on the same instants. ``stdin``: the bench's
+``START <epochMs>`` line; a start outside [now − 60 s, now + 1 h] (contract-rules.json) is refused
+and the run ends ``failed`` with reason ``bad-start``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import threading
+import time
+from typing import TextIO
+
+BOUNDARY_MS = 10_000
+_START = re.compile(r"START ([0-9]{1,16})\s*")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def auto_start_ms(ready_ms: int, warmup_s: int, boundary_ms: int = BOUNDARY_MS) -> int:
+    """The first multiple of ``boundary_ms`` at or after ready + warm-up."""
+    earliest = ready_ms + warmup_s * 1000
+    return -(-earliest // boundary_ms) * boundary_ms
+
+
+def parse_start_line(line: str) -> int | None:
+    """``START <epochMs>`` → epoch ms; None for any other line."""
+    match = _START.fullmatch(line)
+    return int(match[1]) if match else None
+
+
+def start_in_horizon(start_ms: int, at_ms: int, past_ms: int, future_ms: int) -> bool:
+    return at_ms - past_ms <= start_ms <= at_ms + future_ms
+
+
+class StdinLines:
+    """stdin lines, read on a daemon thread (a thread blocked in readline must not hold the
+    process open at exit, and stdin may be a file or a pipe, which the loop's pipe reader does
+    not both handle)."""
+
+    def __init__(self, stream: TextIO = sys.stdin) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        threading.Thread(target=self._read, args=(stream,), name="stdin", daemon=True).start()
+
+    def _read(self, stream: TextIO) -> None:
+        for line in stream:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
+
+    async def next(self) -> str | None:
+        """The next line; None once stdin is closed."""
+        return await self._queue.get()
+
+
+async def sleep_until_ms(at_ms: int) -> None:
+    """Returns at wall-clock ``at_ms``: a timer to within 2 ms, then yields to the loop until the
+    instant (a timer alone may fire a millisecond or more late)."""
+    wait_s = (at_ms - now_ms()) / 1000 - 0.002
+    if wait_s > 0:
+        await asyncio.sleep(wait_s)
+    while time.time_ns() < at_ms * 1_000_000:
+        await asyncio.sleep(0)

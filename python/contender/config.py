@@ -1,0 +1,254 @@
+"""The contender's configuration, parsed from the contract's env table (schemas/contender-env.json).
+
+Every variable is read from the environment (an empty value counts as unset) and may be given as
+a ``--kebab-case`` flag (``--name value`` or ``--name=value``; flags win; an unknown flag is an
+error). Types, defaults and bounds come from the table, never from a copy here; the dataclass
+below only gives each row a typed attribute, and ``parse`` refuses to run if the two disagree.
+
+A bad value raises ``ConfigError`` with the contract's one line,
+``TEST_DURATION (--test-duration) = "1e-9": must be an integer``; the contender exits 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from contender import contract
+
+RUNTIME = "python"
+
+
+class ConfigError(Exception):
+    """A bad value, flag or settings file; the message is the one line the contract prescribes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """One attribute per row of the env table (``TEST_DURATION`` → ``test_duration``)."""
+
+    contender: str
+    test_duration: int
+    warmup_seconds: int
+    kafka_bootstrap_servers: str
+    kafka_topic: str
+    kafka_properties: dict[str, str]
+    producer_settings: Path
+    upbit_rest_url: str
+    upbit_ws_url: str
+    upbit_channel: str
+    ws_compression: str
+    markets_limit: int
+    markets_per_connection: int
+    connect_batch: int
+    connect_interval_ms: int
+    connect_phase_ms: int
+    ping_interval_ms: int
+    handshake_timeout_ms: int
+    silence_timeout_ms: int
+    reconnect_max_retries: int
+    reconnect_base_ms: int
+    reconnect_stable_ms: int
+    max_frame_bytes: int
+    start_mode: str
+    flush_timeout_ms: int
+    startup_timeout_ms: int
+    report_dir: Path
+
+
+def flag_name(env: str) -> str:
+    """``TEST_DURATION`` → ``--test-duration`` (src/contract/env.ts flagName)."""
+    return "--" + env.lower().replace("_", "-")
+
+
+def attribute_name(env: str) -> str:
+    return env.lower()
+
+
+def bad_value(name: str, value: str, reason: str) -> ConfigError:
+    """The contract's error line: the variable, its flag, the value as given (JSON-quoted), why."""
+    return ConfigError(f"{name} ({flag_name(name)}) = {json.dumps(value, ensure_ascii=False)}: {reason}")
+
+
+# --- one checker per table type: (raw string, table row) -> typed value, or raises _Bad ----------
+
+
+class _Bad(Exception):
+    """A reason; turned into bad_value(...) with the name and value by the caller."""
+
+
+# [0-9], not \d: \d also matches other scripts' digits, which are not "decimal digits" here
+_INTEGER = re.compile(r"-?[0-9]+")
+_HOSTPORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[^\s,:\[\]]+):([0-9]{1,5})")
+_TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")
+
+
+def _int(raw: str, row: Mapping[str, Any]) -> int:
+    if not _INTEGER.fullmatch(raw):
+        raise _Bad("must be an integer")
+    value = int(raw)
+    if not row["min"] <= value <= row["max"]:
+        raise _Bad(f"must be between {row['min']} and {row['max']}")
+    return value
+
+
+def _enum(raw: str, row: Mapping[str, Any]) -> str:
+    if raw not in row["values"]:
+        raise _Bad(f"must be one of {', '.join(row['values'])}")
+    return raw
+
+
+def _string(raw: str, row: Mapping[str, Any]) -> str:
+    if not raw:
+        raise _Bad("must not be empty")
+    return raw
+
+
+def _hostports(raw: str, row: Mapping[str, Any]) -> str:
+    for item in raw.split(","):
+        match = _HOSTPORT.fullmatch(item)
+        if not match or not 1 <= int(match[2]) <= 65535:
+            raise _Bad("must be host:port[,host:port...] with every port 1–65535")
+    return raw
+
+
+def _topic(raw: str, row: Mapping[str, Any]) -> str:
+    if not _TOPIC.fullmatch(raw):
+        raise _Bad("must be a Kafka topic name: 1–249 characters of A-Z a-z 0-9 . _ -")
+    return raw
+
+
+def _properties(raw: str, row: Mapping[str, Any]) -> dict[str, str]:
+    properties: dict[str, str] = {}
+    if raw == "":
+        return properties
+    for number, item in enumerate(raw.split(","), start=1):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise _Bad(f"item {number} ({json.dumps(item)}) must be k=v with a non-empty key")
+        properties[key.strip()] = value.strip()
+    return properties
+
+
+def _url(schemes: tuple[str, ...], kind: str) -> Callable[[str, Mapping[str, Any]], str]:
+    def check(raw: str, row: Mapping[str, Any]) -> str:
+        try:
+            parts = urlsplit(raw)
+            _ = parts.port  # raises ValueError for a port outside 0–65535 or not a number
+        except ValueError:
+            raise _Bad(f"must be {kind} URL") from None
+        if parts.scheme not in schemes or not parts.hostname:
+            raise _Bad(f"must be {kind} URL")
+        return raw
+
+    return check
+
+
+def _file(raw: str, row: Mapping[str, Any]) -> Path:
+    path = Path(raw)
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise _Bad("must be a readable file")
+    return path
+
+
+def _dir(raw: str, row: Mapping[str, Any]) -> Path:
+    path = Path(raw)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        # a real write: os.access says yes for root on a read-only mount
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise _Bad(f"must be a writable directory ({error.strerror or error})") from None
+    return path
+
+
+_CHECKERS: dict[str, Callable[[str, Mapping[str, Any]], Any]] = {
+    "int": _int,
+    "enum": _enum,
+    "string": _string,
+    "hostports": _hostports,
+    "topic": _topic,
+    "properties": _properties,
+    "http-url": _url(("http", "https"), "an http(s)"),
+    "ws-url": _url(("ws", "wss"), "a ws(s)"),
+    "file": _file,
+    "dir": _dir,
+}
+
+# The rows whose default is a description (defaultText) rather than a literal: computed here.
+_DERIVED_DEFAULTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "CONTENDER": lambda done: RUNTIME,
+    "KAFKA_TOPIC": lambda done: f"upbit-ticker-{done['contender']}",
+    "PRODUCER_SETTINGS": lambda done: contract.DEFAULT_PRODUCER_SETTINGS,
+}
+
+
+def _check_table(rows: Sequence[Mapping[str, Any]]) -> None:
+    """The dataclass, the checkers and the derived defaults must cover the table exactly."""
+    fields = [f.name for f in dataclasses.fields(Config)]
+    names = [attribute_name(row["name"]) for row in rows]
+    if fields != names:
+        raise RuntimeError(f"contender.config.Config fields {fields} differ from schemas/contender-env.json {names}")
+    for row in rows:
+        if row["type"] not in _CHECKERS:
+            raise RuntimeError(f"schemas/contender-env.json: {row['name']} has unknown type {row['type']!r}")
+        if "default" not in row and row["name"] not in _DERIVED_DEFAULTS:
+            raise RuntimeError(f"schemas/contender-env.json: {row['name']} has no default and none is derived")
+
+
+def _flags(args: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    by_flag = {flag_name(row["name"]): row["name"] for row in rows}
+    given: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        flag, eq, inline = arg.partition("=")
+        name = by_flag.get(flag)
+        if name is None:
+            raise ConfigError(f"unknown option {json.dumps(arg)}; options: {' '.join(by_flag)}")
+        if eq:
+            given[name] = inline
+        elif i + 1 < len(args):
+            i += 1
+            given[name] = args[i]
+        else:
+            raise ConfigError(f"{name} ({flag}): the option needs a value")
+        i += 1
+    return given
+
+
+def parse(environ: Mapping[str, str], args: Sequence[str]) -> Config:
+    """Parses the environment and flags into a Config; raises ConfigError on the first bad value."""
+    rows = contract.env_table()
+    _check_table(rows)
+    given = {row["name"]: environ[row["name"]] for row in rows if environ.get(row["name"], "") != ""}
+    given.update(_flags(args, rows))
+
+    done: dict[str, Any] = {}
+    for row in rows:
+        name = row["name"]
+        check = _CHECKERS[row["type"]]
+        if name in given:
+            try:
+                value = check(given[name], row)
+            except _Bad as reason:
+                raise bad_value(name, given[name], str(reason)) from None
+        elif name in _DERIVED_DEFAULTS:
+            value = _DERIVED_DEFAULTS[name](done)
+        else:
+            # literal defaults pass through the same checker: a dir default is created, a
+            # "1048576" becomes an int
+            value = check(row["default"], row)
+        done[attribute_name(name)] = value
+    if done["upbit_rest_url"].endswith("/"):
+        done["upbit_rest_url"] = done["upbit_rest_url"].rstrip("/")
+    return Config(**done)

@@ -1,0 +1,1 @@
+"""The report (schemas/report.schema.json): status judgement, assembly, host facts, writing."""

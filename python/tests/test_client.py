@@ -1,0 +1,147 @@
+"""The WebSocket client's liveness rules against real local servers on 127.0.0.1 (websockets'
+own server, or a bare TCP listener that never answers): compression negotiated, handshake
+timeout, 429, silence watchdog."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Response
+
+from contender.upbit.client import ClientOptions, UpbitClient
+from contender.upbit.plan import plan_connections
+
+DATA = b'{"code":"KRW-BTC","trade_price":1}'
+
+
+def options(url: str, **changes: object) -> ClientOptions:
+    values = dict(
+        url=url,
+        contender="python",
+        channel="ticker",
+        compression=True,
+        ping_interval_ms=20_000,
+        handshake_timeout_ms=15_000,
+        silence_timeout_ms=0,
+        max_retries=0,
+        backoff_base_ms=10,
+        stable_ms=10_000,
+    )
+    values.update(changes)
+    return ClientOptions(**values)  # type: ignore[arg-type]
+
+
+async def run_client(
+    url: str, settle: Callable[[UpbitClient, list[bytes]], Awaitable[object]], **changes: object
+) -> tuple[UpbitClient, list[bytes]]:
+    """Runs a one-connection client until ``settle(client, frames)`` returns, then closes it."""
+    frames: list[bytes] = []
+
+    def on_frame(frame: bytes, now: float) -> bool:
+        frames.append(frame)
+        return frame != b'{"status":"UP"}'
+
+    client = UpbitClient(plan_connections(["KRW-BTC"], 15, 1, 0), options(url, **changes), on_frame, lambda line: None)
+    client.start()
+    try:
+        await asyncio.wait_for(settle(client, frames), 20)
+    finally:
+        await client.close()
+    return client, frames
+
+
+def test_the_subscription_and_the_negotiated_compression_are_reported() -> None:
+    received: list[str] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        received.append(await ws.recv())
+        await ws.send(DATA)
+        await ws.wait_closed()
+
+    async def scenario() -> tuple[UpbitClient, list[bytes]]:
+        async with serve(handler, "127.0.0.1", 0, compression="deflate") as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+            async def first_frame(client: UpbitClient, frames: list[bytes]) -> None:
+                while not frames:
+                    await asyncio.sleep(0.01)
+
+            return await run_client(url, first_frame)
+
+    client, frames = asyncio.run(scenario())
+    assert frames == [DATA]
+    assert json.loads(received[0]) == [
+        {"ticket": "python-0"},
+        {"type": "ticker", "codes": ["KRW-BTC"]},
+        {"format": "DEFAULT"},
+    ]
+    assert client.stats.compression == {"permessage-deflate"}
+    assert client.stats.opened == 1 and client.stats.connect_us.get_total_count() == 1
+
+
+def test_without_compression_none_is_negotiated() -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.wait_closed()
+
+    async def scenario() -> UpbitClient:
+        async with serve(handler, "127.0.0.1", 0, compression="deflate") as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+            client, _ = await run_client(url, lambda client, frames: client.ready.wait(), compression=False)
+            return client
+
+    assert asyncio.run(scenario()).stats.compression == {"none"}
+
+
+def test_a_handshake_that_never_opens_is_abandoned_and_counted() -> None:
+    async def scenario() -> UpbitClient:
+        server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)  # accepts, never answers
+        async with server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+            client, _ = await run_client(
+                url, lambda client, frames: client.ready.wait(), handshake_timeout_ms=200, max_retries=1
+            )
+            return client
+
+    client = asyncio.run(scenario())
+    assert (client.stats.handshake_timeouts, client.stats.reconnects, client.stats.failed) == (2, 1, 1)
+    assert client.stats.opened == 0
+
+
+def test_a_429_on_the_handshake_is_counted() -> None:
+    def refuse(connection: ServerConnection, request: object) -> Response:
+        return connection.respond(429, "Too Many Requests\n")
+
+    async def scenario() -> UpbitClient:
+        async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0, process_request=refuse) as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+            client, _ = await run_client(url, lambda client, frames: client.ready.wait())
+            return client
+
+    client = asyncio.run(scenario())
+    assert (client.stats.rate_limited, client.stats.failed, client.stats.opened) == (1, 1, 0)
+
+
+def test_a_silent_connection_is_closed_by_the_watchdog_and_status_frames_do_not_count() -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        while True:  # alive, but only status frames: not data
+            await ws.send(b'{"status":"UP"}')
+            await asyncio.sleep(0.05)
+
+    async def scenario() -> UpbitClient:
+        async with serve(handler, "127.0.0.1", 0) as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+            async def silenced(client: UpbitClient, frames: list[bytes]) -> None:
+                while client.stats.silence_reconnects < 1:
+                    await asyncio.sleep(0.02)
+
+            client, _ = await run_client(url, silenced, silence_timeout_ms=300, max_retries=1)
+            return client
+
+    client = asyncio.run(scenario())
+    assert client.stats.silence_reconnects >= 1
+    assert client.stats.flaps >= 1  # it dropped well within the 10-s stable stretch
