@@ -19,7 +19,7 @@ from confluent_kafka import KafkaError
 
 from contender import clock, contract
 from contender.config import Config, ConfigError, bad_value
-from contender.kafka.producer import BrokerUnreachable, Producer, SettingsRejected, binding_version, librdkafka_version
+from contender.kafka.producer import BrokerUnreachable, Producer, SettingsRejected, binding_version, librdkafka_version, rejects
 from contender.kafka.stats import summarize_stats
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, MemorySampler, cpu_us
@@ -136,11 +136,16 @@ class Run:
             producer.stop_polling()
 
     def _rejected(self, rejected: SettingsRejected) -> ConfigError:
-        """Names the variable a rejected property came from: KAFKA_PROPERTIES or the file."""
+        """Names the variable a rejected property came from, and the property with its value.
+
+        librdkafka names a property by its canonical alias (linger.ms → queue.buffering.max.ms),
+        so each KAFKA_PROPERTIES entry is tried alone to find the one the user wrote.
+        """
         c = self.config
-        if any(name in c.kafka_properties for name in rejected.names):
-            given = ",".join(f"{k}={v}" for k, v in c.kafka_properties.items())
-            return bad_value("KAFKA_PROPERTIES", given, f"librdkafka rejects it: {rejected}")
+        given = ",".join(f"{k}={v}" for k, v in c.kafka_properties.items())
+        for key, value in c.kafka_properties.items():
+            if key in rejected.names or rejects(key, value):
+                return bad_value("KAFKA_PROPERTIES", given, f"librdkafka rejects {key}={value}: {rejected}")
         return bad_value("PRODUCER_SETTINGS", str(c.producer_settings), f"librdkafka rejects it: {rejected}")
 
     async def _run(self, producer: Producer, writer: ReportWriter) -> int:

@@ -21,6 +21,8 @@ export interface ShortRun {
   durationS?: number
   /** WARMUP_SECONDS (default 1: short runs still exercise the warm-up path) */
   warmupS?: number
+  /** CONNECT_INTERVAL_MS, which the contenders' phases split (default 100) */
+  connectIntervalMs?: number
   marketsLimit?: number
   env?: Record<string, string>
   onSpawn?: (running: RunningContender) => void
@@ -67,7 +69,7 @@ export class Rig {
         UPBIT_WS_URL: this.feed.wsUrl,
         TEST_DURATION: String(o.durationS ?? 4),
         MARKETS_LIMIT: String(o.marketsLimit ?? 45),
-        CONNECT_INTERVAL_MS: '100',
+        CONNECT_INTERVAL_MS: String(o.connectIntervalMs ?? 100),
         RECONNECT_BASE_MS: '200',
         FLUSH_TIMEOUT_MS: '10000',
         ...o.env,
@@ -76,7 +78,7 @@ export class Rig {
       dir,
       readyTimeoutMs: 60_000,
       warmupS,
-      connectIntervalMs: 100,
+      connectIntervalMs: o.connectIntervalMs ?? 100,
       // no 10-second boundary in tests: a second from now, after the warm-up
       startAt: (lastReady, now) => Math.max(now + 1000, lastReady + warmupS * 1000),
       onSpawn: o.onSpawn,

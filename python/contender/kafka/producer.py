@@ -34,6 +34,15 @@ class SettingsRejected(Exception):
         self.names = names
 
 
+def rejects(key: str, value: str) -> bool:
+    """Whether librdkafka refuses this one property on its own (no broker is contacted)."""
+    try:
+        confluent_kafka.Producer({key: value})
+    except (KafkaException, TypeError, ValueError):
+        return True
+    return False
+
+
 class BrokerUnreachable(Exception):
     """No metadata answer within STARTUP_TIMEOUT_MS."""
 
