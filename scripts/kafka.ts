@@ -4,7 +4,8 @@
  * entry that tests and the bench import (`startKafka`, `startCluster`, `useKafka`).
  */
 import { parseArgs } from 'node:util'
-import { KAFKA_HELP, KafkaFlags, serveKafka } from '../src/bench/broker/serve.ts'
+import { KAFKA_HELP, KafkaFlags } from '../src/bench/broker/flags.ts'
+import { serveKafka } from '../src/bench/broker/serve.ts'
 
 export * from '../src/bench/broker/embedded.ts'
 

@@ -62,14 +62,17 @@ export async function produceAndWait(bootstrap: string, topic: string, values: (
       try {
         const type = c.rd_kafka_event_type(ev)
         if (type === RD.EVENT_DR) {
-          const n = Number(c.rd_kafka_event_message_array(ev, ptr(drs), drs.length))
-          for (let i = 0; i < n; i++) {
-            const err = read.i32(Number(drs[i]) as Pointer, RD.MSG.err)
-            if (err === 0) outcome.delivered++
-            else {
-              outcome.failed++
-              const name = errName(err)
-              outcome.errors[name] = (outcome.errors[name] ?? 0) + 1
+          // one DR event may hold more messages than the array: each call takes the next ones
+          for (let n = drs.length; n === drs.length; ) {
+            n = Number(c.rd_kafka_event_message_array(ev, ptr(drs), drs.length))
+            for (let i = 0; i < n; i++) {
+              const err = read.i32(Number(drs[i]) as Pointer, RD.MSG.err)
+              if (err === 0) outcome.delivered++
+              else {
+                outcome.failed++
+                const name = errName(err)
+                outcome.errors[name] = (outcome.errors[name] ?? 0) + 1
+              }
             }
           }
         } else if (type === RD.EVENT_ERROR) {

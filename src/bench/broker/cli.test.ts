@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PATHS, ROOT } from '../../paths.ts'
 import { processTicks } from './cpu.ts'
+import { takeBrokersFlag } from './flags.ts'
 
 const script = join(ROOT, 'scripts', 'kafka.ts')
 
@@ -38,6 +39,18 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, wi
     reader.releaseLock()
   }
 }
+
+describe('takeBrokersFlag (for bun run test --brokers 3)', () => {
+  test('takes --brokers N or --brokers=N out, leaves the rest in order; default 1', () => {
+    expect(takeBrokersFlag(['src/feed', '--brokers', '3', '--no-go'])).toEqual({ brokers: 3, rest: ['src/feed', '--no-go'] })
+    expect(takeBrokersFlag(['--brokers=1'])).toEqual({ brokers: 1, rest: [] })
+    expect(takeBrokersFlag(['-t', 'x'])).toEqual({ brokers: 1, rest: ['-t', 'x'] })
+  })
+  test('a bad or missing value is one line naming the flag', () => {
+    expect(() => takeBrokersFlag(['--brokers', '2'])).toThrow('bad option --brokers: must be 1 or 3')
+    expect(() => takeBrokersFlag(['--brokers'])).toThrow('bad option --brokers: must be 1 or 3')
+  })
+})
 
 describe('bun run kafka', () => {
   test.each(['2', '0', 'three', '3.0'])('--brokers %p exits 2 naming the flag', async (value) => {

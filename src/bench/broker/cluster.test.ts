@@ -85,6 +85,14 @@ describe('3-node KRaft cluster', () => {
     expect(read.map((m) => new TextDecoder().decode(m.value)).sort()).toEqual([...values].sort())
   }, 120_000)
 
+  test('the produce helper reads delivery-report events holding more messages than its array (5,000 in one batch)', async () => {
+    const topic = `one-batch-${run}`
+    await createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3, minIsr: 2 })
+    const values = Array.from({ length: 5000 }, (_, i) => `v${i}`)
+    const outcome = await produceAndWait(cluster.bootstrap, topic, values, { properties: { 'linger.ms': '500', 'batch.size': '1000000' } })
+    expect(outcome).toMatchObject({ delivered: 5000, failed: 0, unreported: 0 })
+  }, 120_000)
+
   test('leader killed: another replica leads, the ISR shrinks, acks=all still succeeds; restarted: it rejoins the ISR', async () => {
     const topic = `failover-${run}`
     await createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3, minIsr: 2 })

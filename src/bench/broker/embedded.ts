@@ -9,3 +9,4 @@ export { startCluster, type ClusterOptions, type KafkaCluster } from './cluster.
 export { replicationFor, useKafka, type KafkaHandle, type UseKafkaOptions } from './use.ts'
 export { cpuBetween, type CpuSample, type CpuUsage } from './cpu.ts'
 export { KafkaSetupError } from './jvm.ts'
+export { BrokersFlag, takeBrokersFlag } from './flags.ts'

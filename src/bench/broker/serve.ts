@@ -3,36 +3,10 @@
  * `bun run kafka`: a 1- or 3-node KRaft cluster on 127.0.0.1 until a signal. SIGINT, SIGTERM and
  * SIGHUP (a closed terminal) stop every JVM and remove the data dirs this run created (a
  * --data-dir is kept), also while the cluster is still starting. Failures print one line.
- * scripts/kafka.ts parses the flags (schema below) and calls `serveKafka`.
+ * scripts/kafka.ts parses the flags (./flags.ts) and calls `serveKafka`.
  */
-import { z } from 'zod'
 import { startCluster, type KafkaCluster } from './cluster.ts'
-
-export const KAFKA_HELP = `bun run kafka [options]
-
-  --brokers N     1 (default) or 3: three broker+controller nodes, RF 3, min ISR 2
-  --port N        broker port on 127.0.0.1, of node 1 (nodes 2 and 3 take N+1, N+2);
-                  default 0: free ports
-  --data-dir DIR  keep the data in DIR across runs (default: a fresh dir, deleted on exit)
-  --heap-mb N     JVM heap per node, MB (default 512 for one node, 384 each for three)
-  --partitions N  default partitions for auto-created topics (default 3)
-
-If KAFKA_BOOTSTRAP_SERVERS is set, that broker is used and nothing is started.`
-
-/** `--brokers`: exactly "1" or "3" from the command line (or the number), as 1 | 3. */
-export const BrokersFlag = z
-  .union([z.literal(1), z.literal(3), z.literal('1'), z.literal('3')], { error: 'must be 1 or 3' })
-  .transform((v) => Number(v) as 1 | 3)
-
-export const KafkaFlags = z.object({
-  brokers: BrokersFlag.default(1),
-  port: z.coerce.number().int().min(0).max(65533).default(0),
-  'data-dir': z.string().min(1).optional(),
-  'heap-mb': z.coerce.number().int().min(128).optional(),
-  partitions: z.coerce.number().int().min(1).default(3),
-  help: z.boolean().optional(),
-})
-export type KafkaFlags = z.infer<typeof KafkaFlags>
+import type { KafkaFlags } from './flags.ts'
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
