@@ -48,6 +48,8 @@ export interface KafkaCluster {
   readonly minIsr: number
   readonly clusterId: string
   readonly dataDir: string
+  /** JVM heap of each node, MB (for the report's environment) */
+  readonly heapMb: number
   readonly nodes: readonly KafkaNode[]
   node(id: number): KafkaNode
   /** SIGKILL one node's JVM */
@@ -118,6 +120,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   const dataDir = options.dataDir ?? join(PATHS.kafkaRuns, `${Date.now()}-${ports[0]}`)
   mkdirSync(dataDir, { recursive: true })
   const voters = controllerPorts.map((p, i) => `${i + 1}@127.0.0.1:${p}`).join(',')
+  const heapMb = options.heapMb ?? (n > 1 ? 384 : 512)
   const nodes = ports.map(
     (port, i) =>
       new KafkaNode({
@@ -126,7 +129,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
         controllerPort: controllerPorts[i]!,
         voters,
         dir: n === 1 ? dataDir : join(dataDir, `node-${i + 1}`),
-        heapMb: options.heapMb ?? (n > 1 ? 384 : 512),
+        heapMb,
         partitions: options.partitions ?? 3,
         replicationFactor,
         minIsr,
@@ -155,6 +158,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     minIsr,
     clusterId,
     dataDir,
+    heapMb,
     nodes,
     node,
     kill: (id) => node(id).kill(),
@@ -172,12 +176,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
       await Promise.all(nodes.map((x) => x.stop(keep ? (options.stopGraceMs ?? 20_000) : 0)))
       if (!keep) rmSync(dataDir, { recursive: true, force: true })
     },
-    async quorum() {
-      return waitForQuorum(
-        nodes.filter((x) => x.running),
-        Date.now() + 5000,
-      )
-    },
+    quorum: () => waitForQuorum(nodes.filter((x) => x.running), Date.now() + 5000),
     partition(topic, partition) {
       const found = describeTopic(runningBootstrap(), topic).find((p) => p.id === partition)
       if (!found) throw new KafkaSetupError(`topic ${topic} has no partition ${partition}`)
