@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { describeTopic, type PartitionInfo } from '../../librdkafka/metadata.ts'
 import { PATHS } from '../../paths.ts'
 import { sampleCpu, type CpuSample } from './cpu.ts'
-import { freePort, KafkaSetupError } from './jvm.ts'
+import { freePort, KafkaSetupError, removeOnExit } from './jvm.ts'
 import { KafkaNode } from './node.ts'
 import { describeQuorum, type QuorumState } from './quorum-probe.ts'
 
@@ -119,6 +119,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   const controllerPorts = free.splice(0, n)
   const dataDir = options.dataDir ?? join(PATHS.kafkaRuns, `${Date.now()}-${ports[0]}`)
   mkdirSync(dataDir, { recursive: true })
+  // a fresh dir goes when this process exits, even if nobody calls stop() (a test hook timing out)
+  const forget = keep ? () => {} : removeOnExit(dataDir)
   const voters = controllerPorts.map((p, i) => `${i + 1}@127.0.0.1:${p}`).join(',')
   const heapMb = options.heapMb ?? (n > 1 ? 384 : 512)
   const nodes = ports.map(
@@ -138,7 +140,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   )
   const clusterId = clusterIdOf(nodes)
   for (const node of nodes) node.writeConfig()
-  await Promise.all(nodes.filter((node) => !node.formattedClusterId()).map((node) => node.format(clusterId)))
 
   const node = (id: number) => {
     const found = nodes.find((x) => x.id === id)
@@ -175,6 +176,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
       // removed data needs no orderly shutdown; a kept one gets it, in parallel, bounded
       await Promise.all(nodes.map((x) => x.stop(keep ? (options.stopGraceMs ?? 20_000) : 0)))
       if (!keep) rmSync(dataDir, { recursive: true, force: true })
+      forget()
     },
     quorum: () => waitForQuorum(nodes.filter((x) => x.running), Date.now() + 5000),
     partition(topic, partition) {
@@ -196,6 +198,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   })
   aborted.catch(() => {})
   try {
+    await Promise.all(nodes.filter((x) => !x.formattedClusterId()).map((x) => x.format(clusterId)))
     if (signal?.aborted) throw new KafkaSetupError('start aborted')
     for (const x of nodes) x.launch()
     const deadline = Date.now() + readyTimeoutMs
@@ -209,6 +212,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     await Promise.all(nodes.map((x) => x.kill()))
     // a failed start keeps the logs its error names; an aborted one leaves nothing behind
     if (signal?.aborted && !keep) rmSync(dataDir, { recursive: true, force: true })
+    forget()
     throw error
   }
   return cluster

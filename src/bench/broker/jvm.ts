@@ -3,10 +3,11 @@
  * Running Kafka's Java main classes from the jars set-up resolved into .cache/kafka/libs: the
  * storage formatter (runs to completion) and the broker (a long-lived child), plus the process
  * plumbing around them: free ports, stopping with a grace period, and a last-resort kill of every
- * JVM this process started when it exits without having stopped them (no orphaned brokers).
+ * JVM this process started (and removal of its fresh data dirs) when it exits without having
+ * stopped them: no orphaned brokers, no stray data.
  */
 import type { Subprocess } from 'bun'
-import { existsSync, openSync, readFileSync } from 'node:fs'
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { PATHS } from '../../paths.ts'
 
@@ -42,7 +43,41 @@ export async function runJavaMain(args: string[], logFile: string): Promise<numb
 }
 
 const running = new Set<Subprocess>()
+const dirsToRemove = new Set<string>()
 let exitHookInstalled = false
+
+function gone(pid: number): boolean {
+  try {
+    // a killed child not yet reaped is a zombie: it holds no files any more
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true
+  } catch {
+    return true
+  }
+}
+
+/**
+ * On exit of this process (process.exit, the end of a test run, an uncaught error): SIGKILL every
+ * JVM still running, wait (at most 3 s, synchronously: 'exit' handlers cannot await) until they
+ * are gone, then remove the fresh data dirs nobody stopped. A SIGKILL of this process itself
+ * cannot be covered.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    const pids = [...running].filter((p) => p.exitCode === null && p.signalCode === null).map((p) => (p.kill('SIGKILL'), p.pid))
+    const until = Date.now() + 3000
+    while (pids.some((pid) => !gone(pid)) && Date.now() < until) Bun.sleepSync(20)
+    for (const dir of dirsToRemove) rmSync(dir, { recursive: true, force: true })
+  })
+}
+
+/** Removes `dir` when this process exits, unless the returned function is called first. */
+export function removeOnExit(dir: string): () => void {
+  installExitHook()
+  dirsToRemove.add(dir)
+  return () => void dirsToRemove.delete(dir)
+}
 
 /** Starts a long-lived JVM (output appended to logFile); it is SIGKILLed if this process exits first. */
 export function spawnJvm(flags: string[], mainClass: string, args: string[], logFile: string): Subprocess {
@@ -50,14 +85,7 @@ export function spawnJvm(flags: string[], mainClass: string, args: string[], log
   const proc = Bun.spawn(['java', ...flags, '-cp', classPath(), mainClass, ...args], { stdout: log, stderr: log, stdin: 'ignore' })
   running.add(proc)
   void proc.exited.then(() => running.delete(proc))
-  if (!exitHookInstalled) {
-    exitHookInstalled = true
-    // 'exit' handlers run synchronously; kill() is synchronous. Covers process.exit() and
-    // uncaught errors; a SIGKILL of this process itself cannot be covered.
-    process.on('exit', () => {
-      for (const p of running) if (p.exitCode === null) p.kill('SIGKILL')
-    })
-  }
+  installExitHook()
   return proc
 }
 
