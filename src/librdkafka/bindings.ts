@@ -57,6 +57,10 @@ const symbols = {
   // admin
   rd_kafka_NewTopic_new: { args: [p, i32, i32, p, usize], returns: p },
   rd_kafka_NewTopic_destroy: { args: [p], returns: v },
+  rd_kafka_NewTopic_set_config: { args: [p, p, p], returns: i32 },
+  rd_kafka_AdminOptions_new: { args: [p, i32], returns: p },
+  rd_kafka_AdminOptions_set_operation_timeout: { args: [p, i32, p, usize], returns: i32 },
+  rd_kafka_AdminOptions_destroy: { args: [p], returns: v },
   rd_kafka_CreateTopics: { args: [p, p, usize, p, p], returns: v },
   rd_kafka_event_CreateTopics_result: { args: [p], returns: p },
   rd_kafka_CreateTopics_result_topics: { args: [p, p], returns: p },
@@ -74,6 +78,8 @@ export const RD = {
   ERR_NO_ERROR: 0,
   ERR_QUEUE_FULL: -184,
   ERR_TOPIC_ALREADY_EXISTS: 36,
+  /** rd_kafka_admin_op_t RD_KAFKA_ADMIN_OP_CREATETOPICS */
+  ADMIN_OP_CREATETOPICS: 1,
   MSG_F_COPY: 0x2,
   OFFSET_BEGINNING: -2,
   PARTITION_UA: -1,
