@@ -7,14 +7,20 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { useKafka } from '../src/bench/broker/embedded.ts'
+import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
 
-const args = process.argv.slice(2)
 const flags = new Set(['--no-go', '--no-python', '--no-lint'])
-const brokersAt = args.indexOf('--brokers')
-const brokers = brokersAt >= 0 ? Number(args[brokersAt + 1]) : 1
-const bunArgs = args.filter((a, i) => !flags.has(a) && (brokersAt < 0 || (i !== brokersAt && i !== brokersAt + 1)))
+let taken: ReturnType<typeof takeBrokersFlag>
+try {
+  taken = takeBrokersFlag(process.argv.slice(2))
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(2)
+}
+const { brokers, rest: args } = taken
+const bunArgs = args.filter((a) => !flags.has(a))
 const everything = bunArgs.length === 0
 
 async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {
@@ -24,21 +30,17 @@ async function runStep(name: string, cmd: string[], cwd: string, env: Record<str
 }
 
 async function main() {
-  if (brokers !== 1 && brokers !== 3) {
-    console.error(`--brokers ${JSON.stringify(args[brokersAt + 1])}: must be 1 or 3`)
-    process.exit(2)
-  }
   const started = performance.now()
   const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
   const results: [string, boolean][] = []
   if (everything && !args.includes('--no-lint')) {
     results.push(['lint', await runStep('lint', ['bun', 'scripts/lint.ts'], ROOT, {})])
   }
-  const kafka = await useKafka({ brokers } as Parameters<typeof useKafka>[0])
+  const kafka = await useKafka({ brokers })
   const stop = once(() => kafka.stop())
   const off = onShutdown(stop)
-  console.log(`test: Kafka at ${kafka.bootstrap}`)
-  const env = { KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrap, TEST_BROKERS: String(brokers) }
+  console.log(`test: Kafka at ${kafka.bootstrap} (${kafka.brokers} broker(s), replication factor ${kafka.replicationFactor}, min.insync.replicas ${kafka.minIsr})`)
+  const env = { ...kafka.env, TEST_BROKERS: String(kafka.brokers) }
   try {
     results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
     if (everything && !args.includes('--no-go') && existsSync(join(PATHS.goDir, 'go.mod'))) {

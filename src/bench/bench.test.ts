@@ -66,7 +66,7 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('a short ladder yields a ladder section, the limit rows and the ladder chart', async () => {
-    const run = await bench(['--ladder', '--ladder-rates', '200,400', '--step-duration', '3', '--limits', 'on'])
+    const run = await bench(['--ladder', '--rounds', '1', '--ladder-rates', '200,400', '--step-duration', '3', '--limits', 'on'])
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
     const md = expectComparison(run.out)
     expect(md).toMatch(/ladder/i)

@@ -62,7 +62,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
   })
   const off = onShutdown(stopAll)
   try {
-    kafka = await useKafka({ partitions: o.partitions, brokers: o.brokers } as Parameters<typeof useKafka>[0])
+    kafka = await useKafka({ partitions: o.partitions, brokers: o.brokers as 1 | 3 })
     if (o.source === 'local') feed = await startFeed(feedOptions(o))
     console.log(
       `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${o.rate} msg/s (${o.profile}, seed ${o.seed}, Upbit limits ${o['upbit-limits']})` : 'live Upbit'}`,
@@ -86,7 +86,8 @@ export async function runBench(argv: string[], env: Record<string, string | unde
         warmupS: o.warmup,
         connectIntervalMs: o['connect-interval-ms'],
         partitions: o.partitions,
-        replicationFactor: Math.min(3, o.brokers),
+        replicationFactor: kafka.replicationFactor,
+        minIsr: kafka.minIsr,
         reuseTopic: o['reuse-topic'],
         readyTimeoutMs: o['ready-timeout-s'] * 1000,
         env: contenderEnv(o, kafka.bootstrap, feed),
@@ -105,6 +106,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       rounds = outcome.rounds
       audits = outcome.audits
       extra.feedWindows = outcome.feedWindows
+      extra.brokerCores = outcome.brokerCores
       failures.push(...outcome.failures)
       if (o.floor === 'on' && feed) {
         const seconds = Math.min(o.duration, 30)
@@ -113,7 +115,8 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       }
     }
     if (rounds.flat().length > 0) {
-      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv })))
+      const broker = { brokers: kafka.brokers, replicationFactor: kafka.replicationFactor, minIsr: kafka.minIsr, external: kafka.external, heapMb: kafka.cluster?.heapMb }
+      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv, broker })))
     }
     for (const audit of audits) {
       console.log(

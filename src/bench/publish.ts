@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
-import type { FloorRow } from '../comparison/input.ts'
+import type { BrokerFacts, FloorRow } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -27,7 +27,8 @@ export interface PublishInput {
   runDir: string
   feed?: Feed
   argv: string[]
-  extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow }
+  extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
+  broker: Omit<BrokerFacts, 'cores'>
 }
 
 /** The worst window the feed had (lag over the windows, not over set-up and audits). */
@@ -78,6 +79,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
     commandLine: `bun run bench ${i.argv.join(' ')}`.trim(),
     warmupS: i.o.warmup,
     floor: i.extra.floor,
+    broker: { ...i.broker, cores: i.broker.external ? undefined : i.extra.brokerCores },
     ladder: i.extra.ladder,
   }
   let markdown = compareReports(input)

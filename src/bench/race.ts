@@ -12,6 +12,7 @@ import type { Feed, FeedStats } from '../feed/server.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { readTopic } from '../librdkafka/consumer.ts'
 import { auditTopic, type AuditResult } from './audit.ts'
+import { kafkaJvmPids, startCpuSample } from './cpu-sample.ts'
 import { LiveView } from './live-view.ts'
 import { runRound, type RoundResult } from './round.ts'
 import type { RunningContender } from './spawn.ts'
@@ -25,6 +26,8 @@ export interface RaceOptions {
   connectIntervalMs: number
   partitions: number
   replicationFactor: number
+  /** min.insync.replicas of every topic (2 on a 3-node cluster) */
+  minIsr: number
   reuseTopic: boolean
   readyTimeoutMs: number
   /** env every contender gets besides what the round sets */
@@ -44,6 +47,8 @@ export interface RaceOutcome {
   results: RoundResult[]
   audits: AuditResult[]
   failures: string[]
+  /** CPU of every Kafka JVM per group, from the window's start to the reports, in cores */
+  brokerCores: number[]
 }
 
 /** rounds → groups run one after another → contenders in a group run together */
@@ -68,18 +73,19 @@ export function resultProblems(result: RoundResult): string[] {
 }
 
 export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
-  const outcome: RaceOutcome = { rounds: [], feedWindows: [], results: [], audits: [], failures: [] }
+  const outcome: RaceOutcome = { rounds: [], feedWindows: [], results: [], audits: [], failures: [], brokerCores: [] }
   for (const [r, groups] of groupsOf(o.contenders, o.mode, o.rounds).entries()) {
     const roundReports: Report[] = []
     for (const group of groups) {
       const topicFor = (c: Contender) => `upbit-bench-${o.runId}-r${r + 1}-${c}`
       for (const c of group) {
         // exclusive: an existing topic means another run shares this broker and name
-        await createTopic(o.bootstrap, topicFor(c), o.partitions, { replication: o.replicationFactor, existingOk: o.reuseTopic })
+        await createTopic(o.bootstrap, topicFor(c), o.partitions, { replicationFactor: o.replicationFactor, minIsr: o.minIsr, reuse: o.reuseTopic })
       }
       console.log(`\nround ${r + 1}/${o.rounds}: ${group.join(', ')} (${o.mode}, ${o.warmupS} s warm-up, ${o.durationS} s window)`)
       const view = new LiveView(group, o.durationS)
       let windowOpened = false
+      let brokerCpu: { stop(): number } | undefined
       const results = await runRound({
         contenders: group,
         env: { ...o.env, TEST_DURATION: String(o.durationS) },
@@ -93,12 +99,14 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
           if (e.event === 'start' && !windowOpened) {
             windowOpened = true
             o.feed?.resetCounts()
+            brokerCpu = startCpuSample(kafkaJvmPids())
           }
           view.event(c, e)
         },
         onSpawn: o.onSpawn,
       })
       if (o.feed) outcome.feedWindows.push(o.feed.stats())
+      if (brokerCpu) outcome.brokerCores.push(brokerCpu.stop())
       for (const result of results) {
         outcome.results.push(result)
         const label = `${result.contender} (round ${r + 1})`

@@ -145,7 +145,7 @@ export function compareReports(input: ComparisonInput): string {
   if (reports.length === 0) return `# Upbit → Kafka producer comparison\n\nNo contender produced a report.\n`
   const sections = [
     header(input, byContender),
-    environmentSection(input.environment, byContender),
+    environmentSection(input.environment, byContender, input.broker),
     feedSection(input.feed, reports),
     settingsSection(input.settings),
     sideBySide(byContender),

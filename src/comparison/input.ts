@@ -76,6 +76,19 @@ export interface LadderResult {
   limits: { name: string; messagesPerSec: number; note: string }[]
 }
 
+/** The Kafka a run used: what acks=all means there, and what the brokers cost on this machine. */
+export interface BrokerFacts {
+  brokers: number
+  replicationFactor: number
+  minIsr: number
+  /** KAFKA_BOOTSTRAP_SERVERS named it (nothing started, nothing known of its machine) */
+  external: boolean
+  /** JVM heap per node, MB (embedded only) */
+  heapMb?: number
+  /** CPU every Kafka JVM used during each group's window, in cores (embedded only) */
+  cores?: number[]
+}
+
 /** Everything one comparison is made from. */
 export interface ComparisonInput {
   /** per round, the reports of that round (one per contender that finished) */
@@ -93,5 +106,6 @@ export interface ComparisonInput {
   warmupS?: number
   /** librdkafka alone at the race's rate (the paced C producer) */
   floor?: FloorRow
+  broker?: BrokerFacts
   ladder?: LadderResult
 }

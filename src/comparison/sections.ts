@@ -5,7 +5,7 @@
  */
 import type { AuditResult } from '../bench/audit.ts'
 import type { Environment } from '../bench/environment.ts'
-import type { ComparisonInput } from './input.ts'
+import type { BrokerFacts, ComparisonInput } from './input.ts'
 import { table } from './markdown.ts'
 import { NOISE } from './metrics.ts'
 import type { Contender, Report } from '../contract/report.ts'
@@ -16,7 +16,21 @@ export function spreadCell(reports: Report[], get: (r: Report) => number, unit: 
   return formatSpread(spreadOf(reports.map(get)), unit)
 }
 
-export function environmentSection(env: Environment, byContender: Map<Contender, Report[]>): string {
+function brokerRows(broker: BrokerFacts | undefined): string[][] {
+  if (!broker) return []
+  const cores = broker.cores?.length ? spreadOf(broker.cores) : undefined
+  return [
+    [
+      'Kafka brokers',
+      `${broker.brokers} (${broker.external ? 'KAFKA_BOOTSTRAP_SERVERS' : `embedded KRaft on this machine${broker.heapMb ? `, ${broker.heapMb} MB heap each` : ''}`}); ` +
+        `topics with replication factor ${broker.replicationFactor}, min.insync.replicas ${broker.minIsr}` +
+        (broker.replicationFactor === 1 ? ' (with one replica, acks=all means what acks=1 means)' : ''),
+    ],
+    ...(cores ? [['Kafka JVMs’ CPU during the windows', `${formatSpread(cores, UNITS.cores)} of ${'this machine’s'} cores: the producers shared the machine with them`]] : []),
+  ]
+}
+
+export function environmentSection(env: Environment, byContender: Map<Contender, Report[]>, broker?: BrokerFacts): string {
   const rows = [
     ['CPU', `${env.cpuModel} (${env.cpus} logical cores)`],
     ['Memory', `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
@@ -27,6 +41,7 @@ export function environmentSection(env: Environment, byContender: Map<Contender,
     ['Java (Kafka broker)', env.javaVersion],
     ['librdkafka', env.librdkafkaVersion],
     ['Kafka', env.kafkaVersion],
+    ...brokerRows(broker),
   ]
   const runtimes = [...byContender].map(([c, reports]) => {
     const r = reports[0]!
