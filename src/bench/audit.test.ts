@@ -55,6 +55,16 @@ describe('auditTopic', () => {
     expect(unowned.ok).toBe(false)
   })
 
+  test('checks that seq rises with the offset in every partition', () => {
+    const placed = topic(1, 4).map((m, i) => ({ ...m, partition: i % 2, offset: Math.floor(i / 2) }))
+    expect(auditTopic(report(1, 4), 't', placed).outOfOrder).toBe(0)
+    // swap two offsets of partition 0: the later seq now comes first
+    const swapped = placed.map((m) => (m.partition === 0 && m.offset! < 2 ? { ...m, offset: 1 - m.offset! } : m))
+    const a = auditTopic(report(1, 4), 't', swapped)
+    expect(a.outOfOrder).toBe(1)
+    expect(a.problems.join()).toMatch(/order broken/)
+  })
+
   test('flags values the feed never sent, and skips that check without a feed', () => {
     expect(auditTopic(report(1, 1), 't', topic(1, 1), () => false).unknownValues).toBe(2)
     expect(auditTopic(report(1, 1), 't', topic(1, 1)).unknownValues).toBe(-1)

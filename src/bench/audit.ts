@@ -4,7 +4,9 @@
  * messages (header `phase`) are checked separately: each phase's count in the topic equals what
  * the report calls delivered in that phase, every warm-up `seq` comes before every window `seq`,
  * `seq` headers have no duplicates and no gaps beyond the undelivered messages the report admits,
- * keys match the frame's market, and every value is byte-identical to a frame the feed sent.
+ * `seq` rises with the offset in every partition (the idempotent producer keeps order across
+ * retries), keys match the frame's market, and every value is byte-identical to a frame the feed
+ * sent.
  */
 import type { Report } from '../contract/report.ts'
 
@@ -12,6 +14,9 @@ export interface AuditedMessage {
   key: Uint8Array | null
   value: Uint8Array
   headers: Record<string, string>
+  /** where it was read from (order is checked per partition when present) */
+  partition?: number
+  offset?: number
 }
 
 export interface AuditResult {
@@ -27,6 +32,8 @@ export interface AuditResult {
   /** values no frame of the feed matches byte for byte (-1: not checked, e.g. live source) */
   unknownValues: number
   wrongKeys: number
+  /** messages whose seq is not above the previous one in their partition */
+  outOfOrder: number
   ok: boolean
   problems: string[]
 }
@@ -42,6 +49,7 @@ interface Tally {
   unknown: number
   wrongKeys: number
   wrongContender: number
+  outOfOrder: number
   maxWarmupSeq: number
   minWindowSeq: number
   seqs: Set<number>
@@ -57,11 +65,19 @@ function tally(report: Report, messages: AuditedMessage[], wasSent?: (value: Uin
     unknown: 0,
     wrongKeys: 0,
     wrongContender: 0,
+    outOfOrder: 0,
     maxWarmupSeq: 0,
     minWindowSeq: Number.POSITIVE_INFINITY,
     seqs: new Set(),
   }
   const decoder = new TextDecoder()
+  const lastSeq = new Map<number, number>()
+  const inOrder = [...messages].sort((a, b) => (a.partition ?? 0) - (b.partition ?? 0) || (a.offset ?? 0) - (b.offset ?? 0))
+  for (const message of messages[0]?.offset === undefined ? [] : inOrder) {
+    const seq = Number(message.headers.seq)
+    if (seq <= (lastSeq.get(message.partition!) ?? 0)) t.outOfOrder++
+    lastSeq.set(message.partition!, seq)
+  }
   for (const message of messages) {
     const seq = Number(message.headers.seq)
     if (!Number.isInteger(seq) || seq < 1) t.badSeq++
@@ -98,6 +114,7 @@ export function auditTopic(report: Report, topic: string, messages: AuditedMessa
   if (t.badPhase > 0) problems.push(`${t.badPhase} messages without a phase header of warmup or window`)
   if (t.maxWarmupSeq >= t.minWindowSeq) problems.push(`warm-up seq ${t.maxWarmupSeq} is not before the first window seq ${t.minWindowSeq}`)
   if (t.duplicates > 0) problems.push(`${t.duplicates} duplicated seq numbers`)
+  if (t.outOfOrder > 0) problems.push(`${t.outOfOrder} messages whose seq is not above the previous one in their partition (order broken)`)
   if (t.badSeq > 0) problems.push(`${t.badSeq} messages without a valid seq header`)
   if (t.wrongContender > 0) problems.push(`${t.wrongContender} messages with a contender header other than ${report.contender}`)
   if (t.wrongKeys > 0) problems.push(`${t.wrongKeys} messages whose key is not the frame's market code`)
@@ -119,6 +136,7 @@ export function auditTopic(report: Report, topic: string, messages: AuditedMessa
     duplicateSeqs: t.duplicates,
     unknownValues: wasSent ? t.unknown : -1,
     wrongKeys: t.wrongKeys,
+    outOfOrder: t.outOfOrder,
     ok: problems.length === 0,
     problems,
   }

@@ -36,6 +36,9 @@ export interface ShortRunResult extends RoundResult {
 let topicCounter = 0
 
 export class Rig {
+  /** the topic each contender of the latest run() produces to (known once run() has created it) */
+  readonly lastTopics = new Map<Contender, string>()
+
   private constructor(
     readonly bootstrap: string,
     readonly feed: Feed,
@@ -59,7 +62,10 @@ export class Rig {
     const dir = mkdtempSync(join(tmpdir(), 'ukb-'))
     const tag = `${process.pid}-${Date.now()}-${topicCounter++}`
     const topicFor = (c: Contender) => `test-${tag}-${c}`
-    for (const c of o.contenders) await createTopic(this.bootstrap, topicFor(c), 3, { existingOk: false })
+    for (const c of o.contenders) {
+      await createTopic(this.bootstrap, topicFor(c), 3)
+      this.lastTopics.set(c, topicFor(c))
+    }
     const warmupS = o.warmupS ?? 1
     const results = await runRound({
       contenders: o.contenders,
@@ -83,14 +89,14 @@ export class Rig {
       startAt: (lastReady, now) => Math.max(now + 1000, lastReady + warmupS * 1000),
       onSpawn: o.onSpawn,
     })
-    return Promise.all(
-      results.map(async (result) => {
-        const topic = topicFor(result.contender)
-        if (!result.report) return { ...result, topic }
-        const messages = await readTopic(this.bootstrap, topic)
-        return { ...result, topic, audit: auditTopic(result.report, topic, messages, (v) => this.feed.wasSent(v)) }
-      }),
-    )
+    return Promise.all(results.map((result) => this.audit({ ...result, topic: topicFor(result.contender) })))
+  }
+
+  /** Reads a run's topic back and audits it against the report (again, e.g. after a broker returned). */
+  async audit(result: RoundResult & { topic: string }): Promise<ShortRunResult> {
+    if (!result.report) return result
+    const messages = await readTopic(this.bootstrap, result.topic)
+    return { ...result, audit: auditTopic(result.report, result.topic, messages, (v) => this.feed.wasSent(v)) }
   }
 
   async stop(): Promise<void> {

@@ -31,6 +31,7 @@ function audit(contender: string, ok = true): AuditResult {
     duplicateSeqs: 0,
     unknownValues: 0,
     wrongKeys: 0,
+    outOfOrder: 0,
     ok,
     problems: ok ? [] : ['12 seq numbers missing from the topic that the report does not count as failed'],
   }
