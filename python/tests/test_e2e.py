@@ -287,7 +287,7 @@ def test_startup_failures_exit_with_their_codes_and_write_no_report(
     rejected = run_contender({**env, "KAFKA_PROPERTIES": "no.such.property=1"}, tmp_path)
     assert rejected.code == contract.exit_code("config")
     assert rejected.events[0]["message"].startswith(
-        'KAFKA_PROPERTIES (--kafka-properties) = "no.such.property=1": librdkafka rejects it: '
+        'KAFKA_PROPERTIES (--kafka-properties) = "no.such.property=1": librdkafka rejects no.such.property=1: '
         "No such configuration property"
     )
 
