@@ -205,6 +205,47 @@ describe('protocol', () => {
     })
   })
 
+  test('LIST_SUBSCRIPTIONS in SIMPLE on a DEFAULT connection, then close: subscriber counts return to 0 and fresh subscribers still get data', async () => {
+    await withFeed({ rate: 2000 }, async (feed) => {
+      const codes = ['KRW-BTC', 'KRW-XRP', 'KRW-ETH']
+      const a = await Client.open(feed.wsUrl)
+      a.send(subscribe(codes, { is_only_realtime: true }))
+      await a.waitFor(5)
+      a.send([{ ticket: 'list' }, { method: 'LIST_SUBSCRIPTIONS' }, { format: 'SIMPLE' }])
+      const end = Date.now() + 3000
+      const isList = (f: any) => f.mthd === 'LIST_SUBSCRIPTIONS' || f.method === 'LIST_SUBSCRIPTIONS'
+      let listAt = -1
+      while (listAt < 0 && Date.now() < end) {
+        await Bun.sleep(10)
+        listAt = a.json().findIndex(isList)
+      }
+      expect(listAt).toBeGreaterThan(0)
+      await a.waitFor(listAt + 6)
+      a.close()
+      const list = a.json()[listAt]
+      const after = a.json().slice(listAt + 1)
+      const closing = Date.now() + 2000
+      while (feed.stats().connections.current > 0 && Date.now() < closing) await Bun.sleep(10)
+      expect(feed.stats().subscribers.total).toBe(0)
+      expect(Object.values(((await (await fetch(`${feed.httpUrl}/stats`)).json()) as any).subscribers.byKind).every((n) => n === 0)).toBe(true)
+      const simple = await Client.open(feed.wsUrl)
+      simple.send(subscribe(codes, { is_only_realtime: true }, 'SIMPLE'))
+      const plain = await Client.open(feed.wsUrl)
+      plain.send(subscribe(codes, { is_only_realtime: true }))
+      await Promise.all([simple.waitFor(5), plain.waitFor(5)])
+      simple.close()
+      plain.close()
+      expect(simple.frames.length).toBeGreaterThanOrEqual(5)
+      expect(plain.frames.length).toBeGreaterThanOrEqual(5)
+      expect(simple.json()[0]).toMatchObject({ ty: 'ticker' })
+      expect(plain.json()[0]).toMatchObject({ type: 'ticker' })
+      // the answer is in the requested format, and the format applies to the whole connection: the running stream switched too
+      expect(list).toEqual({ mthd: 'LIST_SUBSCRIPTIONS', rslt: [{ ty: 'ticker', cds: codes }], tckt: 'list' })
+      expect(after.length).toBeGreaterThan(0)
+      for (const f of after) expect(f).toMatchObject({ ty: 'ticker', st: 'REALTIME' })
+    })
+  })
+
   test('LIST_SUBSCRIPTIONS reports the current set; a new request replaces it', async () => {
     const client = await Client.open(feed.wsUrl)
     client.send(subscribe(['KRW-BTC'], { is_only_realtime: true }))
@@ -213,7 +254,24 @@ describe('protocol', () => {
     await Bun.sleep(300)
     client.close()
     const list = client.json().find((f) => f.method === 'LIST_SUBSCRIPTIONS')
-    expect(list.result).toEqual([{ type: 'ticker', codes: ['KRW-ETH'] }])
+    expect(list).toEqual({ method: 'LIST_SUBSCRIPTIONS', result: [{ type: 'ticker', codes: ['KRW-ETH'] }], ticket: 'x' })
+  })
+
+  test('the format is per connection and the last request wins: a SIMPLE stream turns DEFAULT after a LIST_SUBSCRIPTIONS in DEFAULT', async () => {
+    const client = await Client.open(feed.wsUrl)
+    client.send(subscribe(['KRW-BTC', 'KRW-XRP'], { is_only_realtime: true }, 'SIMPLE'))
+    await client.waitFor(3)
+    client.send([{ ticket: 'y' }, { method: 'LIST_SUBSCRIPTIONS' }, { format: 'DEFAULT' }])
+    const seen = client.frames.length
+    await client.waitFor(seen + 6)
+    client.close()
+    const frames = client.json()
+    expect(frames.slice(0, 3).every((f) => f.ty === 'ticker' && f.code === undefined)).toBe(true)
+    const at = frames.findIndex((f) => f.method === 'LIST_SUBSCRIPTIONS')
+    expect(frames[at]).toEqual({ method: 'LIST_SUBSCRIPTIONS', result: [{ type: 'ticker', codes: ['KRW-BTC', 'KRW-XRP'] }], ticket: 'y' })
+    const after = frames.slice(at + 1)
+    expect(after.length).toBeGreaterThan(2)
+    for (const f of after) expect(f).toMatchObject({ type: 'ticker', stream_type: 'REALTIME' })
   })
 })
 

@@ -45,6 +45,8 @@ export interface FeedStats {
   rate: number
   sent: { messages: number; bytes: number; malformed: number; byMarket: Record<string, number>; snapshots: number; skipped: number }
   connections: { current: number; total: number; refused429: number; dropped: number; stalled: number }
+  /** Open subscriptions (connection × market) per "FORMAT:type": each must return to 0 when every client has gone. */
+  subscribers: { total: number; byKind: Record<string, number> }
   /** Actual − intended send time, µs. */
   lag: { count: number; p50Us: number; p99Us: number; p999Us: number; maxUs: number }
   /** Lag p99 above 50 ms, or messages skipped: the offered rate was not held. */
@@ -249,11 +251,16 @@ class LocalFeed implements Feed {
       ws.sendBinary(Buffer.from(errorFrame(request)))
       return
     }
-    // the format applies to the whole connection; the last request wins
-    if (request.format) c.format = FORMATS.indexOf(request.format)
+    // the format applies to the whole connection and the last request wins; a request without one asks for the default
+    this.setFormat(ws, FORMATS.indexOf(request.format ?? 'DEFAULT'))
     if (request.kind === 'list') {
-      const result = c.subs.map((s) => ({ type: TYPES[s.type], codes: s.markets.map((m) => this.codes[m]) }))
-      ws.sendBinary(Buffer.from(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', result, ticket: request.ticket })))
+      const simple = c.format & 1
+      const result = c.subs.map((s) => {
+        const codes = s.markets.map((m) => this.codes[m])
+        return simple ? { ty: TYPES[s.type], cds: codes } : { type: TYPES[s.type], codes }
+      })
+      const answer = simple ? { mthd: 'LIST_SUBSCRIPTIONS', rslt: result, tckt: request.ticket } : { method: 'LIST_SUBSCRIPTIONS', result, ticket: request.ticket }
+      ws.sendBinary(Buffer.from(JSON.stringify(answer)))
       return
     }
     this.subscribe(ws, request.types)
@@ -281,6 +288,21 @@ class LocalFeed implements Feed {
       c.subscribedAt = now
       this.armFaults(ws)
     }
+  }
+
+  /**
+   * Moves the connection's running subscriptions to another format: counts and topics are keyed by
+   * format, so they must be released under the old one before the switch (issue 17).
+   */
+  private setFormat(ws: Socket, format: number): void {
+    const c = ws.data
+    if (c.format === format) return
+    const subs = c.subs
+    const base = c.base
+    this.setSubscriptions(ws, [])
+    c.format = format
+    this.setSubscriptions(ws, subs)
+    c.base = base
   }
 
   private setSubscriptions(ws: Socket, subs: Conn['subs']): void {
@@ -409,6 +431,13 @@ class LocalFeed implements Feed {
     const count = lag.totalCount
     const p99Us = count ? lag.getValueAtPercentile(99) : 0
     const skipped = this.scheduler.skipped
+    const byKind: Record<string, number> = {}
+    let total = 0
+    for (let k = 0; k < KINDS; k++) {
+      const n = this.subCount[k]!.reduce((a, b) => a + b, 0)
+      byKind[`${FORMATS[k >> 1]}:${TYPES[k & 1]}`] = n
+      total += n
+    }
     return {
       startedAtMs: this.startedAtMs,
       rate: this.rate,
@@ -420,6 +449,7 @@ class LocalFeed implements Feed {
         dropped: this.counts.dropped,
         stalled: this.counts.stalled,
       },
+      subscribers: { total, byKind },
       lag: {
         count,
         p50Us: count ? lag.getValueAtPercentile(50) : 0,
