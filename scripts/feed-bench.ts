@@ -128,7 +128,7 @@ async function waitFor(feed: Feed, connections: number): Promise<void> {
 }
 
 async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<string> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent, wsCompression: o['ws-compression'] === 'on' })
   const reader = spawnReader(['--reader', feed.httpUrl, '--connections', String(o.connections)])
   await waitFor(feed, o.connections)
   feed.setRate(CEILING_RATE)
@@ -153,7 +153,7 @@ async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<
 }
 
 async function ladder(o: z.infer<typeof Options>): Promise<string[]> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1 })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, wsCompression: o['ws-compression'] === 'on' })
   const rows: string[] = []
   for (const clients of o.clients) {
     const reader = spawnReader(['--client', feed.httpUrl, '--count', String(clients)])

@@ -5,14 +5,12 @@
  * the same sequence. Frames are built from string templates with cached key prefixes: at
  * 100,000 msg/s a JSON.stringify per message would cost more CPU than the whole rest of the feed.
  */
+import { DEFAULT_DEPTH, ORDERBOOK, TICKER } from './channels.ts'
 import type { Market } from './markets.ts'
+import { renderOrderbook, type BookState } from './orderbook.ts'
 import { cumulativeWeights, pick, type Profile } from './profile.ts'
 import { derive, type Rng } from './random.ts'
 
-export const TYPES = ['ticker', 'trade'] as const
-export type FeedType = (typeof TYPES)[number]
-export const FORMATS = ['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST'] as const
-export type FeedFormat = (typeof FORMATS)[number]
 export type StreamType = 'REALTIME' | 'SNAPSHOT'
 
 /** [DEFAULT key, SIMPLE key] in the order of Upbit's documented example frames. */
@@ -36,10 +34,10 @@ const TRADE_KEYS: Array<[string, string]> = [
 /** Pre-rendered `,"key":` separators per [type][simple?]. */
 const SEPARATORS = [TICKER_KEYS, TRADE_KEYS].map((keys) => [0, 1].map((s) => keys.map((k) => `,"${k[s]}":`)))
 
-interface MarketState {
+interface MarketState extends BookState {
   code: string
   /** `{"type":"ticker","code":"KRW-BTC"` and friends, per [type][simple?]. */
-  prefix: string[][]
+  prefixes: [string, string][]
   tick: number
   decimals: number
   price: number // in ticks
@@ -97,6 +95,9 @@ export class Generator {
     this.rng = derive(seed, 'sequence')
     const init = derive(seed, 'init')
     this.states = markets.map((m, i) => initialState(m, init, this.cumulative[i]! - (i > 0 ? this.cumulative[i - 1]! : 0)))
+    // a stream of its own, so the ticker and trade frames of a seed stay what they were before books existed
+    const books = derive(seed, 'book')
+    for (const s of this.states) s.bookSeed = Math.floor(books() * 4294967296) | 0
   }
 
   /** Advances the global sequence by one trade and returns the index of the market it hit. */
@@ -128,15 +129,19 @@ export class Generator {
     return index
   }
 
-  /** One frame for the market's current state. */
-  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType): string {
+  /** One frame for the market's current state; `depth` is the orderbook's number of levels. */
+  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
     const s = this.states[index]!
     const simple = format & 1
-    const seps = SEPARATORS[type]![simple]!
-    const v = type === 0 ? this.tickerValues(s, timestampMs, stream) : this.tradeValues(s, timestampMs, stream)
-    let out = s.prefix[type]![simple]!
-    for (let i = 0; i < v.length; i++) out += seps[i]! + v[i]!
-    out += '}'
+    let out: string
+    if (type === ORDERBOOK) out = renderOrderbook(s, simple, depth, timestampMs, stream)
+    else {
+      const seps = SEPARATORS[type]![simple]!
+      const v = type === TICKER ? this.tickerValues(s, timestampMs, stream) : this.tradeValues(s, timestampMs, stream)
+      out = s.prefixes[type]![simple]!
+      for (let i = 0; i < v.length; i++) out += seps[i]! + v[i]!
+      out += '}'
+    }
     return format >= 2 ? `[${out}]` : out
   }
 
@@ -220,7 +225,9 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
     simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
   return {
     code,
-    prefix: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]],
+    prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]],
+    prefix: [tag('orderbook', false), tag('orderbook', true)],
+    bookSeed: 0,
     tick,
     decimals: decimalsOf(tick),
     price: ticks,
