@@ -27,7 +27,11 @@ const USAGE = `usage: bun run feed [options]
   --malformed-every N          fault: every Nth message is a malformed frame
   --stall-after-ms N           fault: stop sending to a connection N ms after it subscribed...
   --stall-for-ms N             ...for N ms
-  --max-connections-per-sec N  fault: answer upgrades beyond N per second with 429
+  --max-connections-per-sec N  answer upgrades beyond N per second per IP with 429 (overrides
+                               --upbit-limits' 5; without it, 429 only, no blocks)
+  --upbit-limits               Upbit's request limits: 5 connections/s and REST 10/s per IP,
+                               5 data requests/s and 100/min per connection, 429 past a limit,
+                               418 blocks (5 s, doubling) after 10 refusals in 10 s
   --help`
 
 const int = (min: number) => z.coerce.number().int().min(min)
@@ -49,6 +53,7 @@ const Options = z
     'stall-after-ms': int(0).optional(),
     'stall-for-ms': int(1).optional(),
     'max-connections-per-sec': int(0).optional(),
+    'upbit-limits': z.boolean().default(false),
   })
   .refine((o) => (o['stall-after-ms'] === undefined) === (o['stall-for-ms'] === undefined), {
     message: '--stall-after-ms and --stall-for-ms go together',
@@ -64,7 +69,8 @@ function parse(argv: string[]): z.infer<typeof Options> {
     options: {
       port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
       'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'drop-after-ms': str, 'drop-after-messages': str,
-      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, help: { type: 'boolean' },
+      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   })
   if (values.help) {
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
       replaySpeed: o['replay-speed'],
       idleTimeoutS: o['idle-timeout-s'],
       trackSent: !o['no-track-sent'],
+      upbitLimits: o['upbit-limits'],
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     })
   } catch (error) {

@@ -51,7 +51,7 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
   expect(bad.exitCode).toBe(2)
   expect(bad.stderr.toString()).toMatch(/--rate "fast"/)
 
-  const proc = Bun.spawn(['bun', 'scripts/feed.ts', '--port', '0', '--rate', '200', '--seed', '5', '--malformed-every', '7'], { cwd: ROOT, stdout: 'pipe' })
+  const proc = Bun.spawn(['bun', 'scripts/feed.ts', '--port', '0', '--rate', '200', '--seed', '5', '--malformed-every', '7', '--upbit-limits'], { cwd: ROOT, stdout: 'pipe' })
   try {
     const reader = proc.stdout.getReader()
     let out = ''
@@ -64,6 +64,7 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
     expect(m).not.toBeNull()
     const stats = (await (await fetch(`${m![1]}/stats`)).json()) as any
     expect(stats.rate).toBe(200)
+    expect(stats.limits.upbit).toBe(true)
   } finally {
     proc.kill()
     await proc.exited
