@@ -20,7 +20,8 @@ const USAGE = `usage: bun run feed [options]
   --replay-speed X             replay speed factor (default 1)
   --record FILE                record the live exchange to JSONL and exit
   --record-seconds N           how long to record (default 60)
-  --idle-timeout-s N           idle timeout (default 120, as Upbit)
+  --idle-timeout-s N           close a connection after N s with no frame sent or received
+                               (client pings, PING and data all count; default 120, as Upbit)
   --no-track-sent              do not remember sent frames (saves memory at high rates)
   --drop-after-ms N            fault: close each connection N ms after it subscribed
   --drop-after-messages N      fault: close a connection after about N messages

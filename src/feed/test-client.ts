@@ -42,6 +42,11 @@ export class Client {
     this.ws.send(typeof request === 'string' ? request : JSON.stringify(request))
   }
 
+  /** A ping frame (Bun's client has ping(); the global type seen here does not declare it). */
+  ping(): void {
+    ;(this.ws as unknown as { ping(): void }).ping()
+  }
+
   texts(): string[] {
     return this.frames.map((f) => decoder.decode(f.bytes))
   }
