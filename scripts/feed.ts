@@ -23,6 +23,7 @@ const USAGE = `usage: bun run feed [options]
   --idle-timeout-s N           close a connection after N s with no frame sent or received
                                (client pings, PING and data all count; default 120, as Upbit)
   --no-track-sent              do not remember sent frames (saves memory at high rates)
+  --ws-compression on|off      offer permessage-deflate to clients that ask (default on, as Upbit)
   --drop-after-ms N            fault: close each connection N ms after it subscribed
   --drop-after-messages N      fault: close a connection after about N messages
   --malformed-every N          fault: every Nth message is a malformed frame
@@ -48,6 +49,7 @@ const Options = z
     'record-seconds': z.coerce.number().positive().default(60),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
+    'ws-compression': z.enum(['on', 'off']).default('on'),
     'drop-after-ms': int(1).optional(),
     'drop-after-messages': int(1).optional(),
     'malformed-every': int(1).optional(),
@@ -69,7 +71,7 @@ function parse(argv: string[]): z.infer<typeof Options> {
     strict: true,
     options: {
       port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
-      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'drop-after-ms': str, 'drop-after-messages': str,
+      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'ws-compression': str, 'drop-after-ms': str, 'drop-after-messages': str,
       'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
       idleTimeoutS: o['idle-timeout-s'],
       trackSent: !o['no-track-sent'],
       upbitLimits: o['upbit-limits'],
+      wsCompression: o['ws-compression'] === 'on',
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     })
   } catch (error) {

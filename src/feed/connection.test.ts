@@ -3,7 +3,7 @@
  * and the silent-connection fault.
  */
 import { describe, expect, test } from 'bun:test'
-import { Client, subscribe, withFeed } from './test-client.ts'
+import { Client, RawSocket, subscribe, waitUntil, withFeed } from './test-client.ts'
 
 /** Sends `send` every 150 ms for `ms`: well inside a 0.5 s idle timeout. */
 async function keepSending(ms: number, send: () => void): Promise<void> {
@@ -66,6 +66,63 @@ describe('idle rule: closed after the timeout with nothing sent or received', ()
       expect(client.frames.length).toBeGreaterThan(50)
       feed.setRate(0)
       expect(await client.waitClosed(2000)).toBe(true)
+    })
+  })
+})
+
+describe('permessage-deflate (RFC 7692), on by default as on Upbit', () => {
+  const OFFER = { 'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits' }
+  const RSV1 = 0x40
+  const BINARY = 0x02
+
+  test('negotiated with a client that offers it, and snapshot and realtime frames are compressed; not with one that does not', async () => {
+    await withFeed({ rate: 1000 }, async (feed) => {
+      const offers = await RawSocket.open(feed.wsUrl, OFFER)
+      const plain = await RawSocket.open(feed.wsUrl)
+      expect(offers.headers['sec-websocket-extensions']).toStartWith('permessage-deflate')
+      expect(plain.headers['sec-websocket-extensions']).toBeUndefined()
+      for (const raw of [offers, plain]) raw.sendText(JSON.stringify(subscribe(['KRW-BTC', 'KRW-ETH'])))
+      expect(await waitUntil(() => offers.frameHeads.length >= 8 && plain.frameHeads.length >= 8)).toBe(true)
+      expect(offers.frameHeads.every((h) => (h & 0x0f) === BINARY && (h & RSV1) !== 0)).toBe(true)
+      expect(plain.frameHeads.every((h) => (h & 0x0f) === BINARY && (h & RSV1) === 0)).toBe(true)
+      const open = feed.stats().connections
+      expect(open.deflate).toBe(1)
+      expect(open.open.map((c) => c.deflate).sort()).toEqual([false, true])
+      offers.close()
+      plain.close()
+    })
+  })
+
+  test("Bun's client with and without deflate: both decode the same data; GET /stats says which negotiated it, by ticket", async () => {
+    await withFeed({ rate: 1000 }, async (feed) => {
+      const compressed = await Client.open(feed.wsUrl, { deflate: true })
+      const plain = await Client.open(feed.wsUrl, { deflate: false })
+      compressed.send([{ ticket: 'bench-0' }, { type: 'ticker', codes: ['KRW-BTC'], is_only_realtime: true }])
+      plain.send([{ ticket: 'bench-1' }, { type: 'ticker', codes: ['KRW-BTC'], is_only_realtime: true }])
+      await Promise.all([compressed.waitFor(10), plain.waitFor(10)])
+      expect(compressed.ws.extensions).toContain('permessage-deflate')
+      expect(plain.ws.extensions).toBe('')
+      const stats = (await (await fetch(`${feed.httpUrl}/stats`)).json()) as any
+      expect(stats.compression).toBe(true)
+      expect(Object.fromEntries(stats.connections.open.map((c: any) => [c.ticket, c.deflate]))).toEqual({ 'bench-0': true, 'bench-1': false })
+      compressed.close()
+      plain.close()
+      for (const f of compressed.json()) expect(f).toMatchObject({ type: 'ticker', code: 'KRW-BTC' })
+      const shared = compressed.texts().filter((t) => plain.texts().includes(t))
+      expect(shared.length).toBeGreaterThan(5)
+    })
+  })
+
+  test('wsCompression: false declines every offer', async () => {
+    await withFeed({ rate: 0, wsCompression: false }, async (feed) => {
+      const offers = await RawSocket.open(feed.wsUrl, OFFER)
+      expect(offers.headers['sec-websocket-extensions']).toBeUndefined()
+      offers.sendText(JSON.stringify(subscribe(['KRW-BTC'])))
+      expect(await waitUntil(() => offers.frameHeads.length >= 1)).toBe(true)
+      expect(offers.frameHeads[0]! & RSV1).toBe(0)
+      expect(feed.stats().connections).toMatchObject({ deflate: 0, open: [{ deflate: false }] })
+      expect(feed.stats().compression).toBe(false)
+      offers.close()
     })
   })
 })
