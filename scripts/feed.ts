@@ -29,6 +29,10 @@ const USAGE = `usage: bun run feed [options]
   --malformed-every N          fault: every Nth message is a malformed frame
   --stall-after-ms N           fault: stop sending to a connection N ms after it subscribed...
   --stall-for-ms N             ...for N ms
+  --silence-after-ms N         fault: N ms after it subscribed, a connection gets no more data but
+                               stays open and answers pings/PING (each ticket's first connection
+                               only, so a reconnect with the same ticket gets data)
+  --silence-max N              fault: at most N connections go silent (default no cap)
   --max-connections-per-sec N  answer upgrades beyond N per second per IP with 429 (overrides
                                --upbit-limits' 5; without it, 429 only, no blocks)
   --upbit-limits               Upbit's request limits: 5 connections/s and REST 10/s per IP,
@@ -55,6 +59,8 @@ const Options = z
     'malformed-every': int(1).optional(),
     'stall-after-ms': int(0).optional(),
     'stall-for-ms': int(1).optional(),
+    'silence-after-ms': int(0).optional(),
+    'silence-max': int(1).optional(),
     'max-connections-per-sec': int(0).optional(),
     'upbit-limits': z.boolean().default(false),
   })
@@ -63,6 +69,7 @@ const Options = z
     path: ['stall-for-ms'],
   })
   .refine((o) => !(o.record && o.replay), { message: '--record and --replay exclude each other', path: ['record'] })
+  .refine((o) => o['silence-max'] === undefined || o['silence-after-ms'] !== undefined, { message: '--silence-max needs --silence-after-ms', path: ['silence-max'] })
 
 const str = { type: 'string' } as const
 function parse(argv: string[]): z.infer<typeof Options> {
@@ -72,7 +79,7 @@ function parse(argv: string[]): z.infer<typeof Options> {
     options: {
       port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
       'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'ws-compression': str, 'drop-after-ms': str, 'drop-after-messages': str,
-      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
+      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'silence-after-ms': str, 'silence-max': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -115,6 +122,8 @@ async function main(): Promise<void> {
     malformedEvery: o['malformed-every'],
     stallAfterMs: o['stall-after-ms'],
     stallForMs: o['stall-for-ms'],
+    silenceAfterMs: o['silence-after-ms'],
+    silenceMax: o['silence-max'],
     maxConnectionsPerSec: o['max-connections-per-sec'],
   }
   let feed

@@ -126,3 +126,60 @@ describe('permessage-deflate (RFC 7692), on by default as on Upbit', () => {
     })
   })
 })
+
+describe('silence fault: open and healthy, but no more data', () => {
+  const codes = ['KRW-BTC', 'KRW-XRP', 'KRW-ETH']
+  const request = (ticket: string, extra: Record<string, unknown> = { is_only_realtime: true }) => [{ ticket }, { type: 'ticker', codes, ...extra }]
+
+  test('after silenceAfterMs the connection gets no data but answers pings, PING and requests; a reconnect with the same ticket gets data', async () => {
+    await withFeed({ rate: 2000, faults: { silenceAfterMs: 300 } }, async (feed) => {
+      const first = await Client.open(feed.wsUrl)
+      let pongs = 0
+      first.ws.addEventListener('pong', () => pongs++)
+      first.send(request('bench-0'))
+      await first.waitFor(5)
+      expect(await waitUntil(() => feed.stats().connections.silenced === 1, 1000)).toBe(true)
+      await Bun.sleep(50) // frames already on the wire
+      const quietFrom = first.frames.length
+      first.ping()
+      first.send('PING')
+      first.send(request('bench-0', {}))
+      first.send([{ ticket: 'bench-0' }, { method: 'LIST_SUBSCRIPTIONS' }])
+      await Bun.sleep(500)
+      expect(first.closed).toBe(false)
+      expect(pongs).toBe(1)
+      const after = first.texts().slice(quietFrom)
+      expect(after).toHaveLength(2)
+      expect(after[0]).toBe('{"status":"UP"}')
+      expect(JSON.parse(after[1]!)).toMatchObject({ method: 'LIST_SUBSCRIPTIONS', result: [{ type: 'ticker', codes }] })
+      expect(feed.stats().connections.open[0]).toMatchObject({ ticket: 'bench-0', silenced: true, receiving: 0 })
+      // the client's watchdog reconnects: same ticket, data again, and it stays
+      first.close()
+      const again = await Client.open(feed.wsUrl)
+      again.send(request('bench-0'))
+      await Bun.sleep(700)
+      const got = again.frames.length
+      await Bun.sleep(200)
+      expect(again.frames.length).toBeGreaterThan(got)
+      expect(feed.stats().connections.silenced).toBe(1)
+      again.close()
+    })
+  })
+
+  test('each ticket goes silent once, and silenceMax caps how many connections do', async () => {
+    await withFeed({ rate: 2000, faults: { silenceAfterMs: 100, silenceMax: 2 } }, async (feed) => {
+      const clients = await Promise.all(['a', 'b', 'c'].map(() => Client.open(feed.wsUrl)))
+      clients.forEach((c, i) => c.send(request(`t-${i}`)))
+      await Bun.sleep(400)
+      const counts = clients.map((c) => c.frames.length)
+      await Bun.sleep(300)
+      const grew = clients.map((c, i) => c.frames.length > counts[i]!)
+      expect(grew).toEqual([false, false, true])
+      expect(feed.stats().connections.silenced).toBe(2)
+      // setFaults starts over: the same tickets may go silent again
+      feed.setFaults({ silenceAfterMs: 0 })
+      expect(await waitUntil(() => feed.stats().connections.silenced === 3, 1000)).toBe(true)
+      for (const c of clients) c.close()
+    })
+  })
+})

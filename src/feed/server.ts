@@ -139,7 +139,7 @@ class LocalFeed implements Feed {
     const p99Us = count ? lag.getValueAtPercentile(99) : 0
     const skipped = this.scheduler.skipped
     const h = this.hub.counts
-    const s = this.sessions.counts
+    const s = this.sessions.faults.counts
     const open = [...this.sessions.conns].map(({ data: c }) => ({
       id: c.id,
       ip: c.ip,
@@ -155,7 +155,7 @@ class LocalFeed implements Feed {
       sent: { messages: h.messages, bytes: h.bytes, malformed: h.malformed, byMarket, snapshots: h.snapshots, skipped },
       connections: {
         current: open.length,
-        total: s.total,
+        total: this.sessions.total,
         refused429: this.limiter.refused429['ws-upgrade'],
         dropped: s.dropped,
         stalled: s.stalled,

@@ -1,8 +1,7 @@
 /**
  * @module feed/session
  * One WebSocket connection's protocol: requests (subscribe, LIST_SUBSCRIPTIONS, PING), the
- * per-connection data-request limit, Upbit's idle rule, and the per-connection faults (drop, stall,
- * silence).
+ * per-connection data-request limit and Upbit's idle rule. Its faults are conn-faults.ts'.
  *
  * Idle rule (Upbit, docs.upbit.com/kr/reference/websocket-guide "연결 관리"): a connection is
  * closed after about 120 s with no data sent or received. Any frame from the client (text, binary,
@@ -11,7 +10,8 @@
  */
 import type { ServerWebSocket } from 'bun'
 import { FORMATS, TYPES } from './channels.ts'
-import { SilencePolicy, type Faults } from './faults.ts'
+import { ConnFaults, receiving } from './conn-faults.ts'
+import type { Faults } from './faults.ts'
 import type { Hub, Registration } from './hub.ts'
 import { DataWindows, type Limiter } from './limits.ts'
 import { errorFrame, parseRequest, type Request, type Ticket } from './request.ts'
@@ -44,18 +44,11 @@ const STATUS_UP = Buffer.from('{"status":"UP"}')
 /** Upbit repeats {"status":"UP"} every 10 s once a client has sent PING. */
 const STATUS_EVERY_MS = 10_000
 
-export interface SessionCounts {
-  total: number
-  dropped: number
-  stalled: number
-  silenced: number
-}
-
 export class Sessions {
   readonly conns = new Set<Socket>()
-  counts: SessionCounts = { total: 0, dropped: 0, stalled: 0, silenced: 0 }
-  private faults: Faults = {}
-  private silence = new SilencePolicy({})
+  /** Connections opened since the last resetCounts(). */
+  total = 0
+  readonly faults: ConnFaults
   private nextId = 1
   private readonly sweeper: Timer
 
@@ -65,6 +58,7 @@ export class Sessions {
     private readonly index: Map<string, number>,
     private readonly idleMs: number,
   ) {
+    this.faults = new ConnFaults(hub, (ws) => this.release(ws, true))
     this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, idleMs / 4)))
   }
 
@@ -79,7 +73,7 @@ export class Sessions {
 
   open(ws: Socket): void {
     this.conns.add(ws)
-    this.counts.total++
+    this.total++
   }
 
   /** Idempotent: close handlers, faults and restart() all call it. */
@@ -118,29 +112,16 @@ export class Sessions {
   }
 
   setFaults(faults: Faults): void {
-    this.faults = faults
-    this.silence = new SilencePolicy(faults)
-    for (const ws of this.conns) {
-      ws.data.silenceArmed = false
-      this.armFaults(ws)
-    }
+    this.faults.set(faults, this.conns)
   }
 
-  /** dropAfterMessages is checked once per scheduler tick: cheap, and approximate as documented. */
   afterTick(): void {
-    const limit = this.faults.dropAfterMessages
-    if (limit === undefined) return
-    for (const ws of this.conns) {
-      const c = ws.data
-      if (c.subscribedAt === 0) continue
-      let sent = -c.base
-      for (const s of c.subs) for (const m of s.markets) sent += this.hub.published[m]!
-      if (sent >= limit) this.drop(ws)
-    }
+    this.faults.afterTick(this.conns)
   }
 
   resetCounts(): void {
-    this.counts = { total: 0, dropped: 0, stalled: 0, silenced: 0 }
+    this.total = 0
+    this.faults.resetCounts()
     for (const ws of this.conns) ws.data.base = -ws.data.snapshots
   }
 
@@ -205,60 +186,11 @@ export class Sessions {
     c.listed = TYPES.filter((type) => listed.has(type)).map((type) => ({ type, codes: [...listed.get(type)!] }))
     c.base = -c.snapshots
     for (const s of c.subs) for (const m of s.markets) c.base += this.hub.published[m]!
-    if (this.receiving(c)) this.hub.register(ws, c)
+    if (receiving(c)) this.hub.register(ws, c)
     if (first) {
       c.subscribedAt = performance.now()
-      this.armFaults(ws)
+      this.faults.arm(ws)
     }
-  }
-
-  private receiving(c: Conn): boolean {
-    return !c.closed && !c.stalled && !c.silenced
-  }
-
-  /** Arms the time-based faults for a subscribed connection, relative to when it subscribed. */
-  private armFaults(ws: Socket): void {
-    const c = ws.data
-    for (const name of ['drop', 'stall', 'silence'] as const) clearTimeout(c.timers[name])
-    if (c.subscribedAt === 0 || c.closed) return
-    const elapsed = performance.now() - c.subscribedAt
-    const { dropAfterMs, stallAfterMs, stallForMs, silenceAfterMs } = this.faults
-    if (dropAfterMs !== undefined) c.timers.drop = setTimeout(() => this.drop(ws), Math.max(0, dropAfterMs - elapsed))
-    if (stallAfterMs !== undefined && stallForMs !== undefined && !c.stalled) {
-      c.timers.stall = setTimeout(() => this.stall(ws, stallForMs), Math.max(0, stallAfterMs - elapsed))
-    }
-    if (silenceAfterMs !== undefined && !c.silenced && (c.silenceArmed || this.silence.claim(c.ticket ?? `connection-${c.id}`))) {
-      c.silenceArmed = true
-      c.timers.silence = setTimeout(() => this.silenceNow(ws), Math.max(0, silenceAfterMs - elapsed))
-    }
-  }
-
-  private drop(ws: Socket): void {
-    if (ws.data.closed) return
-    this.counts.dropped++
-    this.release(ws, true)
-    ws.terminate()
-  }
-
-  /** A stall unregisters the socket: nothing is queued for it meanwhile, exactly like a server that stopped writing and dropped. */
-  private stall(ws: Socket, forMs: number): void {
-    const c = ws.data
-    if (c.closed || c.stalled) return
-    c.stalled = true
-    this.counts.stalled++
-    this.hub.unregister(ws, c)
-    c.timers.stall = setTimeout(() => {
-      c.stalled = false
-      if (this.receiving(c)) this.hub.register(ws, c)
-    }, forMs)
-  }
-
-  private silenceNow(ws: Socket): void {
-    const c = ws.data
-    if (c.closed || c.silenced) return
-    c.silenced = true
-    this.counts.silenced++
-    this.hub.unregister(ws, c)
   }
 
   private sweep(): void {
