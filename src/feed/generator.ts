@@ -1,9 +1,11 @@
 /**
  * @module feed/generator
- * Seeded ticker generator. Each market's price is a random walk in whole exchange ticks (so prices
- * never drift into float noise), with accumulating volumes, so two runs with the same seed produce
- * the same sequence. Frames are built from string templates with cached key prefixes: at
- * 100,000 msg/s a JSON.stringify per message would cost more CPU than the whole rest of the feed.
+ * Seeded market generator. One step is one trade on one market: its price is a random walk in whole
+ * exchange ticks (so prices never drift into float noise), with accumulating volumes, so two runs
+ * with the same seed produce the same sequence. A step renders as a ticker, a trade or an orderbook
+ * frame (orderbook.ts), whichever its subscribers asked for. Frames are built from string
+ * templates with cached key prefixes: at 100,000 msg/s a JSON.stringify per message would cost
+ * more CPU than the whole rest of the feed.
  */
 import { DEFAULT_DEPTH, ORDERBOOK, TICKER } from './channels.ts'
 import type { Market } from './markets.ts'
