@@ -12,57 +12,12 @@ import type { Market } from './markets.ts'
 import { renderOrderbook, type BookState } from './orderbook.ts'
 import { cumulativeWeights, pick, type Profile } from './profile.ts'
 import { derive, type Rng } from './random.ts'
+import { Clock, marketText, tickerText, tradeText, type TapeState } from './text.ts'
 
 export type StreamType = 'REALTIME' | 'SNAPSHOT'
 
-/** [DEFAULT key, SIMPLE key] in the order of Upbit's documented example frames. */
-const TICKER_KEYS: Array<[string, string]> = [
-  ['opening_price', 'op'], ['high_price', 'hp'], ['low_price', 'lp'], ['trade_price', 'tp'],
-  ['prev_closing_price', 'pcp'], ['acc_trade_price', 'atp'], ['change', 'c'], ['change_price', 'cp'],
-  ['signed_change_price', 'scp'], ['change_rate', 'cr'], ['signed_change_rate', 'scr'], ['ask_bid', 'ab'],
-  ['trade_volume', 'tv'], ['acc_trade_volume', 'atv'], ['trade_date', 'tdt'], ['trade_time', 'ttm'],
-  ['trade_timestamp', 'ttms'], ['acc_ask_volume', 'aav'], ['acc_bid_volume', 'abv'],
-  ['highest_52_week_price', 'h52wp'], ['highest_52_week_date', 'h52wdt'], ['lowest_52_week_price', 'l52wp'],
-  ['lowest_52_week_date', 'l52wdt'], ['market_state', 'ms'], ['is_trading_suspended', 'its'],
-  ['delisting_date', 'dd'], ['market_warning', 'mw'], ['timestamp', 'tms'], ['acc_trade_price_24h', 'atp24h'],
-  ['acc_trade_volume_24h', 'atv24h'], ['stream_type', 'st'],
-]
-const TRADE_KEYS: Array<[string, string]> = [
-  ['timestamp', 'tms'], ['trade_date', 'td'], ['trade_time', 'ttm'], ['trade_timestamp', 'ttms'],
-  ['trade_price', 'tp'], ['trade_volume', 'tv'], ['ask_bid', 'ab'], ['prev_closing_price', 'pcp'],
-  ['change', 'c'], ['change_price', 'cp'], ['sequential_id', 'sid'], ['best_ask_price', 'bap'],
-  ['best_ask_size', 'bas'], ['best_bid_price', 'bbp'], ['best_bid_size', 'bbs'], ['stream_type', 'st'],
-]
-/** Pre-rendered `,"key":` separators per [type][simple?]. */
-const SEPARATORS = [TICKER_KEYS, TRADE_KEYS].map((keys) => [0, 1].map((s) => keys.map((k) => `,"${k[s]}":`)))
-
-interface MarketState extends BookState {
+interface MarketState extends BookState, TapeState {
   code: string
-  /** `{"type":"ticker","code":"KRW-BTC"` and friends, per [type][simple?]. */
-  prefixes: [string, string][]
-  tick: number
-  decimals: number
-  price: number // in ticks
-  open: number
-  high: number
-  low: number
-  prevClose: number
-  accVolume: number
-  accPrice: number
-  accAsk: number
-  accBid: number
-  volume24h: number
-  price24h: number
-  lastVolume: number
-  lastAsk: boolean
-  lastTradeMs: number
-  sequence: number
-  baseVolume: number
-  high52: string
-  high52Date: string
-  low52: string
-  low52Date: string
-  warning: string
 }
 
 /** Rough real price levels (KRW) of the majors, so the busiest markets look familiar. */
@@ -88,8 +43,7 @@ export class Generator {
   private readonly states: MarketState[]
   private readonly cumulative: Float64Array
   private readonly rng: Rng
-  private dateSecond = -1
-  private dates = ['', '', '', ''] // yyyyMMdd, HHmmss, yyyy-MM-dd, HH:mm:ss
+  private readonly clock = new Clock()
 
   constructor(markets: Market[], seed: number, profile: Profile) {
     this.codes = markets.map((m) => m.market)
@@ -135,63 +89,14 @@ export class Generator {
   render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
     const s = this.states[index]!
     const simple = format & 1
-    let out: string
-    if (type === ORDERBOOK) out = renderOrderbook(s, simple, depth, timestampMs, stream)
-    else {
-      const seps = SEPARATORS[type]![simple]!
-      const v = type === TICKER ? this.tickerValues(s, timestampMs, stream) : this.tradeValues(s, timestampMs, stream)
-      out = s.prefixes[type]![simple]!
-      for (let i = 0; i < v.length; i++) out += seps[i]! + v[i]!
-      out += '}'
-    }
+    const snapshot = stream === 'SNAPSHOT' ? 1 : 0
+    const out =
+      type === TICKER
+        ? tickerText(s, simple, timestampMs, snapshot, this.clock)
+        : type === ORDERBOOK
+          ? renderOrderbook(s, s.text.prices, simple, depth, timestampMs, snapshot, this.clock)
+          : tradeText(s, simple, timestampMs, snapshot, this.clock)
     return format >= 2 ? `[${out}]` : out
-  }
-
-  private updateDates(ms: number): void {
-    const second = Math.floor(ms / 1000)
-    if (second === this.dateSecond) return
-    this.dateSecond = second
-    const iso = new Date(second * 1000).toISOString() // 2025-07-27T05:11:25.000Z
-    const d = iso.slice(0, 10)
-    const t = iso.slice(11, 19)
-    this.dates = [`"${d.replaceAll('-', '')}"`, `"${t.replaceAll(':', '')}"`, `"${d}"`, `"${t}"`]
-  }
-
-  private tickerValues(s: MarketState, ts: number, stream: StreamType): string[] {
-    const tradeMs = s.lastTradeMs || ts
-    this.updateDates(tradeMs)
-    const diff = s.price - s.prevClose
-    const change = diff > 0 ? '"RISE"' : diff < 0 ? '"FALL"' : '"EVEN"'
-    const changePrice = Math.abs(diff) * s.tick
-    const rate = s.prevClose > 0 ? Math.abs(diff) / s.prevClose : 0
-    const sign = diff < 0 ? '-' : ''
-    return [
-      this.price(s, s.open), this.price(s, s.high), this.price(s, s.low), this.price(s, s.price),
-      (s.prevClose * s.tick).toFixed(8), s.accPrice.toFixed(8), change, changePrice.toFixed(8),
-      sign + changePrice.toFixed(8), rate.toFixed(10), sign + rate.toFixed(10), s.lastAsk ? '"ASK"' : '"BID"',
-      s.lastVolume.toFixed(8), s.accVolume.toFixed(8), this.dates[0]!, this.dates[1]!,
-      String(Math.floor(tradeMs)), s.accAsk.toFixed(8), s.accBid.toFixed(8),
-      s.high52, s.high52Date, s.low52, s.low52Date, '"ACTIVE"', 'false',
-      'null', s.warning, String(Math.floor(ts)), s.price24h.toFixed(8),
-      s.volume24h.toFixed(8), stream === 'REALTIME' ? '"REALTIME"' : '"SNAPSHOT"',
-    ]
-  }
-
-  private tradeValues(s: MarketState, ts: number, stream: StreamType): string[] {
-    const tradeMs = s.lastTradeMs || ts
-    this.updateDates(tradeMs)
-    const diff = s.price - s.prevClose
-    return [
-      String(Math.floor(ts)), this.dates[2]!, this.dates[3]!, String(Math.floor(tradeMs)),
-      this.price(s, s.price), s.lastVolume.toFixed(8), s.lastAsk ? '"ASK"' : '"BID"', (s.prevClose * s.tick).toFixed(8),
-      diff > 0 ? '"RISE"' : diff < 0 ? '"FALL"' : '"EVEN"', (Math.abs(diff) * s.tick).toFixed(8),
-      String(Math.floor(tradeMs) * 1000 + (s.sequence % 1000)), this.price(s, s.price + 1), s.baseVolume.toFixed(8),
-      this.price(s, s.price), (s.baseVolume * 1.5).toFixed(8), stream === 'REALTIME' ? '"REALTIME"' : '"SNAPSHOT"',
-    ]
-  }
-
-  private price(s: MarketState, ticks: number): string {
-    return (ticks * s.tick).toFixed(s.decimals)
   }
 }
 
@@ -225,10 +130,10 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
   const askShare = 0.4 + rng() * 0.2
   const tag = (prefixType: string, simple: boolean) =>
     simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
-  return {
+  const state = {
     code,
-    prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]],
-    prefix: [tag('orderbook', false), tag('orderbook', true)],
+    prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]] as [string, string][],
+    prefix: [tag('orderbook', false), tag('orderbook', true)] as [string, string],
     bookSeed: 0,
     tick,
     decimals: decimalsOf(tick),
@@ -248,10 +153,14 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
     lastTradeMs: 0,
     sequence: 0,
     baseVolume,
-    high52: (ticks * tick * (1.3 + rng())).toFixed(8),
-    high52Date: `"2025-0${1 + Math.floor(rng() * 6)}-1${Math.floor(rng() * 10)}"`,
-    low52: (ticks * tick * (0.3 + rng() * 0.5)).toFixed(8),
-    low52Date: `"2024-1${Math.floor(rng() * 3)}-2${Math.floor(rng() * 9)}"`,
-    warning: m.market_event?.warning ? '"CAUTION"' : '"NONE"',
   }
+  // the draws stay in this order: a seed's markets are what they were
+  const values52 = [
+    (ticks * tick * (1.3 + rng())).toFixed(8),
+    `"2025-0${1 + Math.floor(rng() * 6)}-1${Math.floor(rng() * 10)}"`,
+    (ticks * tick * (0.3 + rng() * 0.5)).toFixed(8),
+    `"2024-1${Math.floor(rng() * 3)}-2${Math.floor(rng() * 9)}"`,
+    m.market_event?.warning ? '"CAUTION"' : '"NONE"',
+  ]
+  return { ...state, text: marketText(state, values52) }
 }

@@ -11,14 +11,12 @@
  * Key order follows ccxt's capture of a real frame (type, code, timestamp, totals, units,
  * stream_type) with `level` last, as the current docs list it; SIMPLE keys are the documented ones.
  */
-import { fixed8, scaled } from './numbers.ts'
+import type { Clock, PriceTexts } from './text.ts'
 
 export interface BookState {
   /** `{"type":"orderbook","code":"KRW-BTC"` and its SIMPLE twin. */
   prefix: [string, string]
   price: number
-  tick: number
-  decimals: number
   baseVolume: number
   sequence: number
   bookSeed: number
@@ -28,6 +26,7 @@ const KEYS = [
   [',"timestamp":', ',"total_ask_size":', ',"total_bid_size":', ',"orderbook_units":[', '{"ask_price":', ',"bid_price":', ',"ask_size":', ',"bid_size":', '],"stream_type":', ',"level":0}'],
   [',"tms":', ',"tas":', ',"tbs":', ',"obu":[', '{"ap":', ',"bp":', ',"as":', ',"bs":', '],"st":', ',"lv":0}'],
 ] as const
+const STREAM = ['"REALTIME"', '"SNAPSHOT"']
 
 /** A uniform draw in [0, 1) from four integers (murmur3's finaliser): no state, so any level of any book can be drawn in any order. */
 function unit(seed: number, sequence: number, slot: number): number {
@@ -40,12 +39,10 @@ function unit(seed: number, sequence: number, slot: number): number {
   return (h >>> 0) / 4294967296
 }
 
-const asks: string[] = []
-const bids: string[] = []
 const askSizes: string[] = []
 const bidSizes: string[] = []
 
-export function renderOrderbook(s: BookState, simple: number, depth: number, timestampMs: number, stream: string): string {
+export function renderOrderbook(s: BookState, prices: PriceTexts, simple: number, depth: number, timestampMs: number, snapshot: number, clock: Clock): string {
   const k = KEYS[simple]!
   let askTotal = 0
   let bidTotal = 0
@@ -56,15 +53,13 @@ export function renderOrderbook(s: BookState, simple: number, depth: number, tim
     const bid = Math.round(scale * (0.05 + 3 * unit(s.bookSeed, s.sequence, 2 * i + 1)) * 1e8) / 1e8
     askTotal += ask
     bidTotal += bid
-    asks[i] = scaled(s.price + 1 + i, s.decimals, s.tick)
-    bids[i] = scaled(Math.max(1, s.price - i), s.decimals, s.tick)
-    askSizes[i] = fixed8(ask)
-    bidSizes[i] = fixed8(bid)
+    askSizes[i] = ask.toFixed(8)
+    bidSizes[i] = bid.toFixed(8)
   }
-  let out = `${s.prefix[simple]}${k[0]}${Math.floor(timestampMs)}${k[1]}${fixed8(askTotal)}${k[2]}${fixed8(bidTotal)}${k[3]}`
+  let out = `${s.prefix[simple]}${k[0]}${clock.at(timestampMs)}${k[1]}${askTotal.toFixed(8)}${k[2]}${bidTotal.toFixed(8)}${k[3]}`
   for (let i = 0; i < depth; i++) {
     if (i > 0) out += ','
-    out += `${k[4]}${asks[i]}${k[5]}${bids[i]}${k[6]}${askSizes[i]}${k[7]}${bidSizes[i]}}`
+    out += `${k[4]}${prices.get(s.price + 1 + i)}${k[5]}${prices.get(Math.max(1, s.price - i))}${k[6]}${askSizes[i]}${k[7]}${bidSizes[i]}}`
   }
-  return `${out}${k[8]}"${stream}"${k[9]}`
+  return `${out}${k[8]}${STREAM[snapshot]}${k[9]}`
 }
