@@ -12,6 +12,9 @@ import type { Generator, StreamType } from './generator.ts'
 import type { Recorded } from './replay.ts'
 import { SentSet } from './sent-set.ts'
 
+/** Larger than any generated frame (a depth-30 orderbook is ~3 KB); the ~200 KB malformed one is allocated. */
+const SCRATCH_BYTES = 64 * 1024
+
 /** What the hub needs to know of a connection; the session owns the rest. */
 export interface Registration {
   format: number
@@ -38,6 +41,7 @@ export class Hub {
   readonly sentSet = new SentSet()
   malformedEvery: number | undefined
   private publishedTotal = 0
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES)
   private readonly subCount: Int32Array[]
   /** Per market, one bit per kind with receivers: the hot path's "anyone listening, and to what?". */
   private readonly active: Int32Array
@@ -133,7 +137,8 @@ export class Hub {
       const text = malformed
         ? malformedFrame(this.counts.malformed, this.codes[m]!, () => this.generator.render(m, format, c.type, ts, 'REALTIME', c.depth))
         : this.generator.render(m, format, c.type, ts, 'REALTIME' satisfies StreamType, c.depth)
-      const bytes = Buffer.from(text)
+      // frames are ASCII, so latin1 is exact; publish copies, so one scratch buffer serves every frame
+      const bytes = text.length <= SCRATCH_BYTES ? this.scratch.subarray(0, this.scratch.write(text, 0, 'latin1')) : Buffer.from(text)
       if (!malformed && this.trackSent) this.sentSet.add(SentSet.hash(bytes))
       server.publish(this.topics[kind]![m]!, bytes, this.compress)
       this.counts.bytes += bytes.length * this.subCount[kind]![m]!
