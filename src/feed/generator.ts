@@ -9,10 +9,10 @@
  */
 import { DEFAULT_DEPTH, ORDERBOOK, TICKER } from './channels.ts'
 import type { Market } from './markets.ts'
-import { renderOrderbook, type BookState } from './orderbook.ts'
+import { writeOrderbook, type BookState } from './orderbook.ts'
 import { cumulativeWeights, pick, type Profile } from './profile.ts'
 import { derive, type Rng } from './random.ts'
-import { Clock, marketText, tickerText, tradeText, type TapeState } from './text.ts'
+import { Clock, flat, marketText, Sink, writeTicker, writeTrade, type TapeState } from './text.ts'
 
 export type StreamType = 'REALTIME' | 'SNAPSHOT'
 
@@ -44,6 +44,7 @@ export class Generator {
   private readonly cumulative: Float64Array
   private readonly rng: Rng
   private readonly clock = new Clock()
+  private readonly sink = new Sink()
 
   constructor(markets: Market[], seed: number, profile: Profile) {
     this.codes = markets.map((m) => m.market)
@@ -85,18 +86,25 @@ export class Generator {
     return index
   }
 
-  /** One frame for the market's current state; `depth` is the orderbook's number of levels. */
-  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
+  /** Writes one frame of the market's current state at `out`'s position; `depth` is the orderbook's number of levels. */
+  write(out: Sink, index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): void {
     const s = this.states[index]!
     const simple = format & 1
     const snapshot = stream === 'SNAPSHOT' ? 1 : 0
-    const out =
-      type === TICKER
-        ? tickerText(s, simple, timestampMs, snapshot, this.clock)
-        : type === ORDERBOOK
-          ? renderOrderbook(s, s.text.prices, simple, depth, timestampMs, snapshot, this.clock)
-          : tradeText(s, simple, timestampMs, snapshot, this.clock)
-    return format >= 2 ? `[${out}]` : out
+    // the *_LIST formats wrap each frame in an array
+    if (format >= 2) out.put('[')
+    if (type === TICKER) writeTicker(out, s, simple, timestampMs, snapshot, this.clock)
+    else if (type === ORDERBOOK) writeOrderbook(out, s, s.text.prices, simple, depth, timestampMs, snapshot, this.clock)
+    else writeTrade(out, s, simple, timestampMs, snapshot, this.clock)
+    if (format >= 2) out.put(']')
+  }
+
+  /** The same frame as a string, for callers off the hot path. */
+  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
+    const out = this.sink
+    out.pos = 0
+    this.write(out, index, format, type, timestampMs, stream, depth)
+    return out.text()
   }
 }
 
@@ -129,7 +137,7 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
   const accPrice = accVolume * ticks * tick
   const askShare = 0.4 + rng() * 0.2
   const tag = (prefixType: string, simple: boolean) =>
-    simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
+    flat(simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`)
   const state = {
     code,
     prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]] as [string, string][],

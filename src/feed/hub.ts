@@ -8,12 +8,10 @@
 import type { Server, ServerWebSocket } from 'bun'
 import { CHANNELS, channelOfKind, FORMATS, formatOfKind, KINDS, kindName, kindOf, TICKER, TRADE } from './channels.ts'
 import { malformedFrame } from './faults.ts'
-import type { Generator, StreamType } from './generator.ts'
+import type { Generator } from './generator.ts'
 import type { Recorded } from './replay.ts'
 import { SentSet } from './sent-set.ts'
-
-/** Larger than any generated frame (a depth-30 orderbook is ~3 KB); the ~200 KB malformed one is allocated. */
-const SCRATCH_BYTES = 64 * 1024
+import { Sink } from './text.ts'
 
 /** What the hub needs to know of a connection; the session owns the rest. */
 export interface Registration {
@@ -41,7 +39,7 @@ export class Hub {
   readonly sentSet = new SentSet()
   malformedEvery: number | undefined
   private publishedTotal = 0
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES)
+  private readonly sink = new Sink()
   private readonly subCount: Int32Array[]
   /** Per market, one bit per kind with receivers: the hot path's "anyone listening, and to what?". */
   private readonly active: Int32Array
@@ -134,12 +132,15 @@ export class Hub {
       mask &= mask - 1
       const format = formatOfKind(kind)
       const c = CHANNELS[channelOfKind(kind)]!
-      const text = malformed
-        ? malformedFrame(this.counts.malformed, this.codes[m]!, () => this.generator.render(m, format, c.type, ts, 'REALTIME', c.depth))
-        : this.generator.render(m, format, c.type, ts, 'REALTIME' satisfies StreamType, c.depth)
-      // frames are ASCII, so latin1 is exact; publish copies, so one scratch buffer serves every frame
-      const bytes = text.length <= SCRATCH_BYTES ? this.scratch.subarray(0, this.scratch.write(text, 0, 'latin1')) : Buffer.from(text)
-      if (!malformed && this.trackSent) this.sentSet.add(SentSet.hash(bytes))
+      let bytes: Buffer
+      if (malformed) bytes = Buffer.from(malformedFrame(this.counts.malformed, this.codes[m]!, () => this.generator.render(m, format, c.type, ts, 'REALTIME', c.depth)))
+      else {
+        // publish copies, so one scratch buffer serves every frame
+        this.sink.pos = 0
+        this.generator.write(this.sink, m, format, c.type, ts, 'REALTIME', c.depth)
+        bytes = this.sink.bytes()
+        if (this.trackSent) this.sentSet.add(SentSet.hash(bytes))
+      }
       server.publish(this.topics[kind]![m]!, bytes, this.compress)
       this.counts.bytes += bytes.length * this.subCount[kind]![m]!
     }

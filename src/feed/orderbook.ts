@@ -11,7 +11,7 @@
  * Key order follows ccxt's capture of a real frame (type, code, timestamp, totals, units,
  * stream_type) with `level` last, as the current docs list it; SIMPLE keys are the documented ones.
  */
-import type { Clock, PriceTexts } from './text.ts'
+import { flat, type Clock, type PriceTexts, type Sink } from './text.ts'
 
 export interface BookState {
   /** `{"type":"orderbook","code":"KRW-BTC"` and its SIMPLE twin. */
@@ -25,7 +25,7 @@ export interface BookState {
 const KEYS = [
   [',"timestamp":', ',"total_ask_size":', ',"total_bid_size":', ',"orderbook_units":[', '{"ask_price":', ',"bid_price":', ',"ask_size":', ',"bid_size":', '],"stream_type":', ',"level":0}'],
   [',"tms":', ',"tas":', ',"tbs":', ',"obu":[', '{"ap":', ',"bp":', ',"as":', ',"bs":', '],"st":', ',"lv":0}'],
-] as const
+].map((keys) => keys.map(flat))
 const STREAM = ['"REALTIME"', '"SNAPSHOT"']
 
 /** A uniform draw in [0, 1) from four integers (murmur3's finaliser): no state, so any level of any book can be drawn in any order. */
@@ -42,7 +42,7 @@ function unit(seed: number, sequence: number, slot: number): number {
 const askSizes: string[] = []
 const bidSizes: string[] = []
 
-export function renderOrderbook(s: BookState, prices: PriceTexts, simple: number, depth: number, timestampMs: number, snapshot: number, clock: Clock): string {
+export function writeOrderbook(out: Sink, s: BookState, prices: PriceTexts, simple: number, depth: number, timestampMs: number, snapshot: number, clock: Clock): void {
   const k = KEYS[simple]!
   let askTotal = 0
   let bidTotal = 0
@@ -56,10 +56,27 @@ export function renderOrderbook(s: BookState, prices: PriceTexts, simple: number
     askSizes[i] = ask.toFixed(8)
     bidSizes[i] = bid.toFixed(8)
   }
-  let out = `${s.prefix[simple]}${k[0]}${clock.at(timestampMs)}${k[1]}${askTotal.toFixed(8)}${k[2]}${bidTotal.toFixed(8)}${k[3]}`
+  out.put(s.prefix[simple]!)
+  out.put(k[0]!)
+  out.put(clock.at(timestampMs))
+  out.put(k[1]!)
+  out.put(askTotal.toFixed(8))
+  out.put(k[2]!)
+  out.put(bidTotal.toFixed(8))
+  out.put(k[3]!)
   for (let i = 0; i < depth; i++) {
-    if (i > 0) out += ','
-    out += `${k[4]}${prices.get(s.price + 1 + i)}${k[5]}${prices.get(Math.max(1, s.price - i))}${k[6]}${askSizes[i]}${k[7]}${bidSizes[i]}}`
+    if (i > 0) out.put(',')
+    out.put(k[4]!)
+    out.put(prices.get(s.price + 1 + i))
+    out.put(k[5]!)
+    out.put(prices.get(Math.max(1, s.price - i)))
+    out.put(k[6]!)
+    out.put(askSizes[i]!)
+    out.put(k[7]!)
+    out.put(bidSizes[i]!)
+    out.put('}')
   }
-  return `${out}${k[8]}${STREAM[snapshot]}${k[9]}`
+  out.put(k[8]!)
+  out.put(STREAM[snapshot]!)
+  out.put(k[9]!)
 }
