@@ -12,7 +12,8 @@
  *    every client, and the feed's CPU at 2,000 msg/s.
  *
  *   bun scripts/feed-bench.ts [--only ceiling|ladder] [--seconds 3] [--connections 36]
- *                             [--clients 2,30] [--rates 1000,2000,...] [--ws-compression on|off]
+ *                             [--track-sent on|off|both] [--clients 2,30] [--rates 1000,2000,...]
+ *                             [--ws-compression on|off]
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     only: { type: 'string' },
     'ws-compression': { type: 'string' },
+    'track-sent': { type: 'string' },
   },
 })
 
@@ -41,6 +43,7 @@ const Options = z.object({
   clients: List.default([2, 30]),
   rates: List.default([1000, 2000, 5000, 10000, 20000, 35000, 50000, 75000, 100000, 150000, 200000, 300000, 400000]),
   'ws-compression': z.enum(['on', 'off']).default('on'),
+  'track-sent': z.enum(['on', 'off', 'both']).default('both'),
 })
 
 /** Far more than the feed can send: the reader then sees the feed's ceiling, not the offered rate. */
@@ -221,7 +224,7 @@ if (values.client || values.reader) {
   console.log(`feed-bench on ${navigator.hardwareConcurrency} cores, load average ${(await Bun.file('/proc/loadavg').text()).split(' ').slice(0, 3).join(' ')}`)
   const rows: string[] = []
   if (o.only !== 'ladder') {
-    for (const trackSent of [true, false]) {
+    for (const trackSent of { on: [true], off: [false], both: [true, false] }[o['track-sent']]) {
       const row = await ceiling(o, trackSent)
       console.log(row)
       rows.push(row)
