@@ -236,9 +236,13 @@ export class Sink {
     this.pos += this.buf.latin1Write(text, this.pos)
   }
 
+  /** The frame written since pos was 0. A view of the reused buffer: valid until the next frame; views are kept per length, as frames come in a few hundred sizes. */
   bytes(): Buffer {
-    return this.buf.subarray(0, this.pos)
+    const n = this.pos
+    return (this.views[n] ??= this.buf.subarray(0, n))
   }
+
+  private readonly views: Buffer[] = []
 
   text(): string {
     return this.buf.toString('latin1', 0, this.pos)
