@@ -20,14 +20,24 @@ const USAGE = `usage: bun run feed [options]
   --replay-speed X             replay speed factor (default 1)
   --record FILE                record the live exchange to JSONL and exit
   --record-seconds N           how long to record (default 60)
-  --idle-timeout-s N           idle timeout (default 120, as Upbit)
+  --idle-timeout-s N           close a connection after N s with no frame sent or received
+                               (client pings, PING and data all count; default 120, as Upbit)
   --no-track-sent              do not remember sent frames (saves memory at high rates)
+  --ws-compression on|off      offer permessage-deflate to clients that ask (default on, as Upbit)
   --drop-after-ms N            fault: close each connection N ms after it subscribed
   --drop-after-messages N      fault: close a connection after about N messages
   --malformed-every N          fault: every Nth message is a malformed frame
   --stall-after-ms N           fault: stop sending to a connection N ms after it subscribed...
   --stall-for-ms N             ...for N ms
-  --max-connections-per-sec N  fault: answer upgrades beyond N per second with 429
+  --silence-after-ms N         fault: N ms after it subscribed, a connection gets no more data but
+                               stays open and answers pings/PING (each ticket's first connection
+                               only, so a reconnect with the same ticket gets data)
+  --silence-max N              fault: at most N connections go silent (default no cap)
+  --max-connections-per-sec N  answer upgrades beyond N per second per IP with 429 (overrides
+                               --upbit-limits' 5; without it, 429 only, no blocks)
+  --upbit-limits               Upbit's request limits: 5 connections/s and REST 10/s per IP,
+                               5 data requests/s and 100/min per connection, 429 past a limit,
+                               418 blocks (5 s, doubling) after 10 refusals in 10 s
   --help`
 
 const int = (min: number) => z.coerce.number().int().min(min)
@@ -43,18 +53,23 @@ const Options = z
     'record-seconds': z.coerce.number().positive().default(60),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
+    'ws-compression': z.enum(['on', 'off']).default('on'),
     'drop-after-ms': int(1).optional(),
     'drop-after-messages': int(1).optional(),
     'malformed-every': int(1).optional(),
     'stall-after-ms': int(0).optional(),
     'stall-for-ms': int(1).optional(),
+    'silence-after-ms': int(0).optional(),
+    'silence-max': int(1).optional(),
     'max-connections-per-sec': int(0).optional(),
+    'upbit-limits': z.boolean().default(false),
   })
   .refine((o) => (o['stall-after-ms'] === undefined) === (o['stall-for-ms'] === undefined), {
     message: '--stall-after-ms and --stall-for-ms go together',
     path: ['stall-for-ms'],
   })
   .refine((o) => !(o.record && o.replay), { message: '--record and --replay exclude each other', path: ['record'] })
+  .refine((o) => o['silence-max'] === undefined || o['silence-after-ms'] !== undefined, { message: '--silence-max needs --silence-after-ms', path: ['silence-max'] })
 
 const str = { type: 'string' } as const
 function parse(argv: string[]): z.infer<typeof Options> {
@@ -63,8 +78,9 @@ function parse(argv: string[]): z.infer<typeof Options> {
     strict: true,
     options: {
       port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
-      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'drop-after-ms': str, 'drop-after-messages': str,
-      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'max-connections-per-sec': str, help: { type: 'boolean' },
+      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'ws-compression': str, 'drop-after-ms': str, 'drop-after-messages': str,
+      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'silence-after-ms': str, 'silence-max': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   })
   if (values.help) {
@@ -106,6 +122,8 @@ async function main(): Promise<void> {
     malformedEvery: o['malformed-every'],
     stallAfterMs: o['stall-after-ms'],
     stallForMs: o['stall-for-ms'],
+    silenceAfterMs: o['silence-after-ms'],
+    silenceMax: o['silence-max'],
     maxConnectionsPerSec: o['max-connections-per-sec'],
   }
   let feed
@@ -119,6 +137,8 @@ async function main(): Promise<void> {
       replaySpeed: o['replay-speed'],
       idleTimeoutS: o['idle-timeout-s'],
       trackSent: !o['no-track-sent'],
+      upbitLimits: o['upbit-limits'],
+      wsCompression: o['ws-compression'] === 'on',
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     })
   } catch (error) {

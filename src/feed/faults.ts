@@ -1,7 +1,7 @@
 /**
  * @module feed/faults
- * Fault injection for reliability tests: malformed frames (every kind a real parser must survive)
- * and the connection-rate limit Upbit enforces with HTTP 429 on the upgrade.
+ * Fault injection for reliability tests: the faults a connection can meet, and malformed frames
+ * (every kind a real parser must survive).
  */
 export interface Faults {
   /** Close each connection this long after it subscribed (abrupt close; a reconnect gets dropped again after the same time). */
@@ -13,7 +13,16 @@ export interface Faults {
   /** Stop sending to a connection stallAfterMs after it subscribed, for stallForMs. */
   stallAfterMs?: number
   stallForMs?: number
-  /** WebSocket upgrades beyond this per rolling second get HTTP 429 instead of the upgrade. */
+  /**
+   * The "silent connection": this long after a connection subscribed, it gets no more data frames,
+   * but stays open and healthy (pings get pongs, PING gets {"status":"UP"}, requests get answers).
+   * Only the first connection that subscribes with a given ticket goes silent, so a client that
+   * reconnects on silence (same ticket, as the contenders do) gets data again.
+   */
+  silenceAfterMs?: number
+  /** At most this many connections go silent (default: no cap), for clients whose tickets change on every connect. */
+  silenceMax?: number
+  /** WebSocket upgrades beyond this per rolling second per IP get HTTP 429; overrides `upbitLimits`' 5/s. */
   maxConnectionsPerSec?: number
 }
 
@@ -35,23 +44,20 @@ export function malformedFrame(sequence: number, code: string, validFrame: () =>
   }
 }
 
-/** Upbit's 429 answer; the exact body is undocumented (see upbit-protocol.md §3), this is its REST error shape. */
-export const TOO_MANY_REQUESTS = JSON.stringify({ error: { name: 'too_many_requests', message: 'Too Many Requests' } })
+/** Decides which connections go silent: each ticket once, and at most `silenceMax` in all, since the faults were last set. */
+export class SilencePolicy {
+  private readonly tickets = new Set<string>()
+  private count = 0
 
-/** Counts events in a rolling one-second window. */
-export class RollingWindow {
-  private times: number[] = []
+  constructor(private readonly faults: Faults) {}
 
-  /** Records an attempt and returns how many happened in the last second, this one included. */
-  hit(now = performance.now()): number {
-    const times = this.times
-    while (times.length > 0 && now - times[0]! >= 1000) times.shift()
-    times.push(now)
-    return times.length
-  }
-
-  count(now = performance.now()): number {
-    while (this.times.length > 0 && now - this.times[0]! >= 1000) this.times.shift()
-    return this.times.length
+  claim(ticket: string | number): boolean {
+    const { silenceAfterMs, silenceMax } = this.faults
+    const key = String(ticket)
+    if (silenceAfterMs === undefined || this.tickets.has(key)) return false
+    if (silenceMax !== undefined && this.count >= silenceMax) return false
+    this.tickets.add(key)
+    this.count++
+    return true
   }
 }

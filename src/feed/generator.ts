@@ -1,68 +1,23 @@
 /**
  * @module feed/generator
- * Seeded ticker generator. Each market's price is a random walk in whole exchange ticks (so prices
- * never drift into float noise), with accumulating volumes, so two runs with the same seed produce
- * the same sequence. Frames are built from string templates with cached key prefixes: at
- * 100,000 msg/s a JSON.stringify per message would cost more CPU than the whole rest of the feed.
+ * Seeded market generator. One step is one trade on one market: its price is a random walk in whole
+ * exchange ticks (so prices never drift into float noise), with accumulating volumes, so two runs
+ * with the same seed produce the same sequence. A step renders as a ticker, a trade or an orderbook
+ * frame (orderbook.ts), whichever its subscribers asked for. Frames are built from string
+ * templates with cached key prefixes: at 100,000 msg/s a JSON.stringify per message would cost
+ * more CPU than the whole rest of the feed.
  */
+import { DEFAULT_DEPTH, ORDERBOOK, TICKER } from './channels.ts'
 import type { Market } from './markets.ts'
+import { writeOrderbook, type BookState } from './orderbook.ts'
 import { cumulativeWeights, pick, type Profile } from './profile.ts'
 import { derive, type Rng } from './random.ts'
+import { Clock, flat, marketText, Sink, writeTicker, writeTrade, type TapeState } from './text.ts'
 
-export const TYPES = ['ticker', 'trade'] as const
-export type FeedType = (typeof TYPES)[number]
-export const FORMATS = ['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST'] as const
-export type FeedFormat = (typeof FORMATS)[number]
 export type StreamType = 'REALTIME' | 'SNAPSHOT'
 
-/** [DEFAULT key, SIMPLE key] in the order of Upbit's documented example frames. */
-const TICKER_KEYS: Array<[string, string]> = [
-  ['opening_price', 'op'], ['high_price', 'hp'], ['low_price', 'lp'], ['trade_price', 'tp'],
-  ['prev_closing_price', 'pcp'], ['acc_trade_price', 'atp'], ['change', 'c'], ['change_price', 'cp'],
-  ['signed_change_price', 'scp'], ['change_rate', 'cr'], ['signed_change_rate', 'scr'], ['ask_bid', 'ab'],
-  ['trade_volume', 'tv'], ['acc_trade_volume', 'atv'], ['trade_date', 'tdt'], ['trade_time', 'ttm'],
-  ['trade_timestamp', 'ttms'], ['acc_ask_volume', 'aav'], ['acc_bid_volume', 'abv'],
-  ['highest_52_week_price', 'h52wp'], ['highest_52_week_date', 'h52wdt'], ['lowest_52_week_price', 'l52wp'],
-  ['lowest_52_week_date', 'l52wdt'], ['market_state', 'ms'], ['is_trading_suspended', 'its'],
-  ['delisting_date', 'dd'], ['market_warning', 'mw'], ['timestamp', 'tms'], ['acc_trade_price_24h', 'atp24h'],
-  ['acc_trade_volume_24h', 'atv24h'], ['stream_type', 'st'],
-]
-const TRADE_KEYS: Array<[string, string]> = [
-  ['timestamp', 'tms'], ['trade_date', 'td'], ['trade_time', 'ttm'], ['trade_timestamp', 'ttms'],
-  ['trade_price', 'tp'], ['trade_volume', 'tv'], ['ask_bid', 'ab'], ['prev_closing_price', 'pcp'],
-  ['change', 'c'], ['change_price', 'cp'], ['sequential_id', 'sid'], ['best_ask_price', 'bap'],
-  ['best_ask_size', 'bas'], ['best_bid_price', 'bbp'], ['best_bid_size', 'bbs'], ['stream_type', 'st'],
-]
-/** Pre-rendered `,"key":` separators per [type][simple?]. */
-const SEPARATORS = [TICKER_KEYS, TRADE_KEYS].map((keys) => [0, 1].map((s) => keys.map((k) => `,"${k[s]}":`)))
-
-interface MarketState {
+interface MarketState extends BookState, TapeState {
   code: string
-  /** `{"type":"ticker","code":"KRW-BTC"` and friends, per [type][simple?]. */
-  prefix: string[][]
-  tick: number
-  decimals: number
-  price: number // in ticks
-  open: number
-  high: number
-  low: number
-  prevClose: number
-  accVolume: number
-  accPrice: number
-  accAsk: number
-  accBid: number
-  volume24h: number
-  price24h: number
-  lastVolume: number
-  lastAsk: boolean
-  lastTradeMs: number
-  sequence: number
-  baseVolume: number
-  high52: string
-  high52Date: string
-  low52: string
-  low52Date: string
-  warning: string
 }
 
 /** Rough real price levels (KRW) of the majors, so the busiest markets look familiar. */
@@ -88,8 +43,8 @@ export class Generator {
   private readonly states: MarketState[]
   private readonly cumulative: Float64Array
   private readonly rng: Rng
-  private dateSecond = -1
-  private dates = ['', '', '', ''] // yyyyMMdd, HHmmss, yyyy-MM-dd, HH:mm:ss
+  private readonly clock = new Clock()
+  private readonly sink = new Sink()
 
   constructor(markets: Market[], seed: number, profile: Profile) {
     this.codes = markets.map((m) => m.market)
@@ -97,6 +52,9 @@ export class Generator {
     this.rng = derive(seed, 'sequence')
     const init = derive(seed, 'init')
     this.states = markets.map((m, i) => initialState(m, init, this.cumulative[i]! - (i > 0 ? this.cumulative[i - 1]! : 0)))
+    // a stream of its own, so the ticker and trade frames of a seed stay what they were before books existed
+    const books = derive(seed, 'book')
+    for (const s of this.states) s.bookSeed = Math.floor(books() * 4294967296) | 0
   }
 
   /** Advances the global sequence by one trade and returns the index of the market it hit. */
@@ -128,63 +86,25 @@ export class Generator {
     return index
   }
 
-  /** One frame for the market's current state. */
-  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType): string {
+  /** Writes one frame of the market's current state at `out`'s position; `depth` is the orderbook's number of levels. */
+  write(out: Sink, index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): void {
     const s = this.states[index]!
     const simple = format & 1
-    const seps = SEPARATORS[type]![simple]!
-    const v = type === 0 ? this.tickerValues(s, timestampMs, stream) : this.tradeValues(s, timestampMs, stream)
-    let out = s.prefix[type]![simple]!
-    for (let i = 0; i < v.length; i++) out += seps[i]! + v[i]!
-    out += '}'
-    return format >= 2 ? `[${out}]` : out
+    const snapshot = stream === 'SNAPSHOT' ? 1 : 0
+    // the *_LIST formats wrap each frame in an array
+    if (format >= 2) out.put('[')
+    if (type === TICKER) writeTicker(out, s, simple, timestampMs, snapshot, this.clock)
+    else if (type === ORDERBOOK) writeOrderbook(out, s, s.text.prices, simple, depth, timestampMs, snapshot, this.clock)
+    else writeTrade(out, s, simple, timestampMs, snapshot, this.clock)
+    if (format >= 2) out.put(']')
   }
 
-  private updateDates(ms: number): void {
-    const second = Math.floor(ms / 1000)
-    if (second === this.dateSecond) return
-    this.dateSecond = second
-    const iso = new Date(second * 1000).toISOString() // 2025-07-27T05:11:25.000Z
-    const d = iso.slice(0, 10)
-    const t = iso.slice(11, 19)
-    this.dates = [`"${d.replaceAll('-', '')}"`, `"${t.replaceAll(':', '')}"`, `"${d}"`, `"${t}"`]
-  }
-
-  private tickerValues(s: MarketState, ts: number, stream: StreamType): string[] {
-    const tradeMs = s.lastTradeMs || ts
-    this.updateDates(tradeMs)
-    const diff = s.price - s.prevClose
-    const change = diff > 0 ? '"RISE"' : diff < 0 ? '"FALL"' : '"EVEN"'
-    const changePrice = Math.abs(diff) * s.tick
-    const rate = s.prevClose > 0 ? Math.abs(diff) / s.prevClose : 0
-    const sign = diff < 0 ? '-' : ''
-    return [
-      this.price(s, s.open), this.price(s, s.high), this.price(s, s.low), this.price(s, s.price),
-      (s.prevClose * s.tick).toFixed(8), s.accPrice.toFixed(8), change, changePrice.toFixed(8),
-      sign + changePrice.toFixed(8), rate.toFixed(10), sign + rate.toFixed(10), s.lastAsk ? '"ASK"' : '"BID"',
-      s.lastVolume.toFixed(8), s.accVolume.toFixed(8), this.dates[0]!, this.dates[1]!,
-      String(Math.floor(tradeMs)), s.accAsk.toFixed(8), s.accBid.toFixed(8),
-      s.high52, s.high52Date, s.low52, s.low52Date, '"ACTIVE"', 'false',
-      'null', s.warning, String(Math.floor(ts)), s.price24h.toFixed(8),
-      s.volume24h.toFixed(8), stream === 'REALTIME' ? '"REALTIME"' : '"SNAPSHOT"',
-    ]
-  }
-
-  private tradeValues(s: MarketState, ts: number, stream: StreamType): string[] {
-    const tradeMs = s.lastTradeMs || ts
-    this.updateDates(tradeMs)
-    const diff = s.price - s.prevClose
-    return [
-      String(Math.floor(ts)), this.dates[2]!, this.dates[3]!, String(Math.floor(tradeMs)),
-      this.price(s, s.price), s.lastVolume.toFixed(8), s.lastAsk ? '"ASK"' : '"BID"', (s.prevClose * s.tick).toFixed(8),
-      diff > 0 ? '"RISE"' : diff < 0 ? '"FALL"' : '"EVEN"', (Math.abs(diff) * s.tick).toFixed(8),
-      String(Math.floor(tradeMs) * 1000 + (s.sequence % 1000)), this.price(s, s.price + 1), s.baseVolume.toFixed(8),
-      this.price(s, s.price), (s.baseVolume * 1.5).toFixed(8), stream === 'REALTIME' ? '"REALTIME"' : '"SNAPSHOT"',
-    ]
-  }
-
-  private price(s: MarketState, ticks: number): string {
-    return (ticks * s.tick).toFixed(s.decimals)
+  /** The same frame as a string, for callers off the hot path. */
+  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
+    const out = this.sink
+    out.pos = 0
+    this.write(out, index, format, type, timestampMs, stream, depth)
+    return out.text()
   }
 }
 
@@ -217,10 +137,12 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
   const accPrice = accVolume * ticks * tick
   const askShare = 0.4 + rng() * 0.2
   const tag = (prefixType: string, simple: boolean) =>
-    simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
-  return {
+    flat(simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`)
+  const state = {
     code,
-    prefix: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]],
+    prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]] as [string, string][],
+    prefix: [tag('orderbook', false), tag('orderbook', true)] as [string, string],
+    bookSeed: 0,
     tick,
     decimals: decimalsOf(tick),
     price: ticks,
@@ -239,10 +161,14 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
     lastTradeMs: 0,
     sequence: 0,
     baseVolume,
-    high52: (ticks * tick * (1.3 + rng())).toFixed(8),
-    high52Date: `"2025-0${1 + Math.floor(rng() * 6)}-1${Math.floor(rng() * 10)}"`,
-    low52: (ticks * tick * (0.3 + rng() * 0.5)).toFixed(8),
-    low52Date: `"2024-1${Math.floor(rng() * 3)}-2${Math.floor(rng() * 9)}"`,
-    warning: m.market_event?.warning ? '"CAUTION"' : '"NONE"',
   }
+  // the draws stay in this order: a seed's markets are what they were
+  const values52 = [
+    (ticks * tick * (1.3 + rng())).toFixed(8),
+    `"2025-0${1 + Math.floor(rng() * 6)}-1${Math.floor(rng() * 10)}"`,
+    (ticks * tick * (0.3 + rng() * 0.5)).toFixed(8),
+    `"2024-1${Math.floor(rng() * 3)}-2${Math.floor(rng() * 9)}"`,
+    m.market_event?.warning ? '"CAUTION"' : '"NONE"',
+  ]
+  return { ...state, text: marketText(state, values52) }
 }

@@ -50,8 +50,11 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
   const bad = Bun.spawnSync(['bun', 'scripts/feed.ts', '--rate', 'fast'], { cwd: ROOT })
   expect(bad.exitCode).toBe(2)
   expect(bad.stderr.toString()).toMatch(/--rate "fast"/)
+  const badEnum = Bun.spawnSync(['bun', 'scripts/feed.ts', '--ws-compression', 'yes'], { cwd: ROOT })
+  expect(badEnum.exitCode).toBe(2)
+  expect(badEnum.stderr.toString()).toMatch(/--ws-compression "yes"/)
 
-  const proc = Bun.spawn(['bun', 'scripts/feed.ts', '--port', '0', '--rate', '200', '--seed', '5', '--malformed-every', '7'], { cwd: ROOT, stdout: 'pipe' })
+  const proc = Bun.spawn(['bun', 'scripts/feed.ts', '--port', '0', '--rate', '200', '--seed', '5', '--malformed-every', '7', '--upbit-limits', '--ws-compression', 'off'], { cwd: ROOT, stdout: 'pipe' })
   try {
     const reader = proc.stdout.getReader()
     let out = ''
@@ -64,6 +67,8 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
     expect(m).not.toBeNull()
     const stats = (await (await fetch(`${m![1]}/stats`)).json()) as any
     expect(stats.rate).toBe(200)
+    expect(stats.limits.upbit).toBe(true)
+    expect(stats.compression).toBe(false)
   } finally {
     proc.kill()
     await proc.exited

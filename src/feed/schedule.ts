@@ -20,7 +20,7 @@ export interface Source {
 /** A feed more than this far behind drops the backlog rather than bursting it: a burst is not the offered rate either. */
 const MAX_BACKLOG_MS = 1000
 /** Yield to the event loop this often so sockets, REST and timers still get served under full load. */
-const SLICE_MS = 20
+const SLICE_MS = 5
 /** The rate is "held" while p99 lag stays under this. */
 export const BEHIND_P99_US = 50_000
 
