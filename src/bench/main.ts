@@ -28,10 +28,10 @@ function feedOptions(o: BenchOptions): FeedOptions {
     seed: o.seed,
     profile: o.profile,
     upbitLimits: o['upbit-limits'] === 'on',
-    wsCompression: o['ws-compression'],
+    wsCompression: o['ws-compression'] === 'on',
     // the ladder goes past what remembering every frame allows; the race audits values
     trackSent: !o.ladder,
-  } as FeedOptions
+  }
 }
 
 export async function runBench(argv: string[], env: Record<string, string | undefined>): Promise<number> {

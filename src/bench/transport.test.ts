@@ -11,7 +11,7 @@ let rig: Rig
 
 beforeAll(async () => {
   // the feed as Upbit runs it: compression offered, request limits enforced
-  rig = await Rig.start({ wsCompression: 'on', upbitLimits: true })
+  rig = await Rig.start({ wsCompression: true, upbitLimits: true })
 })
 afterAll(async () => {
   await rig?.stop()
@@ -35,7 +35,7 @@ describe('transport like Upbit’s', () => {
   })
 
   test.each(['on', 'off'] as const)('WS_COMPRESSION=%s: every report states the negotiated extension, and the audit is clean', async (mode) => {
-    const results = await rig.run({ contenders, env: { WS_COMPRESSION: mode } })
+    const results = await rig.run({ contenders, connectIntervalMs: 2000, env: { WS_COMPRESSION: mode } })
     expectClean(results)
     for (const r of results) {
       expect({ contender: r.contender, compression: r.report!.connections.compression }).toEqual({
@@ -49,7 +49,8 @@ describe('transport like Upbit’s', () => {
   test('a silent connection (open, answering pings, sending nothing) is replaced within the watchdog time', async () => {
     rig.feed.setFaults({ silenceAfterMs: 1000 })
     try {
-      const results = await rig.run({ contenders, durationS: 6, env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '100' } })
+      // the seed's pacing and backoff, so the watchdog's reconnects stay within Upbit's limit too
+      const results = await rig.run({ contenders, durationS: 8, connectIntervalMs: 2000, env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '1000' } })
       logCounts('silent connections', results)
       expectClean(results)
       for (const r of results) {

@@ -5,8 +5,8 @@
  * changes with it. The value syntax is the contract's (docs/contenders.md, "Value syntax"), the
  * same on every contender; each failure message is the "reason" part of the config error line.
  */
-import { accessSync, constants, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import type { EnvVar } from '../contract/env.ts'
 
@@ -81,10 +81,20 @@ function readableFile() {
  * says yes to root on a read-only mount, and a report that cannot be written after a whole run
  * is the failure this check exists to prevent.
  */
+/**
+ * mkdir -p, one component at a time: Node 20's `mkdirSync(path, { recursive: true })` spins
+ * forever on some paths (e.g. under /proc, where mkdir answers ENOENT for a parent that exists).
+ */
+function makeDirs(path: string): void {
+  const missing: string[] = []
+  for (let dir = resolve(path); !existsSync(dir); dir = dirname(dir)) missing.unshift(dir)
+  for (const dir of missing) mkdirSync(dir)
+}
+
 function writableDir() {
   return z.string().superRefine((path, ctx) => {
     try {
-      mkdirSync(path, { recursive: true })
+      makeDirs(path)
     } catch (error) {
       return void ctx.addIssue({ code: 'custom', message: `cannot be created (${errorCode(error)})` })
     }
