@@ -74,6 +74,7 @@ describe('a 3-node cluster', () => {
       const [r] = await rig.run({
         contenders: [contender],
         durationS: 8,
+        audit: false,
         env: { FLUSH_TIMEOUT_MS: '5000' },
         onSpawn: (proc) => {
           proc.waitFor('start').then(
