@@ -17,6 +17,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { bundledMarkets } from '../src/feed/markets.ts'
 import { startFeed, type Feed } from '../src/feed/server.ts'
 
 const { values } = parseArgs({
@@ -154,7 +155,8 @@ async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<
   const avgBytes = (after.bytes - before.bytes) / Math.max(1, after.total - before.total)
   // CPU per message is what a shared machine distorts least: the feed's ceiling on a core of its own is about 1 / that
   const cpuUsPerMsg = (used.user + used.system) / Math.max(1, s.sent.messages)
-  return `ceiling, one plain reader (${o.connections} connections × ${Math.ceil(536 / o.connections)} markets, DEFAULT ticker), tracking ${trackSent ? 'on' : 'off'}: ${Math.round(perSec).toLocaleString('en')} msg/s received (avg ${avgBytes.toFixed(0)} B), feed sent ${Math.round(s.sent.messages / elapsed).toLocaleString('en')} msg/s, feed CPU ${feedCpu.toFixed(0)} % (${cpuUsPerMsg.toFixed(2)} µs/msg, ${Math.round((used.system / (used.user + used.system)) * 100)} % of it in the kernel, ~${Math.round(1e6 / cpuUsPerMsg).toLocaleString('en')} msg/s on a whole core), reader CPU ${readerCpu.toFixed(0)} %`
+  const perConnection = Math.ceil(bundledMarkets().length / o.connections)
+  return `ceiling, one plain reader (${o.connections} connections × ${perConnection} markets, DEFAULT ticker), tracking ${trackSent ? 'on' : 'off'}: ${Math.round(perSec).toLocaleString('en')} msg/s received (avg ${avgBytes.toFixed(0)} B), feed sent ${Math.round(s.sent.messages / elapsed).toLocaleString('en')} msg/s, feed CPU ${feedCpu.toFixed(0)} % (${cpuUsPerMsg.toFixed(2)} µs/msg, ${Math.round((used.system / (used.user + used.system)) * 100)} % of it in the kernel, ~${Math.round(1e6 / cpuUsPerMsg).toLocaleString('en')} msg/s on a whole core), reader CPU ${readerCpu.toFixed(0)} %`
 }
 
 async function ladder(o: z.infer<typeof Options>): Promise<string[]> {

@@ -12,9 +12,12 @@ import type { Market } from './markets.ts'
 import { writeOrderbook, type BookState } from './orderbook.ts'
 import { cumulativeWeights, pick, type Profile } from './profile.ts'
 import { derive, type Rng } from './random.ts'
-import { Clock, flat, marketText, Sink, writeTicker, writeTrade, type TapeState } from './text.ts'
+import { ascii, Sink } from './sink.ts'
+import { Clock, marketText, writeTicker, writeTrade, type TapeState } from './text.ts'
 
 export type StreamType = 'REALTIME' | 'SNAPSHOT'
+const OPEN_LIST = ascii('[')
+const CLOSE_LIST = ascii(']')
 
 interface MarketState extends BookState, TapeState {
   code: string
@@ -92,11 +95,11 @@ export class Generator {
     const simple = format & 1
     const snapshot = stream === 'SNAPSHOT' ? 1 : 0
     // the *_LIST formats wrap each frame in an array
-    if (format >= 2) out.put('[')
+    if (format >= 2) out.put(OPEN_LIST)
     if (type === TICKER) writeTicker(out, s, simple, timestampMs, snapshot, this.clock)
-    else if (type === ORDERBOOK) writeOrderbook(out, s, s.text.prices, simple, depth, timestampMs, snapshot, this.clock)
+    else if (type === ORDERBOOK) writeOrderbook(out, s, s.text.prices, simple, depth, timestampMs, snapshot)
     else writeTrade(out, s, simple, timestampMs, snapshot, this.clock)
-    if (format >= 2) out.put(']')
+    if (format >= 2) out.put(CLOSE_LIST)
   }
 
   /** The same frame as a string, for callers off the hot path. */
@@ -137,7 +140,7 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
   const accPrice = accVolume * ticks * tick
   const askShare = 0.4 + rng() * 0.2
   const tag = (prefixType: string, simple: boolean) =>
-    flat(simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`)
+    simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
   const state = {
     code,
     prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]] as [string, string][],

@@ -11,7 +11,7 @@ import { malformedFrame } from './faults.ts'
 import type { Generator } from './generator.ts'
 import type { Recorded } from './replay.ts'
 import { SentSet } from './sent-set.ts'
-import { Sink } from './text.ts'
+import { Sink } from './sink.ts'
 
 /** What the hub needs to know of a connection; the session owns the rest. */
 export interface Registration {

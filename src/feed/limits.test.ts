@@ -44,7 +44,7 @@ describe('upbitLimits', () => {
       await a.waitFor(5 + 2 + 10)
       const refused = a.json().filter((f) => f.error)
       expect(refused).toHaveLength(2)
-      expect(refused[0].error).toEqual({ name: 'TOO_MANY_REQUESTS', message: expect.stringContaining('5 per second') })
+      expect(refused[0].error).toEqual({ name: 'TOO_MANY_REQUESTS', message: expect.stringContaining('5 per second and 8 per minute') })
       expect(a.texts().filter((t) => t === '{"status":"UP"}')).toHaveLength(10)
       // another connection has its own quota
       const b = await Client.open(feed.wsUrl)

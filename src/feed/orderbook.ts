@@ -11,7 +11,8 @@
  * Key order follows ccxt's capture of a real frame (type, code, timestamp, totals, units,
  * stream_type) with `level` last, as the current docs list it; SIMPLE keys are the documented ones.
  */
-import { flat, type Clock, type PriceTexts, type Sink } from './text.ts'
+import { ascii, type Sink } from './sink.ts'
+import type { PriceTexts } from './text.ts'
 
 export interface BookState {
   /** `{"type":"orderbook","code":"KRW-BTC"` and its SIMPLE twin. */
@@ -20,13 +21,17 @@ export interface BookState {
   baseVolume: number
   sequence: number
   bookSeed: number
+  /** Per format: `prefix,"timestamp":`, made on first use. */
+  bookHead?: Uint8Array[]
 }
 
 const KEYS = [
-  [',"timestamp":', ',"total_ask_size":', ',"total_bid_size":', ',"orderbook_units":[', '{"ask_price":', ',"bid_price":', ',"ask_size":', ',"bid_size":', '],"stream_type":', ',"level":0}'],
-  [',"tms":', ',"tas":', ',"tbs":', ',"obu":[', '{"ap":', ',"bp":', ',"as":', ',"bs":', '],"st":', ',"lv":0}'],
-].map((keys) => keys.map(flat))
-const STREAM = ['"REALTIME"', '"SNAPSHOT"']
+  [',"timestamp":', ',"total_ask_size":', ',"total_bid_size":', ',"orderbook_units":[{"ask_price":', ',"bid_price":', ',"ask_size":', ',"bid_size":', '},{"ask_price":', '}],"stream_type":'],
+  [',"tms":', ',"tas":', ',"tbs":', ',"obu":[{"ap":', ',"bp":', ',"as":', ',"bs":', '},{"ap":', '}],"st":'],
+]
+const K = KEYS.map((keys) => keys.map(ascii))
+/** Per format and stream (0 REALTIME, 1 SNAPSHOT): the closing run. */
+const END = [0, 1].map((f) => ['"REALTIME",', '"SNAPSHOT",'].map((st) => ascii(`${KEYS[f]![8]}${st}${f ? '"lv"' : '"level"'}:0}`)))
 
 /** A uniform draw in [0, 1) from four integers (murmur3's finaliser): no state, so any level of any book can be drawn in any order. */
 function unit(seed: number, sequence: number, slot: number): number {
@@ -39,11 +44,11 @@ function unit(seed: number, sequence: number, slot: number): number {
   return (h >>> 0) / 4294967296
 }
 
-const askSizes: string[] = []
-const bidSizes: string[] = []
+const askSizes = new Float64Array(32)
+const bidSizes = new Float64Array(32)
 
-export function writeOrderbook(out: Sink, s: BookState, prices: PriceTexts, simple: number, depth: number, timestampMs: number, snapshot: number, clock: Clock): void {
-  const k = KEYS[simple]!
+export function writeOrderbook(out: Sink, s: BookState, prices: PriceTexts, f: number, depth: number, timestampMs: number, snapshot: number): void {
+  const k = K[f]!
   let askTotal = 0
   let bidTotal = 0
   for (let i = 0; i < depth; i++) {
@@ -53,30 +58,26 @@ export function writeOrderbook(out: Sink, s: BookState, prices: PriceTexts, simp
     const bid = Math.round(scale * (0.05 + 3 * unit(s.bookSeed, s.sequence, 2 * i + 1)) * 1e8) / 1e8
     askTotal += ask
     bidTotal += bid
-    askSizes[i] = ask.toFixed(8)
-    bidSizes[i] = bid.toFixed(8)
+    askSizes[i] = ask
+    bidSizes[i] = bid
   }
-  out.put(s.prefix[simple]!)
-  out.put(k[0]!)
-  out.put(clock.at(timestampMs))
+  s.bookHead ??= [0, 1].map((g) => ascii(`${s.prefix[g]}${KEYS[g]![0]}`))
+  out.put(s.bookHead[f]!)
+  out.putUint(Math.floor(timestampMs))
   out.put(k[1]!)
-  out.put(askTotal.toFixed(8))
+  out.putFixed8(askTotal)
   out.put(k[2]!)
-  out.put(bidTotal.toFixed(8))
+  out.putFixed8(bidTotal)
   out.put(k[3]!)
   for (let i = 0; i < depth; i++) {
-    if (i > 0) out.put(',')
+    if (i > 0) out.put(k[7]!)
+    out.put(prices.getBytes(s.price + 1 + i))
     out.put(k[4]!)
-    out.put(prices.get(s.price + 1 + i))
+    out.put(prices.getBytes(Math.max(1, s.price - i)))
     out.put(k[5]!)
-    out.put(prices.get(Math.max(1, s.price - i)))
+    out.putFixed8(askSizes[i]!)
     out.put(k[6]!)
-    out.put(askSizes[i]!)
-    out.put(k[7]!)
-    out.put(bidSizes[i]!)
-    out.put('}')
+    out.putFixed8(bidSizes[i]!)
   }
-  out.put(k[8]!)
-  out.put(STREAM[snapshot]!)
-  out.put(k[9]!)
+  out.put(END[f]![snapshot]!)
 }

@@ -5,6 +5,7 @@
  * (and at a fraction of its memory: 8 bytes a slot).
  */
 const EMPTY = -1
+const MASK_53 = (1n << 53n) - 1n
 
 export class SentSet {
   private table = new Float64Array(1 << 16).fill(EMPTY)
@@ -12,7 +13,7 @@ export class SentSet {
   size = 0
 
   static hash(bytes: Uint8Array): number {
-    return Number(BigInt.asUintN(53, BigInt(Bun.hash(bytes))))
+    return Number((Bun.hash(bytes) as bigint) & MASK_53)
   }
 
   add(h: number): void {
@@ -36,8 +37,8 @@ export class SentSet {
   }
 
   private slot(h: number, mask: number): number {
-    // the low 32 bits of a good hash are already uniform
-    return (h % 4294967296) & mask
+    // the low 32 bits of a good hash are already uniform; >>> 0 takes them (ToUint32) without a floating-point %
+    return (h >>> 0) & mask
   }
 
   private insert(table: Float64Array, mask: number, h: number): boolean {

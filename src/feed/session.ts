@@ -102,7 +102,10 @@ export class Sessions {
     }
     const verdict = this.limiter.data(c.ip, c.windows)
     if (verdict.status === 418) return this.send(ws, errorFrame({ name: 'IP_BLOCKED', message: `this IP is blocked for another ${Math.ceil(verdict.retryAfterMs)} ms after repeated refused requests` }))
-    if (verdict.status === 429) return this.send(ws, errorFrame({ name: 'TOO_MANY_REQUESTS', message: 'data requests are limited to 5 per second and 100 per minute per connection; this one was refused' }))
+    if (verdict.status === 429) {
+      const u = this.limiter.upbit!
+      return this.send(ws, errorFrame({ name: 'TOO_MANY_REQUESTS', message: `data requests are limited to ${u.wsDataPerSec} per second and ${u.wsDataPerMin} per minute per connection; this one was refused` }))
+    }
     const request = parseRequest(text, this.index)
     if ('name' in request) return this.send(ws, errorFrame(request))
     // the format applies to the whole connection and the last request wins (Upbit: list-subscriptions)
