@@ -3,7 +3,9 @@
  * The feed's own ceiling: a plain WebSocket reader (no Kafka, no check, no copy) subscribed to
  * every market with the seed's 15-per-connection plan, counting frames and bytes for a fixed time.
  * Run as its own process (`bun src/ceilings/feed-reader.ts --rest URL --ws URL --seconds S`) so it
- * does not share a thread with the feed; prints one JSON line.
+ * does not share a thread with the feed; prints one JSON line. Plain means no compression (the
+ * ceiling of sending, not of deflate), and connections are opened 2 per 500 ms, within Upbit's
+ * 5 connections/s, so a feed enforcing Upbit's limits answers none of them with 429.
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -33,7 +35,7 @@ const CODE = /"code":"([^"]+)"/
 
 export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
   const markets = await fetchMarkets(o.restUrl, 10_000, o.marketsLimit ?? 0)
-  const plan = planConnections(markets.map((m) => m.market), 15, 36, 0)
+  const plan = planConnections(markets.map((m) => m.market), 15, 2, 500)
   let messages = 0
   let bytes = 0
   let counting = false
@@ -42,8 +44,9 @@ export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & {
   const sockets = await Promise.all(
     plan.map(
       (c) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(o.wsUrl)
+        new Promise<WebSocket>((resolve, reject) => setTimeout(() => {
+          // Bun's client offers deflate unless told not to
+          const ws = new WebSocket(o.wsUrl, { perMessageDeflate: false } as unknown as string[])
           ws.binaryType = 'arraybuffer'
           ws.onopen = () => {
             ws.send(JSON.stringify([{ ticket: `reader-${c.index}` }, { type: 'ticker', codes: c.codes, is_only_realtime: true }, { format: 'DEFAULT' }]))
@@ -60,7 +63,7 @@ export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & {
             messages++
             bytes += (event.data as ArrayBuffer).byteLength
           }
-        }),
+        }, c.openAtMs)),
     ),
   )
   await Bun.sleep(500)

@@ -7,7 +7,7 @@
  */
 import { SilencePolicy, type Faults } from './faults.ts'
 import type { Hub } from './hub.ts'
-import type { Conn, Socket } from './session.ts'
+import type { Conn, Socket } from './conn.ts'
 
 export function receiving(c: Conn): boolean {
   return !c.closed && !c.stalled && !c.silenced

@@ -8,36 +8,15 @@
  * ping, pong) and any frame the feed sends it (data, snapshot, answer, {"status":"UP"}) counts.
  * A sweep checks every connection a few times per timeout rather than a timer per message.
  */
-import type { ServerWebSocket } from 'bun'
 import { FORMATS, TYPES } from './channels.ts'
 import { ConnFaults, receiving } from './conn-faults.ts'
 import type { Faults } from './faults.ts'
-import type { Hub, Registration } from './hub.ts'
+import type { Conn, Socket } from './conn.ts'
+import type { Hub } from './hub.ts'
 import { DataWindows, type Limiter } from './limits.ts'
 import { errorFrame, parseRequest, type Request, type Ticket } from './request.ts'
 
-export interface Conn extends Registration {
-  id: number
-  ip: string
-  /** permessage-deflate negotiated on the handshake. */
-  deflate: boolean
-  ticket: Ticket | undefined
-  /** What LIST_SUBSCRIPTIONS reports: the realtime type objects of the last request, merged per type. */
-  listed: Array<{ type: string; codes: string[] }>
-  subscribedAt: number
-  /** Σ per-market publishes at subscription, for the approximate dropAfterMessages count. */
-  base: number
-  snapshots: number
-  stalled: boolean
-  silenced: boolean
-  silenceArmed: boolean
-  closed: boolean
-  lastClientAt: number
-  lastSentAt: number
-  windows: DataWindows
-  timers: { drop?: Timer; stall?: Timer; silence?: Timer; status?: Timer }
-}
-export type Socket = ServerWebSocket<Conn>
+export type { Conn, Socket } from './conn.ts'
 type Timer = ReturnType<typeof setTimeout>
 
 const STATUS_UP = Buffer.from('{"status":"UP"}')
