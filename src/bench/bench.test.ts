@@ -51,7 +51,7 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('isolated over two rounds: one at a time, figures as median (min–max)', async () => {
-    const run = await bench(['--duration', '3', '--mode', 'isolated', '--rounds', '2'])
+    const run = await bench(['--duration', '2', '--mode', 'isolated', '--rounds', '2'])
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
     expect(run.output.match(/audit \w+\s+OK/g)?.length).toBe(contenders.length * 2)
     const md = expectComparison(run.out)
@@ -66,7 +66,7 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('a short ladder yields a ladder section, the limit rows and the ladder chart', async () => {
-    const run = await bench(['--ladder', '--rounds', '1', '--ladder-rates', '200,400', '--step-duration', '3', '--limits', 'on'])
+    const run = await bench(['--ladder', '--rounds', '1', '--ladder-rates', '300', '--step-duration', '2', '--limits', 'on'])
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
     const md = expectComparison(run.out)
     expect(md).toMatch(/ladder/i)
