@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { CONTENDERS } from '../contract/report.ts'
-import { parseBenchOptions } from './options.ts'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT } from '../paths.ts'
+import { HELP, parseBenchOptions } from './options.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
@@ -32,4 +35,8 @@ describe('bench options', () => {
   ])('%p is refused naming the flag and the reason', (argv, message) => {
     expect(() => parseBenchOptions(argv as string[], {})).toThrow(message as RegExp)
   })
+})
+
+test('the README shows the bench’s --help exactly as it prints', () => {
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(HELP)
 })
