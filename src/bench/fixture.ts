@@ -4,17 +4,17 @@
  * or an embedded one), a real local feed, and a short real round of real contender programs
  * whose topics are read back and audited.
  */
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { useKafka } from './broker/embedded.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { readTopic } from '../librdkafka/consumer.ts'
-import { CONTENDERS, type Contender } from '../contract/report.ts'
+import { CONTENDERS, Report, reportPath, type Contender } from '../contract/report.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { auditTopic, type AuditResult } from './audit.ts'
 import { runRound, type RoundResult } from './round.ts'
-import type { RunningContender } from './spawn.ts'
+import { RunningContender } from './spawn.ts'
 
 export interface ShortRun {
   contenders: Contender[]
@@ -93,6 +93,39 @@ export class Rig {
     })
     const withTopics = results.map((result) => ({ ...result, topic: topicFor(result.contender) }))
     return o.audit === false ? withTopics : Promise.all(withTopics.map((result) => this.audit(result)))
+  }
+
+  /**
+   * One contender alone (no race) with `env` over a short, valid configuration, for scenarios that
+   * end before or without a window. It starts a second after launch, or at `start` (`START` line).
+   */
+  async runAlone(contender: Contender, env: Record<string, string>, start?: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
+    const started = performance.now()
+    const proc = new RunningContender(
+      contender,
+      {
+        KAFKA_BOOTSTRAP_SERVERS: this.bootstrap,
+        UPBIT_REST_URL: this.feed.httpUrl,
+        UPBIT_WS_URL: this.feed.wsUrl,
+        REPORT_DIR: dir,
+        TEST_DURATION: '2',
+        WARMUP_SECONDS: '0',
+        MARKETS_LIMIT: '15',
+        START_MODE: 'stdin',
+        ...env,
+      },
+      join(dir, `${contender}.log`),
+    )
+    proc.start(start === undefined ? Date.now() + 1000 : Number(start))
+    const exitCode = await proc.exited
+    const path = reportPath(env.REPORT_DIR ?? dir, contender)
+    return {
+      exitCode,
+      elapsedMs: performance.now() - started,
+      output: proc.tail.join('\n'),
+      report: existsSync(path) ? Report.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined,
+    }
   }
 
   /** Reads a run's topic back and audits it against the report (again, e.g. after a broker returned). */

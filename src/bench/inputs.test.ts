@@ -4,14 +4,13 @@
  * or, for what only shows at run time, end with an honest status and a non-zero exit.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Report, reportPath, type Contender } from '../contract/report.ts'
+import type { Contender } from '../contract/report.ts'
 import { EXIT } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
 import { contendersUnderTest, Rig } from './fixture.ts'
-import { RunningContender } from './spawn.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -30,36 +29,7 @@ function settingsFile(name: string, text: string): string {
   return path
 }
 
-/** Runs one contender alone with `env` on top of a short, valid configuration. */
-async function runAlone(contender: Contender, env: Record<string, string>, start?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
-  const started = performance.now()
-  const proc = new RunningContender(
-    contender,
-    {
-      KAFKA_BOOTSTRAP_SERVERS: rig.bootstrap,
-      UPBIT_REST_URL: rig.feed.httpUrl,
-      UPBIT_WS_URL: rig.feed.wsUrl,
-      REPORT_DIR: dir,
-      TEST_DURATION: '2',
-      WARMUP_SECONDS: '0',
-      MARKETS_LIMIT: '15',
-      // a start a second after launch (not the next 10-second boundary) keeps the table quick
-      START_MODE: 'stdin',
-      ...env,
-    },
-    join(dir, `${contender}.log`),
-  )
-  proc.start(start === undefined ? Date.now() + 1000 : Number(start))
-  const exitCode = await proc.exited
-  const path = reportPath(env.REPORT_DIR ?? dir, contender)
-  return {
-    exitCode,
-    elapsedMs: performance.now() - started,
-    output: proc.tail.join('\n'),
-    report: existsSync(path) ? Report.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined,
-  }
-}
+const runAlone = (contender: Contender, env: Record<string, string>, start?: string) => rig.runAlone(contender, env, start)
 
 const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ['timer overflow', { PING_INTERVAL_MS: '3e9' }, /PING_INTERVAL_MS.*3e9.*must be an integer/],

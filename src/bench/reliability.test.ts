@@ -3,13 +3,9 @@
  * feed with its faults switched on, a real broker (stopped and started for scenario 4).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startKafka } from './broker/embedded.ts'
-import { reportPath, type Contender } from '../contract/report.ts'
+import type { Contender } from '../contract/report.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
-import { RunningContender } from './spawn.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -28,26 +24,7 @@ function expectAuditClean(results: ShortRunResult[]) {
   }
 }
 
-/** Runs a contender straight (no race), for scenarios that end before a window. */
-async function runAlone(contender: Contender, env: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
-  const started = performance.now()
-  const proc = new RunningContender(
-    contender,
-    {
-      KAFKA_BOOTSTRAP_SERVERS: rig.bootstrap,
-      UPBIT_REST_URL: rig.feed.httpUrl,
-      UPBIT_WS_URL: rig.feed.wsUrl,
-      REPORT_DIR: dir,
-      TEST_DURATION: '2',
-      MARKETS_LIMIT: '15',
-      ...env,
-    },
-    join(dir, `${contender}.log`),
-  )
-  const exitCode = await proc.exited
-  return { exitCode, elapsedMs: performance.now() - started, output: proc.tail.join('\n'), events: proc.events, report: reportPath(dir, contender) }
-}
+const runAlone = (contender: Contender, env: Record<string, string>) => rig.runAlone(contender, env)
 
 describe.each(contenders)('%s under bad configuration', (contender) => {
   test.each([
@@ -62,7 +39,7 @@ describe.each(contenders)('%s under bad configuration', (contender) => {
     const run = await runAlone(contender, env)
     expect(run.exitCode).toBe(2)
     expect(run.output).toMatch(message)
-    expect(existsSync(run.report)).toBe(false)
+    expect(run.report).toBeUndefined()
     expect(rig.feed.stats().connections.total).toBe(before)
   })
 })
@@ -73,7 +50,7 @@ describe('faults survived', () => {
     expect(run.exitCode).toBe(3)
     expect(run.output).toMatch(/127\.0\.0\.1:1/)
     expect(run.elapsedMs).toBeLessThan(20_000)
-    expect(existsSync(run.report)).toBe(false)
+    expect(run.report).toBeUndefined()
   })
 
   test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
