@@ -23,6 +23,8 @@ export interface ShortRun {
   warmupS?: number
   /** CONNECT_INTERVAL_MS, which the contenders' phases split (default 100) */
   connectIntervalMs?: number
+  /** the race's schedule under a per-IP connection limit (the bench passes Upbit's 5 when it applies) */
+  connectionsPerSecLimit?: number
   /** read the topics back and audit them right away (default true; false when the broker is down) */
   audit?: boolean
   marketsLimit?: number
@@ -87,6 +89,7 @@ export class Rig {
       readyTimeoutMs: 60_000,
       warmupS,
       connectIntervalMs: o.connectIntervalMs ?? 100,
+      connectionsPerSecLimit: o.connectionsPerSecLimit,
       // no 10-second boundary in tests: a second from now, after the warm-up
       startAt: (lastReady, now) => Math.max(now + 1000, lastReady + warmupS * 1000),
       onSpawn: o.onSpawn,

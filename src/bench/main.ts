@@ -85,6 +85,8 @@ export async function runBench(argv: string[], env: Record<string, string | unde
         durationS: o.duration,
         warmupS: o.warmup,
         connectIntervalMs: o['connect-interval-ms'],
+        // Upbit's 5 connection requests per second per IP, live or modelled by the feed
+        connectionsPerSecLimit: o.source === 'upbit' || o['upbit-limits'] === 'on' ? 5 : undefined,
         partitions: o.partitions,
         replicationFactor: kafka.replicationFactor,
         minIsr: kafka.minIsr,

@@ -24,6 +24,8 @@ export interface RaceOptions {
   durationS: number
   warmupS: number
   connectIntervalMs: number
+  /** the feed's connection requests per second per IP (Upbit's 5), if it enforces one */
+  connectionsPerSecLimit?: number
   partitions: number
   replicationFactor: number
   /** min.insync.replicas of every topic (2 on a 3-node cluster) */
@@ -94,6 +96,7 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
         readyTimeoutMs: o.readyTimeoutMs,
         warmupS: o.warmupS,
         connectIntervalMs: o.connectIntervalMs,
+        connectionsPerSecLimit: o.connectionsPerSecLimit,
         onEvent: (c, e) => {
           // the feed's lag and counts are judged over the window only, not the ramp or warm-up
           if (e.event === 'start' && !windowOpened) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { connectPhases, raceStart } from './round.ts'
+import { connectPhases, connectSchedule, raceStart } from './round.ts'
 import { newRunId } from './run-env.ts'
 
 describe('raceStart', () => {
@@ -21,13 +21,40 @@ describe('connectPhases', () => {
       ['python', 1500],
     ])
   })
-  test('with the seed’s plan (2 per 2 s), four contenders open at most 4 connections in any second', () => {
-    const phases = [...connectPhases(['bun', 'node', 'go', 'python'], 2000).values()]
-    // 18 batches of 2 connections per contender, each contender on its phase
-    const opens = phases.flatMap((phase) => Array.from({ length: 18 }, (_, k) => [phase + k * 2000, phase + k * 2000]).flat())
-    for (let t = 0; t < 40_000; t += 100) {
-      expect(opens.filter((x) => x >= t && x < t + 1000).length).toBeLessThanOrEqual(4)
+})
+
+describe('connectSchedule', () => {
+  test('without a limit: one group, phases spread over the interval', () => {
+    const [only, ...rest] = connectSchedule(['bun', 'node', 'go', 'python'], 2000, 2)
+    expect(rest).toEqual([])
+    expect([...only!.phases.values()]).toEqual([0, 500, 1000, 1500])
+  })
+
+  test('under Upbit’s 5/s: groups of two on one-second slots, one group after another', () => {
+    const groups = connectSchedule(['bun', 'node', 'go', 'python'], 2000, 2, 5)
+    expect(groups.map((g) => [...g.phases])).toEqual([
+      [['bun', 0], ['node', 1000]],
+      [['go', 0], ['python', 1000]],
+    ])
+  })
+
+  test('the seed’s plan (36 connections each, 2 per 2 s) never exceeds 5 requests in any rolling second, even with ±150 ms of jitter', () => {
+    const opens: number[] = []
+    let groupStart = 0
+    for (const group of connectSchedule(['bun', 'node', 'go', 'python'], 2000, 2, 5)) {
+      let last = groupStart
+      for (const phase of group.phases.values()) {
+        for (let k = 0; k < 18; k++) {
+          const at = groupStart + phase + k * 2000
+          // each request of a batch lands somewhere within ±150 ms of its instant
+          opens.push(at - 150, at + 150)
+          last = Math.max(last, at + 150)
+        }
+      }
+      // the next group starts on its first slot after this one is ready
+      groupStart = Math.ceil((last + 1) / 2000) * 2000
     }
+    for (let t = 0; t < groupStart; t += 10) expect(opens.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(5)
   })
 })
 

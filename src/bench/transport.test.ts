@@ -26,8 +26,8 @@ function expectClean(results: ShortRunResult[]) {
 describe('transport like Upbit’s', () => {
   test('staggered connection phases: 0 refused handshakes under Upbit’s 5 connections/s, every audit clean', async () => {
     const refusedBefore = rig.feed.stats().connections.refused429
-    // the seed's pacing (2 connections, then the interval), 3 connections per contender
-    const results = await rig.run({ contenders, marketsLimit: 45, connectIntervalMs: 2000, durationS: 3 })
+    // the seed's pacing (2 connections, then the interval), 6 connections per contender, scheduled as the bench does
+    const results = await rig.run({ contenders, marketsLimit: 90, connectIntervalMs: 2000, connectionsPerSecLimit: 5, durationS: 3 })
     logCounts('Upbit limits, staggered phases', results)
     expectClean(results)
     for (const r of results) expect({ contender: r.contender, refused: r.report!.connections.rateLimited }).toEqual({ contender: r.contender, refused: 0 })
@@ -35,7 +35,7 @@ describe('transport like Upbit’s', () => {
   })
 
   test.each(['on', 'off'] as const)('WS_COMPRESSION=%s: every report states the negotiated extension, and the audit is clean', async (mode) => {
-    const results = await rig.run({ contenders, connectIntervalMs: 2000, env: { WS_COMPRESSION: mode } })
+    const results = await rig.run({ contenders, connectIntervalMs: 2000, connectionsPerSecLimit: 5, env: { WS_COMPRESSION: mode } })
     expectClean(results)
     for (const r of results) {
       expect({ contender: r.contender, compression: r.report!.connections.compression }).toEqual({
@@ -50,7 +50,7 @@ describe('transport like Upbit’s', () => {
     rig.feed.setFaults({ silenceAfterMs: 1000 })
     try {
       // the seed's pacing and backoff, so the watchdog's reconnects stay within Upbit's limit too
-      const results = await rig.run({ contenders, durationS: 8, connectIntervalMs: 2000, env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '1000' } })
+      const results = await rig.run({ contenders, durationS: 8, connectIntervalMs: 2000, connectionsPerSecLimit: 5, env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '1000' } })
       logCounts('silent connections', results)
       expectClean(results)
       for (const r of results) {
