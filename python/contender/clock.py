@@ -29,6 +29,13 @@ def auto_start_ms(ready_ms: int, warmup_s: int, boundary_ms: int = BOUNDARY_MS) 
     return -(-earliest // boundary_ms) * boundary_ms
 
 
+def interval_ticks(duration_s: int, period_s: int) -> range:
+    """The periodic samples inside a window: k·period while that is under its length. The closing
+    sample is taken when the window closes, so a tick never lands on (or past) the end and the
+    series never ends with a duplicate, empty entry."""
+    return range(1, -(-duration_s // period_s))
+
+
 def parse_start_line(line: str) -> int | None:
     """``START <epochMs>`` → epoch ms; None for any other line."""
     match = _START.fullmatch(line)

@@ -337,7 +337,7 @@ class Run:
         """Every 5 s of the window: an interval sample and the metrics line; every 10 s progress."""
         loop = asyncio.get_running_loop()
         base = loop.time() - (perf_counter() - opened)  # the window's open on the loop's clock
-        for n in range(1, sys.maxsize):
+        for n in clock.interval_ticks(self.config.test_duration, METRICS_PERIOD_S):
             await asyncio.sleep(max(base + n * METRICS_PERIOD_S - loop.time(), 0))
             offset_ms = (perf_counter() - opened) * 1000
             sample = s.recorder.interval(offset_ms, s.memory.last.rss_bytes, s.memory.last.heap_bytes)
