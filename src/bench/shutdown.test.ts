@@ -30,7 +30,8 @@ test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
   '%s to the bench stops the contenders, the feed and its broker, and exits 128 + signal',
   async (signal) => {
     const out = mkdtempSync(join(tmpdir(), 'ukb-signal-'))
-    const env: Record<string, string | undefined> = { ...process.env, KAFKA_BOOTSTRAP_SERVERS: undefined }
+    // its own broker: the variable removed, not set to an empty or 'undefined' string
+    const { KAFKA_BOOTSTRAP_SERVERS: _shared, ...env } = process.env
     const proc = Bun.spawn(
       ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', 'bun', '--markets-limit', '15', '--rounds', '1', '--duration', '30', '--rate', '200'],
       { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env },
@@ -45,7 +46,7 @@ test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
       output += decoder.decode(chunk.value)
     }
     const port = /kafka 127\.0\.0\.1:(\d+)/.exec(output)?.[1]
-    expect(port).toBeDefined()
+    if (!port) throw new Error(`the bench did not start a broker:\n${output}\n${await new Response(proc.stderr).text()}`)
     await Bun.sleep(1500)
     expect(processesMentioning(out).length).toBeGreaterThan(0)
     proc.kill(signal)

@@ -63,7 +63,8 @@ export class KafkaNode {
 
   /** kafka-storage format with the cluster's id (each voter formatted alike, no --standalone). */
   async format(clusterId: string): Promise<void> {
-    const code = await runJavaMain(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', this.propsFile], this.logFile)
+    // `--cluster-id=` keeps an id that starts with '-' (1 in 64 of base64url ids) from reading as an option
+    const code = await runJavaMain(['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', this.propsFile], this.logFile)
     if (code !== 0) throw new KafkaSetupError(`node ${this.id}: kafka storage format failed (exit ${code}); log: ${this.logFile}`)
   }
 
