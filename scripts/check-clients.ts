@@ -15,7 +15,9 @@ const VENV = join(CACHE, 'clients-venv')
 function run(cmd: string[], what: string): void {
   const proc = Bun.spawnSync(cmd, { stdout: 'pipe', stderr: 'pipe' })
   if (proc.exitCode !== 0) {
-    console.error(`check:clients: ${what} failed (exit ${proc.exitCode}):\n${(proc.stdout.toString() + proc.stderr.toString()).split('\n').slice(-20).join('\n')}`)
+    console.error(
+      `check:clients: ${what} failed (exit ${proc.exitCode}):\n${(proc.stdout.toString() + proc.stderr.toString()).split('\n').slice(-20).join('\n')}`,
+    )
     process.exit(1)
   }
 }
@@ -33,9 +35,14 @@ if (!existsSync(venvPython)) {
 }
 const feed = await startFeed({ port: 0, rate: 500, seed: 1 })
 try {
-  const proc = Bun.spawn([venvPython, join(TOOL, 'check_clients.py'), '--rest', feed.httpUrl, '--ws', feed.wsUrl], { stdout: 'inherit', stderr: 'inherit' })
+  const proc = Bun.spawn([venvPython, join(TOOL, 'check_clients.py'), '--rest', feed.httpUrl, '--ws', feed.wsUrl], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  })
   const code = await proc.exited
-  console.log(`check:clients: ${code === 0 ? 'every check passed' : 'FAILED'} against the local feed at ${feed.httpUrl}`)
+  console.log(
+    `check:clients: ${code === 0 ? 'every check passed' : 'FAILED'} against the local feed at ${feed.httpUrl}`,
+  )
   process.exitCode = code
 } finally {
   await feed.stop()

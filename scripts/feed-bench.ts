@@ -36,7 +36,10 @@ const { values } = parseArgs({
   },
 })
 
-const List = z.string().regex(/^\d+(,\d+)*$/, 'must be comma-separated integers').transform((s) => s.split(',').map(Number))
+const List = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'must be comma-separated integers')
+  .transform((s) => s.split(',').map(Number))
 const Options = z.object({
   only: z.enum(['ceiling', 'ladder']).optional(),
   seconds: z.coerce.number().positive().default(3),
@@ -65,7 +68,11 @@ async function codesOf(restUrl: string): Promise<string[]> {
 }
 
 /** Opens one plain WebSocket per code list (no deflate: a plain reader), counting every frame. */
-async function openReaders(restUrl: string, slices: string[][], onFrame: (i: number, bytes: number) => void): Promise<WebSocket[]> {
+async function openReaders(
+  restUrl: string,
+  slices: string[][],
+  onFrame: (i: number, bytes: number) => void,
+): Promise<WebSocket[]> {
   const wsUrl = `${restUrl.replace('http:', 'ws:')}/websocket/v1`
   return Promise.all(
     slices.map(
@@ -76,7 +83,13 @@ async function openReaders(restUrl: string, slices: string[][], onFrame: (i: num
           ws.onmessage = (e) => onFrame(i, (e.data as ArrayBuffer).byteLength)
           ws.onerror = () => reject(new Error(`feed-bench reader: cannot connect to ${wsUrl}`))
           ws.onopen = () => {
-            ws.send(JSON.stringify([{ ticket: `bench-${i}` }, { type: 'ticker', codes, is_only_realtime: true }, { format: 'DEFAULT' }]))
+            ws.send(
+              JSON.stringify([
+                { ticket: `bench-${i}` },
+                { type: 'ticker', codes, is_only_realtime: true },
+                { format: 'DEFAULT' },
+              ]),
+            )
             resolve(ws)
           }
         }),
@@ -94,7 +107,14 @@ async function childMode(restUrl: string, slices: string[][]): Promise<void> {
   })
   setInterval(() => {
     const cpu = process.cpuUsage()
-    console.log(JSON.stringify({ min: Math.min(...received), total: received.reduce((a, b) => a + b, 0), bytes, cpuUs: cpu.user + cpu.system }))
+    console.log(
+      JSON.stringify({
+        min: Math.min(...received),
+        total: received.reduce((a, b) => a + b, 0),
+        bytes,
+        cpuUs: cpu.user + cpu.system,
+      }),
+    )
   }, 250)
 }
 
@@ -197,7 +217,9 @@ async function ladder(o: z.infer<typeof Options>): Promise<string[]> {
       const cpu = process.cpuUsage()
       await Bun.sleep(5000)
       const used = process.cpuUsage(cpu)
-      rows.push(`feed CPU at 2,000 msg/s to ${clients} clients: ${(((used.user + used.system) / 1000 / 5000) * 100).toFixed(1)} % of one core`)
+      rows.push(
+        `feed CPU at 2,000 msg/s to ${clients} clients: ${(((used.user + used.system) / 1000 / 5000) * 100).toFixed(1)} % of one core`,
+      )
     }
     feed.setRate(0)
     await reader.stop()
@@ -219,11 +241,15 @@ if (values.client || values.reader) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const flag = String(issue.path[0] ?? '')
-    console.error(`feed-bench: --${flag} ${JSON.stringify((values as Record<string, unknown>)[flag])}: ${issue.message}`)
+    console.error(
+      `feed-bench: --${flag} ${JSON.stringify((values as Record<string, unknown>)[flag])}: ${issue.message}`,
+    )
     process.exit(2)
   }
   const o = parsed.data
-  console.log(`feed-bench on ${navigator.hardwareConcurrency} cores, load average ${(await Bun.file('/proc/loadavg').text()).split(' ').slice(0, 3).join(' ')}`)
+  console.log(
+    `feed-bench on ${navigator.hardwareConcurrency} cores, load average ${(await Bun.file('/proc/loadavg').text()).split(' ').slice(0, 3).join(' ')}`,
+  )
   const rows: string[] = []
   if (o.only !== 'ladder') {
     for (const trackSent of { on: [true], off: [false], both: [true, false] }[o['track-sent']]) {

@@ -69,7 +69,10 @@ const Options = z
     path: ['stall-for-ms'],
   })
   .refine((o) => !(o.record && o.replay), { message: '--record and --replay exclude each other', path: ['record'] })
-  .refine((o) => o['silence-max'] === undefined || o['silence-after-ms'] !== undefined, { message: '--silence-max needs --silence-after-ms', path: ['silence-max'] })
+  .refine((o) => o['silence-max'] === undefined || o['silence-after-ms'] !== undefined, {
+    message: '--silence-max needs --silence-after-ms',
+    path: ['silence-max'],
+  })
 
 const str = { type: 'string' } as const
 function parse(argv: string[]): z.infer<typeof Options> {
@@ -77,9 +80,26 @@ function parse(argv: string[]): z.infer<typeof Options> {
     args: argv,
     strict: true,
     options: {
-      port: str, rate: str, seed: str, profile: str, replay: str, 'replay-speed': str, record: str, 'record-seconds': str,
-      'idle-timeout-s': str, 'no-track-sent': { type: 'boolean' }, 'ws-compression': str, 'drop-after-ms': str, 'drop-after-messages': str,
-      'malformed-every': str, 'stall-after-ms': str, 'stall-for-ms': str, 'silence-after-ms': str, 'silence-max': str, 'max-connections-per-sec': str, 'upbit-limits': { type: 'boolean' },
+      port: str,
+      rate: str,
+      seed: str,
+      profile: str,
+      replay: str,
+      'replay-speed': str,
+      record: str,
+      'record-seconds': str,
+      'idle-timeout-s': str,
+      'no-track-sent': { type: 'boolean' },
+      'ws-compression': str,
+      'drop-after-ms': str,
+      'drop-after-messages': str,
+      'malformed-every': str,
+      'stall-after-ms': str,
+      'stall-for-ms': str,
+      'silence-after-ms': str,
+      'silence-max': str,
+      'max-connections-per-sec': str,
+      'upbit-limits': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -108,7 +128,11 @@ async function main(): Promise<void> {
   }
   if (o.record) {
     try {
-      const { frames, codes } = await record({ file: o.record, seconds: o['record-seconds'], log: (l) => console.log(l) })
+      const { frames, codes } = await record({
+        file: o.record,
+        seconds: o['record-seconds'],
+        log: (l) => console.log(l),
+      })
       console.log(`record: ${frames} frames over ${codes} markets written to ${o.record}`)
       return
     } catch (error) {

@@ -37,7 +37,9 @@ async function main() {
   }
   if (parsed.data.help) return console.log(KAFKA_HELP)
   if (process.env.KAFKA_BOOTSTRAP_SERVERS) {
-    console.log(`KAFKA_BOOTSTRAP_SERVERS is set (${process.env.KAFKA_BOOTSTRAP_SERVERS}): using that broker, nothing started`)
+    console.log(
+      `KAFKA_BOOTSTRAP_SERVERS is set (${process.env.KAFKA_BOOTSTRAP_SERVERS}): using that broker, nothing started`,
+    )
     return
   }
   await serveKafka(parsed.data)

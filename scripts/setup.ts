@@ -5,6 +5,8 @@
 import { runSetup, StepError } from '../src/setup/steps.ts'
 
 runSetup({ quiet: process.argv.includes('--quiet') }).catch((error) => {
-  console.error(`\n${error instanceof StepError || error?.name === 'PrerequisiteError' ? error.message : (error?.stack ?? error)}`)
+  console.error(
+    `\n${error instanceof StepError || error?.name === 'PrerequisiteError' ? error.message : (error?.stack ?? error)}`,
+  )
   process.exit(1)
 })

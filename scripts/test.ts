@@ -25,7 +25,13 @@ const everything = bunArgs.length === 0
 
 async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${name}: ${cmd.join(' ')}`)
-  const proc = Bun.spawn(cmd, { cwd, env: { ...process.env, ...env }, stdout: 'inherit', stderr: 'inherit', stdin: 'ignore' })
+  const proc = Bun.spawn(cmd, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdout: 'inherit',
+    stderr: 'inherit',
+    stdin: 'ignore',
+  })
   return (await proc.exited) === 0
 }
 
@@ -39,23 +45,33 @@ async function main() {
   const kafka = await useKafka({ brokers })
   const stop = once(() => kafka.stop())
   const off = onShutdown(stop)
-  console.log(`test: Kafka at ${kafka.bootstrap} (${kafka.brokers} broker(s), replication factor ${kafka.replicationFactor}, min.insync.replicas ${kafka.minIsr})`)
+  console.log(
+    `test: Kafka at ${kafka.bootstrap} (${kafka.brokers} broker(s), replication factor ${kafka.replicationFactor}, min.insync.replicas ${kafka.minIsr})`,
+  )
   const env = { ...kafka.env, TEST_BROKERS: String(kafka.brokers) }
   try {
     results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
     if (everything && !args.includes('--no-go') && existsSync(join(PATHS.goDir, 'go.mod'))) {
       const goEnv = { ...env, ...manifest.goEnv, GO_PRODUCER_BIN: PATHS.goBinary }
-      results.push(['go test', await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, goEnv)])
+      results.push([
+        'go test',
+        await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, goEnv),
+      ])
     }
     if (everything && !args.includes('--no-python') && manifest.pythonBin) {
-      results.push(['pytest', await runStep('pytest', [manifest.pythonBin, '-m', 'pytest', '-q', 'python/tests'], ROOT, env)])
+      results.push([
+        'pytest',
+        await runStep('pytest', [manifest.pythonBin, '-m', 'pytest', '-q', 'python/tests'], ROOT, env),
+      ])
     }
   } finally {
     off()
     await stop()
   }
   const failed = results.filter(([, ok]) => !ok)
-  console.log(`\n== test: ${results.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  console.log(
+    `\n== test: ${results.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  )
   process.exit(failed.length === 0 ? 0 : 1)
 }
 

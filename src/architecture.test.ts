@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 
 const SRC = import.meta.dir
 const ROOT = resolve(SRC, '..')
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -67,7 +68,9 @@ describe('the import graph', () => {
 
   test('the contract is a leaf: it imports only itself', () => {
     // its own tests may use fixtures from elsewhere
-    const leaks = from('src/contract/').filter(([file, targets]) => !file.endsWith('.test.ts') && targets.some((t) => !t.startsWith('src/contract/')))
+    const leaks = from('src/contract/').filter(
+      ([file, targets]) => !file.endsWith('.test.ts') && targets.some((t) => !t.startsWith('src/contract/')),
+    )
     expect(leaks).toEqual([])
   })
 

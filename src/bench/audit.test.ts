@@ -6,7 +6,11 @@ import { auditTopic, type AuditedMessage } from './audit.ts'
 const enc = new TextEncoder()
 
 function message(seq: number, phase: string, code = 'KRW-BTC', contender = 'bun'): AuditedMessage {
-  return { key: enc.encode(code), value: enc.encode(`{"type":"ticker","code":"${code}","trade_price":1}`), headers: { seq: String(seq), phase, contender } }
+  return {
+    key: enc.encode(code),
+    value: enc.encode(`{"type":"ticker","code":"${code}","trade_price":1}`),
+    headers: { seq: String(seq), phase, contender },
+  }
 }
 
 /** A report whose warm-up delivered `warm` and window delivered `window` messages. */
@@ -38,7 +42,13 @@ describe('auditTopic', () => {
   })
 
   test('finds duplicates, a missing phase, a warm-up seq after the window began, and wrong keys', () => {
-    const messages = [...topic(2, 2), message(3, 'window'), message(9, 'nonsense'), message(10, 'warmup'), { ...message(11, 'window'), key: enc.encode('KRW-ETH') }]
+    const messages = [
+      ...topic(2, 2),
+      message(3, 'window'),
+      message(9, 'nonsense'),
+      message(10, 'warmup'),
+      { ...message(11, 'window'), key: enc.encode('KRW-ETH') },
+    ]
     const a = auditTopic(report(3, 4), 't', messages)
     expect(a.duplicateSeqs).toBe(1)
     expect(a.problems.join('\n')).toMatch(/without a phase header/)
@@ -48,9 +58,17 @@ describe('auditTopic', () => {
 
   test('admits gaps only as far as the report counts undelivered messages', () => {
     const holes = topic(2, 6).filter((m) => m.headers.seq !== '5' && m.headers.seq !== '6')
-    const owned = auditTopic(report(2, 6, (r) => void ((r.messages.delivered = 4), (r.messages.failed = 2))), 't', holes)
+    const owned = auditTopic(
+      report(2, 6, (r) => void ((r.messages.delivered = 4), (r.messages.failed = 2))),
+      't',
+      holes,
+    )
     expect(owned.missingSeqs).toBe(0)
-    const unowned = auditTopic(report(2, 4, (r) => void (r.messages.received = 4)), 't', holes)
+    const unowned = auditTopic(
+      report(2, 4, (r) => void (r.messages.received = 4)),
+      't',
+      holes,
+    )
     expect(unowned.missingSeqs).toBe(2)
     expect(unowned.ok).toBe(false)
   })

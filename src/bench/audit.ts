@@ -72,7 +72,9 @@ function tally(report: Report, messages: AuditedMessage[], wasSent?: (value: Uin
   }
   const decoder = new TextDecoder()
   const lastSeq = new Map<number, number>()
-  const inOrder = [...messages].sort((a, b) => (a.partition ?? 0) - (b.partition ?? 0) || (a.offset ?? 0) - (b.offset ?? 0))
+  const inOrder = [...messages].sort(
+    (a, b) => (a.partition ?? 0) - (b.partition ?? 0) || (a.offset ?? 0) - (b.offset ?? 0),
+  )
   for (const message of messages[0]?.offset === undefined ? [] : inOrder) {
     const seq = Number(message.headers.seq)
     if (seq <= (lastSeq.get(message.partition!) ?? 0)) t.outOfOrder++
@@ -104,19 +106,29 @@ function tally(report: Report, messages: AuditedMessage[], wasSent?: (value: Uin
  * `wasSent` answers whether the feed sent exactly these bytes; undefined skips that check
  * (live exchange: nothing to compare with).
  */
-export function auditTopic(report: Report, topic: string, messages: AuditedMessage[], wasSent?: (value: Uint8Array) => boolean): AuditResult {
+export function auditTopic(
+  report: Report,
+  topic: string,
+  messages: AuditedMessage[],
+  wasSent?: (value: Uint8Array) => boolean,
+): AuditResult {
   const t = tally(report, messages, wasSent)
   const m = report.messages
   const w = report.warmup
   const problems: string[] = []
-  if (t.window !== m.delivered) problems.push(`topic holds ${t.window} window messages, report says ${m.delivered} delivered`)
-  if (t.warmup !== w.delivered) problems.push(`topic holds ${t.warmup} warm-up messages, report says ${w.delivered} delivered in the warm-up`)
+  if (t.window !== m.delivered)
+    problems.push(`topic holds ${t.window} window messages, report says ${m.delivered} delivered`)
+  if (t.warmup !== w.delivered)
+    problems.push(`topic holds ${t.warmup} warm-up messages, report says ${w.delivered} delivered in the warm-up`)
   if (t.badPhase > 0) problems.push(`${t.badPhase} messages without a phase header of warmup or window`)
-  if (t.maxWarmupSeq >= t.minWindowSeq) problems.push(`warm-up seq ${t.maxWarmupSeq} is not before the first window seq ${t.minWindowSeq}`)
+  if (t.maxWarmupSeq >= t.minWindowSeq)
+    problems.push(`warm-up seq ${t.maxWarmupSeq} is not before the first window seq ${t.minWindowSeq}`)
   if (t.duplicates > 0) problems.push(`${t.duplicates} duplicated seq numbers`)
-  if (t.outOfOrder > 0) problems.push(`${t.outOfOrder} messages whose seq is not above the previous one in their partition (order broken)`)
+  if (t.outOfOrder > 0)
+    problems.push(`${t.outOfOrder} messages whose seq is not above the previous one in their partition (order broken)`)
   if (t.badSeq > 0) problems.push(`${t.badSeq} messages without a valid seq header`)
-  if (t.wrongContender > 0) problems.push(`${t.wrongContender} messages with a contender header other than ${report.contender}`)
+  if (t.wrongContender > 0)
+    problems.push(`${t.wrongContender} messages with a contender header other than ${report.contender}`)
   if (t.wrongKeys > 0) problems.push(`${t.wrongKeys} messages whose key is not the frame's market code`)
   if (t.unknown > 0) problems.push(`${t.unknown} values that are not byte-identical to any frame the feed sent`)
   // every seq up to the highest one in the topic was assigned; the absent ones must be owned as
@@ -125,7 +137,8 @@ export function auditTopic(report: Report, topic: string, messages: AuditedMessa
   const gaps = highest - t.seqs.size
   const admitted = Math.max(m.received - m.invalid - m.delivered, 0) + Math.max(w.received - w.delivered, 0)
   const missing = Math.max(gaps - admitted, 0)
-  if (missing > 0) problems.push(`${missing} seq numbers missing from the topic that the report does not count as undelivered`)
+  if (missing > 0)
+    problems.push(`${missing} seq numbers missing from the topic that the report does not count as undelivered`)
   return {
     contender: report.contender,
     topic,

@@ -18,10 +18,32 @@ const contenders = contendersUnderTest()
 async function bench(args: string[]) {
   const out = mkdtempSync(join(tmpdir(), 'ukb-bench-'))
   const proc = Bun.spawn(
-    ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', contenders.join(','), '--markets-limit', '45', '--connect-interval-ms', '100', '--rate', '300', '--warmup', '1', ...args],
+    [
+      'bun',
+      'scripts/bench.ts',
+      '--out',
+      out,
+      '--charts',
+      join(out, 'charts'),
+      '--contenders',
+      contenders.join(','),
+      '--markets-limit',
+      '45',
+      '--connect-interval-ms',
+      '100',
+      '--rate',
+      '300',
+      '--warmup',
+      '1',
+      ...args,
+    ],
     { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: process.env },
   )
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   return { out, code, output: stdout + stderr }
 }
 
@@ -66,7 +88,17 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('a short ladder yields a ladder section, the limit rows and the ladder chart', async () => {
-    const run = await bench(['--ladder', '--rounds', '1', '--ladder-rates', '300', '--step-duration', '2', '--limits', 'on'])
+    const run = await bench([
+      '--ladder',
+      '--rounds',
+      '1',
+      '--ladder-rates',
+      '300',
+      '--step-duration',
+      '2',
+      '--limits',
+      'on',
+    ])
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
     const md = expectComparison(run.out)
     expect(md).toMatch(/ladder/i)

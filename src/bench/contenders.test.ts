@@ -19,7 +19,11 @@ afterAll(async () => {
 
 function expectClean(results: ShortRunResult[]) {
   for (const r of results) {
-    expect({ contender: r.contender, error: r.error, exit: r.exitCode }).toEqual({ contender: r.contender, error: undefined, exit: 0 })
+    expect({ contender: r.contender, error: r.error, exit: r.exitCode }).toEqual({
+      contender: r.contender,
+      error: undefined,
+      exit: 0,
+    })
     expect(Report.safeParse(r.report).success).toBe(true)
     expect({ contender: r.contender, problems: r.audit?.problems }).toEqual({ contender: r.contender, problems: [] })
   }

@@ -30,7 +30,10 @@ function versionOf(cmd: string[], pattern: RegExp): string {
 }
 
 export function readEnvironment(): Environment {
-  const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { librdkafkaVersion: string; kafkaVersion: string }
+  const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as {
+    librdkafkaVersion: string
+    kafkaVersion: string
+  }
   return {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cpus: cpus().length,

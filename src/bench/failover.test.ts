@@ -56,14 +56,20 @@ describe('a 3-node cluster', () => {
     expect(killed).toBeGreaterThan(0)
     for (const r of results) {
       const m = r.report!.messages
-      expect({ contender: r.contender, error: r.error, problems: r.audit?.problems }).toEqual({ contender: r.contender, error: undefined, problems: [] })
+      expect({ contender: r.contender, error: r.error, problems: r.audit?.problems }).toEqual({
+        contender: r.contender,
+        error: undefined,
+        problems: [],
+      })
       expect(r.audit!.duplicateSeqs).toBe(0)
       expect(r.audit!.outOfOrder).toBe(0)
       expect(r.audit!.missingSeqs).toBe(0)
       // every acked message is in the topic, and the report accounts for every one that is not
       expect(m.delivered + m.failed + m.inFlightAtEnd).toBe(m.received - m.invalid)
       const worst = Math.max(...r.report!.intervals.map((i) => i.pipelineP99Us))
-      console.log(`[failover] ${r.contender}: delivered ${m.delivered}, failed ${m.failed}, in flight ${m.inFlightAtEnd}, errors ${JSON.stringify(m.errorsByCode)}, worst interval p99 ${(worst / 1000).toFixed(0)} ms`)
+      console.log(
+        `[failover] ${r.contender}: delivered ${m.delivered}, failed ${m.failed}, in flight ${m.inFlightAtEnd}, errors ${JSON.stringify(m.errorsByCode)}, worst interval p99 ${(worst / 1000).toFixed(0)} ms`,
+      )
     }
   }, 240_000)
 

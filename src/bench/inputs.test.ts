@@ -29,12 +29,21 @@ function settingsFile(name: string, text: string): string {
   return path
 }
 
-const runAlone = (contender: Contender, env: Record<string, string>, start?: string) => rig.runAlone(contender, env, start)
+const runAlone = (contender: Contender, env: Record<string, string>, start?: string) =>
+  rig.runAlone(contender, env, start)
 
 const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ['timer overflow', { PING_INTERVAL_MS: '3e9' }, /PING_INTERVAL_MS.*3e9.*must be an integer/],
-  ['timer far out of range', { PING_INTERVAL_MS: '3000000000' }, /PING_INTERVAL_MS.*3000000000.*must be between 1000 and 110000/],
-  ['start-up deadline out of range', { STARTUP_TIMEOUT_MS: '99999999999' }, /STARTUP_TIMEOUT_MS.*99999999999.*must be between/],
+  [
+    'timer far out of range',
+    { PING_INTERVAL_MS: '3000000000' },
+    /PING_INTERVAL_MS.*3000000000.*must be between 1000 and 110000/,
+  ],
+  [
+    'start-up deadline out of range',
+    { STARTUP_TIMEOUT_MS: '99999999999' },
+    /STARTUP_TIMEOUT_MS.*99999999999.*must be between/,
+  ],
   ['port past 65535', { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:99999' }, /KAFKA_BOOTSTRAP_SERVERS.*127\.0\.0\.1:99999/],
   ['a nanosecond window', { TEST_DURATION: '1e-9' }, /TEST_DURATION.*1e-9.*must be an integer/],
   ['hex', { TEST_DURATION: '0x10' }, /TEST_DURATION.*0x10.*must be an integer/],
@@ -42,9 +51,21 @@ const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ['fractional seconds', { TEST_DURATION: '1.5' }, /TEST_DURATION.*1\.5.*must be an integer/],
   ['unknown enum', { WS_COMPRESSION: 'maybe' }, /WS_COMPRESSION.*maybe/],
   ['unwritable report dir', { REPORT_DIR: '/proc/ukb-no-such-dir' }, /REPORT_DIR.*\/proc\/ukb-no-such-dir/],
-  ['settings file holding null', { PRODUCER_SETTINGS: settingsFile('null.json', 'null') }, /PRODUCER_SETTINGS.*null\.json/],
-  ['settings with trailing garbage', { PRODUCER_SETTINGS: settingsFile('trailing.json', '{"acks":"all"} x') }, /PRODUCER_SETTINGS.*trailing\.json/],
-  ['settings with a number value', { PRODUCER_SETTINGS: settingsFile('number.json', '{"linger.ms":10}') }, /PRODUCER_SETTINGS.*number\.json/],
+  [
+    'settings file holding null',
+    { PRODUCER_SETTINGS: settingsFile('null.json', 'null') },
+    /PRODUCER_SETTINGS.*null\.json/,
+  ],
+  [
+    'settings with trailing garbage',
+    { PRODUCER_SETTINGS: settingsFile('trailing.json', '{"acks":"all"} x') },
+    /PRODUCER_SETTINGS.*trailing\.json/,
+  ],
+  [
+    'settings with a number value',
+    { PRODUCER_SETTINGS: settingsFile('number.json', '{"linger.ms":10}') },
+    /PRODUCER_SETTINGS.*number\.json/,
+  ],
 ]
 
 describe.each(contenders)('%s: the shared table of bad inputs', (contender) => {
@@ -68,7 +89,11 @@ describe.each(contenders)('%s: what only shows at run time ends with an honest s
   })
 
   test('every WebSocket connection refused: 0 messages is failed, exit 6, never complete', async () => {
-    const run = await runAlone(contender, { UPBIT_WS_URL: 'ws://127.0.0.1:1/websocket/v1', RECONNECT_BASE_MS: '100', RECONNECT_MAX_RETRIES: '1' })
+    const run = await runAlone(contender, {
+      UPBIT_WS_URL: 'ws://127.0.0.1:1/websocket/v1',
+      RECONNECT_BASE_MS: '100',
+      RECONNECT_MAX_RETRIES: '1',
+    })
     expect(run.exitCode).toBe(EXIT.failed)
     expect(run.report?.status).toBe('failed')
     expect(run.report?.statusReasons.map((r) => r.code)).toContain('no-messages')
@@ -101,19 +126,23 @@ describe('the market list', () => {
         // duplicates of every market: a contender must keep each once
         if (path.startsWith('/dup/')) return Response.json([...markets, ...markets])
         // a body larger than the 8 MiB cap
-        if (path.startsWith('/huge/')) return new Response(`[${'{"market":"KRW-BTC"},'.repeat(500_000)}{"market":"KRW-ETH"}]`)
+        if (path.startsWith('/huge/'))
+          return new Response(`[${'{"market":"KRW-BTC"},'.repeat(500_000)}{"market":"KRW-ETH"}]`)
         return new Response('not found', { status: 404 })
       },
     })
   })
   afterAll(() => rest?.stop(true))
 
-  test.each(contenders)('%s: duplicates are dropped; a list past the cap is refused naming the URL', async (contender) => {
-    const dup = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/dup` })
-    expect(dup.report?.markets.count).toBe(4)
-    const huge = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/huge` })
-    expect(huge.exitCode).toBe(EXIT.markets)
-    expect(huge.output).toContain(`127.0.0.1:${rest.port}/huge`)
-    expect(huge.report).toBeUndefined()
-  })
+  test.each(contenders)(
+    '%s: duplicates are dropped; a list past the cap is refused naming the URL',
+    async (contender) => {
+      const dup = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/dup` })
+      expect(dup.report?.markets.count).toBe(4)
+      const huge = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/huge` })
+      expect(huge.exitCode).toBe(EXIT.markets)
+      expect(huge.output).toContain(`127.0.0.1:${rest.port}/huge`)
+      expect(huge.report).toBeUndefined()
+    },
+  )
 })

@@ -58,10 +58,27 @@ export async function runLadderBench(
     // the floor at 2k and at every saturation point, with the contenders' CPU budget
     const rates = [2000, ...Object.values(result.saturation).filter((x): x is number => x !== null)]
     console.log(`floor: librdkafka alone (paced C producer) at ${rates.join(', ')} msg/s`)
-    result.floor = await measureFloor({ bootstrap, partitions: o.partitions, runId, rates, seconds: o['step-duration'], prefix: pinning.contenderPrefix })
-    for (const f of result.floor) console.log(`  ${f.ratePerSec} msg/s: ${f.cpuUsPerMessage.toFixed(1)} µs CPU/msg, ack p50/p99 ${(f.ackP50Us / 1000).toFixed(1)}/${(f.ackP99Us / 1000).toFixed(1)} ms${f.behind ? ' (behind)' : ''}`)
+    result.floor = await measureFloor({
+      bootstrap,
+      partitions: o.partitions,
+      runId,
+      rates,
+      seconds: o['step-duration'],
+      prefix: pinning.contenderPrefix,
+    })
+    for (const f of result.floor)
+      console.log(
+        `  ${f.ratePerSec} msg/s: ${f.cpuUsPerMessage.toFixed(1)} µs CPU/msg, ack p50/p99 ${(f.ackP50Us / 1000).toFixed(1)}/${(f.ackP99Us / 1000).toFixed(1)} ms${f.behind ? ' (behind)' : ''}`,
+      )
     console.log('limits: C producer on librdkafka, Kafka ProducerPerformance, feed → plain reader')
-    result.limits = await measureLimits({ bootstrap, feed, partitions: o.partitions, runId, markets: o['markets-limit'], prefix: pinning.contenderPrefix })
+    result.limits = await measureLimits({
+      bootstrap,
+      feed,
+      partitions: o.partitions,
+      runId,
+      markets: o['markets-limit'],
+      prefix: pinning.contenderPrefix,
+    })
     for (const l of result.limits) console.log(`  ${l.name}: ${l.messagesPerSec.toFixed(0)} msg/s (${l.note})`)
   }
   if (o.pin === 'on') unpinRig()

@@ -54,7 +54,10 @@ export interface LadderStepResult extends LadderStep {
   report: Report
 }
 
-export function isSustained(step: Pick<LadderStep, 'deliveredFraction' | 'pipelineP99Us'>, boundP99Us: number): boolean {
+export function isSustained(
+  step: Pick<LadderStep, 'deliveredFraction' | 'pipelineP99Us'>,
+  boundP99Us: number,
+): boolean {
   return step.deliveredFraction >= SUSTAINED_FRACTION && step.pipelineP99Us <= boundP99Us
 }
 
@@ -84,7 +87,13 @@ export function bisectNext(lo: number, hi: number): number | undefined {
   return Math.round((lo + hi) / 2)
 }
 
-async function runStep(o: LadderOptions, contender: Contender, rate: number, round: number, probe: LadderStep['probe']): Promise<LadderStepResult | string> {
+async function runStep(
+  o: LadderOptions,
+  contender: Contender,
+  rate: number,
+  round: number,
+  probe: LadderStep['probe'],
+): Promise<LadderStepResult | string> {
   o.feed.setRate(rate)
   const topic = `upbit-ladder-${o.runId}-r${round}-${contender}-${rate}`
   await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
@@ -134,12 +143,18 @@ async function runStep(o: LadderOptions, contender: Contender, rate: number, rou
 }
 
 /** One contender, one round: the coarse steps, then the bisection. */
-async function climb(o: LadderOptions, contender: Contender, round: number, steps: LadderStepResult[], failures: string[]): Promise<number | null> {
+async function climb(
+  o: LadderOptions,
+  contender: Contender,
+  round: number,
+  steps: LadderStepResult[],
+  failures: string[],
+): Promise<number | null> {
   let lo: number | null = null
   let hi: number | undefined
   for (const rate of o.rates) {
     const step = await runStep(o, contender, rate, round, 'step')
-    if (typeof step === 'string') return failures.push(step), lo
+    if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
     if (!step.sustained) {
       hi = rate
@@ -150,7 +165,7 @@ async function climb(o: LadderOptions, contender: Contender, round: number, step
   if (lo === null || hi === undefined) return lo
   for (let rate = bisectNext(lo, hi); rate !== undefined; rate = bisectNext(lo, hi)) {
     const step = await runStep(o, contender, rate, round, 'bisect')
-    if (typeof step === 'string') return failures.push(step), lo
+    if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
     if (step.sustained) lo = rate
     else hi = rate
@@ -163,15 +178,29 @@ const median = (xs: number[]) => {
   return s.length === 0 ? null : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
-export async function runLadder(o: LadderOptions): Promise<{ result: LadderResult; steps: LadderStepResult[]; failures: string[] }> {
+export async function runLadder(
+  o: LadderOptions,
+): Promise<{ result: LadderResult; steps: LadderStepResult[]; failures: string[] }> {
   const steps: LadderStepResult[] = []
   const failures: string[] = []
   const byRound: Record<string, (number | null)[]> = {}
   for (let round = 1; round <= o.rounds; round++) {
-    for (const contender of o.contenders) (byRound[contender] ??= []).push(await climb(o, contender, round, steps, failures))
+    for (const contender of o.contenders)
+      (byRound[contender] ??= []).push(await climb(o, contender, round, steps, failures))
   }
-  const saturation = Object.fromEntries(o.contenders.map((c) => [c, median(byRound[c]!.filter((x): x is number => x !== null))]))
-  const limitVerdicts = Object.fromEntries(o.contenders.map((c) => [c, judgeLimit(steps.filter((s) => s.contender === c), o.contenderCores, o.boundP99Us)]))
+  const saturation = Object.fromEntries(
+    o.contenders.map((c) => [c, median(byRound[c]!.filter((x): x is number => x !== null))]),
+  )
+  const limitVerdicts = Object.fromEntries(
+    o.contenders.map((c) => [
+      c,
+      judgeLimit(
+        steps.filter((s) => s.contender === c),
+        o.contenderCores,
+        o.boundP99Us,
+      ),
+    ]),
+  )
   return {
     result: {
       boundP99Us: o.boundP99Us,

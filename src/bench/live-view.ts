@@ -7,7 +7,8 @@
 import cliProgress from 'cli-progress'
 import type { ContenderEvent } from './spawn.ts'
 
-export type Phase = 'set-up' | 'connecting' | 'waiting for start' | 'measuring' | 'flushing' | 'auditing' | 'done' | 'failed'
+export type Phase =
+  'set-up' | 'connecting' | 'waiting for start' | 'measuring' | 'flushing' | 'auditing' | 'done' | 'failed'
 
 interface Row {
   phase: Phase
@@ -43,7 +44,10 @@ export class LiveView {
   private add(name: string): void {
     const row: Row = { phase: 'set-up', rate: '-', p99: '-', measured: 0 }
     this.rows.set(name, row)
-    this.bars.set(name, this.multi?.create(this.durationS, 0, { name: name.padEnd(5), ...row }) as cliProgress.SingleBar)
+    this.bars.set(
+      name,
+      this.multi?.create(this.durationS, 0, { name: name.padEnd(5), ...row }) as cliProgress.SingleBar,
+    )
   }
 
   phase(name: string, phase: Phase): void {
@@ -71,7 +75,10 @@ export class LiveView {
 
   private render(name: string, row: Row, printPlain: boolean): void {
     if (this.multi) this.bars.get(name)?.update(row.measured, { ...row })
-    else if (printPlain) console.log(`  ${name.padEnd(5)} ${row.phase.padEnd(17)} ${row.measured}/${this.durationS} s  ${row.rate} msg/s  p99 ${row.p99} ms`)
+    else if (printPlain)
+      console.log(
+        `  ${name.padEnd(5)} ${row.phase.padEnd(17)} ${row.measured}/${this.durationS} s  ${row.rate} msg/s  p99 ${row.p99} ms`,
+      )
   }
 
   stop(): void {

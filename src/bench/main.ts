@@ -113,11 +113,23 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       if (o.floor === 'on' && feed) {
         const seconds = Math.min(o.duration, 30)
         console.log(`\nfloor: librdkafka alone (paced C producer) at ${o.rate} msg/s for ${seconds} s`)
-        ;[extra.floor] = await measureFloor({ bootstrap: kafka.bootstrap, partitions: o.partitions, runId, rates: [o.rate], seconds })
+        ;[extra.floor] = await measureFloor({
+          bootstrap: kafka.bootstrap,
+          partitions: o.partitions,
+          runId,
+          rates: [o.rate],
+          seconds,
+        })
       }
     }
     if (rounds.flat().length > 0) {
-      const broker = { brokers: kafka.brokers, replicationFactor: kafka.replicationFactor, minIsr: kafka.minIsr, external: kafka.external, heapMb: kafka.cluster?.heapMb }
+      const broker = {
+        brokers: kafka.brokers,
+        replicationFactor: kafka.replicationFactor,
+        minIsr: kafka.minIsr,
+        external: kafka.external,
+        heapMb: kafka.cluster?.heapMb,
+      }
       failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv, broker })))
     }
     for (const audit of audits) {

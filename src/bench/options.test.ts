@@ -11,7 +11,14 @@ describe('bench options', () => {
   test('defaults: every contender, 3 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
     const o = parse()
     expect(o.contenders).toEqual([...CONTENDERS])
-    expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([3, 10, 60, 'on', 'on', 1])
+    expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([
+      3,
+      10,
+      60,
+      'on',
+      'on',
+      1,
+    ])
   })
 
   test('--soak runs 600 s unless a duration is given, in either flag form', () => {

@@ -20,7 +20,12 @@ const distinct = (names: string[]) => new Set(names).size === names.length
 export const BenchOptions = z.object({
   contenders: z
     .string()
-    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(Contender)
@@ -152,7 +157,10 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const flag = String(issue.path[0])
-    const shown = flag === 'duration' && values.duration === undefined ? `TEST_DURATION=${env.TEST_DURATION}` : `--${flag} ${JSON.stringify(input[flag])}`
+    const shown =
+      flag === 'duration' && values.duration === undefined
+        ? `TEST_DURATION=${env.TEST_DURATION}`
+        : `--${flag} ${JSON.stringify(input[flag])}`
     throw new BenchOptionsError(`${shown}: ${issue.message}`)
   }
   const durationGiven = values.duration !== undefined || Boolean(env.TEST_DURATION)

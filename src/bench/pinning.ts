@@ -16,11 +16,16 @@ export interface Pinning {
   contenderCores: number
 }
 
-export const NO_PINNING: Pinning = { contenderPrefix: [], description: 'not pinned: contender, feed and broker share every core', contenderCores: cpus().length }
+export const NO_PINNING: Pinning = {
+  contenderPrefix: [],
+  description: 'not pinned: contender, feed and broker share every core',
+  contenderCores: cpus().length,
+}
 
 function taskset(args: string[]): void {
   const proc = Bun.spawnSync(['taskset', ...args], { stdout: 'ignore', stderr: 'pipe' })
-  if (proc.exitCode !== 0) throw new Error(`taskset ${args.join(' ')}: ${proc.stderr.toString().trim()} (install util-linux)`)
+  if (proc.exitCode !== 0)
+    throw new Error(`taskset ${args.join(' ')}: ${proc.stderr.toString().trim()} (install util-linux)`)
 }
 
 /** Pins the rig (this process and the broker JVMs) away from the contender's core. */

@@ -87,7 +87,9 @@ export async function publish(i: PublishInput): Promise<string[]> {
     const verdicts = reports.map(soakVerdict)
     markdown += `\n${soakSection(verdicts)}`
     for (const v of verdicts.filter((x) => x.flagged)) {
-      failures.push(`soak ${v.contender}: RSS grew ${(v.growthBytes / 1048576).toFixed(1)} MB (${(v.growthFraction * 100).toFixed(1)} %)`)
+      failures.push(
+        `soak ${v.contender}: RSS grew ${(v.growthBytes / 1048576).toFixed(1)} MB (${(v.growthFraction * 100).toFixed(1)} %)`,
+      )
     }
   }
   const mdPath = join(outDir, 'performance_comparison_report.md')

@@ -67,9 +67,12 @@ export function resultProblems(result: RoundResult): string[] {
   if (!r) return [result.error ?? `exit ${result.exitCode}, no report`]
   const problems: string[] = []
   if (r.status !== 'complete') {
-    problems.push(`status ${r.status}${r.statusReasons.length > 0 ? `: ${r.statusReasons.map((x) => x.message).join('; ')}` : ''}`)
+    problems.push(
+      `status ${r.status}${r.statusReasons.length > 0 ? `: ${r.statusReasons.map((x) => x.message).join('; ')}` : ''}`,
+    )
   }
-  if (r.messages.delivered === 0 && !r.statusReasons.some((x) => x.code === 'none-delivered')) problems.push('delivered nothing')
+  if (r.messages.delivered === 0 && !r.statusReasons.some((x) => x.code === 'none-delivered'))
+    problems.push('delivered nothing')
   if (r.status === 'complete' && result.exitCode !== 0) problems.push(`status complete but exit ${result.exitCode}`)
   return problems
 }
@@ -82,9 +85,15 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
       const topicFor = (c: Contender) => `upbit-bench-${o.runId}-r${r + 1}-${c}`
       for (const c of group) {
         // exclusive: an existing topic means another run shares this broker and name
-        await createTopic(o.bootstrap, topicFor(c), o.partitions, { replicationFactor: o.replicationFactor, minIsr: o.minIsr, reuse: o.reuseTopic })
+        await createTopic(o.bootstrap, topicFor(c), o.partitions, {
+          replicationFactor: o.replicationFactor,
+          minIsr: o.minIsr,
+          reuse: o.reuseTopic,
+        })
       }
-      console.log(`\nround ${r + 1}/${o.rounds}: ${group.join(', ')} (${o.mode}, ${o.warmupS} s warm-up, ${o.durationS} s window)`)
+      console.log(
+        `\nround ${r + 1}/${o.rounds}: ${group.join(', ')} (${o.mode}, ${o.warmupS} s warm-up, ${o.durationS} s window)`,
+      )
       const view = new LiveView(group, o.durationS)
       let windowOpened = false
       let brokerCpu: { stop(): number } | undefined
@@ -120,7 +129,9 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
           view.phase(result.contender, 'failed')
           // whatever reached its topic is unaccounted for: no report claims it
           if (messages.length > 0) {
-            outcome.failures.push(`audit ${label} (${topic}): topic holds ${messages.length} messages but the contender wrote no report, so none of them is accounted for`)
+            outcome.failures.push(
+              `audit ${label} (${topic}): topic holds ${messages.length} messages but the contender wrote no report, so none of them is accounted for`,
+            )
           }
           continue
         }

@@ -45,18 +45,26 @@ describe.each(contenders)('%s under bad configuration', (contender) => {
 })
 
 describe('faults survived', () => {
-  test.each(contenders)('%s: an unreachable broker is a clear error within a bounded time, and no report', async (contender) => {
-    const run = await runAlone(contender, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', STARTUP_TIMEOUT_MS: '3000' })
-    expect(run.exitCode).toBe(3)
-    expect(run.output).toMatch(/127\.0\.0\.1:1/)
-    expect(run.elapsedMs).toBeLessThan(20_000)
-    expect(run.report).toBeUndefined()
-  })
+  test.each(contenders)(
+    '%s: an unreachable broker is a clear error within a bounded time, and no report',
+    async (contender) => {
+      const run = await runAlone(contender, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', STARTUP_TIMEOUT_MS: '3000' })
+      expect(run.exitCode).toBe(3)
+      expect(run.output).toMatch(/127\.0\.0\.1:1/)
+      expect(run.elapsedMs).toBeLessThan(20_000)
+      expect(run.report).toBeUndefined()
+    },
+  )
 
   test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
     rig.feed.setFaults({ maxConnectionsPerSec: 3 })
     try {
-      const results = await rig.run({ contenders, marketsLimit: 60, durationS: 3, env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500' } })
+      const results = await rig.run({
+        contenders,
+        marketsLimit: 60,
+        durationS: 3,
+        env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500' },
+      })
       logCounts('429 bursts', results)
       expectAuditClean(results)
       const refused = results.reduce((n, r) => n + r.report!.connections.rateLimited, 0)
@@ -80,7 +88,10 @@ describe('faults survived', () => {
       contenders,
       durationS: 30,
       onSpawn: (proc) => {
-        proc.waitFor('start').then(() => setTimeout(() => proc.signal(signal), 1500), () => {})
+        proc.waitFor('start').then(
+          () => setTimeout(() => proc.signal(signal), 1500),
+          () => {},
+        )
       },
     })
     logCounts(signal, results)
@@ -102,7 +113,10 @@ describe('faults survived', () => {
         durationS: 8,
         onSpawn: (proc) => {
           if (proc.contender !== contenders[0]) return
-          proc.waitFor('start').then(() => setTimeout(() => void broker.restart(2000), 2000), () => {})
+          proc.waitFor('start').then(
+            () => setTimeout(() => void broker.restart(2000), 2000),
+            () => {},
+          )
         },
       })
       logCounts('broker restarted', results)

@@ -33,8 +33,14 @@ describe('connectSchedule', () => {
   test('under Upbit’s 5/s: groups of two on one-second slots, one group after another', () => {
     const groups = connectSchedule(['bun', 'node', 'go', 'python'], 2000, 2, 5)
     expect(groups.map((g) => [...g.phases])).toEqual([
-      [['bun', 0], ['node', 1000]],
-      [['go', 0], ['python', 1000]],
+      [
+        ['bun', 0],
+        ['node', 1000],
+      ],
+      [
+        ['go', 0],
+        ['python', 1000],
+      ],
     ])
   })
 
@@ -54,7 +60,8 @@ describe('connectSchedule', () => {
       // the next group starts on its first slot after this one is ready
       groupStart = Math.ceil((last + 1) / 2000) * 2000
     }
-    for (let t = 0; t < groupStart; t += 10) expect(opens.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(5)
+    for (let t = 0; t < groupStart; t += 10)
+      expect(opens.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(5)
   })
 })
 

@@ -73,7 +73,12 @@ export interface ConnectGroup {
  * 2 s), each contender on its own slot, provided a slot's batch fits half the limit; groups
  * connect one after another.
  */
-export function connectSchedule(contenders: Contender[], intervalMs: number, batch: number, limitPerSec?: number): ConnectGroup[] {
+export function connectSchedule(
+  contenders: Contender[],
+  intervalMs: number,
+  batch: number,
+  limitPerSec?: number,
+): ConnectGroup[] {
   if (limitPerSec === undefined) return [{ contenders, phases: connectPhases(contenders, intervalMs) }]
   const slots = batch * 2 <= limitPerSec ? Math.max(1, Math.floor(intervalMs / 1000)) : 1
   const groups: ConnectGroup[] = []
@@ -139,12 +144,22 @@ async function collect(proc: RunningContender, dir: string, failure: string | un
   const path = reportPath(dir, proc.contender)
   if (failure) return { contender: proc.contender, exitCode, error: failure, logFile }
   if (!existsSync(path)) {
-    return { contender: proc.contender, exitCode, error: `exit ${exitCode}, no report:\n  ${proc.tail.slice(-10).join('\n  ')}`, logFile }
+    return {
+      contender: proc.contender,
+      exitCode,
+      error: `exit ${exitCode}, no report:\n  ${proc.tail.slice(-10).join('\n  ')}`,
+      logFile,
+    }
   }
   const parsed = Report.safeParse(JSON.parse(readFileSync(path, 'utf8')))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    return { contender: proc.contender, exitCode, error: `report invalid at ${issue.path.join('.')}: ${issue.message}`, logFile }
+    return {
+      contender: proc.contender,
+      exitCode,
+      error: `report invalid at ${issue.path.join('.')}: ${issue.message}`,
+      logFile,
+    }
   }
   return { contender: proc.contender, exitCode, report: parsed.data, logFile }
 }

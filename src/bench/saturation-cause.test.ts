@@ -24,17 +24,27 @@ const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
 
 describe('judgeLimit', () => {
   test('own: the producer’s core was used up', () => {
-    const v = judgeLimit([step(50_000), step(100_000, { sustained: false, deliveredFraction: 0.95, coresUsed: 0.98 })], 1, 100_000)
+    const v = judgeLimit(
+      [step(50_000), step(100_000, { sustained: false, deliveredFraction: 0.95, coresUsed: 0.98 })],
+      1,
+      100_000,
+    )
     expect(v.kind).toBe('own')
     expect(v.evidence).toMatch(/its CPU was used up \(0\.98 of its 1 core\)/)
   })
   test('rig: the feed fell behind while the producer had CPU to spare', () => {
-    const v = judgeLimit([step(100_000, { sustained: false, feedBehind: true, feedLagP99Us: 80_000, coresUsed: 0.5 })], 1, 100_000)
+    const v = judgeLimit(
+      [step(100_000, { sustained: false, feedBehind: true, feedLagP99Us: 80_000, coresUsed: 0.5 })],
+      1,
+      100_000,
+    )
     expect(v.kind).toBe('rig')
     expect(v.evidence).toMatch(/the feed fell behind its schedule \(send lag p99 80\.0 ms\)/)
   })
   test('rig: the broker used up its core', () => {
-    expect(judgeLimit([step(100_000, { sustained: false, brokerCores: 0.95, coresUsed: 0.4 })], 1, 100_000).kind).toBe('rig')
+    expect(judgeLimit([step(100_000, { sustained: false, brokerCores: 0.95, coresUsed: 0.4 })], 1, 100_000).kind).toBe(
+      'rig',
+    )
   })
   test('own: latency broke with CPU to spare and no sign of the rig', () => {
     const v = judgeLimit([step(20_000, { sustained: false, pipelineP99Us: 250_000, coresUsed: 0.4 })], 1, 100_000)
@@ -42,9 +52,16 @@ describe('judgeLimit', () => {
     expect(v.evidence).toMatch(/latency broke/)
   })
   test('judges at the lowest unsustained probe and says when no limit was reached', () => {
-    const v = judgeLimit([step(80_000, { sustained: false, coresUsed: 0.99 }), step(60_000, { sustained: false, feedBehind: true })], 1, 100_000)
+    const v = judgeLimit(
+      [step(80_000, { sustained: false, coresUsed: 0.99 }), step(60_000, { sustained: false, feedBehind: true })],
+      1,
+      100_000,
+    )
     expect(v.kind).toBe('rig')
-    expect(judgeLimit([step(1000), step(2000)], 1, 100_000)).toEqual({ kind: 'not reached', evidence: 'sustained every offered rate up to 2,000 msg/s' })
+    expect(judgeLimit([step(1000), step(2000)], 1, 100_000)).toEqual({
+      kind: 'not reached',
+      evidence: 'sustained every offered rate up to 2,000 msg/s',
+    })
   })
 })
 
@@ -54,7 +71,8 @@ describe('bisectNext', () => {
     expect(bisectNext(96_000, 100_000)).toBeUndefined()
     let [lo, hi] = [50_000, 100_000]
     let probes = 0
-    for (let r = bisectNext(lo, hi); r !== undefined; r = bisectNext(lo, hi), probes++) [lo, hi] = r < 81_000 ? [r, hi] : [lo, r]
+    for (let r = bisectNext(lo, hi); r !== undefined; r = bisectNext(lo, hi), probes++)
+      [lo, hi] = r < 81_000 ? [r, hi] : [lo, r]
     expect((hi - lo) / hi).toBeLessThanOrEqual(0.05)
     expect(probes).toBeLessThanOrEqual(5)
   })

@@ -13,22 +13,35 @@ export const SATURATED = 0.85
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
 
-export function judgeLimit(steps: LadderStep[], contenderCores: number, boundP99Us: number, rigCores = 1): LimitVerdict {
+export function judgeLimit(
+  steps: LadderStep[],
+  contenderCores: number,
+  boundP99Us: number,
+  rigCores = 1,
+): LimitVerdict {
   const failed = steps.filter((s) => s.sustained === false).sort((a, b) => a.offeredPerSec - b.offeredPerSec)[0]
   if (!failed) {
     const top = Math.max(0, ...steps.map((s) => s.offeredPerSec))
-    return { kind: 'not reached', evidence: `sustained every offered rate up to ${Math.round(top).toLocaleString('en-US')} msg/s` }
+    return {
+      kind: 'not reached',
+      evidence: `sustained every offered rate up to ${Math.round(top).toLocaleString('en-US')} msg/s`,
+    }
   }
   const at = `at ${Math.round(failed.offeredPerSec).toLocaleString('en-US')} msg/s offered (${pct(failed.deliveredFraction)} delivered, p99 ${ms(failed.pipelineP99Us)})`
   const rig: string[] = []
   if (failed.feedBehind) rig.push(`the feed fell behind its schedule (send lag p99 ${ms(failed.feedLagP99Us ?? 0)})`)
-  if ((failed.brokerCores ?? 0) >= SATURATED * rigCores) rig.push(`the broker JVMs used ${(failed.brokerCores ?? 0).toFixed(2)} cores`)
+  if ((failed.brokerCores ?? 0) >= SATURATED * rigCores)
+    rig.push(`the broker JVMs used ${(failed.brokerCores ?? 0).toFixed(2)} cores`)
   const cores = failed.coresUsed ?? 0
   const cpuFull = cores >= SATURATED * contenderCores
   const own = cpuFull
     ? `its CPU was used up (${cores.toFixed(2)} of its ${contenderCores} core${contenderCores === 1 ? '' : 's'})`
     : `its latency broke (p99 ${failed.pipelineP99Us > boundP99Us ? 'over' : 'within'} the ${ms(boundP99Us)} bound) with CPU to spare (${cores.toFixed(2)} of ${contenderCores})`
   if (cpuFull) return { kind: 'own', evidence: `${at}: ${own}${rig.length > 0 ? `; also ${rig.join(', ')}` : ''}` }
-  if (rig.length > 0) return { kind: 'rig', evidence: `${at}: ${rig.join(', ')}; the producer used ${cores.toFixed(2)} of ${contenderCores} core${contenderCores === 1 ? '' : 's'}` }
+  if (rig.length > 0)
+    return {
+      kind: 'rig',
+      evidence: `${at}: ${rig.join(', ')}; the producer used ${cores.toFixed(2)} of ${contenderCores} core${contenderCores === 1 ? '' : 's'}`,
+    }
   return { kind: 'own', evidence: `${at}: ${own}` }
 }

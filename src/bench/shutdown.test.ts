@@ -33,7 +33,24 @@ test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     // its own broker: the variable removed, not set to an empty or 'undefined' string
     const { KAFKA_BOOTSTRAP_SERVERS: _shared, ...env } = process.env
     const proc = Bun.spawn(
-      ['bun', 'scripts/bench.ts', '--out', out, '--charts', join(out, 'charts'), '--contenders', 'bun', '--markets-limit', '15', '--rounds', '1', '--duration', '30', '--rate', '200'],
+      [
+        'bun',
+        'scripts/bench.ts',
+        '--out',
+        out,
+        '--charts',
+        join(out, 'charts'),
+        '--contenders',
+        'bun',
+        '--markets-limit',
+        '15',
+        '--rounds',
+        '1',
+        '--duration',
+        '30',
+        '--rate',
+        '200',
+      ],
       { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env },
     )
     let output = ''
@@ -46,14 +63,17 @@ test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
       output += decoder.decode(chunk.value)
     }
     const port = /kafka 127\.0\.0\.1:(\d+)/.exec(output)?.[1]
-    if (!port) throw new Error(`the bench did not start a broker:\n${output}\n${await new Response(proc.stderr).text()}`)
+    if (!port)
+      throw new Error(`the bench did not start a broker:\n${output}\n${await new Response(proc.stderr).text()}`)
     await Bun.sleep(1500)
     expect(processesMentioning(out).length).toBeGreaterThan(0)
     proc.kill(signal)
     expect(await proc.exited).toBe(EXIT[signal])
     // the JVM's command line names its data dir, which ends in -<port>
     await Bun.sleep(500)
-    expect({ contenders: processesMentioning(out), broker: processesMentioning(`-${port}/server.properties`) }).toEqual({ contenders: [], broker: [] })
+    expect({ contenders: processesMentioning(out), broker: processesMentioning(`-${port}/server.properties`) }).toEqual(
+      { contenders: [], broker: [] },
+    )
   },
   120_000,
 )

@@ -22,7 +22,7 @@ test('RSS growing 200 MB over ten minutes is flagged as growth beyond the bound,
 })
 
 test('warm-up growth in the first half (rings becoming resident) is not a leak', () => {
-  const v = soakVerdict(reportWith((t) => 60e6 + Math.min(t, 262_000) / 262_000 * 40e6))
+  const v = soakVerdict(reportWith((t) => 60e6 + (Math.min(t, 262_000) / 262_000) * 40e6))
   expect(v.flagged).toBe(false)
   expect(Math.abs(v.slopeBytesPerMin)).toBeLessThan(1e5)
 })

@@ -24,8 +24,11 @@ export async function killAllContenders(): Promise<void> {
 }
 
 function pythonBin(): string {
-  const manifest = existsSync(PATHS.manifest) ? (JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { pythonBin?: string }) : {}
-  if (!manifest.pythonBin || !existsSync(manifest.pythonBin)) throw new Error('the Python contender\'s venv is missing: run `bun run setup`')
+  const manifest = existsSync(PATHS.manifest)
+    ? (JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { pythonBin?: string })
+    : {}
+  if (!manifest.pythonBin || !existsSync(manifest.pythonBin))
+    throw new Error("the Python contender's venv is missing: run `bun run setup`")
   return manifest.pythonBin
 }
 
@@ -132,7 +135,9 @@ export class RunningContender {
       })
       this.exited.then((code) => {
         off()
-        reject(new Error(`${this.contender} exited (${code}) before "${kind}":\n  ${this.tail.slice(-10).join('\n  ')}`))
+        reject(
+          new Error(`${this.contender} exited (${code}) before "${kind}":\n  ${this.tail.slice(-10).join('\n  ')}`),
+        )
       })
     })
   }

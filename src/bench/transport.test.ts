@@ -19,7 +19,11 @@ afterAll(async () => {
 
 function expectClean(results: ShortRunResult[]) {
   for (const r of results) {
-    expect({ contender: r.contender, error: r.error, problems: r.audit?.problems }).toEqual({ contender: r.contender, error: undefined, problems: [] })
+    expect({ contender: r.contender, error: r.error, problems: r.audit?.problems }).toEqual({
+      contender: r.contender,
+      error: undefined,
+      problems: [],
+    })
   }
 }
 
@@ -27,35 +31,62 @@ describe('transport like Upbit’s', () => {
   test('staggered connection phases: 0 refused handshakes under Upbit’s 5 connections/s, every audit clean', async () => {
     const refusedBefore = rig.feed.stats().connections.refused429
     // the seed's pacing (2 connections, then the interval), 6 connections per contender, scheduled as the bench does
-    const results = await rig.run({ contenders, marketsLimit: 90, connectIntervalMs: 2000, connectionsPerSecLimit: 5, durationS: 3 })
+    const results = await rig.run({
+      contenders,
+      marketsLimit: 90,
+      connectIntervalMs: 2000,
+      connectionsPerSecLimit: 5,
+      durationS: 3,
+    })
     logCounts('Upbit limits, staggered phases', results)
     expectClean(results)
-    for (const r of results) expect({ contender: r.contender, refused: r.report!.connections.rateLimited }).toEqual({ contender: r.contender, refused: 0 })
+    for (const r of results)
+      expect({ contender: r.contender, refused: r.report!.connections.rateLimited }).toEqual({
+        contender: r.contender,
+        refused: 0,
+      })
     expect(rig.feed.stats().connections.refused429).toBe(refusedBefore)
   })
 
-  test.each(['on', 'off'] as const)('WS_COMPRESSION=%s: every report states the negotiated extension, and the audit is clean', async (mode) => {
-    const results = await rig.run({ contenders, connectIntervalMs: 2000, connectionsPerSecLimit: 5, env: { WS_COMPRESSION: mode } })
-    expectClean(results)
-    for (const r of results) {
-      expect({ contender: r.contender, compression: r.report!.connections.compression }).toEqual({
-        contender: r.contender,
-        compression: mode === 'on' ? 'permessage-deflate' : 'none',
+  test.each(['on', 'off'] as const)(
+    'WS_COMPRESSION=%s: every report states the negotiated extension, and the audit is clean',
+    async (mode) => {
+      const results = await rig.run({
+        contenders,
+        connectIntervalMs: 2000,
+        connectionsPerSecLimit: 5,
+        env: { WS_COMPRESSION: mode },
       })
-      expect(r.report!.config.wsCompression).toBe(mode)
-    }
-  })
+      expectClean(results)
+      for (const r of results) {
+        expect({ contender: r.contender, compression: r.report!.connections.compression }).toEqual({
+          contender: r.contender,
+          compression: mode === 'on' ? 'permessage-deflate' : 'none',
+        })
+        expect(r.report!.config.wsCompression).toBe(mode)
+      }
+    },
+  )
 
   test('a silent connection (open, answering pings, sending nothing) is replaced within the watchdog time', async () => {
     rig.feed.setFaults({ silenceAfterMs: 1000 })
     try {
       // the seed's pacing and backoff, so the watchdog's reconnects stay within Upbit's limit too
-      const results = await rig.run({ contenders, durationS: 8, connectIntervalMs: 2000, connectionsPerSecLimit: 5, env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '1000' } })
+      const results = await rig.run({
+        contenders,
+        durationS: 8,
+        connectIntervalMs: 2000,
+        connectionsPerSecLimit: 5,
+        env: { SILENCE_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '1000' },
+      })
       logCounts('silent connections', results)
       expectClean(results)
       for (const r of results) {
         const c = r.report!.connections
-        expect({ contender: r.contender, silence: c.silenceReconnects > 0 }).toEqual({ contender: r.contender, silence: true })
+        expect({ contender: r.contender, silence: c.silenceReconnects > 0 }).toEqual({
+          contender: r.contender,
+          silence: true,
+        })
         expect(c.failed).toBe(0)
         expect(r.report!.messages.delivered).toBe(r.report!.messages.received - r.report!.messages.invalid)
       }

@@ -103,20 +103,29 @@ export type CLimitResult = LimitResult & { output: CLimitOutput; cpuUsPerMessage
 
 /** The built tool's path from the set-up manifest. */
 export function limitProducerPath(): string {
-  if (!existsSync(PATHS.manifest)) throw new LimitToolError(`no set-up manifest at ${PATHS.manifest}: run \`bun run setup\``, null, '')
+  if (!existsSync(PATHS.manifest))
+    throw new LimitToolError(`no set-up manifest at ${PATHS.manifest}: run \`bun run setup\``, null, '')
   const manifest = z.object({ limitProducer: z.string() }).parse(JSON.parse(readFileSync(PATHS.manifest, 'utf8')))
   if (!existsSync(manifest.limitProducer)) {
-    throw new LimitToolError(`the C limit producer is not built (${manifest.limitProducer}): run \`bun run setup\``, null, '')
+    throw new LimitToolError(
+      `the C limit producer is not built (${manifest.limitProducer}): run \`bun run setup\``,
+      null,
+      '',
+    )
   }
   return manifest.limitProducer
 }
 
 export function cLimitArgs(o: CLimitOptions): string[] {
   const args = [
-    '--bootstrap', o.bootstrap,
-    '--topic', o.topic,
-    '--settings', o.settingsPath ?? PATHS.producerSettings,
-    '--frames', o.framesFile,
+    '--bootstrap',
+    o.bootstrap,
+    '--topic',
+    o.topic,
+    '--settings',
+    o.settingsPath ?? PATHS.producerSettings,
+    '--frames',
+    o.framesFile,
   ]
   if (o.messages !== undefined) args.push('--messages', String(o.messages))
   if (o.seconds !== undefined) args.push('--seconds', String(o.seconds))
@@ -129,8 +138,16 @@ export function cLimitArgs(o: CLimitOptions): string[] {
 /** Runs the tool and returns its parsed JSON line; a non-zero exit or a bad line throws LimitToolError. */
 export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   const binary = o.binary ?? limitProducerPath()
-  const proc = Bun.spawn([...(o.prefix ?? []), binary, ...cLimitArgs(o)], { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const proc = Bun.spawn([...(o.prefix ?? []), binary, ...cLimitArgs(o)], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  })
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   if (code !== 0) {
     throw new LimitToolError(`limit-producer exited ${code}: ${tail(err, 5) || tail(out, 5)}`, code, out + err)
   }
@@ -139,7 +156,11 @@ export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   try {
     json = JSON.parse(line)
   } catch {
-    throw new LimitToolError(`limit-producer printed no JSON line: ${JSON.stringify(line.slice(0, 200))}`, code, out + err)
+    throw new LimitToolError(
+      `limit-producer printed no JSON line: ${JSON.stringify(line.slice(0, 200))}`,
+      code,
+      out + err,
+    )
   }
   const parsed = CLimitOutput.safeParse(json)
   if (!parsed.success) {

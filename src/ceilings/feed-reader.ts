@@ -33,9 +33,16 @@ export interface ReadFeedOptions {
 
 const CODE = /"code":"([^"]+)"/
 
-export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
+export async function readFeed(
+  o: ReadFeedOptions,
+): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
   const markets = await fetchMarkets(o.restUrl, 10_000, o.marketsLimit ?? 0)
-  const plan = planConnections(markets.map((m) => m.market), 15, 2, 500)
+  const plan = planConnections(
+    markets.map((m) => m.market),
+    15,
+    2,
+    500,
+  )
   let messages = 0
   let bytes = 0
   let counting = false
@@ -44,26 +51,34 @@ export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & {
   const sockets = await Promise.all(
     plan.map(
       (c) =>
-        new Promise<WebSocket>((resolve, reject) => setTimeout(() => {
-          // Bun's client offers deflate unless told not to
-          const ws = new WebSocket(o.wsUrl, { perMessageDeflate: false } as unknown as string[])
-          ws.binaryType = 'arraybuffer'
-          ws.onopen = () => {
-            ws.send(JSON.stringify([{ ticket: `reader-${c.index}` }, { type: 'ticker', codes: c.codes, is_only_realtime: true }, { format: 'DEFAULT' }]))
-            resolve(ws)
-          }
-          ws.onerror = () => reject(new Error(`feed reader: cannot connect to ${o.wsUrl}`))
-          ws.onmessage = (event) => {
-            if (samples.length < (o.sample ?? 0)) {
-              const frame = decoder.decode(event.data as ArrayBuffer)
-              const code = CODE.exec(frame)?.[1]
-              if (code && frame.includes('"type":"ticker"')) samples.push({ code, frame })
+        new Promise<WebSocket>((resolve, reject) =>
+          setTimeout(() => {
+            // Bun's client offers deflate unless told not to
+            const ws = new WebSocket(o.wsUrl, { perMessageDeflate: false } as unknown as string[])
+            ws.binaryType = 'arraybuffer'
+            ws.onopen = () => {
+              ws.send(
+                JSON.stringify([
+                  { ticket: `reader-${c.index}` },
+                  { type: 'ticker', codes: c.codes, is_only_realtime: true },
+                  { format: 'DEFAULT' },
+                ]),
+              )
+              resolve(ws)
             }
-            if (!counting) return
-            messages++
-            bytes += (event.data as ArrayBuffer).byteLength
-          }
-        }, c.openAtMs)),
+            ws.onerror = () => reject(new Error(`feed reader: cannot connect to ${o.wsUrl}`))
+            ws.onmessage = (event) => {
+              if (samples.length < (o.sample ?? 0)) {
+                const frame = decoder.decode(event.data as ArrayBuffer)
+                const code = CODE.exec(frame)?.[1]
+                if (code && frame.includes('"type":"ticker"')) samples.push({ code, frame })
+              }
+              if (!counting) return
+              messages++
+              bytes += (event.data as ArrayBuffer).byteLength
+            }
+          }, c.openAtMs),
+        ),
     ),
   )
   await Bun.sleep(500)
@@ -73,15 +88,40 @@ export async function readFeed(o: ReadFeedOptions): Promise<FeedReaderResult & {
   counting = false
   const elapsedMs = performance.now() - started
   for (const ws of sockets) ws.close()
-  return { tool: 'feed-reader', connections: sockets.length, messages, bytes, elapsedMs, messagesPerSec: messages / (elapsedMs / 1000), samples }
+  return {
+    tool: 'feed-reader',
+    connections: sockets.length,
+    messages,
+    bytes,
+    elapsedMs,
+    messagesPerSec: messages / (elapsedMs / 1000),
+    samples,
+  }
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { rest: { type: 'string' }, ws: { type: 'string' }, seconds: { type: 'string', default: '5' }, 'markets-limit': { type: 'string', default: '0' } } })
+  const { values } = parseArgs({
+    options: {
+      rest: { type: 'string' },
+      ws: { type: 'string' },
+      seconds: { type: 'string', default: '5' },
+      'markets-limit': { type: 'string', default: '0' },
+    },
+  })
   const args = z
-    .object({ rest: z.url(), ws: z.url(), seconds: z.coerce.number().positive(), 'markets-limit': z.coerce.number().int().nonnegative() })
+    .object({
+      rest: z.url(),
+      ws: z.url(),
+      seconds: z.coerce.number().positive(),
+      'markets-limit': z.coerce.number().int().nonnegative(),
+    })
     .parse(values)
-  const { samples: _samples, ...result } = await readFeed({ restUrl: args.rest, wsUrl: args.ws, seconds: args.seconds, marketsLimit: args['markets-limit'] })
+  const { samples: _samples, ...result } = await readFeed({
+    restUrl: args.rest,
+    wsUrl: args.ws,
+    seconds: args.seconds,
+    marketsLimit: args['markets-limit'],
+  })
   console.log(JSON.stringify(result))
   process.exit(0)
 }

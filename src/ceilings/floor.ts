@@ -89,7 +89,14 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
     seconds: o.seconds,
     warmupSeconds: o.warmupSeconds ?? 5,
   })
-  if (r.mode !== 'paced' || !r.dueToAckUs || !r.lagUs || r.behind === null || r.ratePerSec === null || r.scheduled === null) {
+  if (
+    r.mode !== 'paced' ||
+    !r.dueToAckUs ||
+    !r.lagUs ||
+    r.behind === null ||
+    r.ratePerSec === null ||
+    r.scheduled === null
+  ) {
     throw new LimitToolError(`limit-producer: expected a paced run, got mode ${r.mode}`, 0, JSON.stringify(r))
   }
   const avg = r.delivered > 0 ? r.bytes / r.delivered : 0
@@ -110,7 +117,12 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
     dueToAckUs: r.dueToAckUs,
     lagUs: r.lagUs,
     behind: r.behind,
-    warmup: { seconds: r.warmupSeconds, messages: r.warmupMessages, delivered: r.warmupDelivered, failed: r.warmupFailed },
+    warmup: {
+      seconds: r.warmupSeconds,
+      messages: r.warmupMessages,
+      delivered: r.warmupDelivered,
+      failed: r.warmupFailed,
+    },
     note:
       `src/ceilings/limit-producer.c paced open loop on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ` +
       `${avg.toFixed(0)} B avg, keyed by market; ${r.warmupSeconds} s warm-up excluded${failures}${r.behind ? '; BEHIND schedule: not a floor' : ''}`,
@@ -145,7 +157,10 @@ if (import.meta.main) {
   const parsed = z
     .object({
       bootstrap: z.string().min(1),
-      rates: z.string().transform((s) => s.split(',').map(Number)).pipe(z.array(z.number().positive()).min(1)),
+      rates: z
+        .string()
+        .transform((s) => s.split(',').map(Number))
+        .pipe(z.array(z.number().positive()).min(1)),
       seconds: z.coerce.number().positive(),
       'warmup-seconds': z.coerce.number().nonnegative(),
       runs: z.coerce.number().int().positive(),
@@ -172,7 +187,14 @@ if (import.meta.main) {
     for (const rate of a.rates) {
       const topic = `floor-${stamp}-${rate}-${run}`
       await createTopic(a.bootstrap, topic, a.partitions)
-      const r = await runCFloor({ bootstrap: a.bootstrap, topic, framesFile, ratePerSec: rate, seconds: a.seconds, warmupSeconds: a['warmup-seconds'] })
+      const r = await runCFloor({
+        bootstrap: a.bootstrap,
+        topic,
+        framesFile,
+        ratePerSec: rate,
+        seconds: a.seconds,
+        warmupSeconds: a['warmup-seconds'],
+      })
       const { output: _output, ...row } = r
       console.log(JSON.stringify({ run, topic, ...row }))
       byRate.get(rate)!.push(r)
@@ -187,7 +209,9 @@ if (import.meta.main) {
     )
   }
   console.log(`\n${a.runs} run(s) of ${a.seconds} s (+${a['warmup-seconds']} s warm-up) each; median (min–max)\n`)
-  console.log('| rate msg/s | CPU µs/msg | of which app thread | cores | ack p50 µs | ack p99 µs | due→ack p99 µs | lag p99 µs | behind |')
+  console.log(
+    '| rate msg/s | CPU µs/msg | of which app thread | cores | ack p50 µs | ack p99 µs | due→ack p99 µs | lag p99 µs | behind |',
+  )
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const line of table) console.log(line)
 }

@@ -54,7 +54,8 @@ export function tickerFrames(count: number, options: { seed?: number; profile?: 
 function check(frames: FrameRecord[]): void {
   if (frames.length === 0) throw new Error('no frames to write')
   for (const [i, f] of frames.entries()) {
-    if (!f.code || /[\t\n]/.test(f.code)) throw new Error(`frame ${i}: code ${JSON.stringify(f.code)} is empty or holds a tab/newline`)
+    if (!f.code || /[\t\n]/.test(f.code))
+      throw new Error(`frame ${i}: code ${JSON.stringify(f.code)} is empty or holds a tab/newline`)
     if (f.frame.includes('\n')) throw new Error(`frame ${i} (${f.code}) holds a newline: not a compact JSON frame`)
   }
 }
@@ -85,7 +86,12 @@ export function writePayloadFile(path: string, frames: FrameRecord[]): FramesFil
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { count: { type: 'string' }, out: { type: 'string' }, payload: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      count: { type: 'string' },
+      out: { type: 'string' },
+      payload: { type: 'string' },
+      seed: { type: 'string' },
+    },
   })
   const count = Number(values.count ?? 10_000)
   if (!Number.isInteger(count) || count < 1 || !values.out) {

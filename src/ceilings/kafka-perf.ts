@@ -103,7 +103,10 @@ const SUMMARY = new RegExp(
 
 /** The final summary line of ProducerPerformance's output (the progress lines carry no percentiles). */
 export function parsePerfSummary(output: string): PerfSummary | undefined {
-  const line = output.split('\n').filter((l) => SUMMARY.test(l)).at(-1)
+  const line = output
+    .split('\n')
+    .filter((l) => SUMMARY.test(l))
+    .at(-1)
   const m = line?.match(SUMMARY)
   if (!m) return undefined
   const n = m.slice(1).map(Number)
@@ -137,13 +140,15 @@ export interface KafkaPerfOptions {
   timeoutMs?: number
 }
 
-export type KafkaPerfResult = LimitResult & PerfSummary & { p99Ms: number; javaProps: Record<string, string>; dropped: string[] }
+export type KafkaPerfResult = LimitResult &
+  PerfSummary & { p99Ms: number; javaProps: Record<string, string>; dropped: string[] }
 
 export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translated: TranslatedSettings } {
   if ((o.payloadFile === undefined) === (o.recordSize === undefined)) {
     throw new LimitToolError('runKafkaPerf: give exactly one of payloadFile and recordSize', null, '')
   }
-  if (!existsSync(PATHS.kafkaLibs)) throw new LimitToolError(`Kafka jars missing at ${PATHS.kafkaLibs}: run \`bun run setup\``, null, '')
+  if (!existsSync(PATHS.kafkaLibs))
+    throw new LimitToolError(`Kafka jars missing at ${PATHS.kafkaLibs}: run \`bun run setup\``, null, '')
   const translated = toJavaProducerProps(o.settings ?? readSettingsFile())
   const props: Record<string, string> = { ...translated.props, 'bootstrap.servers': o.bootstrap }
   const bufferMb = Math.ceil(Number(props['buffer.memory'] ?? 32 * 1024 * 1024) / (1024 * 1024))
@@ -157,9 +162,12 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
     '-cp',
     `${PATHS.kafkaLibs}/*`,
     'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', o.topic,
-    '--num-records', String(o.records),
-    '--throughput', String(o.throughput ?? -1),
+    '--topic',
+    o.topic,
+    '--num-records',
+    String(o.records),
+    '--throughput',
+    String(o.throughput ?? -1),
     ...(o.payloadFile !== undefined ? ['--payload-file', o.payloadFile] : ['--record-size', String(o.recordSize)]),
     '--producer-props',
     ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
@@ -171,7 +179,11 @@ export async function runKafkaPerf(o: KafkaPerfOptions): Promise<KafkaPerfResult
   const { cmd, translated } = kafkaPerfCommand(o)
   const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const timer = setTimeout(() => proc.kill(), o.timeoutMs ?? 600_000)
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   clearTimeout(timer)
   const summary = parsePerfSummary(out)
   if (code !== 0 || !summary) {

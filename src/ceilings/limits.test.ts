@@ -42,7 +42,9 @@ afterAll(async () => {
 /** every message of a topic as "key seq=N,contender=C", read back with librdkafka's consumer */
 async function readBack(bootstrap: string, topic: string): Promise<string[]> {
   const decoder = new TextDecoder()
-  return (await readTopic(bootstrap, topic)).map((m) => `${m.key ? decoder.decode(m.key) : ''} seq=${m.headers.seq},contender=${m.headers.contender}`)
+  return (await readTopic(bootstrap, topic)).map(
+    (m) => `${m.key ? decoder.decode(m.key) : ''} seq=${m.headers.seq},contender=${m.headers.contender}`,
+  )
 }
 
 describe('frames', () => {
@@ -151,10 +153,17 @@ describe('C limit producer (librdkafka alone)', () => {
 })
 
 describe('C floor (librdkafka alone, paced open loop)', () => {
-  test('2,000 msg/s for 3 s after a 1 s warm-up: the schedule\'s count delivered, in the topic, warm-up in no figure', async () => {
+  test("2,000 msg/s for 3 s after a 1 s warm-up: the schedule's count delivered, in the topic, warm-up in no figure", async () => {
     const topic = `limit-floor-${Date.now()}`
     await createTopic(kafka.bootstrap, topic, 3)
-    const r = await runCFloor({ bootstrap: kafka.bootstrap, topic, framesFile, ratePerSec: 2000, seconds: 3, warmupSeconds: 1 })
+    const r = await runCFloor({
+      bootstrap: kafka.bootstrap,
+      topic,
+      framesFile,
+      ratePerSec: 2000,
+      seconds: 3,
+      warmupSeconds: 1,
+    })
     console.log(
       `floor 2,000 msg/s: sent ${r.sent}/${r.scheduled}, delivered ${r.delivered}, warm-up ${r.warmup.delivered}, ` +
         `${r.cpuUsPerMessage.toFixed(1)} µs CPU/msg, ack p50/p99 ${r.ackUs.p50}/${r.ackUs.p99} µs, lag p99 ${r.lagUs.p99} µs, behind ${r.behind}`,
@@ -208,7 +217,20 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
     [['--warmup-seconds', '1'], '--warmup-seconds'],
   ])('bad flags %p: exit 2 naming %s', (flags, named) => {
     const proc = Bun.spawnSync(
-      [limitProducerPath(), '--bootstrap', kafka.bootstrap, '--topic', 'limit-floor-never', '--settings', PATHS.producerSettings, '--frames', framesFile, '--seconds', '1', ...flags],
+      [
+        limitProducerPath(),
+        '--bootstrap',
+        kafka.bootstrap,
+        '--topic',
+        'limit-floor-never',
+        '--settings',
+        PATHS.producerSettings,
+        '--frames',
+        framesFile,
+        '--seconds',
+        '1',
+        ...flags,
+      ],
       { stdout: 'pipe', stderr: 'pipe' },
     )
     expect(proc.exitCode).toBe(2)

@@ -49,31 +49,72 @@ export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]
   const rows: LimitRow[] = []
 
   // frames recorded from the feed at its configured rate, so the Kafka tools send what contenders send
-  const recorded = await readFeed({ restUrl: o.feed.httpUrl, wsUrl: o.feed.wsUrl, seconds: 1, marketsLimit: o.markets, sample: 5000 })
-  if (recorded.samples.length === 0) throw new LimitToolError('limits: the feed sent no ticker frames to record', null, '')
+  const recorded = await readFeed({
+    restUrl: o.feed.httpUrl,
+    wsUrl: o.feed.wsUrl,
+    seconds: 1,
+    marketsLimit: o.markets,
+    sample: 5000,
+  })
+  if (recorded.samples.length === 0)
+    throw new LimitToolError('limits: the feed sent no ticker frames to record', null, '')
   const frames = writeFramesFile(join(dir, 'frames.tsv'), recorded.samples)
   const payload = writePayloadFile(join(dir, 'payload.txt'), recorded.samples)
   const size = `${recorded.samples.length} recorded frames, avg ${frames.avgValueBytes.toFixed(0)} B`
 
   const cTopic = `upbit-limit-${o.runId}-c`
   await createTopic(o.bootstrap, cTopic, o.partitions)
-  const c = await runCLimit({ bootstrap: o.bootstrap, topic: cTopic, framesFile: frames.path, messages, prefix: o.prefix })
-  rows.push({ name: 'librdkafka alone (C producer)', messagesPerSec: c.messagesPerSec, note: `${c.messages} msgs, ${size}, ${c.cpuUsPerMessage.toFixed(1)} µs CPU/msg, keys + headers like the contenders` })
+  const c = await runCLimit({
+    bootstrap: o.bootstrap,
+    topic: cTopic,
+    framesFile: frames.path,
+    messages,
+    prefix: o.prefix,
+  })
+  rows.push({
+    name: 'librdkafka alone (C producer)',
+    messagesPerSec: c.messagesPerSec,
+    note: `${c.messages} msgs, ${size}, ${c.cpuUsPerMessage.toFixed(1)} µs CPU/msg, keys + headers like the contenders`,
+  })
 
   const javaTopic = `upbit-limit-${o.runId}-java`
   await createTopic(o.bootstrap, javaTopic, o.partitions)
-  const java = await runKafkaPerf({ bootstrap: o.bootstrap, topic: javaTopic, records: messages, payloadFile: payload.path })
-  rows.push({ name: 'Kafka ProducerPerformance (Java client)', messagesPerSec: java.messagesPerSec, note: `${java.note}; p99 ${java.p99Ms} ms` })
+  const java = await runKafkaPerf({
+    bootstrap: o.bootstrap,
+    topic: javaTopic,
+    records: messages,
+    payloadFile: payload.path,
+  })
+  rows.push({
+    name: 'Kafka ProducerPerformance (Java client)',
+    messagesPerSec: java.messagesPerSec,
+    note: `${java.note}; p99 ${java.p99Ms} ms`,
+  })
 
   // the reader runs in its own process: sharing the feed's thread would measure neither
   const rate = o.feed.stats().rate
   o.feed.setRate(o.readerRate ?? 1_000_000)
   try {
     const proc = Bun.spawn(
-      ['bun', join(ROOT, 'src', 'ceilings', 'feed-reader.ts'), '--rest', o.feed.httpUrl, '--ws', o.feed.wsUrl, '--seconds', String(o.readerSeconds ?? 5), '--markets-limit', String(o.markets)],
+      [
+        'bun',
+        join(ROOT, 'src', 'ceilings', 'feed-reader.ts'),
+        '--rest',
+        o.feed.httpUrl,
+        '--ws',
+        o.feed.wsUrl,
+        '--seconds',
+        String(o.readerSeconds ?? 5),
+        '--markets-limit',
+        String(o.markets),
+      ],
       { stdout: 'pipe', stderr: 'pipe' },
     )
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ])
     if (code !== 0) throw new LimitToolError(`feed reader failed (exit ${code})`, code, out + err)
     const reader = FeedReaderResult.parse(JSON.parse(out.trim().split('\n').at(-1)!))
     rows.push({
@@ -112,7 +153,14 @@ export async function measureFloor(o: MeasureFloorOptions): Promise<FloorRow[]> 
   for (const rate of [...new Set(o.rates.map(Math.round))].sort((a, b) => a - b)) {
     const topic = `upbit-floor-${o.runId}-${rate}`
     await createTopic(o.bootstrap, topic, o.partitions, { existingOk: false })
-    const r = await runCFloor({ bootstrap: o.bootstrap, topic, framesFile: frames, ratePerSec: rate, seconds: o.seconds, prefix: o.prefix })
+    const r = await runCFloor({
+      bootstrap: o.bootstrap,
+      topic,
+      framesFile: frames,
+      ratePerSec: rate,
+      seconds: o.seconds,
+      prefix: o.prefix,
+    })
     rows.push({
       ratePerSec: rate,
       cpuUsPerMessage: r.cpuUsPerMessage,

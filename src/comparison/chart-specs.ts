@@ -20,7 +20,14 @@ const CONFIG = {
   background: 'white',
   padding: 24,
   title: { fontSize: 20, subtitleFontSize: 14, subtitleColor: '#555', anchor: 'start', offset: 12 },
-  axis: { labelFontSize: 14, titleFontSize: 15, titleFontWeight: 'normal', gridColor: '#e6e6e6', labelOverlap: 'greedy', labelSeparation: 10 },
+  axis: {
+    labelFontSize: 14,
+    titleFontSize: 15,
+    titleFontWeight: 'normal',
+    gridColor: '#e6e6e6',
+    labelOverlap: 'greedy',
+    labelSeparation: 10,
+  },
   // the same y-axis room in every panel, so the panels of a column line up
   axisY: { minExtent: 56 },
   legend: { labelFontSize: 16, titleFontSize: 16, symbolSize: 220, symbolStrokeWidth: 4 },
@@ -62,7 +69,14 @@ function timeline(byContender: Map<Contender, Report[]>) {
 }
 
 // zero-based axes: a zoomed axis would draw a 0.1 % wobble as a swing
-function overTime(values: object[], field: string, title: string, subtitle: string, yTitle: string, contenders: string[]) {
+function overTime(
+  values: object[],
+  field: string,
+  title: string,
+  subtitle: string,
+  yTitle: string,
+  contenders: string[],
+) {
   return {
     ...PANEL,
     title: { text: title, subtitle },
@@ -77,16 +91,33 @@ function overTime(values: object[], field: string, title: string, subtitle: stri
   }
 }
 
-function barsWithWhiskers(values: object[], x: object, title: string, subtitle: string, yTitle: string, contenders: string[], grouped: boolean) {
+function barsWithWhiskers(
+  values: object[],
+  x: object,
+  title: string,
+  subtitle: string,
+  yTitle: string,
+  contenders: string[],
+  grouped: boolean,
+) {
   const shared = { x, ...(grouped ? { xOffset: { field: 'contender', type: 'nominal', sort: contenders } } : {}) }
   return {
     ...PANEL,
     title: { text: title, subtitle },
     data: { values },
     layer: [
-      { mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 }, encoding: { ...shared, y: { field: 'median', type: 'quantitative', title: yTitle }, color: colour(contenders) } },
-      { mark: { type: 'rule', strokeWidth: 2, color: '#333' }, encoding: { ...shared, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
-      { mark: { type: 'text', dy: -10, fontSize: 13, color: '#222' }, encoding: { ...shared, y: { field: 'max', type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
+        encoding: { ...shared, y: { field: 'median', type: 'quantitative', title: yTitle }, color: colour(contenders) },
+      },
+      {
+        mark: { type: 'rule', strokeWidth: 2, color: '#333' },
+        encoding: { ...shared, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+      },
+      {
+        mark: { type: 'text', dy: -10, fontSize: 13, color: '#222' },
+        encoding: { ...shared, y: { field: 'max', type: 'quantitative' }, text: { field: 'label' } },
+      },
     ],
   }
 }
@@ -113,7 +144,9 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
     const s = spreadOf(reports.map((r) => r.cpu.usPerDeliveredMessage))!
     return { contender, median: s.median, min: s.min, max: s.max, label: label(s.median, ' µs') }
   })
-  const feed = input.feed ? ` · local feed ${input.feed.rate.toLocaleString('en-US')} msg/s (${input.feed.profile})` : ' · live Upbit feed'
+  const feed = input.feed
+    ? ` · local feed ${input.feed.rate.toLocaleString('en-US')} msg/s (${input.feed.profile})`
+    : ' · live Upbit feed'
   const window = input.rounds.flat()[0]?.config.testDurationS
   const lines = rounds > 1 ? `one line per contender per round (${rounds} rounds)` : 'one line per contender'
   return {
@@ -129,10 +162,23 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
     vconcat: [
       {
         hconcat: [
-          overTime(series, 'deliveredPerSec', 'Delivered throughput over time (msg/s)', `5-second intervals; ${lines}`, 'delivered msg/s', contenders),
+          overTime(
+            series,
+            'deliveredPerSec',
+            'Delivered throughput over time (msg/s)',
+            `5-second intervals; ${lines}`,
+            'delivered msg/s',
+            contenders,
+          ),
           barsWithWhiskers(
             latency,
-            { field: 'percentile', type: 'nominal', sort: percentiles.map(([p]) => p), title: 'percentile', axis: { labelAngle: 0 } },
+            {
+              field: 'percentile',
+              type: 'nominal',
+              sort: percentiles.map(([p]) => p),
+              title: 'percentile',
+              axis: { labelAngle: 0 },
+            },
             'Pipeline latency, frame in → Kafka ack (ms)',
             roundsNote(rounds),
             'milliseconds',
@@ -143,10 +189,23 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
       },
       {
         hconcat: [
-          overTime(series, 'rssMb', 'Resident memory (RSS) over time (MB)', `sampled every 5 seconds; ${lines}`, 'RSS MB', contenders),
+          overTime(
+            series,
+            'rssMb',
+            'Resident memory (RSS) over time (MB)',
+            `sampled every 5 seconds; ${lines}`,
+            'RSS MB',
+            contenders,
+          ),
           barsWithWhiskers(
             cpu,
-            { field: 'contender', type: 'nominal', sort: contenders, title: null, axis: { labelAngle: 0, labelFontSize: 16 } },
+            {
+              field: 'contender',
+              type: 'nominal',
+              sort: contenders,
+              title: null,
+              axis: { labelAngle: 0, labelFontSize: 16 },
+            },
             'CPU time per delivered message (µs)',
             `user + system CPU over the window ÷ delivered messages; ${roundsNote(rounds)}`,
             'µs per message',
@@ -165,7 +224,10 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
   const steps = ladder.steps.map((s) => ({ ...s, pipelineP99Ms: s.pipelineP99Us / 1000 }))
   const offered = steps.map((s) => s.offeredPerSec)
   const ideal = offered.length > 0 ? [Math.min(...offered), Math.max(...offered)].map((x) => ({ x, y: x })) : []
-  const limits = ladder.limits.map((l) => ({ ...l, label: `${l.name}: ${Math.round(l.messagesPerSec).toLocaleString('en-US')} msg/s` }))
+  const limits = ladder.limits.map((l) => ({
+    ...l,
+    label: `${l.name}: ${Math.round(l.messagesPerSec).toLocaleString('en-US')} msg/s`,
+  }))
   const log = { type: 'log' } as const
   // limits told apart by dash pattern with a legend: text on the rules overlaps when limits are close
   const limitRule = (axis: 'x' | 'y') => ({
@@ -173,20 +235,37 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
     mark: { type: 'rule', color: '#888', strokeWidth: 2 },
     encoding: {
       [axis]: { field: 'messagesPerSec', type: 'quantitative' },
-      strokeDash: { field: 'label', type: 'nominal', title: 'physical limits', legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } },
+      strokeDash: {
+        field: 'label',
+        type: 'nominal',
+        title: 'physical limits',
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 },
+      },
     },
   })
   const line = { type: 'line', strokeWidth: 3, point: { size: 60 } }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Saturation ladder', subtitle: `grey rules: physical limits on the same broker and settings`, fontSize: 26, subtitleFontSize: 16 },
+    title: {
+      text: 'Saturation ladder',
+      subtitle: `grey rules: physical limits on the same broker and settings`,
+      fontSize: 26,
+      subtitleFontSize: 16,
+    },
     config: CONFIG,
     hconcat: [
       {
         ...PANEL,
         title: { text: 'Delivered vs offered rate (msg/s)', subtitle: 'thin line: delivered = offered' },
         layer: [
-          { data: { values: ideal }, mark: { type: 'line', color: '#bbb', strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative', scale: log }, y: { field: 'y', type: 'quantitative', scale: log } } },
+          {
+            data: { values: ideal },
+            mark: { type: 'line', color: '#bbb', strokeWidth: 1.5 },
+            encoding: {
+              x: { field: 'x', type: 'quantitative', scale: log },
+              y: { field: 'y', type: 'quantitative', scale: log },
+            },
+          },
           {
             data: { values: steps },
             mark: line,
@@ -201,7 +280,10 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
       },
       {
         ...PANEL,
-        title: { text: 'Pipeline p99 vs delivered rate (ms)', subtitle: `solid grey: the p99 bound (${ladder.boundP99Us / 1000} ms)` },
+        title: {
+          text: 'Pipeline p99 vs delivered rate (ms)',
+          subtitle: `solid grey: the p99 bound (${ladder.boundP99Us / 1000} ms)`,
+        },
         layer: [
           {
             data: { values: steps },
@@ -212,13 +294,20 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
               color: colour(contenders),
             },
           },
-          { data: { values: [{ bound: ladder.boundP99Us / 1000 }] }, mark: { type: 'rule', color: '#666', strokeWidth: 2 }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+          {
+            data: { values: [{ bound: ladder.boundP99Us / 1000 }] },
+            mark: { type: 'rule', color: '#666', strokeWidth: 2 },
+            encoding: { y: { field: 'bound', type: 'quantitative' } },
+          },
           limitRule('x'),
         ],
       },
       {
         ...PANEL,
-        title: { text: 'CPU per delivered message vs rate (µs)', subtitle: 'fixed costs spread over more messages as the rate rises' },
+        title: {
+          text: 'CPU per delivered message vs rate (µs)',
+          subtitle: 'fixed costs spread over more messages as the rate rises',
+        },
         data: { values: steps },
         mark: line,
         encoding: {

@@ -11,7 +11,18 @@ import { CONTENDERS } from '../contract/report.ts'
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
-const ENV = { cpuModel: 'x', cpus: 4, memoryBytes: 1e9, os: 'linux', bunVersion: '1', nodeVersion: '1', goVersion: '1', javaVersion: '1', librdkafkaVersion: '2.12.0', kafkaVersion: '4.1.0' } satisfies Environment
+const ENV = {
+  cpuModel: 'x',
+  cpus: 4,
+  memoryBytes: 1e9,
+  os: 'linux',
+  bunVersion: '1',
+  nodeVersion: '1',
+  goVersion: '1',
+  javaVersion: '1',
+  librdkafkaVersion: '2.12.0',
+  kafkaVersion: '4.1.0',
+} satisfies Environment
 
 function input(ladder?: LadderResult): ComparisonInput {
   return {
@@ -43,7 +54,12 @@ describe('renderCharts', () => {
     expect(pngSize(png).height).toBeGreaterThan(700)
     const svg = readFileSync(out.svg, 'utf8')
     expect(svg.startsWith('<svg')).toBe(true)
-    for (const title of ['Delivered throughput over time (msg/s)', 'Pipeline latency, frame in → Kafka ack (ms)', 'Resident memory (RSS) over time (MB)', 'CPU time per delivered message (µs)']) {
+    for (const title of [
+      'Delivered throughput over time (msg/s)',
+      'Pipeline latency, frame in → Kafka ack (ms)',
+      'Resident memory (RSS) over time (MB)',
+      'CPU time per delivered message (µs)',
+    ]) {
       expect(svg).toContain(title)
     }
     for (const c of CONTENDERS) {
@@ -58,7 +74,9 @@ describe('renderCharts', () => {
     const [a, b] = [mkdtempSync(join(tmpdir(), 'charts-')), mkdtempSync(join(tmpdir(), 'charts-'))]
     await renderCharts(input(), a)
     await renderCharts(input(), b)
-    expect(readFileSync(join(a, 'performance_comparison.png')).equals(readFileSync(join(b, 'performance_comparison.png')))).toBe(true)
+    expect(
+      readFileSync(join(a, 'performance_comparison.png')).equals(readFileSync(join(b, 'performance_comparison.png'))),
+    ).toBe(true)
   })
 
   test('writes the ladder chart when the input has a ladder', async () => {
@@ -66,10 +84,30 @@ describe('renderCharts', () => {
     const steps = CONTENDERS.flatMap((contender, k) =>
       [1000, 10_000, 100_000].map((offered) => {
         const delivered = Math.min(offered, [40_000, 30_000, 80_000][k]!)
-        return { contender, offeredPerSec: offered, deliveredPerSec: delivered, deliveredFraction: delivered / offered, processingP99Us: 40, ackP99Us: 4000, pipelineP50Us: 2000, pipelineP99Us: delivered < offered ? 400_000 : 6000, pipelineP999Us: 9000, rssMaxBytes: 5e7, cpuUsPerMessage: 25 }
+        return {
+          contender,
+          offeredPerSec: offered,
+          deliveredPerSec: delivered,
+          deliveredFraction: delivered / offered,
+          processingP99Us: 40,
+          ackP99Us: 4000,
+          pipelineP50Us: 2000,
+          pipelineP99Us: delivered < offered ? 400_000 : 6000,
+          pipelineP999Us: 9000,
+          rssMaxBytes: 5e7,
+          cpuUsPerMessage: 25,
+        }
       }),
     )
-    await renderCharts(input({ boundP99Us: 100_000, steps, saturation: { bun: 100_000, node: 100_000, go: 100_000 }, limits: [{ name: 'C producer', messagesPerSec: 150_000, note: '' }] }), dir)
+    await renderCharts(
+      input({
+        boundP99Us: 100_000,
+        steps,
+        saturation: { bun: 100_000, node: 100_000, go: 100_000 },
+        limits: [{ name: 'C producer', messagesPerSec: 150_000, note: '' }],
+      }),
+      dir,
+    )
     const png = readFileSync(join(dir, 'ladder.png'))
     expect([...png.subarray(0, 8)]).toEqual(PNG_MAGIC)
     expect(statSync(join(dir, 'ladder.png')).size).toBeGreaterThan(10_000)

@@ -16,7 +16,9 @@ import { compile, type TopLevelSpec } from 'vega-lite'
 import { comparisonSpec, FONT, ladderSpec } from './chart-specs.ts'
 import type { ComparisonInput } from './input.ts'
 
-const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => fileURLToPath(new URL(`./fonts/${f}`, import.meta.url)))
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) =>
+  fileURLToPath(new URL(`./fonts/${f}`, import.meta.url)),
+)
 
 const [REGULAR, BOLD] = FONT_FILES.map((f) => {
   const bytes = readFileSync(f)
@@ -34,7 +36,10 @@ function measure(item: TextItem, text?: unknown): number {
   const value = text ?? item.text
   const line = Array.isArray(value) ? value.join(' ') : String(value ?? '')
   const weight = item.fontWeight
-  const font = weight === 'bold' || (typeof weight === 'number' && weight >= 600) || weight === '600' || weight === '700' ? BOLD! : REGULAR!
+  const font =
+    weight === 'bold' || (typeof weight === 'number' && weight >= 600) || weight === '600' || weight === '700'
+      ? BOLD!
+      : REGULAR!
   let units = 0
   // per-character advances (no shaping: opentype.js's shaper trips over DejaVu's ccmp table)
   for (const ch of line) units += font.charToGlyph(ch).advanceWidth ?? 0

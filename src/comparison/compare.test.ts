@@ -65,7 +65,21 @@ describe('compareReports', () => {
 
   test('has a column for every contender and the key rows', () => {
     expect(md).toContain('|  | bun | node | go | python |')
-    for (const label of ['delivered', 'pipeline p50', 'pipeline p99.9', 'connect p99', 'exchange→ack p95', 'RSS avg', 'heap max', 'CPU per delivered message', 'cores used', 'start lag', 'reconnects', 'int_latency p99', 'success rate']) {
+    for (const label of [
+      'delivered',
+      'pipeline p50',
+      'pipeline p99.9',
+      'connect p99',
+      'exchange→ack p95',
+      'RSS avg',
+      'heap max',
+      'CPU per delivered message',
+      'cores used',
+      'start lag',
+      'reconnects',
+      'int_latency p99',
+      'success rate',
+    ]) {
       expect(rowOf(md, label)).toBeDefined()
     }
   })
@@ -78,35 +92,61 @@ describe('compareReports', () => {
   })
 
   test('puts ×best ratios on the worse contenders only', () => {
-    const [, , bun, node, go] = rowOf(md, 'RSS avg')!.split('|').map((c) => c.trim())
+    const [, , bun, node, go] = rowOf(md, 'RSS avg')!
+      .split('|')
+      .map((c) => c.trim())
     expect(bun).toContain('×2.48')
     expect(node).toContain('×3.31')
     expect(go).not.toContain('×')
   })
 
   test('names the environment, the feed and the settings', () => {
-    for (const s of ['AMD EPYC 7B13', '2.12.0', '4.1.0', '24.11.0', '`linger.ms`', '2,000 msg/s']) expect(md).toContain(s)
+    for (const s of ['AMD EPYC 7B13', '2.12.0', '4.1.0', '24.11.0', '`linger.ms`', '2,000 msg/s'])
+      expect(md).toContain(s)
     expect(md).not.toContain('fell behind')
   })
 
   test('quotes the original project’s expected table verbatim, labelled as expectations, with no invented figure', () => {
-    for (const s of ['1,500–3,000 msg/s', '800–1,500 msg/s', '20–50 MB', '40–120 MB', '1–5 ms', '3–10 ms', '99.9%+', 'Go 1.5–2× higher', 'not measurements']) {
+    for (const s of [
+      '1,500–3,000 msg/s',
+      '800–1,500 msg/s',
+      '20–50 MB',
+      '40–120 MB',
+      '1–5 ms',
+      '3–10 ms',
+      '99.9%+',
+      'Go 1.5–2× higher',
+      'not measurements',
+    ]) {
       expect(md).toContain(s)
     }
-    for (const invented of ['3,000–5,000', '4,000–6,000', 'Development speed', '0.5–3 ms']) expect(md).not.toContain(invented)
+    for (const invented of ['3,000–5,000', '4,000–6,000', 'Development speed', '0.5–3 ms'])
+      expect(md).not.toContain(invented)
   })
 
   test('places the measured go and python figures inside, above or below the expected range', () => {
     // go RSS ≈ 29 MB: inside 20–50; python RSS ≈ 61 MB: inside 40–120; go pipeline p95 ≈ 3.6 ms: inside 1–5
-    const [, , , goMeasured, goPlace, , pyMeasured, pyPlace] = rowOf(md, 'memory use')!.split('|').map((c) => c.trim())
+    const [, , , goMeasured, goPlace, , pyMeasured, pyPlace] = rowOf(md, 'memory use')!
+      .split('|')
+      .map((c) => c.trim())
     expect(goMeasured).toContain('MB')
     expect([goPlace, pyPlace]).toEqual(['inside', 'inside'])
-    const [, , , , throughputPlace] = rowOf(md, 'throughput')!.split('|').map((c) => c.trim())
+    const [, , , , throughputPlace] = rowOf(md, 'throughput')!
+      .split('|')
+      .map((c) => c.trim())
     expect(throughputPlace).toBe('not comparable')
     expect(md).toContain('the throughput row is not comparable')
     const big = compareReports(input([[makeReport('go', 1, (r) => void (r.memory.rssBytes.avg = 80e6))]]))
-    expect(rowOf(big, 'memory use')!.split('|').map((c) => c.trim())[4]).toBe('above')
-    expect(rowOf(big, 'memory use')!.split('|').map((c) => c.trim())[6]).toBe('not in this run')
+    expect(
+      rowOf(big, 'memory use')!
+        .split('|')
+        .map((c) => c.trim())[4],
+    ).toBe('above')
+    expect(
+      rowOf(big, 'memory use')!
+        .split('|')
+        .map((c) => c.trim())[6],
+    ).toBe('not in this run')
   })
 
   test('flags an interval whose p99 exceeds 3× the contender’s median interval p99, naming it', () => {
@@ -117,7 +157,15 @@ describe('compareReports', () => {
   })
 
   test('divides each contender’s CPU and p99 by librdkafka alone at the same rate', () => {
-    const floor = { ratePerSec: 2000, cpuUsPerMessage: 21, ackP50Us: 6000, ackP99Us: 12_000, dueToAckP99Us: 12_500, delivered: 40_000, behind: false }
+    const floor = {
+      ratePerSec: 2000,
+      cpuUsPerMessage: 21,
+      ackP50Us: 6000,
+      ackP99Us: 12_000,
+      dueToAckP99Us: 12_500,
+      delivered: 40_000,
+      behind: false,
+    }
     const out = compareReports(input(threeRounds(), { floor }))
     expect(out).toContain('## Against librdkafka alone at the same rate')
     // go's CPU per message is 24 µs (median over rounds): ×1.14 of the floor
@@ -135,7 +183,11 @@ describe('compareReports', () => {
   })
 
   test('warns when the feed fell behind', () => {
-    const behind = compareReports(input(threeRounds(), { feed: { rate: 50_000, profile: 'flat', seed: 1, markets: 235, lagP99Us: 120_000, behind: true } }))
+    const behind = compareReports(
+      input(threeRounds(), {
+        feed: { rate: 50_000, profile: 'flat', seed: 1, markets: 235, lagP99Us: 120_000, behind: true },
+      }),
+    )
     expect(behind).toContain('fell behind its own schedule (send lag p99 120.0 ms)')
   })
 
@@ -158,7 +210,21 @@ describe('compareReports', () => {
   test('adds the saturation ladder when present', () => {
     const ladder = {
       boundP99Us: 100_000,
-      steps: [{ contender: 'go', offeredPerSec: 10_000, deliveredPerSec: 9_990, deliveredFraction: 0.999, processingP99Us: 40, ackP99Us: 5000, pipelineP50Us: 2000, pipelineP99Us: 6000, pipelineP999Us: 9000, rssMaxBytes: 4e7, cpuUsPerMessage: 20 }],
+      steps: [
+        {
+          contender: 'go',
+          offeredPerSec: 10_000,
+          deliveredPerSec: 9_990,
+          deliveredFraction: 0.999,
+          processingP99Us: 40,
+          ackP99Us: 5000,
+          pipelineP50Us: 2000,
+          pipelineP99Us: 6000,
+          pipelineP999Us: 9000,
+          rssMaxBytes: 4e7,
+          cpuUsPerMessage: 20,
+        },
+      ],
       saturation: { go: 80_000, bun: null },
       limits: [{ name: 'C producer', messagesPerSec: 150_000, note: 'same librdkafka' }],
     }
@@ -181,13 +247,25 @@ describe('verdicts', () => {
 
   test('name the winner and the factor for a large difference', () => {
     const byContender = reportsByContender(threeRounds())
-    expect(verdict(rss, byContender)).toBe('**go** is 2.48× leaner than bun, 3.31× leaner than node, 2.10× leaner than python')
+    expect(verdict(rss, byContender)).toBe(
+      '**go** is 2.48× leaner than bun, 3.31× leaner than node, 2.10× leaner than python',
+    )
   })
 
   test('with one round, use the stated threshold', () => {
-    const close = reportsByContender([[makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)), makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 47e6))]])
+    const close = reportsByContender([
+      [
+        makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)),
+        makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 47e6)),
+      ],
+    ])
     expect(verdict(rss, close)).toBe('within noise (bun, go)')
-    const far = reportsByContender([[makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)), makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 40e6))]])
+    const far = reportsByContender([
+      [
+        makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)),
+        makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 40e6)),
+      ],
+    ])
     expect(verdict(rss, far)).toBe('**go** is 1.25× leaner than bun')
   })
 
@@ -201,7 +279,11 @@ describe('verdicts', () => {
   })
 
   test('name a winner when the ranges are separate, however close the medians', () => {
-    const rounds = [[41e6, 40e6], [41.2e6, 40.1e6], [41.1e6, 40.2e6]].map(([bun, go], i) => [
+    const rounds = [
+      [41e6, 40e6],
+      [41.2e6, 40.1e6],
+      [41.1e6, 40.2e6],
+    ].map(([bun, go], i) => [
       makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
       makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
     ])
@@ -237,16 +319,22 @@ describe('refuseMismatched', () => {
 
   test('names the contenders and the differing setting', () => {
     const go = makeReport('go', 1, (r) => void (r.producerSettings['linger.ms'] = '5'))
-    expect(() => refuseMismatched([makeReport('bun'), makeReport('node'), go])).toThrow(/linger\.ms differs \(bun, node: 10; go: 5\)/)
+    expect(() => refuseMismatched([makeReport('bun'), makeReport('node'), go])).toThrow(
+      /linger\.ms differs \(bun, node: 10; go: 5\)/,
+    )
   })
 
   test('names a setting only one side has', () => {
     const bun = makeReport('bun', 1, (r) => void (r.producerSettings['socket.nagle.disable'] = 'true'))
-    expect(() => refuseMismatched([bun, makeReport('go')])).toThrow(/socket\.nagle\.disable differs \(bun: true; go: \(unset\)\)/)
+    expect(() => refuseMismatched([bun, makeReport('go')])).toThrow(
+      /socket\.nagle\.disable differs \(bun: true; go: \(unset\)\)/,
+    )
   })
 
   test('names the differing librdkafka version', () => {
     const node = makeReport('node', 1, (r) => void (r.librdkafka.version = '2.11.1'))
-    expect(() => refuseMismatched([makeReport('bun'), node])).toThrow(/librdkafka version differs \(bun: 2\.15\.1; node: 2\.11\.1\)/)
+    expect(() => refuseMismatched([makeReport('bun'), node])).toThrow(
+      /librdkafka version differs \(bun: 2\.15\.1; node: 2\.11\.1\)/,
+    )
   })
 })

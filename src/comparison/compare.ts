@@ -32,7 +32,8 @@ export function refuseMismatched(reports: Report[]): void {
   if (reports.length < 2) return
   const problems: string[] = []
   const versions = new Map<string, Set<string>>()
-  for (const r of reports) versions.set(r.librdkafka.version, (versions.get(r.librdkafka.version) ?? new Set()).add(r.contender))
+  for (const r of reports)
+    versions.set(r.librdkafka.version, (versions.get(r.librdkafka.version) ?? new Set()).add(r.contender))
   if (versions.size > 1) {
     const list = [...versions].map(([v, cs]) => `${[...cs].join(', ')}: ${v}`).join('; ')
     problems.push(`librdkafka version differs (${list})`)
@@ -124,17 +125,26 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
     `- Command: \`${input.commandLine}\``,
     `- Date: ${input.startedAt}`,
     `- Mode: ${input.mode}, ${input.rounds.length} round${input.rounds.length === 1 ? '' : 's'}, ${durations} s window` +
-      (input.warmupS !== undefined ? ` after a warm-up of at least ${input.warmupS} s (produced, audited, never counted)` : ''),
+      (input.warmupS !== undefined
+        ? ` after a warm-up of at least ${input.warmupS} s (produced, audited, never counted)`
+        : ''),
   ]
   const notComplete = reports.filter((r) => r.status !== 'complete')
   if (notComplete.length > 0) {
-    const list = notComplete.map((r) => `${r.contender} ${r.status}${r.statusReasons.length > 0 ? ` (${r.statusReasons.map((x) => x.message).join('; ')})` : ''}`)
-    lines.push('', `> **Warning:** not every run met its contract: ${list.join(', ')}. Their figures are shown but the bench failed.`)
+    const list = notComplete.map(
+      (r) =>
+        `${r.contender} ${r.status}${r.statusReasons.length > 0 ? ` (${r.statusReasons.map((x) => x.message).join('; ')})` : ''}`,
+    )
+    lines.push(
+      '',
+      `> **Warning:** not every run met its contract: ${list.join(', ')}. Their figures are shown but the bench failed.`,
+    )
   }
   const missing = input.rounds.flatMap((round, i) =>
     [...byContender.keys()].filter((c) => !round.some((r) => r.contender === c)).map((c) => `${c} (round ${i + 1})`),
   )
-  if (missing.length > 0) lines.push('', `> **Warning:** no report from ${missing.join(', ')}; figures use the rounds that reported.`)
+  if (missing.length > 0)
+    lines.push('', `> **Warning:** no report from ${missing.join(', ')}; figures use the rounds that reported.`)
   return lines.join('\n')
 }
 
@@ -152,7 +162,11 @@ export function compareReports(input: ComparisonInput): string {
     verdictSection(byContender),
     ...(input.floor ? [floorSection(input.floor, byContender)] : []),
     intervalsSection(input.rounds, [...byContender.keys()]),
-    originalSection(byContender, { saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined }, input.feed?.rate),
+    originalSection(
+      byContender,
+      { saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined },
+      input.feed?.rate,
+    ),
     auditSection(input.audit),
     reliabilitySection(byContender),
     ...(input.ladder ? [ladderSection(input.ladder)] : []),

@@ -25,11 +25,22 @@ const PROFILES: Record<Contender, Profile> = {
 
 /** The project's one producer settings file, as every contender echoes it. */
 export const SETTINGS: Record<string, string> = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync(PATHS.producerSettings, 'utf8')) as Record<string, string>).filter(([k]) => !k.startsWith('$')),
+  Object.entries(JSON.parse(readFileSync(PATHS.producerSettings, 'utf8')) as Record<string, string>).filter(
+    ([k]) => !k.startsWith('$'),
+  ),
 )
 
 function latency(p50: number, count: number): LatencySummary {
-  return { count, minUs: p50 * 0.3, meanUs: p50 * 1.2, p50Us: p50, p95Us: p50 * 2.1, p99Us: p50 * 3.4, p999Us: p50 * 6.5, maxUs: p50 * 11 }
+  return {
+    count,
+    minUs: p50 * 0.3,
+    meanUs: p50 * 1.2,
+    p50Us: p50,
+    p95Us: p50 * 2.1,
+    p99Us: p50 * 3.4,
+    p999Us: p50 * 6.5,
+    maxUs: p50 * 11,
+  }
 }
 
 /**
@@ -68,8 +79,15 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       name: contender,
       version: { bun: '1.4.5', node: '20.20.2', go: '1.26.8', python: '3.11.7' }[contender],
       websocket: { bun: 'Bun WebSocket', node: 'undici', go: 'gorilla/websocket', python: 'websockets' }[contender],
-      kafkaBinding: { bun: 'bun:ffi librdkafka', node: '@confluentinc/kafka-javascript', go: 'confluent-kafka-go (dynamic)', python: 'confluent-kafka (from source)' }[contender],
-      heapMeaning: { bun: 'JSC heap size', node: 'V8 heapUsed', go: 'HeapAlloc', python: 'tracemalloc current' }[contender],
+      kafkaBinding: {
+        bun: 'bun:ffi librdkafka',
+        node: '@confluentinc/kafka-javascript',
+        go: 'confluent-kafka-go (dynamic)',
+        python: 'confluent-kafka (from source)',
+      }[contender],
+      heapMeaning: { bun: 'JSC heap size', node: 'V8 heapUsed', go: 'HeapAlloc', python: 'tracemalloc current' }[
+        contender
+      ],
     },
     librdkafka: { version: '2.15.1' },
     host: { platform: 'linux', arch: 'x64', cpus: 4, cpuModel: 'AMD EPYC 7B13', memoryBytes: 16e9 },
@@ -135,7 +153,11 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       errorFrames: {},
       statusFrames: 0,
     },
-    throughput: { receivedPerSec: rate, deliveredPerSec: delivered / seconds, deliveredBytesPerSec: (delivered * 620) / seconds },
+    throughput: {
+      receivedPerSec: rate,
+      deliveredPerSec: delivered / seconds,
+      deliveredBytesPerSec: (delivered * 620) / seconds,
+    },
     latency: {
       processing: latency(18 * wobble, received),
       kafkaAck: latency((p.pipelineP50Us - 30) * wobble, delivered),
@@ -165,7 +187,14 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       coresUsed: (p.cpuUs * wobble * delivered) / (seconds * 1e6),
     },
     intervals,
-    reliability: { reconnects: 0, disconnectedMs: 0, invalidFrames: 0, queueFullRetries: 0, failedDeliveries: 0, failedByCode: {} },
+    reliability: {
+      reconnects: 0,
+      disconnectedMs: 0,
+      invalidFrames: 0,
+      queueFullRetries: 0,
+      failedDeliveries: 0,
+      failedByCode: {},
+    },
   }
   tweak?.(report)
   return Report.parse(report)

@@ -18,7 +18,13 @@ export function floorSection(floor: FloorRow, byContender: Map<Contender, Report
   const rows = [...byContender].map(([c, reports]) => {
     const cpu = spreadOf(reports.map((r) => r.cpu.usPerDeliveredMessage))
     const p99 = spreadOf(reports.map((r) => r.latency.pipeline.p99Us))
-    return [c, formatSpread(cpu, UNITS.usPerMessage), times(cpu?.median, floor.cpuUsPerMessage), formatSpread(p99, UNITS.latency), times(p99?.median, floor.dueToAckP99Us)]
+    return [
+      c,
+      formatSpread(cpu, UNITS.usPerMessage),
+      times(cpu?.median, floor.cpuUsPerMessage),
+      formatSpread(p99, UNITS.latency),
+      times(p99?.median, floor.dueToAckP99Us),
+    ]
   })
   return [
     '## Against librdkafka alone at the same rate',

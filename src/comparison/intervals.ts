@@ -33,7 +33,9 @@ function intervalsOf(report: Report): { fromMs: number; toMs: number; p99Us: num
 
 /** Round number (1-based) of each report of one contender, from the rounds they came in. */
 function roundsOf(rounds: Report[][], contender: Contender): [number, Report][] {
-  return rounds.flatMap((round, r) => round.filter((x) => x.contender === contender).map((x): [number, Report] => [r + 1, x]))
+  return rounds.flatMap((round, r) =>
+    round.filter((x) => x.contender === contender).map((x): [number, Report] => [r + 1, x]),
+  )
 }
 
 export function flagIntervals(rounds: Report[][], contenders: Contender[]): FlaggedInterval[] {
@@ -67,7 +69,11 @@ export function firstIntervalRatio(report: Report): number | undefined {
 export function intervalsSection(rounds: Report[][], contenders: Contender[]): string {
   const flagged = flagIntervals(rounds, contenders)
   const longest = Math.max(0, ...rounds.flat().map((r) => r.intervals.length))
-  const offsets = rounds.flat().find((r) => r.intervals.length === longest)?.intervals.map((i) => `${Math.round(i.offsetMs / 1000)} s`) ?? []
+  const offsets =
+    rounds
+      .flat()
+      .find((r) => r.intervals.length === longest)
+      ?.intervals.map((i) => `${Math.round(i.offsetMs / 1000)} s`) ?? []
   const rows = contenders.flatMap((c) =>
     roundsOf(rounds, c).map(([round, r]) => {
       const ratio = firstIntervalRatio(r)
@@ -86,7 +92,9 @@ export function intervalsSection(rounds: Report[][], contenders: Contender[]): s
     '',
     `Pipeline p99 of every 5-second interval of every round (columns: the interval's end). An interval is flagged when its p99 exceeds ${TAIL_FACTOR}× the median interval p99 of that contender; *first ÷ median* is the first interval's p99 over that round's median interval p99 (cold start).`,
     '',
-    flagged.length === 0 ? 'No interval flagged.' : `**Flagged intervals:**\n\n${flagged.map((f) => `- ${describeFlag(f)}`).join('\n')}`,
+    flagged.length === 0
+      ? 'No interval flagged.'
+      : `**Flagged intervals:**\n\n${flagged.map((f) => `- ${describeFlag(f)}`).join('\n')}`,
     '',
     table(['contender, round', 'first ÷ median', ...offsets], rows),
   ].join('\n')

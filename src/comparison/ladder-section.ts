@@ -11,24 +11,33 @@ import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 
 function saturationCell(ladder: LadderResult, c: string): string {
   const rounds = (ladder.saturationByRound?.[c] ?? []).filter((x): x is number => x !== null)
-  if (rounds.length === 0) return ladder.saturation[c] == null ? 'none (not even the first step)' : formatValue(ladder.saturation[c]!, UNITS.rate)
+  if (rounds.length === 0)
+    return ladder.saturation[c] == null
+      ? 'none (not even the first step)'
+      : formatValue(ladder.saturation[c]!, UNITS.rate)
   return formatSpread(spreadOf(rounds), UNITS.rate)
 }
 
 /** The sustained step nearest to `rate` of a contender (the median-round one when several). */
 function stepNear(steps: LadderStep[], c: string, rate: number): LadderStep | undefined {
-  const near = steps.filter((s) => s.contender === c && s.sustained !== false && Math.abs(s.offeredPerSec - rate) / rate < 0.15)
+  const near = steps.filter(
+    (s) => s.contender === c && s.sustained !== false && Math.abs(s.offeredPerSec - rate) / rate < 0.15,
+  )
   return near.sort((a, b) => a.cpuUsPerMessage - b.cpuUsPerMessage)[near.length >> 1]
 }
 
 function floorAt(floor: FloorRow[] | undefined, rate: number): FloorRow | undefined {
-  return floor?.filter((f) => f.ratePerSec > 0).sort((a, b) => Math.abs(a.ratePerSec - rate) - Math.abs(b.ratePerSec - rate))[0]
+  return floor
+    ?.filter((f) => f.ratePerSec > 0)
+    .sort((a, b) => Math.abs(a.ratePerSec - rate) - Math.abs(b.ratePerSec - rate))[0]
 }
 
 function cpuCell(step: LadderStep | undefined, floor: FloorRow | undefined): string {
   if (!step) return '—'
   const text = formatValue(step.cpuUsPerMessage, UNITS.usPerMessage)
-  return floor && floor.cpuUsPerMessage > 0 ? `${text} (×${(step.cpuUsPerMessage / floor.cpuUsPerMessage).toFixed(2)} floor)` : text
+  return floor && floor.cpuUsPerMessage > 0
+    ? `${text} (×${(step.cpuUsPerMessage / floor.cpuUsPerMessage).toFixed(2)} floor)`
+    : text
 }
 
 function stepRow(s: LadderStep): string[] {
@@ -66,7 +75,9 @@ export function ladderSection(ladder: LadderResult): string {
       cpuCell(stepNear(ladder.steps, c, 2000), floorAt(ladder.floor, 2000)),
       rate == null ? '—' : cpuCell(at, floorAt(ladder.floor, rate)),
       at?.msgPerCore ? formatValue(at.msgPerCore, UNITS.rate) : '—',
-      ...ladder.limits.map((l) => (rate == null || l.messagesPerSec <= 0 ? '—' : `${((100 * rate) / l.messagesPerSec).toFixed(0)} %`)),
+      ...ladder.limits.map((l) =>
+        rate == null || l.messagesPerSec <= 0 ? '—' : `${((100 * rate) / l.messagesPerSec).toFixed(0)} %`,
+      ),
     ]
   })
   const floor = (ladder.floor ?? []).map((f) => [
@@ -87,10 +98,50 @@ export function ladderSection(ladder: LadderResult): string {
       '*msg/s per core* is delivered ÷ cores used, which carries over to bigger machines.' +
       (ladder.pinning ? ` CPU: ${ladder.pinning}.` : ''),
     '',
-    table(['contender', 'saturation point', 'whose limit', 'CPU at 2k', 'CPU at saturation', 'msg/s per core there', ...ladder.limits.map((l) => `of ${l.name}`)], saturation),
-    ...(floor.length > 0 ? ['', 'librdkafka alone at a paced rate (the C producer, same settings, frames, keys and headers): the floor the CPU columns are divided by.', '', table(['rate', 'CPU', 'ack p50', 'ack p99', ''], floor)] : []),
+    table(
+      [
+        'contender',
+        'saturation point',
+        'whose limit',
+        'CPU at 2k',
+        'CPU at saturation',
+        'msg/s per core there',
+        ...ladder.limits.map((l) => `of ${l.name}`),
+      ],
+      saturation,
+    ),
+    ...(floor.length > 0
+      ? [
+          '',
+          'librdkafka alone at a paced rate (the C producer, same settings, frames, keys and headers): the floor the CPU columns are divided by.',
+          '',
+          table(['rate', 'CPU', 'ack p50', 'ack p99', ''], floor),
+        ]
+      : []),
     '',
-    table(['contender', 'round', 'probe', 'offered', 'delivered', 'delivered share', 'ack p99', 'pipeline p50', 'pipeline p99', 'RSS max', 'CPU', 'cores', 'msg/s per core', 'broker cores', 'sustained', 'feed'], ladder.steps.map(stepRow)),
-    ...(limits.length > 0 ? ['', 'Physical limits on the same broker and settings:', '', table(['limit', 'rate', 'note'], limits)] : []),
+    table(
+      [
+        'contender',
+        'round',
+        'probe',
+        'offered',
+        'delivered',
+        'delivered share',
+        'ack p99',
+        'pipeline p50',
+        'pipeline p99',
+        'RSS max',
+        'CPU',
+        'cores',
+        'msg/s per core',
+        'broker cores',
+        'sustained',
+        'feed',
+      ],
+      ladder.steps.map(stepRow),
+    ),
+    ...(limits.length > 0
+      ? ['', 'Physical limits on the same broker and settings:', '', table(['limit', 'rate', 'note'], limits)]
+      : []),
   ].join('\n')
 }

@@ -62,9 +62,28 @@ export const METRIC_GROUPS: MetricGroup[] = [
   {
     title: 'Throughput',
     metrics: [
-      { label: 'received', unit: UNITS.rate, get: (r) => r.throughput.receivedPerSec, better: 'higher', threshold: NOISE.throughput },
-      { label: 'delivered', unit: UNITS.rate, get: (r) => r.throughput.deliveredPerSec, better: 'higher', threshold: NOISE.throughput, verdict: 'faster' },
-      { label: 'delivered bytes', unit: UNITS.megabytesPerSec, get: (r) => r.throughput.deliveredBytesPerSec, better: 'higher', threshold: NOISE.throughput },
+      {
+        label: 'received',
+        unit: UNITS.rate,
+        get: (r) => r.throughput.receivedPerSec,
+        better: 'higher',
+        threshold: NOISE.throughput,
+      },
+      {
+        label: 'delivered',
+        unit: UNITS.rate,
+        get: (r) => r.throughput.deliveredPerSec,
+        better: 'higher',
+        threshold: NOISE.throughput,
+        verdict: 'faster',
+      },
+      {
+        label: 'delivered bytes',
+        unit: UNITS.megabytesPerSec,
+        get: (r) => r.throughput.deliveredBytesPerSec,
+        better: 'higher',
+        threshold: NOISE.throughput,
+      },
     ],
   },
   {
@@ -82,8 +101,18 @@ export const METRIC_GROUPS: MetricGroup[] = [
   {
     title: 'Memory',
     metrics: [
-      { label: 'RSS avg', unit: UNITS.megabytes, get: (r) => r.memory.rssBytes.avg, ...lower(NOISE.resources, 'leaner') },
-      { label: 'RSS max', unit: UNITS.megabytes, get: (r) => r.memory.rssBytes.max, ...lower(NOISE.resources, 'leaner') },
+      {
+        label: 'RSS avg',
+        unit: UNITS.megabytes,
+        get: (r) => r.memory.rssBytes.avg,
+        ...lower(NOISE.resources, 'leaner'),
+      },
+      {
+        label: 'RSS max',
+        unit: UNITS.megabytes,
+        get: (r) => r.memory.rssBytes.max,
+        ...lower(NOISE.resources, 'leaner'),
+      },
       { label: 'heap avg', unit: UNITS.megabytes, get: (r) => r.memory.heapBytes.avg, ...lower(NOISE.resources) },
       { label: 'heap max', unit: UNITS.megabytes, get: (r) => r.memory.heapBytes.max, ...lower(NOISE.resources) },
     ],
@@ -91,7 +120,12 @@ export const METRIC_GROUPS: MetricGroup[] = [
   {
     title: 'CPU',
     metrics: [
-      { label: 'CPU per delivered message', unit: UNITS.usPerMessage, get: (r) => r.cpu.usPerDeliveredMessage, ...lower(NOISE.resources, 'cheaper') },
+      {
+        label: 'CPU per delivered message',
+        unit: UNITS.usPerMessage,
+        get: (r) => r.cpu.usPerDeliveredMessage,
+        ...lower(NOISE.resources, 'cheaper'),
+      },
       { label: 'cores used', unit: UNITS.cores, get: (r) => r.cpu.coresUsed, ...lower(NOISE.resources, 'cheaper') },
     ],
   },
@@ -115,8 +149,18 @@ export const METRIC_GROUPS: MetricGroup[] = [
   {
     title: 'librdkafka statistics',
     metrics: [
-      { label: 'int_latency p99', unit: UNITS.latency, get: (r) => r.librdkafkaStats.intLatencyP99Us, ...lower(NOISE.latency) },
-      { label: 'outbuf_latency p99', unit: UNITS.latency, get: (r) => r.librdkafkaStats.outbufLatencyP99Us, ...lower(NOISE.latency) },
+      {
+        label: 'int_latency p99',
+        unit: UNITS.latency,
+        get: (r) => r.librdkafkaStats.intLatencyP99Us,
+        ...lower(NOISE.latency),
+      },
+      {
+        label: 'outbuf_latency p99',
+        unit: UNITS.latency,
+        get: (r) => r.librdkafkaStats.outbufLatencyP99Us,
+        ...lower(NOISE.latency),
+      },
       { label: 'broker rtt p99', unit: UNITS.latency, get: (r) => r.librdkafkaStats.rttP99Us, ...lower(NOISE.latency) },
       { label: 'batch size avg (bytes)', unit: UNITS.count, get: (r) => r.librdkafkaStats.batchSizeAvgBytes },
       { label: 'messages per batch avg', unit: UNITS.count, get: (r) => r.librdkafkaStats.batchCountAvg },

@@ -64,7 +64,10 @@ export const ORIGINAL_ROWS: Row[] = [
     go: { low: 99.9, high: 100, text: '99.9%+' },
     python: { low: 99.9, high: 100, text: '99.9%+' },
     remark: 'both highly stable',
-    measure: (r) => (r.messages.received - r.messages.invalid <= 0 ? 0 : (100 * r.messages.delivered) / (r.messages.received - r.messages.invalid)),
+    measure: (r) =>
+      r.messages.received - r.messages.invalid <= 0
+        ? 0
+        : (100 * r.messages.delivered) / (r.messages.received - r.messages.invalid),
     unit: UNITS.percent,
     how: 'delivered ÷ valid frames of the window',
   },
@@ -91,7 +94,13 @@ export interface OriginalOverrides {
   saturation?: Partial<Record<Contender, number | null>>
 }
 
-function measuredCell(row: Row, reports: Report[] | undefined, range: ExpectedRange, o: OriginalOverrides, c: Contender): [string, string] {
+function measuredCell(
+  row: Row,
+  reports: Report[] | undefined,
+  range: ExpectedRange,
+  o: OriginalOverrides,
+  c: Contender,
+): [string, string] {
   if (row.item === 'throughput' && o.saturation && c in o.saturation) {
     const rate = o.saturation[c]
     if (rate === null || rate === undefined) return ['no sustained step', '—']
@@ -110,7 +119,11 @@ function connectionsNote(byContender: Map<Contender, Report[]>): string {
   return `${r.markets.count} markets at ${r.config.marketsPerConnection} per connection make ${r.connections.planned}; the original expected 20–30 for the shorter market list of its day.`
 }
 
-export function originalSection(byContender: Map<Contender, Report[]>, overrides: OriginalOverrides = {}, feedRate?: number): string {
+export function originalSection(
+  byContender: Map<Contender, Report[]>,
+  overrides: OriginalOverrides = {},
+  feedRate?: number,
+): string {
   const rows = ORIGINAL_ROWS.map((row) => {
     const [goMeasured, goPlace] = measuredCell(row, byContender.get('go'), row.go, overrides, 'go')
     const [pyMeasured, pyPlace] = measuredCell(row, byContender.get('python'), row.python, overrides, 'python')
@@ -127,7 +140,20 @@ export function originalSection(byContender: Map<Contender, Report[]>, overrides
       'quoted from it and are not measurements. It gave no figures for TypeScript, Bun, Node.js or CPU. ' +
       'The measured columns are this run’s, as median (min–max) over rounds, each placed inside, above or below the expected range.',
     '',
-    table(['item', 'go: expected', 'go: measured', 'go', 'python: expected', 'python: measured', 'python', 'its remark', 'measured as'], rows),
+    table(
+      [
+        'item',
+        'go: expected',
+        'go: measured',
+        'go',
+        'python: expected',
+        'python: measured',
+        'python',
+        'its remark',
+        'measured as',
+      ],
+      rows,
+    ),
     '',
     throughputNote,
     `Connections: ${connectionsNote(byContender)}`,

@@ -26,11 +26,22 @@ function brokerRows(broker: BrokerFacts | undefined): string[][] {
         `topics with replication factor ${broker.replicationFactor}, min.insync.replicas ${broker.minIsr}` +
         (broker.replicationFactor === 1 ? ' (with one replica, acks=all means what acks=1 means)' : ''),
     ],
-    ...(cores ? [['Kafka JVMs’ CPU during the windows', `${formatSpread(cores, UNITS.cores)} of ${'this machine’s'} cores: the producers shared the machine with them`]] : []),
+    ...(cores
+      ? [
+          [
+            'Kafka JVMs’ CPU during the windows',
+            `${formatSpread(cores, UNITS.cores)} of ${'this machine’s'} cores: the producers shared the machine with them`,
+          ],
+        ]
+      : []),
   ]
 }
 
-export function environmentSection(env: Environment, byContender: Map<Contender, Report[]>, broker?: BrokerFacts): string {
+export function environmentSection(
+  env: Environment,
+  byContender: Map<Contender, Report[]>,
+  broker?: BrokerFacts,
+): string {
   const rows = [
     ['CPU', `${env.cpuModel} (${env.cpus} logical cores)`],
     ['Memory', `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
@@ -45,7 +56,13 @@ export function environmentSection(env: Environment, byContender: Map<Contender,
   ]
   const runtimes = [...byContender].map(([c, reports]) => {
     const r = reports[0]!
-    return [c, `${r.runtime.name} ${r.runtime.version}`, r.runtime.websocket, r.runtime.kafkaBinding, r.librdkafka.version]
+    return [
+      c,
+      `${r.runtime.name} ${r.runtime.version}`,
+      r.runtime.websocket,
+      r.runtime.kafkaBinding,
+      r.librdkafka.version,
+    ]
   })
   return [
     '## Environment',
@@ -68,7 +85,15 @@ export function feedSection(feed: ComparisonInput['feed'], reports: Report[]): s
     '',
     table(
       ['rate', 'profile', 'seed', 'markets', 'send lag p99'],
-      [[formatValue(feed.rate, UNITS.rate), feed.profile, String(feed.seed), String(feed.markets), formatValue(feed.lagP99Us, UNITS.latency)]],
+      [
+        [
+          formatValue(feed.rate, UNITS.rate),
+          feed.profile,
+          String(feed.seed),
+          String(feed.markets),
+          formatValue(feed.lagP99Us, UNITS.latency),
+        ],
+      ],
     ),
   ]
   if (feed.behind) {
@@ -106,9 +131,25 @@ export function auditSection(audits: AuditResult[]): string {
   return [
     '## Audit (every topic read back)',
     '',
-    failed === 0 ? 'Every topic holds exactly what its report calls delivered.' : `**${failed} of ${audits.length} topics failed the audit.**`,
+    failed === 0
+      ? 'Every topic holds exactly what its report calls delivered.'
+      : `**${failed} of ${audits.length} topics failed the audit.**`,
     '',
-    table(['contender', 'topic', 'in topic', 'delivered (report)', 'missing seqs', 'duplicates', 'unknown values', 'wrong keys', 'result', 'problems'], rows),
+    table(
+      [
+        'contender',
+        'topic',
+        'in topic',
+        'delivered (report)',
+        'missing seqs',
+        'duplicates',
+        'unknown values',
+        'wrong keys',
+        'result',
+        'problems',
+      ],
+      rows,
+    ),
   ].join('\n')
 }
 
@@ -137,7 +178,8 @@ export function reliabilitySection(byContender: Map<Contender, Report[]>): strin
   const compression = contenders.map((c) => countsText(byContender.get(c)!.map((r) => r.connections.compression)))
   const errorFrames = contenders.map((c) => {
     const total: Record<string, number> = {}
-    for (const r of byContender.get(c)!) for (const [name, n] of Object.entries(r.messages.errorFrames)) total[name] = (total[name] ?? 0) + n
+    for (const r of byContender.get(c)!)
+      for (const [name, n] of Object.entries(r.messages.errorFrames)) total[name] = (total[name] ?? 0) + n
     const entries = Object.entries(total)
     return entries.length === 0 ? 'none' : entries.map(([name, n]) => `${name}: ${n}`).join(', ')
   })

@@ -51,7 +51,11 @@ export const UNITS = {
   ms: () => ({ div: 1, suffix: ' ms' }),
   /** microsecond latencies: µs below 1 ms, ms below 10 s, s above */
   latency: (us: number) =>
-    us < 1000 ? { div: 1, suffix: ' µs', digits: us < 10 ? 1 : 0 } : us < 1e7 ? { div: 1000, suffix: ' ms' } : { div: 1e6, suffix: ' s' },
+    us < 1000
+      ? { div: 1, suffix: ' µs', digits: us < 10 ? 1 : 0 }
+      : us < 1e7
+        ? { div: 1000, suffix: ' ms' }
+        : { div: 1e6, suffix: ' s' },
 } satisfies Record<string, Unit>
 
 function plain(x: number, digits: number): string {

@@ -57,7 +57,14 @@ export const ENV: readonly EnvVar[] = [
     defaultText: 'the runtime (`bun`, `node`, `go`, `python`)',
     meaning: 'name in the report, the default topic and the `contender` header',
   },
-  { name: 'TEST_DURATION', type: 'int', default: '60', min: 1, max: 86_400, meaning: 'measuring window, whole seconds' },
+  {
+    name: 'TEST_DURATION',
+    type: 'int',
+    default: '60',
+    min: 1,
+    max: 86_400,
+    meaning: 'measuring window, whole seconds',
+  },
   {
     name: 'WARMUP_SECONDS',
     type: 'int',
@@ -85,7 +92,8 @@ export const ENV: readonly EnvVar[] = [
     name: 'PRODUCER_SETTINGS',
     type: 'file',
     defaultText: '`config/producer-settings.json`',
-    meaning: 'the shared producer settings: a JSON object whose values are all strings (keys starting with `$` are comments)',
+    meaning:
+      'the shared producer settings: a JSON object whose values are all strings (keys starting with `$` are comments)',
   },
   {
     name: 'UPBIT_REST_URL',
@@ -109,7 +117,14 @@ export const ENV: readonly EnvVar[] = [
     meaning:
       'offer permessage-deflate (RFC 7692) in the handshake, as Upbit recommends; the report states what was negotiated',
   },
-  { name: 'MARKETS_LIMIT', type: 'int', default: '0', min: 0, max: 10_000, meaning: 'use only the first N markets (0 = all)' },
+  {
+    name: 'MARKETS_LIMIT',
+    type: 'int',
+    default: '0',
+    min: 0,
+    max: 10_000,
+    meaning: 'use only the first N markets (0 = all)',
+  },
   { name: 'MARKETS_PER_CONNECTION', type: 'int', default: '15', min: 1, max: 1000, meaning: 'codes per WebSocket' },
   { name: 'CONNECT_BATCH', type: 'int', default: '2', min: 1, max: 100, meaning: 'connections opened together' },
   { name: 'CONNECT_INTERVAL_MS', type: 'int', default: '2000', min: 0, max: 60_000, meaning: 'pause between batches' },
@@ -120,7 +135,7 @@ export const ENV: readonly EnvVar[] = [
     min: -1,
     max: 60_000,
     meaning:
-      '-1: open the first batch at once; otherwise every batch opens at a wall-clock instant ≡ this value (mod CONNECT_INTERVAL_MS), so contenders given different phases never open connections in the same instant (the bench staggers them to stay within Upbit\'s 5 connections/s per IP)',
+      "-1: open the first batch at once; otherwise every batch opens at a wall-clock instant ≡ this value (mod CONNECT_INTERVAL_MS), so contenders given different phases never open connections in the same instant (the bench staggers them to stay within Upbit's 5 connections/s per IP)",
   },
   {
     name: 'PING_INTERVAL_MS',
@@ -128,7 +143,7 @@ export const ENV: readonly EnvVar[] = [
     default: '20000',
     min: 1000,
     max: 110_000,
-    meaning: 'keepalive ping period (below Upbit\'s 120-s idle timeout)',
+    meaning: "keepalive ping period (below Upbit's 120-s idle timeout)",
   },
   {
     name: 'HANDSHAKE_TIMEOUT_MS',

@@ -47,7 +47,11 @@ export class ConnFaults {
     if (stallAfterMs !== undefined && stallForMs !== undefined && !c.stalled) {
       c.timers.stall = setTimeout(() => this.stall(ws, stallForMs), Math.max(0, stallAfterMs - elapsed))
     }
-    if (silenceAfterMs !== undefined && !c.silenced && (c.silenceArmed || this.silence.claim(c.ticket ?? `connection-${c.id}`))) {
+    if (
+      silenceAfterMs !== undefined &&
+      !c.silenced &&
+      (c.silenceArmed || this.silence.claim(c.ticket ?? `connection-${c.id}`))
+    ) {
       c.silenceArmed = true
       c.timers.silence = setTimeout(() => this.silenceNow(ws), Math.max(0, silenceAfterMs - elapsed))
     }

@@ -104,7 +104,10 @@ describe('permessage-deflate (RFC 7692), on by default as on Upbit', () => {
       expect(plain.ws.extensions).toBe('')
       const stats = (await (await fetch(`${feed.httpUrl}/stats`)).json()) as any
       expect(stats.compression).toBe(true)
-      expect(Object.fromEntries(stats.connections.open.map((c: any) => [c.ticket, c.deflate]))).toEqual({ 'bench-0': true, 'bench-1': false })
+      expect(Object.fromEntries(stats.connections.open.map((c: any) => [c.ticket, c.deflate]))).toEqual({
+        'bench-0': true,
+        'bench-1': false,
+      })
       compressed.close()
       plain.close()
       for (const f of compressed.json()) expect(f).toMatchObject({ type: 'ticker', code: 'KRW-BTC' })
@@ -129,7 +132,10 @@ describe('permessage-deflate (RFC 7692), on by default as on Upbit', () => {
 
 describe('silence fault: open and healthy, but no more data', () => {
   const codes = ['KRW-BTC', 'KRW-XRP', 'KRW-ETH']
-  const request = (ticket: string, extra: Record<string, unknown> = { is_only_realtime: true }) => [{ ticket }, { type: 'ticker', codes, ...extra }]
+  const request = (ticket: string, extra: Record<string, unknown> = { is_only_realtime: true }) => [
+    { ticket },
+    { type: 'ticker', codes, ...extra },
+  ]
 
   test('after silenceAfterMs the connection gets no data but answers pings, PING and requests; a reconnect with the same ticket gets data', async () => {
     await withFeed({ rate: 2000, faults: { silenceAfterMs: 300 } }, async (feed) => {

@@ -25,14 +25,34 @@ interface MarketState extends BookState, TapeState {
 
 /** Rough real price levels (KRW) of the majors, so the busiest markets look familiar. */
 const KRW_LEVELS: Record<string, number> = {
-  BTC: 150_000_000, ETH: 5_200_000, XRP: 4_200, SOL: 280_000, DOGE: 320, USDT: 1_390, SUI: 5_400, ADA: 1_100, TRX: 480, PEPE: 0.018,
+  BTC: 150_000_000,
+  ETH: 5_200_000,
+  XRP: 4_200,
+  SOL: 280_000,
+  DOGE: 320,
+  USDT: 1_390,
+  SUI: 5_400,
+  ADA: 1_100,
+  TRX: 480,
+  PEPE: 0.018,
 }
 const KRW_PER_BTC = 150_000_000
 const KRW_PER_USDT = 1_390
 
 /** Upbit's KRW tick table (approximate): a step of one tick is a few basis points at every level. */
 function krwTick(price: number): number {
-  const table: Array<[number, number]> = [[2e6, 1000], [1e6, 500], [5e5, 100], [1e5, 50], [1e4, 10], [1e3, 1], [100, 0.1], [10, 0.01], [1, 0.001], [0.1, 0.0001]]
+  const table: Array<[number, number]> = [
+    [2e6, 1000],
+    [1e6, 500],
+    [5e5, 100],
+    [1e5, 50],
+    [1e4, 10],
+    [1e3, 1],
+    [100, 0.1],
+    [10, 0.01],
+    [1, 0.001],
+    [0.1, 0.0001],
+  ]
   for (const [floor, tick] of table) if (price >= floor) return tick
   return 0.00001
 }
@@ -54,7 +74,9 @@ export class Generator {
     this.cumulative = cumulativeWeights(this.codes, profile)
     this.rng = derive(seed, 'sequence')
     const init = derive(seed, 'init')
-    this.states = markets.map((m, i) => initialState(m, init, this.cumulative[i]! - (i > 0 ? this.cumulative[i - 1]! : 0)))
+    this.states = markets.map((m, i) =>
+      initialState(m, init, this.cumulative[i]! - (i > 0 ? this.cumulative[i - 1]! : 0)),
+    )
     // a stream of its own, so the ticker and trade frames of a seed stay what they were before books existed
     const books = derive(seed, 'book')
     for (const s of this.states) s.bookSeed = Math.floor(books() * 4294967296) | 0
@@ -90,7 +112,15 @@ export class Generator {
   }
 
   /** Writes one frame of the market's current state at `out`'s position; `depth` is the orderbook's number of levels. */
-  write(out: Sink, index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): void {
+  write(
+    out: Sink,
+    index: number,
+    format: number,
+    type: number,
+    timestampMs: number,
+    stream: StreamType,
+    depth = DEFAULT_DEPTH,
+  ): void {
     const s = this.states[index]!
     const simple = format & 1
     const snapshot = stream === 'SNAPSHOT' ? 1 : 0
@@ -103,7 +133,14 @@ export class Generator {
   }
 
   /** The same frame as a string, for callers off the hot path. */
-  render(index: number, format: number, type: number, timestampMs: number, stream: StreamType, depth = DEFAULT_DEPTH): string {
+  render(
+    index: number,
+    format: number,
+    type: number,
+    timestampMs: number,
+    stream: StreamType,
+    depth = DEFAULT_DEPTH,
+  ): string {
     const out = this.sink
     out.pos = 0
     this.write(out, index, format, type, timestampMs, stream, depth)
@@ -143,7 +180,10 @@ function initialState(m: Market, rng: Rng, share: number): MarketState {
     simple ? `{"ty":"${prefixType}","cd":"${code}"` : `{"type":"${prefixType}","code":"${code}"`
   const state = {
     code,
-    prefixes: [[tag('ticker', false), tag('ticker', true)], [tag('trade', false), tag('trade', true)]] as [string, string][],
+    prefixes: [
+      [tag('ticker', false), tag('ticker', true)],
+      [tag('trade', false), tag('trade', true)],
+    ] as [string, string][],
     prefix: [tag('orderbook', false), tag('orderbook', true)] as [string, string],
     bookSeed: 0,
     tick,

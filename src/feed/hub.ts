@@ -58,7 +58,9 @@ export class Hub {
     this.active = new Int32Array(n)
     this.published = new Float64Array(n)
     this.lastPublishAt = new Float64Array(n)
-    this.topics = Array.from({ length: KINDS }, (_, k) => codes.map((c) => `${FORMATS[formatOfKind(k)]}:${CHANNELS[channelOfKind(k)]!.name}:${c}`))
+    this.topics = Array.from({ length: KINDS }, (_, k) =>
+      codes.map((c) => `${FORMATS[formatOfKind(k)]}:${CHANNELS[channelOfKind(k)]!.name}:${c}`),
+    )
   }
 
   register(ws: ServerWebSocket<unknown>, r: Registration): void {
@@ -105,7 +107,9 @@ export class Hub {
   /** One frame of the market's current state to one socket, as a subscription's first message. */
   sendSnapshot(ws: ServerWebSocket<unknown>, m: number, format: number, channel: number): number {
     const c = CHANNELS[channel]!
-    const bytes = Buffer.from(this.generator.render(m, format, c.type, this.epoch + performance.now(), 'SNAPSHOT', c.depth))
+    const bytes = Buffer.from(
+      this.generator.render(m, format, c.type, this.epoch + performance.now(), 'SNAPSHOT', c.depth),
+    )
     if (this.trackSent) this.sentSet.add(SentSet.hash(bytes))
     ws.sendBinary(bytes, this.compress)
     this.counts.snapshots++
@@ -133,7 +137,12 @@ export class Hub {
       const format = formatOfKind(kind)
       const c = CHANNELS[channelOfKind(kind)]!
       let bytes: Buffer
-      if (malformed) bytes = Buffer.from(malformedFrame(this.counts.malformed, this.codes[m]!, () => this.generator.render(m, format, c.type, ts, 'REALTIME', c.depth)))
+      if (malformed)
+        bytes = Buffer.from(
+          malformedFrame(this.counts.malformed, this.codes[m]!, () =>
+            this.generator.render(m, format, c.type, ts, 'REALTIME', c.depth),
+          ),
+        )
       else {
         // publish copies, so one scratch buffer serves every frame
         this.sink.pos = 0

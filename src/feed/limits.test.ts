@@ -17,10 +17,16 @@ describe('upbitLimits', () => {
       const limited = answers.filter((r) => r.status === 429)
       expect(ok).toHaveLength(10)
       expect(limited).toHaveLength(4)
-      expect(ok.map((r) => Number(/sec=(\d+)$/.exec(r.headers.get('remaining-req')!)![1])).sort((a, b) => b - a)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
+      expect(
+        ok.map((r) => Number(/sec=(\d+)$/.exec(r.headers.get('remaining-req')!)![1])).sort((a, b) => b - a),
+      ).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
       expect(limited[0]!.headers.get('remaining-req')).toBe('group=market; min=600; sec=0')
       expect(((await limited[0]!.json()) as any).error.name).toBe('too_many_requests')
-      expect(feed.stats().limits).toMatchObject({ upbit: true, refused429: { rest: 4, 'ws-upgrade': 0, 'ws-data': 0 }, blocks: 0 })
+      expect(feed.stats().limits).toMatchObject({
+        upbit: true,
+        refused429: { rest: 4, 'ws-upgrade': 0, 'ws-data': 0 },
+        blocks: 0,
+      })
       await Bun.sleep(1000)
       expect((await market(feed.httpUrl)).status).toBe(200)
     })
@@ -44,7 +50,10 @@ describe('upbitLimits', () => {
       await a.waitFor(5 + 2 + 10)
       const refused = a.json().filter((f) => f.error)
       expect(refused).toHaveLength(2)
-      expect(refused[0].error).toEqual({ name: 'TOO_MANY_REQUESTS', message: expect.stringContaining('5 per second and 8 per minute') })
+      expect(refused[0].error).toEqual({
+        name: 'TOO_MANY_REQUESTS',
+        message: expect.stringContaining('5 per second and 8 per minute'),
+      })
       expect(a.texts().filter((t) => t === '{"status":"UP"}')).toHaveLength(10)
       // another connection has its own quota
       const b = await Client.open(feed.wsUrl)
@@ -56,7 +65,12 @@ describe('upbitLimits', () => {
       const before = a.frames.length
       for (let i = 0; i < 4; i++) a.send(request(i))
       await a.waitFor(before + 4)
-      expect(a.json().slice(before).filter((f) => f.error)).toHaveLength(1)
+      expect(
+        a
+          .json()
+          .slice(before)
+          .filter((f) => f.error),
+      ).toHaveLength(1)
       expect(feed.stats().limits.refused429['ws-data']).toBe(3)
       a.close()
       b.close()
@@ -72,12 +86,19 @@ describe('upbitLimits', () => {
       const blocked = await market(feed.httpUrl)
       expect(blocked.status).toBe(418)
       expect(blocked.headers.get('retry-after')).toBe('1')
-      expect(((await blocked.json()) as any).error).toEqual({ name: 'ip_blocked', message: expect.stringContaining('offence 1') })
+      expect(((await blocked.json()) as any).error).toEqual({
+        name: 'ip_blocked',
+        message: expect.stringContaining('offence 1'),
+      })
       expect((await rawUpgrade(feed.wsUrl)).status).toBe(418)
       open.send(request(0))
       await open.waitFor(1)
       expect(open.json()[0].error.name).toBe('IP_BLOCKED')
-      expect(feed.stats().limits).toMatchObject({ refused418: { rest: 1, 'ws-upgrade': 1, 'ws-data': 1 }, blocks: 1, blockedIps: 1 })
+      expect(feed.stats().limits).toMatchObject({
+        refused418: { rest: 1, 'ws-upgrade': 1, 'ws-data': 1 },
+        blocks: 1,
+        blockedIps: 1,
+      })
       // the block (and the second's quota) ends; a second offence soon after blocks twice as long
       await Bun.sleep(1100)
       expect((await market(feed.httpUrl)).status).toBe(200)
@@ -104,7 +125,11 @@ describe('upbitLimits', () => {
       await client.waitFor(8)
       client.close()
       expect(client.json().some((f) => f.error)).toBe(false)
-      expect(feed.stats().limits).toMatchObject({ upbit: false, refused429: { rest: 0, 'ws-upgrade': 0, 'ws-data': 0 }, blocks: 0 })
+      expect(feed.stats().limits).toMatchObject({
+        upbit: false,
+        refused429: { rest: 0, 'ws-upgrade': 0, 'ws-data': 0 },
+        blocks: 0,
+      })
     })
   })
 })
@@ -122,7 +147,7 @@ describe('connection-rate override', () => {
     })
   })
 
-  test('with upbitLimits, maxConnectionsPerSec replaces Upbit\'s 5 per second', async () => {
+  test("with upbitLimits, maxConnectionsPerSec replaces Upbit's 5 per second", async () => {
     await withFeed({ rate: 0, upbitLimits: true, faults: { maxConnectionsPerSec: 2 } }, async (feed) => {
       const statuses = await Promise.all(Array.from({ length: 4 }, () => rawUpgrade(feed.wsUrl).then((r) => r.status)))
       expect(statuses.filter((s) => s === 101)).toHaveLength(2)

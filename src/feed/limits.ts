@@ -38,7 +38,10 @@ export const UPBIT_LIMITS: UpbitLimits = {
 
 export const LIMIT_KINDS = ['ws-upgrade', 'rest', 'ws-data'] as const
 export type LimitKind = (typeof LIMIT_KINDS)[number]
-export type Verdict = { status: 200; remaining: number } | { status: 429; remaining: 0 } | { status: 418; retryAfterMs: number; offence: number }
+export type Verdict =
+  | { status: 200; remaining: number }
+  | { status: 429; remaining: 0 }
+  | { status: 418; retryAfterMs: number; offence: number }
 
 /** Timestamps of accepted requests within a span; a handful per second, so an array is plenty. */
 export class Window {
@@ -112,7 +115,8 @@ export class Limiter {
     if (!u) return { status: 200, remaining: Infinity }
     const blocked = this.blocked(ip, now)
     if (blocked) return this.teapot('ws-data', blocked)
-    if (windows.second.count(now) >= u.wsDataPerSec || windows.minute.count(now) >= u.wsDataPerMin) return this.refuse('ws-data', ip, now)
+    if (windows.second.count(now) >= u.wsDataPerSec || windows.minute.count(now) >= u.wsDataPerMin)
+      return this.refuse('ws-data', ip, now)
     windows.second.add(now)
     windows.minute.add(now)
     return { status: 200, remaining: u.wsDataPerSec - windows.second.count(now) }
@@ -129,7 +133,14 @@ export class Limiter {
     this.blocks = 0
   }
 
-  private take(kind: LimitKind, ip: string, now: number, window: (s: IpState) => Window, limit: number | undefined, reportAs = limit): Verdict {
+  private take(
+    kind: LimitKind,
+    ip: string,
+    now: number,
+    window: (s: IpState) => Window,
+    limit: number | undefined,
+    reportAs = limit,
+  ): Verdict {
     const s = this.state(ip)
     const blocked = this.blocked(ip, now)
     if (blocked) return this.teapot(kind, blocked)
@@ -171,7 +182,13 @@ export class Limiter {
     let s = this.ips.get(ip)
     if (!s) {
       const refusalWindowMs = this.upbit?.refusalWindowMs ?? UPBIT_LIMITS.refusalWindowMs
-      s = { connect: new Window(1000), rest: new Window(1000), refusals: new Window(refusalWindowMs), blockedUntil: 0, offences: 0 }
+      s = {
+        connect: new Window(1000),
+        rest: new Window(1000),
+        refusals: new Window(refusalWindowMs),
+        blockedUntil: 0,
+        offences: 0,
+      }
       this.ips.set(ip, s)
     }
     return s
@@ -185,5 +202,10 @@ export function tooManyBody(kind: LimitKind): string {
 
 export function blockedBody(retryAfterMs: number, offence: number): string {
   const seconds = Math.ceil(retryAfterMs / 1000)
-  return JSON.stringify({ error: { name: 'ip_blocked', message: `this IP is blocked for ${seconds} s after repeated 429s (offence ${offence})` } })
+  return JSON.stringify({
+    error: {
+      name: 'ip_blocked',
+      message: `this IP is blocked for ${seconds} s after repeated 429s (offence ${offence})`,
+    },
+  })
 }

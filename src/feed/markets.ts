@@ -28,7 +28,10 @@ let bundled: Market[] | undefined
 
 /** Parsed once per process: every feed in a test run shares the same immutable list. */
 export function bundledMarkets(): Market[] {
-  bundled ??= z.array(Market).min(1).parse(JSON.parse(readFileSync(BUNDLED_PATH, 'utf8')))
+  bundled ??= z
+    .array(Market)
+    .min(1)
+    .parse(JSON.parse(readFileSync(BUNDLED_PATH, 'utf8')))
   return bundled
 }
 

@@ -26,7 +26,16 @@ describe('orderbook', () => {
       ])
       const depth: Record<string, number> = { 'KRW-BTC': 30, 'KRW-ETH': 5, 'BTC-ETH': 1, 'KRW-XRP': 30, 'USDT-BTC': 15 }
       for (const [i, f] of frames.entries()) {
-        expect(Object.keys(f)).toEqual(['type', 'code', 'timestamp', 'total_ask_size', 'total_bid_size', 'orderbook_units', 'stream_type', 'level'])
+        expect(Object.keys(f)).toEqual([
+          'type',
+          'code',
+          'timestamp',
+          'total_ask_size',
+          'total_bid_size',
+          'orderbook_units',
+          'stream_type',
+          'level',
+        ])
         expect(f).toMatchObject({ type: 'orderbook', level: 0 })
         expect(client.texts()[i]).toContain(`"code":"${f.code}"`)
         const units = f.orderbook_units as Array<Record<string, number>>
@@ -41,8 +50,14 @@ describe('orderbook', () => {
           expect(units[k]!.ask_price).toBeGreaterThan(units[k - 1]!.ask_price!)
           expect(units[k]!.bid_price).toBeLessThan(units[k - 1]!.bid_price!)
         }
-        expect(f.total_ask_size).toBeCloseTo(units.reduce((a, u) => a + u.ask_size!, 0), 6)
-        expect(f.total_bid_size).toBeCloseTo(units.reduce((a, u) => a + u.bid_size!, 0), 6)
+        expect(f.total_ask_size).toBeCloseTo(
+          units.reduce((a, u) => a + u.ask_size!, 0),
+          6,
+        )
+        expect(f.total_bid_size).toBeCloseTo(
+          units.reduce((a, u) => a + u.bid_size!, 0),
+          6,
+        )
       }
       expect(frames.slice(5).every((f) => f.stream_type === 'REALTIME')).toBe(true)
     })
@@ -62,7 +77,11 @@ describe('orderbook', () => {
       expect(list.json()[0]).toHaveLength(1)
       expect(listed).toEqual(one)
       const client = await Client.open(feed.wsUrl)
-      client.send([{ ticket: 't' }, { type: 'orderbook', codes: ['KRW-BTC', 'KRW-ETH.5'], is_only_realtime: true }, { type: 'ticker', codes: ['KRW-BTC'], is_only_realtime: true }])
+      client.send([
+        { ticket: 't' },
+        { type: 'orderbook', codes: ['KRW-BTC', 'KRW-ETH.5'], is_only_realtime: true },
+        { type: 'ticker', codes: ['KRW-BTC'], is_only_realtime: true },
+      ])
       client.send([{ ticket: 't' }, { method: 'LIST_SUBSCRIPTIONS' }])
       await client.waitFor(1)
       expect(client.json()[0]).toEqual({
@@ -84,7 +103,8 @@ describe('orderbook', () => {
         const tickers = await Client.open(feed.wsUrl)
         tickers.send(subscribe(['KRW-BTC', 'KRW-XRP'], { is_only_realtime: true }))
         const books = await Client.open(feed.wsUrl)
-        if (withBooks) books.send(subscribe(['KRW-BTC.5', 'KRW-XRP.5'], { is_only_realtime: true }, undefined, 'orderbook'))
+        if (withBooks)
+          books.send(subscribe(['KRW-BTC.5', 'KRW-XRP.5'], { is_only_realtime: true }, undefined, 'orderbook'))
         await Bun.sleep(100)
         feed.setRate(3000)
         await tickers.waitFor(40)
@@ -107,7 +127,12 @@ describe('orderbook', () => {
     await withFeed({ rate: 3000 }, async (feed) => {
       const client = await Client.open(feed.wsUrl)
       const codes = ['KRW-BTC', 'KRW-XRP', 'BTC-ETH']
-      client.send([{ ticket: 't' }, { type: 'trade', codes }, { type: 'orderbook', codes: codes.map((c) => `${c}.15`) }, { format: 'DEFAULT' }])
+      client.send([
+        { ticket: 't' },
+        { type: 'trade', codes },
+        { type: 'orderbook', codes: codes.map((c) => `${c}.15`) },
+        { format: 'DEFAULT' },
+      ])
       await client.waitFor(60)
       client.close()
       const types = new Set<string>()

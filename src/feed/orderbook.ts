@@ -26,12 +26,24 @@ export interface BookState {
 }
 
 const KEYS = [
-  [',"timestamp":', ',"total_ask_size":', ',"total_bid_size":', ',"orderbook_units":[{"ask_price":', ',"bid_price":', ',"ask_size":', ',"bid_size":', '},{"ask_price":', '}],"stream_type":'],
+  [
+    ',"timestamp":',
+    ',"total_ask_size":',
+    ',"total_bid_size":',
+    ',"orderbook_units":[{"ask_price":',
+    ',"bid_price":',
+    ',"ask_size":',
+    ',"bid_size":',
+    '},{"ask_price":',
+    '}],"stream_type":',
+  ],
   [',"tms":', ',"tas":', ',"tbs":', ',"obu":[{"ap":', ',"bp":', ',"as":', ',"bs":', '},{"ap":', '}],"st":'],
 ]
 const K = KEYS.map((keys) => keys.map(ascii))
 /** Per format and stream (0 REALTIME, 1 SNAPSHOT): the closing run. */
-const END = [0, 1].map((f) => ['"REALTIME",', '"SNAPSHOT",'].map((st) => ascii(`${KEYS[f]![8]}${st}${f ? '"lv"' : '"level"'}:0}`)))
+const END = [0, 1].map((f) =>
+  ['"REALTIME",', '"SNAPSHOT",'].map((st) => ascii(`${KEYS[f]![8]}${st}${f ? '"lv"' : '"level"'}:0}`)),
+)
 
 /** A uniform draw in [0, 1) from four integers (murmur3's finaliser): no state, so any level of any book can be drawn in any order. */
 function unit(seed: number, sequence: number, slot: number): number {
@@ -47,7 +59,15 @@ function unit(seed: number, sequence: number, slot: number): number {
 const askSizes = new Float64Array(32)
 const bidSizes = new Float64Array(32)
 
-export function writeOrderbook(out: Sink, s: BookState, prices: PriceTexts, f: number, depth: number, timestampMs: number, snapshot: number): void {
+export function writeOrderbook(
+  out: Sink,
+  s: BookState,
+  prices: PriceTexts,
+  f: number,
+  depth: number,
+  timestampMs: number,
+  snapshot: number,
+): void {
   const k = K[f]!
   let askTotal = 0
   let bidTotal = 0

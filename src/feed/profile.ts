@@ -7,7 +7,20 @@
 export type Profile = 'live' | 'uniform'
 
 /** The usual busiest Upbit markets, most active first; ranks after these follow quote then list order. */
-const MAJORS = ['KRW-BTC', 'KRW-XRP', 'KRW-ETH', 'KRW-SOL', 'KRW-DOGE', 'KRW-USDT', 'KRW-SUI', 'KRW-ADA', 'KRW-TRX', 'KRW-PEPE', 'USDT-BTC', 'BTC-ETH']
+const MAJORS = [
+  'KRW-BTC',
+  'KRW-XRP',
+  'KRW-ETH',
+  'KRW-SOL',
+  'KRW-DOGE',
+  'KRW-USDT',
+  'KRW-SUI',
+  'KRW-ADA',
+  'KRW-TRX',
+  'KRW-PEPE',
+  'USDT-BTC',
+  'BTC-ETH',
+]
 const QUOTE_ORDER: Record<string, number> = { KRW: 0, USDT: 1, BTC: 2 }
 const ZIPF_S = 1.1
 

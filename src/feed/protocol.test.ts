@@ -7,11 +7,39 @@ import { startFeed, type Feed } from './server.ts'
 import { Client, subscribe, waitUntil, withFeed } from './test-client.ts'
 
 const TICKER_FIELDS = [
-  'type', 'code', 'opening_price', 'high_price', 'low_price', 'trade_price', 'prev_closing_price', 'change', 'change_price',
-  'signed_change_price', 'change_rate', 'signed_change_rate', 'trade_volume', 'acc_trade_volume', 'acc_trade_volume_24h',
-  'acc_trade_price', 'acc_trade_price_24h', 'trade_date', 'trade_time', 'trade_timestamp', 'ask_bid', 'acc_ask_volume',
-  'acc_bid_volume', 'highest_52_week_price', 'highest_52_week_date', 'lowest_52_week_price', 'lowest_52_week_date',
-  'market_state', 'is_trading_suspended', 'delisting_date', 'market_warning', 'timestamp', 'stream_type',
+  'type',
+  'code',
+  'opening_price',
+  'high_price',
+  'low_price',
+  'trade_price',
+  'prev_closing_price',
+  'change',
+  'change_price',
+  'signed_change_price',
+  'change_rate',
+  'signed_change_rate',
+  'trade_volume',
+  'acc_trade_volume',
+  'acc_trade_volume_24h',
+  'acc_trade_price',
+  'acc_trade_price_24h',
+  'trade_date',
+  'trade_time',
+  'trade_timestamp',
+  'ask_bid',
+  'acc_ask_volume',
+  'acc_bid_volume',
+  'highest_52_week_price',
+  'highest_52_week_date',
+  'lowest_52_week_price',
+  'lowest_52_week_date',
+  'market_state',
+  'is_trading_suspended',
+  'delisting_date',
+  'market_warning',
+  'timestamp',
+  'stream_type',
 ]
 
 describe('protocol', () => {
@@ -69,7 +97,10 @@ describe('protocol', () => {
     await Bun.sleep(200)
     for (const c of [realtime, snapshot, simple, trade]) c.close()
     expect(realtime.json().every((f) => f.stream_type === 'REALTIME')).toBe(true)
-    expect(snapshot.json().map((f) => [f.code, f.stream_type])).toEqual([['KRW-BTC', 'SNAPSHOT'], ['KRW-XRP', 'SNAPSHOT']])
+    expect(snapshot.json().map((f) => [f.code, f.stream_type])).toEqual([
+      ['KRW-BTC', 'SNAPSHOT'],
+      ['KRW-XRP', 'SNAPSHOT'],
+    ])
     const s = simple.json()
     expect(s[0]).toMatchObject({ ty: 'ticker', cd: 'KRW-BTC', st: 'SNAPSHOT' })
     expect(s[0].tp).toBeNumber()
@@ -106,26 +137,44 @@ describe('protocol', () => {
     ['unknown code', [T, { type: 'ticker', codes: ['KRW-BTC', 'KRW-NOPE'] }], 'INVALID_PARAM', /codes.*"KRW-NOPE"/],
     ['lowercase code', [T, { type: 'ticker', codes: ['krw-btc'] }], 'INVALID_PARAM', /"krw-btc"/],
     ['unknown type', [T, { type: 'tickers', codes: ['KRW-BTC'] }], 'INVALID_PARAM', /type: "tickers"/],
-    ['unserved candle type', [T, { type: 'candle.1m', codes: ['KRW-BTC'] }], 'INVALID_PARAM', /"candle\.1m" is not served/],
+    [
+      'unserved candle type',
+      [T, { type: 'candle.1m', codes: ['KRW-BTC'] }],
+      'INVALID_PARAM',
+      /"candle\.1m" is not served/,
+    ],
     ['type not a string', [T, { type: 1, codes: ['KRW-BTC'] }], 'WRONG_FORMAT', /type: expected a string, got 1/],
     ['flag not a boolean', [T, { ...BTC, is_only_realtime: 'yes' }], 'WRONG_FORMAT', /is_only_realtime.*"yes"/],
     ['unknown format', [T, BTC, { format: 'XML' }], 'INVALID_PARAM', /format: "XML"/],
     ['format not a string', [T, BTC, { format: 7 }], 'WRONG_FORMAT', /format: expected a string, got 7/],
-    ['orderbook level other than 0', [T, { type: 'orderbook', codes: ['KRW-BTC'], level: 10000 }], 'INVALID_PARAM', /level: 10000/],
+    [
+      'orderbook level other than 0',
+      [T, { type: 'orderbook', codes: ['KRW-BTC'], level: 10000 }],
+      'INVALID_PARAM',
+      /level: 10000/,
+    ],
     ['unknown method', [T, { method: 'LIST' }], 'INVALID_PARAM', /method: "LIST"/],
-    ['a private type (needs /private and a JWT)', [T, { type: 'myOrder', codes: ['KRW-BTC'] }], 'INVALID_AUTH', /^인증 정보가 올바르지 않습니다\.$/],
-  ] as Array<[string, unknown, string, RegExp]>)('%s → Upbit error frame', async (_name, request, errorName, message) => {
-    const client = await Client.open(feed.wsUrl)
-    client.send(request)
-    await client.waitFor(1)
-    await Bun.sleep(50)
-    client.close()
-    expect(client.frames).toHaveLength(1)
-    expect(client.frames[0]!.binary).toBe(true)
-    const frame = client.json()[0]
-    expect(frame).toEqual({ error: { name: errorName, message: expect.any(String) } })
-    expect(frame.error.message).toMatch(message)
-  })
+    [
+      'a private type (needs /private and a JWT)',
+      [T, { type: 'myOrder', codes: ['KRW-BTC'] }],
+      'INVALID_AUTH',
+      /^인증 정보가 올바르지 않습니다\.$/,
+    ],
+  ] as Array<[string, unknown, string, RegExp]>)(
+    '%s → Upbit error frame',
+    async (_name, request, errorName, message) => {
+      const client = await Client.open(feed.wsUrl)
+      client.send(request)
+      await client.waitFor(1)
+      await Bun.sleep(50)
+      client.close()
+      expect(client.frames).toHaveLength(1)
+      expect(client.frames[0]!.binary).toBe(true)
+      const frame = client.json()[0]
+      expect(frame).toEqual({ error: { name: errorName, message: expect.any(String) } })
+      expect(frame.error.message).toMatch(message)
+    },
+  )
 
   test('an error leaves the connection open and the subscription as it was', async () => {
     const client = await Client.open(feed.wsUrl)
@@ -183,7 +232,11 @@ describe('protocol', () => {
       const closing = Date.now() + 2000
       while (feed.stats().connections.current > 0 && Date.now() < closing) await Bun.sleep(10)
       expect(feed.stats().subscribers.total).toBe(0)
-      expect(Object.values(((await (await fetch(`${feed.httpUrl}/stats`)).json()) as any).subscribers.byKind).every((n) => n === 0)).toBe(true)
+      expect(
+        Object.values(((await (await fetch(`${feed.httpUrl}/stats`)).json()) as any).subscribers.byKind).every(
+          (n) => n === 0,
+        ),
+      ).toBe(true)
       const simple = await Client.open(feed.wsUrl)
       simple.send(subscribe(codes, { is_only_realtime: true }, 'SIMPLE'))
       const plain = await Client.open(feed.wsUrl)
@@ -210,7 +263,11 @@ describe('protocol', () => {
     await Bun.sleep(300)
     client.close()
     const list = client.json().find((f) => f.method === 'LIST_SUBSCRIPTIONS')
-    expect(list).toEqual({ method: 'LIST_SUBSCRIPTIONS', result: [{ type: 'ticker', codes: ['KRW-ETH'] }], ticket: 'x' })
+    expect(list).toEqual({
+      method: 'LIST_SUBSCRIPTIONS',
+      result: [{ type: 'ticker', codes: ['KRW-ETH'] }],
+      ticket: 'x',
+    })
   })
 
   test('the format is per connection and the last request wins: a SIMPLE stream turns DEFAULT after a LIST_SUBSCRIPTIONS in DEFAULT', async () => {
@@ -224,7 +281,11 @@ describe('protocol', () => {
     const frames = client.json()
     expect(frames.slice(0, 3).every((f) => f.ty === 'ticker' && f.code === undefined)).toBe(true)
     const at = frames.findIndex((f) => f.method === 'LIST_SUBSCRIPTIONS')
-    expect(frames[at]).toEqual({ method: 'LIST_SUBSCRIPTIONS', result: [{ type: 'ticker', codes: ['KRW-BTC', 'KRW-XRP'] }], ticket: 'y' })
+    expect(frames[at]).toEqual({
+      method: 'LIST_SUBSCRIPTIONS',
+      result: [{ type: 'ticker', codes: ['KRW-BTC', 'KRW-XRP'] }],
+      ticket: 'y',
+    })
     const after = frames.slice(at + 1)
     expect(after.length).toBeGreaterThan(2)
     for (const f of after) expect(f).toMatchObject({ type: 'ticker', stream_type: 'REALTIME' })

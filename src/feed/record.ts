@@ -37,7 +37,9 @@ export async function record(o: RecordOptions): Promise<{ frames: number; codes:
     if (!response.ok) throw new Error(`answered ${response.status} ${response.statusText}`)
     codes = MarketList.parse(await response.json()).map((m) => m.market)
   } catch (error) {
-    throw new RecordError(`cannot record: the exchange at ${listUrl} is unreachable (${(error as Error).message}); --record needs internet access to Upbit`)
+    throw new RecordError(
+      `cannot record: the exchange at ${listUrl} is unreachable (${(error as Error).message}); --record needs internet access to Upbit`,
+    )
   }
   log(`record: ${codes.length} markets from ${listUrl}`)
 
@@ -56,10 +58,17 @@ export async function record(o: RecordOptions): Promise<{ frames: number; codes:
         const text = typeof e.data === 'string' ? e.data : decoder.decode(e.data as ArrayBuffer)
         const code = CODE.exec(text)?.[1]
         if (!code) return // {"status":"UP"} and errors are not part of the stream
-        out.write(`${JSON.stringify({ t: Math.round((performance.now() - started) * 1000) / 1000, code, frame: text })}\n`)
+        out.write(
+          `${JSON.stringify({ t: Math.round((performance.now() - started) * 1000) / 1000, code, frame: text })}\n`,
+        )
         frames++
       }
-      ws.send(JSON.stringify([{ ticket: `record-${i}` }, { type: 'ticker', codes: codes.slice(i, i + chunk), is_only_realtime: true }]))
+      ws.send(
+        JSON.stringify([
+          { ticket: `record-${i}` },
+          { type: 'ticker', codes: codes.slice(i, i + chunk), is_only_realtime: true },
+        ]),
+      )
       // Upbit allows 5 connection requests per second
       await Bun.sleep(250)
     }

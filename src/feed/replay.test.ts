@@ -12,9 +12,15 @@ const ROOT = join(import.meta.dir, '..', '..')
 test('--replay plays recorded frames back at recorded × speed, byte for byte, and wasSent knows them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'feed-replay-'))
   const file = join(dir, 'rec.jsonl')
-  const frames = Array.from({ length: 20 }, (_, i) => `{"type":"ticker","code":"KRW-BTC","trade_price":${100 + i},"stream_type":"REALTIME"}`)
+  const frames = Array.from(
+    { length: 20 },
+    (_, i) => `{"type":"ticker","code":"KRW-BTC","trade_price":${100 + i},"stream_type":"REALTIME"}`,
+  )
   // 20 frames 100 ms apart = 2 s recorded; at speed 10 it replays in ~0.2 s per loop
-  writeFileSync(file, frames.map((frame, i) => JSON.stringify({ t: i * 100, code: 'KRW-BTC', frame })).join('\n') + '\n')
+  writeFileSync(
+    file,
+    frames.map((frame, i) => JSON.stringify({ t: i * 100, code: 'KRW-BTC', frame })).join('\n') + '\n',
+  )
   const feed = await startFeed({ port: 0, replay: file, replaySpeed: 10 })
   try {
     const ws = new WebSocket(feed.wsUrl)
@@ -54,7 +60,24 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
   expect(badEnum.exitCode).toBe(2)
   expect(badEnum.stderr.toString()).toMatch(/--ws-compression "yes"/)
 
-  const proc = Bun.spawn(['bun', 'scripts/feed.ts', '--port', '0', '--rate', '200', '--seed', '5', '--malformed-every', '7', '--upbit-limits', '--ws-compression', 'off'], { cwd: ROOT, stdout: 'pipe' })
+  const proc = Bun.spawn(
+    [
+      'bun',
+      'scripts/feed.ts',
+      '--port',
+      '0',
+      '--rate',
+      '200',
+      '--seed',
+      '5',
+      '--malformed-every',
+      '7',
+      '--upbit-limits',
+      '--ws-compression',
+      'off',
+    ],
+    { cwd: ROOT, stdout: 'pipe' },
+  )
   try {
     const reader = proc.stdout.getReader()
     let out = ''

@@ -38,9 +38,17 @@ const TicketValue = z.union([z.string().min(1), z.number()])
 const Codes = z.array(z.string())
 const Flag = z.boolean().optional()
 /** Upbit documents level as a Double and, in newer pages, as a numeric string. */
-const Level = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).optional()
+const Level = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number),
+  ])
+  .optional()
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v))
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)))
 const wrongFormat = (field: string, expected: string, value: unknown): RequestError => ({
   name: 'WRONG_FORMAT',
   message: `${field}: expected ${expected}, got ${show(value)}`,
@@ -54,19 +62,25 @@ export function parseRequest(text: string, known: { has(code: string): boolean }
   } catch {
     return { name: 'WRONG_FORMAT', message: `request is not JSON: ${show(text.slice(0, 40))}` }
   }
-  if (!Array.isArray(json) || json.length === 0 || !json.every((o) => typeof o === 'object' && o !== null && !Array.isArray(o))) {
+  if (
+    !Array.isArray(json) ||
+    json.length === 0 ||
+    !json.every((o) => typeof o === 'object' && o !== null && !Array.isArray(o))
+  ) {
     return { name: 'WRONG_FORMAT', message: 'request must be a non-empty JSON array of objects' }
   }
   const objects = json as Record<string, unknown>[]
   const ticketObject = objects.find((o) => 'ticket' in o)
-  if (!ticketObject || ticketObject.ticket === null || ticketObject.ticket === '') return { name: 'NO_TICKET', message: 'ticket field is missing' }
+  if (!ticketObject || ticketObject.ticket === null || ticketObject.ticket === '')
+    return { name: 'NO_TICKET', message: 'ticket field is missing' }
 
   const methodObject = objects.find((o) => 'method' in o)
   const typeObjects = objects.filter((o) => 'type' in o)
   if (!methodObject && typeObjects.length === 0) return { name: 'NO_TYPE', message: 'type field is missing' }
   if (!methodObject) {
     for (const o of typeObjects) {
-      if (typeof o.type === 'string' && PRIVATE.has(o.type)) return { name: 'INVALID_AUTH', message: INVALID_AUTH_MESSAGE }
+      if (typeof o.type === 'string' && PRIVATE.has(o.type))
+        return { name: 'INVALID_AUTH', message: INVALID_AUTH_MESSAGE }
       if (!('codes' in o)) return { name: 'NO_CODES', message: `codes field is missing (type ${show(o.type)})` }
     }
   }
@@ -77,7 +91,8 @@ export function parseRequest(text: string, known: { has(code: string): boolean }
   if (typeof format !== 'string') return format
 
   if (methodObject) {
-    if (methodObject.method !== 'LIST_SUBSCRIPTIONS') return invalid(`method: ${show(methodObject.method)} is not supported (LIST_SUBSCRIPTIONS is)`)
+    if (methodObject.method !== 'LIST_SUBSCRIPTIONS')
+      return invalid(`method: ${show(methodObject.method)} is not supported (LIST_SUBSCRIPTIONS is)`)
     return { kind: 'list', ticket: ticket.data, format }
   }
   const types: TypeRequest[] = []
@@ -95,7 +110,8 @@ function parseFormat(objects: Record<string, unknown>[]): FeedFormat | RequestEr
   if (!formatObject) return 'DEFAULT'
   const value = formatObject.format
   if (typeof value !== 'string') return wrongFormat('format', 'a string', value)
-  if (!(FORMATS as readonly string[]).includes(value)) return invalid(`format: ${show(value)} is not one of ${FORMATS.join(', ')}`)
+  if (!(FORMATS as readonly string[]).includes(value))
+    return invalid(`format: ${show(value)} is not one of ${FORMATS.join(', ')}`)
   return value as FeedFormat
 }
 
@@ -103,7 +119,9 @@ function parseType(o: Record<string, unknown>, known: { has(code: string): boole
   if (typeof o.type !== 'string') return wrongFormat('type', 'a string', o.type)
   const type = o.type
   if (!(TYPES as readonly string[]).includes(type)) {
-    return invalid(`type: ${show(type)} ${CANDLE.test(type) ? 'is not served by this local feed (ticker, trade and orderbook are)' : 'is not a known type'}`)
+    return invalid(
+      `type: ${show(type)} ${CANDLE.test(type) ? 'is not served by this local feed (ticker, trade and orderbook are)' : 'is not a known type'}`,
+    )
   }
   const codes = Codes.safeParse(o.codes)
   if (!codes.success) return wrongFormat(`codes (type ${show(type)})`, 'an array of strings', o.codes)
@@ -118,7 +136,8 @@ function parseType(o: Record<string, unknown>, known: { has(code: string): boole
   if (isOrderbook) {
     const level = Level.safeParse(o.level)
     if (!level.success) return wrongFormat('level', 'a number', o.level)
-    if (level.data !== undefined && level.data !== 0) return invalid(`level: ${show(o.level)} is not served by this local feed (only 0, no grouping)`)
+    if (level.data !== undefined && level.data !== 0)
+      return invalid(`level: ${show(o.level)} is not served by this local feed (only 0, no grouping)`)
   }
   const requested = [...new Set(codes.data)]
   const targets: TypeRequest['targets'] = []
@@ -129,8 +148,11 @@ function parseType(o: Record<string, unknown>, known: { has(code: string): boole
     else targets.push({ code, channel: channelOf(TYPES.indexOf(type as FeedType), depth) })
   }
   if (unknown.length > 0) {
-    const list = unknown.slice(0, 5).map(show).join(', ') + (unknown.length > 5 ? `, ... (${unknown.length} in all)` : '')
-    return invalid(`codes (type ${show(type)}): unknown ${unknown.length === 1 ? 'code' : 'codes'} ${list}; codes are UPPERCASE QUOTE-BASE as in GET /v1/market/all`)
+    const list =
+      unknown.slice(0, 5).map(show).join(', ') + (unknown.length > 5 ? `, ... (${unknown.length} in all)` : '')
+    return invalid(
+      `codes (type ${show(type)}): unknown ${unknown.length === 1 ? 'code' : 'codes'} ${list}; codes are UPPERCASE QUOTE-BASE as in GET /v1/market/all`,
+    )
   }
   return {
     type: type as FeedType,
@@ -152,4 +174,3 @@ function splitDepth(requested: string): [string, number] {
 export function errorFrame(e: { name: string; message: string }): string {
   return JSON.stringify({ error: { name: e.name, message: e.message } })
 }
-

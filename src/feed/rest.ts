@@ -19,15 +19,25 @@ export class MarketRoute {
   private readonly details: string
 
   constructor(markets: Market[]) {
-    this.plain = JSON.stringify(markets.map((m) => ({ market: m.market, korean_name: m.korean_name, english_name: m.english_name })))
+    this.plain = JSON.stringify(
+      markets.map((m) => ({ market: m.market, korean_name: m.korean_name, english_name: m.english_name })),
+    )
     this.details = JSON.stringify(
-      markets.map(withEvent).map((m) => ({ market: m.market, korean_name: m.korean_name, english_name: m.english_name, market_event: m.market_event })),
+      markets.map(withEvent).map((m) => ({
+        market: m.market,
+        korean_name: m.korean_name,
+        english_name: m.english_name,
+        market_event: m.market_event,
+      })),
     )
   }
 
   handle(url: URL, verdict: Verdict): Response {
     const remaining = verdict.status === 200 ? Math.min(10, verdict.remaining) : 0
-    const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'remaining-req': `group=market; min=${MIN_FIXED}; sec=${remaining}` }
+    const headers: Record<string, string> = {
+      'content-type': JSON_TYPE,
+      'remaining-req': `group=market; min=${MIN_FIXED}; sec=${remaining}`,
+    }
     if (verdict.status === 429) return new Response(tooManyBody('rest'), { status: 429, headers })
     if (verdict.status === 418) {
       headers['retry-after'] = String(Math.ceil(verdict.retryAfterMs / 1000))

@@ -58,7 +58,10 @@ export class Scheduler {
 
   private arm(delayMs: number): void {
     if (!this.running) return
-    this.timer = delayMs <= 0 ? (setImmediate(() => this.tick()) as unknown as ReturnType<typeof setTimeout>) : setTimeout(() => this.tick(), delayMs)
+    this.timer =
+      delayMs <= 0
+        ? (setImmediate(() => this.tick()) as unknown as ReturnType<typeof setTimeout>)
+        : setTimeout(() => this.tick(), delayMs)
   }
 
   private tick(): void {
@@ -93,7 +96,12 @@ export class Scheduler {
 }
 
 function newHistogram(): hdr.Histogram {
-  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 })
+  return hdr.build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  })
 }
 
 /** Intended times i/rate from a segment start; a rate change starts a new segment so earlier messages keep their times. */

@@ -63,15 +63,25 @@ class LocalFeed implements Feed {
     this.route = new MarketRoute(markets)
     this.compression = options.wsCompression ?? true
     const generator = new Generator(markets, options.seed ?? 1, options.profile ?? 'live')
-    this.hub = new Hub(this.codes, generator, Date.now() - performance.now(), options.trackSent ?? true, this.compression)
-    const upbit = options.upbitLimits ? { ...UPBIT_LIMITS, ...(options.upbitLimits === true ? {} : options.upbitLimits) } : undefined
+    this.hub = new Hub(
+      this.codes,
+      generator,
+      Date.now() - performance.now(),
+      options.trackSent ?? true,
+      this.compression,
+    )
+    const upbit = options.upbitLimits
+      ? { ...UPBIT_LIMITS, ...(options.upbitLimits === true ? {} : options.upbitLimits) }
+      : undefined
     this.limiter = new Limiter(upbit, options.faults?.maxConnectionsPerSec)
     this.sessions = new Sessions(this.hub, this.limiter, this.index, (options.idleTimeoutS ?? 120) * 1000)
     this.setFaults(options.faults ?? {})
     this.rate = options.rate ?? 1000
     this.rateSource = new RateSource(this.rate, (intended) => this.hub.emitGenerated(intended))
     const source = recording
-      ? new ReplaySource(recording, options.replaySpeed ?? 1, (entry, intended) => this.hub.emitRecorded(entry, this.index.get(entry.code)!, intended))
+      ? new ReplaySource(recording, options.replaySpeed ?? 1, (entry, intended) =>
+          this.hub.emitRecorded(entry, this.index.get(entry.code)!, intended),
+        )
       : this.rateSource
     this.scheduler = new Scheduler(source, () => this.sessions.afterTick())
     this.scheduler.start()
@@ -115,7 +125,8 @@ class LocalFeed implements Feed {
     const ip = server.requestIP(req)?.address ?? 'unknown'
     if (url.pathname === WS_PATH) {
       const verdict = this.limiter.upgrade(ip)
-      if (verdict.status === 429) return new Response(tooManyBody('ws-upgrade'), { status: 429, headers: { 'content-type': JSON_TYPE } })
+      if (verdict.status === 429)
+        return new Response(tooManyBody('ws-upgrade'), { status: 429, headers: { 'content-type': JSON_TYPE } })
       if (verdict.status === 418) {
         const headers = { 'content-type': JSON_TYPE, 'retry-after': String(Math.ceil(verdict.retryAfterMs / 1000)) }
         return new Response(blockedBody(verdict.retryAfterMs, verdict.offence), { status: 418, headers })
@@ -123,7 +134,10 @@ class LocalFeed implements Feed {
       // uWS accepts any permessage-deflate offer when compression is on, so an offer means it was negotiated
       const deflate = this.compression && /permessage-deflate/i.test(req.headers.get('sec-websocket-extensions') ?? '')
       if (server.upgrade(req, { data: this.sessions.newConn(ip, deflate) })) return undefined
-      return Response.json({ error: { name: 'WRONG_FORMAT', message: 'expected a WebSocket upgrade' } }, { status: 400 })
+      return Response.json(
+        { error: { name: 'WRONG_FORMAT', message: 'expected a WebSocket upgrade' } },
+        { status: 400 },
+      )
     }
     if (req.method === 'GET' && url.pathname === '/v1/market/all') return this.route.handle(url, this.limiter.rest(ip))
     if (req.method === 'GET' && url.pathname === '/stats') return Response.json(this.stats())
@@ -230,5 +244,3 @@ class LocalFeed implements Feed {
     await server?.stop(true)
   }
 }
-
-

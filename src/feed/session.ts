@@ -44,9 +44,27 @@ export class Sessions {
   newConn(ip: string, deflate: boolean): Conn {
     const now = performance.now()
     return {
-      id: this.nextId++, ip, deflate, ticket: undefined, format: 0, subs: [], listed: [], registered: false, registeredAt: 0, topics: [],
-      subscribedAt: 0, base: 0, snapshots: 0, stalled: false, silenced: false, silenceArmed: false, closed: false,
-      lastClientAt: now, lastSentAt: now, windows: new DataWindows(), timers: {},
+      id: this.nextId++,
+      ip,
+      deflate,
+      ticket: undefined,
+      format: 0,
+      subs: [],
+      listed: [],
+      registered: false,
+      registeredAt: 0,
+      topics: [],
+      subscribedAt: 0,
+      base: 0,
+      snapshots: 0,
+      stalled: false,
+      silenced: false,
+      silenceArmed: false,
+      closed: false,
+      lastClientAt: now,
+      lastSentAt: now,
+      windows: new DataWindows(),
+      timers: {},
     }
   }
 
@@ -80,10 +98,23 @@ export class Sessions {
       return
     }
     const verdict = this.limiter.data(c.ip, c.windows)
-    if (verdict.status === 418) return this.send(ws, errorFrame({ name: 'IP_BLOCKED', message: `this IP is blocked for another ${Math.ceil(verdict.retryAfterMs)} ms after repeated refused requests` }))
+    if (verdict.status === 418)
+      return this.send(
+        ws,
+        errorFrame({
+          name: 'IP_BLOCKED',
+          message: `this IP is blocked for another ${Math.ceil(verdict.retryAfterMs)} ms after repeated refused requests`,
+        }),
+      )
     if (verdict.status === 429) {
       const u = this.limiter.upbit!
-      return this.send(ws, errorFrame({ name: 'TOO_MANY_REQUESTS', message: `data requests are limited to ${u.wsDataPerSec} per second and ${u.wsDataPerMin} per minute per connection; this one was refused` }))
+      return this.send(
+        ws,
+        errorFrame({
+          name: 'TOO_MANY_REQUESTS',
+          message: `data requests are limited to ${u.wsDataPerSec} per second and ${u.wsDataPerMin} per minute per connection; this one was refused`,
+        }),
+      )
     }
     const request = parseRequest(text, this.index)
     if ('name' in request) return this.send(ws, errorFrame(request))
@@ -122,7 +153,11 @@ export class Sessions {
       const level = l.type === 'orderbook' ? (simple ? { lv: 0 } : { level: 0 }) : {}
       return simple ? { ty: l.type, cds: l.codes, ...level } : { type: l.type, codes: l.codes, ...level }
     })
-    return JSON.stringify(simple ? { mthd: 'LIST_SUBSCRIPTIONS', rslt: result, tckt: ticket } : { method: 'LIST_SUBSCRIPTIONS', result, ticket })
+    return JSON.stringify(
+      simple
+        ? { mthd: 'LIST_SUBSCRIPTIONS', rslt: result, tckt: ticket }
+        : { method: 'LIST_SUBSCRIPTIONS', result, ticket },
+    )
   }
 
   /** Registrations are keyed by format, so a switch releases under the old format before re-registering (issue 17). */
@@ -195,4 +230,3 @@ export class Sessions {
     }
   }
 }
-

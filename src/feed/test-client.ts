@@ -20,7 +20,11 @@ export class Client {
     ws.binaryType = 'arraybuffer'
     ws.onmessage = (e) => {
       const binary = typeof e.data !== 'string'
-      this.frames.push({ bytes: binary ? new Uint8Array(e.data as ArrayBuffer) : new TextEncoder().encode(e.data as string), binary, at: Date.now() })
+      this.frames.push({
+        bytes: binary ? new Uint8Array(e.data as ArrayBuffer) : new TextEncoder().encode(e.data as string),
+        binary,
+        at: Date.now(),
+      })
     }
     ws.onclose = (e) => {
       this.closed = true
@@ -90,7 +94,10 @@ export async function withFeed(options: FeedOptions, body: (feed: Feed) => Promi
 }
 
 /** A WebSocket upgrade by hand: the status code and response headers (lower-case names), then the socket is closed. */
-export async function rawUpgrade(wsUrl: string, extraHeaders: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string> }> {
+export async function rawUpgrade(
+  wsUrl: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string> }> {
   const raw = await RawSocket.open(wsUrl, extraHeaders)
   raw.close()
   return { status: raw.status, headers: raw.headers }
@@ -116,8 +123,19 @@ export class RawSocket {
       const raw = new RawSocket(connect(Number(url.port), url.hostname))
       raw.socket.on('error', reject)
       raw.socket.on('connect', () => {
-        const headers = { Host: url.host, Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', ...extraHeaders }
-        raw.socket.write(`GET ${url.pathname} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+        const headers = {
+          Host: url.host,
+          Upgrade: 'websocket',
+          Connection: 'Upgrade',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': '13',
+          ...extraHeaders,
+        }
+        raw.socket.write(
+          `GET ${url.pathname} HTTP/1.1\r\n${Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('')}\r\n`,
+        )
       })
       raw.socket.on('data', (chunk: Buffer) => {
         raw.buffer = Buffer.concat([raw.buffer, chunk])
@@ -131,7 +149,10 @@ export class RawSocket {
   sendText(text: string): void {
     const payload = Buffer.from(text)
     const mask = Buffer.from([1, 2, 3, 4])
-    const length = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 255])
+    const length =
+      payload.length < 126
+        ? Buffer.from([0x80 | payload.length])
+        : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 255])
     this.socket.write(Buffer.concat([Buffer.from([0x81]), length, mask, payload.map((b, i) => b ^ mask[i & 3]!)]))
   }
 

@@ -84,11 +84,92 @@ export class PriceTexts {
 }
 
 const TICKER_KEYS = [
-  ['opening_price', 'high_price', 'low_price', 'trade_price', 'prev_closing_price', 'acc_trade_price', 'change', 'change_price', 'signed_change_price', 'change_rate', 'signed_change_rate', 'ask_bid', 'trade_volume', 'acc_trade_volume', 'trade_date', 'trade_time', 'trade_timestamp', 'acc_ask_volume', 'acc_bid_volume', 'highest_52_week_price', 'highest_52_week_date', 'lowest_52_week_price', 'lowest_52_week_date', 'market_state', 'is_trading_suspended', 'delisting_date', 'market_warning', 'timestamp', 'acc_trade_price_24h', 'acc_trade_volume_24h', 'stream_type'],
-  ['op', 'hp', 'lp', 'tp', 'pcp', 'atp', 'c', 'cp', 'scp', 'cr', 'scr', 'ab', 'tv', 'atv', 'tdt', 'ttm', 'ttms', 'aav', 'abv', 'h52wp', 'h52wdt', 'l52wp', 'l52wdt', 'ms', 'its', 'dd', 'mw', 'tms', 'atp24h', 'atv24h', 'st'],
+  [
+    'opening_price',
+    'high_price',
+    'low_price',
+    'trade_price',
+    'prev_closing_price',
+    'acc_trade_price',
+    'change',
+    'change_price',
+    'signed_change_price',
+    'change_rate',
+    'signed_change_rate',
+    'ask_bid',
+    'trade_volume',
+    'acc_trade_volume',
+    'trade_date',
+    'trade_time',
+    'trade_timestamp',
+    'acc_ask_volume',
+    'acc_bid_volume',
+    'highest_52_week_price',
+    'highest_52_week_date',
+    'lowest_52_week_price',
+    'lowest_52_week_date',
+    'market_state',
+    'is_trading_suspended',
+    'delisting_date',
+    'market_warning',
+    'timestamp',
+    'acc_trade_price_24h',
+    'acc_trade_volume_24h',
+    'stream_type',
+  ],
+  [
+    'op',
+    'hp',
+    'lp',
+    'tp',
+    'pcp',
+    'atp',
+    'c',
+    'cp',
+    'scp',
+    'cr',
+    'scr',
+    'ab',
+    'tv',
+    'atv',
+    'tdt',
+    'ttm',
+    'ttms',
+    'aav',
+    'abv',
+    'h52wp',
+    'h52wdt',
+    'l52wp',
+    'l52wdt',
+    'ms',
+    'its',
+    'dd',
+    'mw',
+    'tms',
+    'atp24h',
+    'atv24h',
+    'st',
+  ],
 ].map((keys) => keys.map((k) => `,"${k}":`))
 const TRADE_KEYS = [
-  ['timestamp', 'trade_date', 'trade_time', 'trade_timestamp', 'trade_price', 'trade_volume', 'ask_bid', 'prev_closing_price', 'change', 'change_price', 'sequential_id', 'best_ask_price', 'best_ask_size', 'best_bid_price', 'best_bid_size', 'stream_type'],
+  [
+    'timestamp',
+    'trade_date',
+    'trade_time',
+    'trade_timestamp',
+    'trade_price',
+    'trade_volume',
+    'ask_bid',
+    'prev_closing_price',
+    'change',
+    'change_price',
+    'sequential_id',
+    'best_ask_price',
+    'best_ask_size',
+    'best_bid_price',
+    'best_bid_size',
+    'stream_type',
+  ],
   ['tms', 'td', 'ttm', 'ttms', 'tp', 'tv', 'ab', 'pcp', 'c', 'cp', 'sid', 'bap', 'bas', 'bbp', 'bbs', 'st'],
 ].map((keys) => keys.map((k) => `,"${k}":`))
 /** Runs cached per market and format: a power of two. */
@@ -106,7 +187,11 @@ const TRADE_END = [0, 1].map((f) => STREAMS.map((st) => ascii(`${TRADE_KEYS[f]![
 
 /** One format's runs of a market keyed by price (direct-mapped, like PriceTexts), each made on first use. */
 class Runs {
-  private readonly keys = [new Float64Array(SLOTS).fill(-1), new Float64Array(SLOTS).fill(-1), new Float64Array(SLOTS).fill(-1)]
+  private readonly keys = [
+    new Float64Array(SLOTS).fill(-1),
+    new Float64Array(SLOTS).fill(-1),
+    new Float64Array(SLOTS).fill(-1),
+  ]
   private readonly tradePrices: Uint8Array[] = []
   private readonly changes: Uint8Array[] = []
   /** Per slot, the trade frame's three price runs. */
@@ -137,7 +222,9 @@ class Runs {
       const price = (Math.abs(diff) * this.s.tick).toFixed(8)
       const rate = (this.s.prevClose > 0 ? Math.abs(diff) / this.s.prevClose : 0).toFixed(10)
       this.keys[1]![slot] = p
-      this.changes[slot] = ascii(`${k[6]}${CHANGE[Math.sign(diff) + 1]}${k[7]}${price}${k[8]}${sign}${price}${k[9]}${rate}${k[10]}${sign}${rate}${k[11]}`)
+      this.changes[slot] = ascii(
+        `${k[6]}${CHANGE[Math.sign(diff) + 1]}${k[7]}${price}${k[8]}${sign}${price}${k[9]}${rate}${k[10]}${sign}${rate}${k[11]}`,
+      )
     }
     return this.changes[slot]!
   }
@@ -170,10 +257,16 @@ export function marketText(s: Omit<TapeState, 'text'>, values52: string[]): Mark
   return {
     prices,
     prevCloseText,
-    head: formats.map((f) => ascii(`${s.prefixes[0]![f]}${TICKER_KEYS[f]![0]}${prices.get(s.open)}${TICKER_KEYS[f]![1]}`)),
-    fixedRun: formats.map((f) => ascii(fixedValues.map((v, i) => `${TICKER_KEYS[f]![19 + i]}${v}`).join('') + TICKER_KEYS[f]![27])),
+    head: formats.map((f) =>
+      ascii(`${s.prefixes[0]![f]}${TICKER_KEYS[f]![0]}${prices.get(s.open)}${TICKER_KEYS[f]![1]}`),
+    ),
+    fixedRun: formats.map((f) =>
+      ascii(fixedValues.map((v, i) => `${TICKER_KEYS[f]![19 + i]}${v}`).join('') + TICKER_KEYS[f]![27]),
+    ),
     tradeHead: formats.map((f) => ascii(`${s.prefixes[1]![f]}${TRADE_KEYS[f]![0]}`)),
-    tradeSide: formats.map((f) => SIDES.map((side) => ascii(`${TRADE_KEYS[f]![6]}${side}${TRADE_KEYS[f]![7]}${prevCloseText}${TRADE_KEYS[f]![8]}`))),
+    tradeSide: formats.map((f) =>
+      SIDES.map((side) => ascii(`${TRADE_KEYS[f]![6]}${side}${TRADE_KEYS[f]![7]}${prevCloseText}${TRADE_KEYS[f]![8]}`)),
+    ),
     highLow: [new Uint8Array(0), new Uint8Array(0)],
     highLowMadeFor: [-1, -1, -1, -1],
     runs: [undefined, undefined],
@@ -197,8 +290,12 @@ export class Clock {
       const iso = new Date(second * 1000).toISOString() // 2025-07-27T05:11:25.000Z
       const [d, t] = [iso.slice(0, 10), iso.slice(11, 19)]
       const [date, time] = [d.replaceAll('-', ''), t.replaceAll(':', '')]
-      this.tickerDates = [0, 1].map((f) => ascii(`${TICKER_KEYS[f]![14]}"${date}"${TICKER_KEYS[f]![15]}"${time}"${TICKER_KEYS[f]![16]}`))
-      this.tradeDates = [0, 1].map((f) => ascii(`${TRADE_KEYS[f]![1]}"${d}"${TRADE_KEYS[f]![2]}"${t}"${TRADE_KEYS[f]![3]}`))
+      this.tickerDates = [0, 1].map((f) =>
+        ascii(`${TICKER_KEYS[f]![14]}"${date}"${TICKER_KEYS[f]![15]}"${time}"${TICKER_KEYS[f]![16]}`),
+      )
+      this.tradeDates = [0, 1].map((f) =>
+        ascii(`${TRADE_KEYS[f]![1]}"${d}"${TRADE_KEYS[f]![2]}"${t}"${TRADE_KEYS[f]![3]}`),
+      )
     }
     return this
   }

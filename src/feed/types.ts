@@ -51,7 +51,14 @@ export interface ConnectionInfo {
 export interface FeedStats {
   startedAtMs: number
   rate: number
-  sent: { messages: number; bytes: number; malformed: number; byMarket: Record<string, number>; snapshots: number; skipped: number }
+  sent: {
+    messages: number
+    bytes: number
+    malformed: number
+    byMarket: Record<string, number>
+    snapshots: number
+    skipped: number
+  }
   connections: {
     current: number
     total: number

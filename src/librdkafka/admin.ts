@@ -43,10 +43,21 @@ async function pollEvent(queue: Pointer, deadline: number, what: string): Promis
   }
 }
 
-function newTopic(topic: string, partitions: number, replicationFactor: number, config: Record<string, string>): Pointer {
+function newTopic(
+  topic: string,
+  partitions: number,
+  replicationFactor: number,
+  config: Record<string, string>,
+): Pointer {
   const c = rdk()
   const errstr = new Uint8Array(512)
-  const nt = c.rd_kafka_NewTopic_new(cstr(topic), partitions, replicationFactor, errstr, errstr.length) as Pointer | null
+  const nt = c.rd_kafka_NewTopic_new(
+    cstr(topic),
+    partitions,
+    replicationFactor,
+    errstr,
+    errstr.length,
+  ) as Pointer | null
   if (!nt) throw new KafkaError(`topic ${topic}: ${cstringOf(errstr)}`, 'INVALID_ARG')
   for (const [name, value] of Object.entries(config)) {
     const err = c.rd_kafka_NewTopic_set_config(nt, cstr(name), cstr(value))
@@ -69,12 +80,18 @@ async function waitForLeaders(bootstrap: string, topic: string, deadline: number
     } catch (error) {
       last = String((error as Error).message ?? error)
     }
-    if (Date.now() > deadline) throw new KafkaError(`topic ${topic} at ${bootstrap} not ready in time: ${last}`, '_TIMED_OUT')
+    if (Date.now() > deadline)
+      throw new KafkaError(`topic ${topic} at ${bootstrap} not ready in time: ${last}`, '_TIMED_OUT')
     await Bun.sleep(100)
   }
 }
 
-export async function createTopic(bootstrap: string, topic: string, partitions: number, o: CreateTopicOptions = {}): Promise<CreatedTopic> {
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  partitions: number,
+  o: CreateTopicOptions = {},
+): Promise<CreatedTopic> {
   const c = rdk()
   const timeoutMs = o.timeoutMs ?? 30_000
   const deadline = Date.now() + timeoutMs
@@ -90,20 +107,27 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
     nt = newTopic(topic, partitions, o.replicationFactor ?? o.replication ?? -1, config)
     // the broker answers once the controller has created the topic, not merely accepted it
     const errstr = new Uint8Array(512)
-    if (c.rd_kafka_AdminOptions_set_operation_timeout(options, Math.min(timeoutMs, 60_000), errstr, errstr.length) !== 0) {
+    if (
+      c.rd_kafka_AdminOptions_set_operation_timeout(options, Math.min(timeoutMs, 60_000), errstr, errstr.length) !== 0
+    ) {
       throw new KafkaError(`${where}: ${cstringOf(errstr)}`, 'INVALID_ARG')
     }
     c.rd_kafka_CreateTopics(rk, ptr(new BigUint64Array([BigInt(nt)])), 1, options, queue)
     const ev = await pollEvent(queue, deadline, where)
     try {
       const result = c.rd_kafka_event_CreateTopics_result(ev) as Pointer | null
-      if (!result) throw new KafkaError(`${where}: ${c.rd_kafka_event_error_string(ev)}`, errName(c.rd_kafka_event_error(ev)))
+      if (!result)
+        throw new KafkaError(`${where}: ${c.rd_kafka_event_error_string(ev)}`, errName(c.rd_kafka_event_error(ev)))
       const count = new BigUint64Array(1)
       const first = read.ptr(c.rd_kafka_CreateTopics_result_topics(result, ptr(count)) as Pointer, 0) as Pointer
       const err = c.rd_kafka_topic_result_error(first)
       if (err === RD.ERR_TOPIC_ALREADY_EXISTS && reuse) created = false
       else if (err === RD.ERR_TOPIC_ALREADY_EXISTS) {
-        throw new KafkaError(`${where}: the topic already exists (pass reuse: true to accept an existing topic)`, errName(err), err)
+        throw new KafkaError(
+          `${where}: the topic already exists (pass reuse: true to accept an existing topic)`,
+          errName(err),
+          err,
+        )
       } else if (err !== 0) {
         throw new KafkaError(`${where}: ${c.rd_kafka_topic_result_error_string(first)}`, errName(err), err)
       }

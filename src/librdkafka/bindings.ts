@@ -83,7 +83,19 @@ export const RD = {
   MSG_F_COPY: 0x2,
   OFFSET_BEGINNING: -2,
   PARTITION_UA: -1,
-  VTYPE: { END: 0, TOPIC: 1, RKT: 2, PARTITION: 3, VALUE: 4, KEY: 5, OPAQUE: 6, MSGFLAGS: 7, TIMESTAMP: 8, HEADER: 9, HEADERS: 10 },
+  VTYPE: {
+    END: 0,
+    TOPIC: 1,
+    RKT: 2,
+    PARTITION: 3,
+    VALUE: 4,
+    KEY: 5,
+    OPAQUE: 6,
+    MSGFLAGS: 7,
+    TIMESTAMP: 8,
+    HEADER: 9,
+    HEADERS: 10,
+  },
   /** sizeof(rd_kafka_vu_t): int vtype, padding, then a 64-byte union */
   VU_SIZE: 72,
   /** rd_kafka_message_t offsets: err i32 @0, rkt @8, partition i32 @16, payload @24, len @32, key @40, key_len @48, offset i64 @56, _private @64 */
@@ -98,7 +110,8 @@ export function librdkafkaPath(): string {
     throw new KafkaError(`librdkafka is not built yet (${PATHS.manifest} missing): run \`bun run setup\``, 'NOT_BUILT')
   }
   const lib = (JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { librdkafkaLib?: string }).librdkafkaLib
-  if (!lib || !existsSync(lib)) throw new KafkaError(`librdkafka shared library ${lib} missing: run \`bun run setup\``, 'NOT_BUILT')
+  if (!lib || !existsSync(lib))
+    throw new KafkaError(`librdkafka shared library ${lib} missing: run \`bun run setup\``, 'NOT_BUILT')
   return lib
 }
 
@@ -137,7 +150,11 @@ export function makeConf(properties: Record<string, string>, events = 0): Pointe
     const res = c.rd_kafka_conf_set(conf, cstr(key), cstr(value), errstr, errstr.length)
     if (res !== RD.CONF_OK) {
       c.rd_kafka_conf_destroy(conf)
-      throw new KafkaConfigError(`${key}=${value}: ${cstringOf(errstr)}`, res === -2 ? 'CONF_UNKNOWN' : 'CONF_INVALID', res)
+      throw new KafkaConfigError(
+        `${key}=${value}: ${cstringOf(errstr)}`,
+        res === -2 ? 'CONF_UNKNOWN' : 'CONF_INVALID',
+        res,
+      )
     }
   }
   if (events) c.rd_kafka_conf_set_events(conf, events)
@@ -181,4 +198,3 @@ export function requestMetadata(rk: Pointer, timeoutMs: number, rkt?: Pointer): 
     c.rd_kafka_metadata_destroy(md)
   }
 }
-

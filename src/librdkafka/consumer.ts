@@ -21,7 +21,11 @@ function copyOut(p: number, len: number): Uint8Array {
   return len === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(p as Pointer, 0, len).slice(0))
 }
 
-export async function readTopic(bootstrap: string, topic: string, o: { timeoutMs?: number } = {}): Promise<ConsumedMessage[]> {
+export async function readTopic(
+  bootstrap: string,
+  topic: string,
+  o: { timeoutMs?: number } = {},
+): Promise<ConsumedMessage[]> {
   const c = rdk()
   const timeoutMs = o.timeoutMs ?? 60_000
   const conf = makeConf({
@@ -68,7 +72,11 @@ export async function readTopic(bootstrap: string, topic: string, o: { timeoutMs
     const sizeOut = new BigUint64Array(1)
     const deadline = Date.now() + timeoutMs
     while (left > 0) {
-      if (Date.now() > deadline) throw new KafkaError(`read ${topic}: ${left} of ${expected} messages not read within ${timeoutMs} ms`, '_TIMED_OUT')
+      if (Date.now() > deadline)
+        throw new KafkaError(
+          `read ${topic}: ${left} of ${expected} messages not read within ${timeoutMs} ms`,
+          '_TIMED_OUT',
+        )
       const msg = c.rd_kafka_consumer_poll(rk, 100) as Pointer | null
       if (!msg) {
         await Bun.sleep(0)

@@ -90,24 +90,33 @@ export function fetchMetadata(bootstrap: string, o: { topic?: string; timeoutMs?
   const c = rdk()
   // log_level 2: a probe's failures come back as its return code; connection-refused lines for
   // a node a fault test killed on purpose would only be noise
-  const rk = makeClient(RD.PRODUCER, makeConf({ 'bootstrap.servers': bootstrap, 'allow.auto.create.topics': 'false', log_level: '2' }))
+  const rk = makeClient(
+    RD.PRODUCER,
+    makeConf({ 'bootstrap.servers': bootstrap, 'allow.auto.create.topics': 'false', log_level: '2' }),
+  )
   const rkt = o.topic ? (c.rd_kafka_topic_new(rk, cstr(o.topic), null) as Pointer) : null
   const out = new BigUint64Array(1)
   try {
     const err = c.rd_kafka_metadata(rk, 0, rkt, ptr(out), o.timeoutMs ?? 5000)
-    if (err !== RD.ERR_NO_ERROR) throw new KafkaError(`metadata from ${bootstrap}: ${errString(err)}`, errName(err), err)
+    if (err !== RD.ERR_NO_ERROR)
+      throw new KafkaError(`metadata from ${bootstrap}: ${errString(err)}`, errName(err), err)
     const md = Number(out[0]) as Pointer
     try {
       const brokers: BrokerInfo[] = []
       const brokerBase = read.ptr(md, L.metadata.brokers)
       for (let i = 0; i < read.i32(md, L.metadata.brokerCnt); i++) {
         const b = (brokerBase + i * L.broker.size) as Pointer
-        brokers.push({ id: read.i32(b, L.broker.id), host: cString(read.ptr(b, L.broker.host)), port: read.i32(b, L.broker.port) })
+        brokers.push({
+          id: read.i32(b, L.broker.id),
+          host: cString(read.ptr(b, L.broker.host)),
+          port: read.i32(b, L.broker.port),
+        })
       }
       brokers.sort((a, b) => a.id - b.id)
       const topics: TopicInfo[] = []
       const topicBase = read.ptr(md, L.metadata.topics)
-      for (let i = 0; i < read.i32(md, L.metadata.topicCnt); i++) topics.push(readTopic((topicBase + i * L.topic.size) as Pointer))
+      for (let i = 0; i < read.i32(md, L.metadata.topicCnt); i++)
+        topics.push(readTopic((topicBase + i * L.topic.size) as Pointer))
       return { brokers, origBrokerId: read.i32(md, L.metadata.origBrokerId), topics }
     } finally {
       c.rd_kafka_metadata_destroy(md)

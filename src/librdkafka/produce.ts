@@ -37,10 +37,21 @@ function projectSettings(): Record<string, string> {
   return settings
 }
 
-export async function produceAndWait(bootstrap: string, topic: string, values: (string | Uint8Array)[], o: ProduceOptions = {}): Promise<ProduceOutcome> {
+export async function produceAndWait(
+  bootstrap: string,
+  topic: string,
+  values: (string | Uint8Array)[],
+  o: ProduceOptions = {},
+): Promise<ProduceOutcome> {
   const c = rdk()
   // outcomes come back as delivery reports; log_level 3 drops the warnings a fault test provokes
-  const properties = { ...projectSettings(), 'message.timeout.ms': '30000', log_level: '3', ...o.properties, 'bootstrap.servers': bootstrap }
+  const properties = {
+    ...projectSettings(),
+    'message.timeout.ms': '30000',
+    log_level: '3',
+    ...o.properties,
+    'bootstrap.servers': bootstrap,
+  }
   const rk = makeClient(RD.PRODUCER, makeConf(properties, RD.EVENT_DR | RD.EVENT_ERROR))
   const queue = c.rd_kafka_queue_get_main(rk) as Pointer
   const outcome: ProduceOutcome = { delivered: 0, failed: 0, errors: {}, unreported: 0, events: [] }
@@ -58,12 +69,16 @@ export async function produceAndWait(bootstrap: string, topic: string, values: (
   const encoder = new TextEncoder()
 
   const serve = () => {
-    for (let ev = c.rd_kafka_queue_poll(queue, 0) as Pointer | null; ev; ev = c.rd_kafka_queue_poll(queue, 0) as Pointer | null) {
+    for (
+      let ev = c.rd_kafka_queue_poll(queue, 0) as Pointer | null;
+      ev;
+      ev = c.rd_kafka_queue_poll(queue, 0) as Pointer | null
+    ) {
       try {
         const type = c.rd_kafka_event_type(ev)
         if (type === RD.EVENT_DR) {
           // one DR event may hold more messages than the array: each call takes the next ones
-          for (let n = drs.length; n === drs.length; ) {
+          for (let n = drs.length; n === drs.length;) {
             n = Number(c.rd_kafka_event_message_array(ev, ptr(drs), drs.length))
             for (let i = 0; i < n; i++) {
               const err = read.i32(Number(drs[i]) as Pointer, RD.MSG.err)

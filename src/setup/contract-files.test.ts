@@ -28,7 +28,9 @@ describe('the contract’s generated copies', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'contenders.md'), 'utf8')
     expect(doc).toContain(envTableMarkdown())
     const duration = ENV.find((v) => v.name === 'TEST_DURATION')!
-    expect(doc).toContain(`| \`TEST_DURATION\` | \`--test-duration\` | \`${duration.default}\` | integer ${duration.min}–${duration.max} |`)
+    expect(doc).toContain(
+      `| \`TEST_DURATION\` | \`--test-duration\` | \`${duration.default}\` | integer ${duration.min}–${duration.max} |`,
+    )
   })
 
   test('a changed default would show up as stale copies everywhere at once', () => {

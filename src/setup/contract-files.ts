@@ -44,7 +44,10 @@ function histogramVectors(): unknown {
     ['heavy tail, 10,000 samples up to 5 s', samples(10_000, 42, 5_000_000)],
     ['fractions round to whole µs', [0.4, 0.6, 1.5, 2.49, 999.5]],
   ]
-  return { source: 'src/contender/metrics/histogram.ts', cases: cases.map(([name, values]) => ({ name, values, summary: summarizeValues(values) })) }
+  return {
+    source: 'src/contender/metrics/histogram.ts',
+    cases: cases.map(([name, values]) => ({ name, values, summary: summarizeValues(values) })),
+  }
 }
 
 function schemaFiles(): Record<string, string> {
@@ -83,7 +86,9 @@ function valuesCell(v: EnvVar): string {
 }
 
 export function envTableMarkdown(): string {
-  const rows = ENV.map((v) => `| \`${v.name}\` | \`${flagName(v.name)}\` | ${defaultCell(v)} | ${valuesCell(v)} | ${v.meaning} |`)
+  const rows = ENV.map(
+    (v) => `| \`${v.name}\` | \`${flagName(v.name)}\` | ${defaultCell(v)} | ${valuesCell(v)} | ${v.meaning} |`,
+  )
   return ['| env | flag | default | values | meaning |', '|---|---|---|---|---|', ...rows].join('\n')
 }
 

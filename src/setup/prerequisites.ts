@@ -8,9 +8,20 @@ export class PrerequisiteError extends Error {
 }
 
 export const APT_PACKAGES = [
-  'build-essential', 'pkg-config', 'python3', 'libssl-dev', 'zlib1g-dev', 'libzstd-dev',
-  'liblz4-dev', 'libsasl2-dev', 'libcurl4-openssl-dev', 'python3-venv', 'python3-dev', 'openjdk-17-jdk-headless',
-  'maven', 'golang-go',
+  'build-essential',
+  'pkg-config',
+  'python3',
+  'libssl-dev',
+  'zlib1g-dev',
+  'libzstd-dev',
+  'liblz4-dev',
+  'libsasl2-dev',
+  'libcurl4-openssl-dev',
+  'python3-venv',
+  'python3-dev',
+  'openjdk-17-jdk-headless',
+  'maven',
+  'golang-go',
 ]
 
 const APT = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`
@@ -49,9 +60,12 @@ export async function checkPrerequisites(): Promise<void> {
 
   const go = await output(['go', 'version'])
   const goVersion = go?.match(/go(\d+)\.(\d+)/)
-  if (!goVersion) missing.push('- go not found. Install Go 1.25+: https://go.dev/dl (Debian: apt-get install -y golang-go)')
+  if (!goVersion)
+    missing.push('- go not found. Install Go 1.25+: https://go.dev/dl (Debian: apt-get install -y golang-go)')
   else if (!atLeast([Number(goVersion[1]), Number(goVersion[2])], [1, 25])) {
-    missing.push(`- Go ${goVersion[1]}.${goVersion[2]} is too old: confluent-kafka-go v2.15 needs Go 1.25+ (https://go.dev/dl)`)
+    missing.push(
+      `- Go ${goVersion[1]}.${goVersion[2]} is too old: confluent-kafka-go v2.15 needs Go 1.25+ (https://go.dev/dl)`,
+    )
   }
 
   const java = await output(['java', '-version'])
@@ -63,15 +77,22 @@ export async function checkPrerequisites(): Promise<void> {
 
   if (Bun.which('pkg-config')) {
     for (const [lib, pkg] of [
-      ['libssl', 'libssl-dev'], ['zlib', 'zlib1g-dev'], ['libzstd', 'libzstd-dev'],
-      ['liblz4', 'liblz4-dev'], ['libsasl2', 'libsasl2-dev'], ['libcurl', 'libcurl4-openssl-dev'],
+      ['libssl', 'libssl-dev'],
+      ['zlib', 'zlib1g-dev'],
+      ['libzstd', 'libzstd-dev'],
+      ['liblz4', 'liblz4-dev'],
+      ['libsasl2', 'libsasl2-dev'],
+      ['libcurl', 'libcurl4-openssl-dev'],
     ] as const) {
       const proc = Bun.spawn(['pkg-config', '--exists', lib])
-      if ((await proc.exited) !== 0) missing.push(`- ${lib} headers not found (librdkafka needs them). Install: apt-get install -y ${pkg}`)
+      if ((await proc.exited) !== 0)
+        missing.push(`- ${lib} headers not found (librdkafka needs them). Install: apt-get install -y ${pkg}`)
     }
   }
 
   if (missing.length > 0) {
-    throw new PrerequisiteError(`set-up cannot continue; missing prerequisites:\n${missing.join('\n')}\n\nAll at once (Debian/Ubuntu):\n  ${APT}`)
+    throw new PrerequisiteError(
+      `set-up cannot continue; missing prerequisites:\n${missing.join('\n')}\n\nAll at once (Debian/Ubuntu):\n  ${APT}`,
+    )
   }
 }

@@ -41,7 +41,10 @@ interface Interpreter {
 
 /** Asks python3 itself: where it lives, its version, whether venv/ensurepip and Python.h are there. */
 function probe(): Interpreter {
-  if (!Bun.which('python3')) throw new PythonPrerequisiteError(`set-up: python3 not found. Install: apt-get install -y python3 python3-venv python3-dev`)
+  if (!Bun.which('python3'))
+    throw new PythonPrerequisiteError(
+      `set-up: python3 not found. Install: apt-get install -y python3 python3-venv python3-dev`,
+    )
   const script = [
     'import importlib.util, json, os, sys, sysconfig',
     'print(json.dumps({"executable": sys.executable, "version": list(sys.version_info[:3]),',
@@ -49,7 +52,8 @@ function probe(): Interpreter {
     ' "hasHeaders": os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))}))',
   ].join('\n')
   const proc = Bun.spawnSync(['python3', '-c', script], { stdout: 'pipe', stderr: 'pipe' })
-  if (proc.exitCode !== 0) throw new PythonPrerequisiteError(`set-up: python3 failed to start: ${proc.stderr.toString().trim()}`)
+  if (proc.exitCode !== 0)
+    throw new PythonPrerequisiteError(`set-up: python3 failed to start: ${proc.stderr.toString().trim()}`)
   return JSON.parse(proc.stdout.toString())
 }
 
@@ -57,12 +61,17 @@ function check(python: Interpreter): void {
   const missing: string[] = []
   const [major = 0, minor = 0] = python.version
   if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
-    missing.push(`- ${python.executable} is Python ${python.version.join('.')}; the python contender needs ${MIN_PYTHON.join('.')}+`)
+    missing.push(
+      `- ${python.executable} is Python ${python.version.join('.')}; the python contender needs ${MIN_PYTHON.join('.')}+`,
+    )
   }
   if (!python.hasVenv) missing.push(`- ${python.executable} has no venv/ensurepip (Debian's python3-venv)`)
-  if (!python.hasHeaders) missing.push(`- ${python.executable} has no Python.h (Debian's python3-dev): confluent-kafka is compiled here`)
+  if (!python.hasHeaders)
+    missing.push(`- ${python.executable} has no Python.h (Debian's python3-dev): confluent-kafka is compiled here`)
   if (missing.length > 0) {
-    throw new PythonPrerequisiteError(`set-up cannot build the python contender:\n${missing.join('\n')}\n\nInstall: ${APT_HINT}`)
+    throw new PythonPrerequisiteError(
+      `set-up cannot build the python contender:\n${missing.join('\n')}\n\nInstall: ${APT_HINT}`,
+    )
   }
 }
 
@@ -84,7 +93,11 @@ export function pythonStep(librdkafkaPrefix: string, librdkafkaVersion: string, 
     name: 'python contender (venv, confluent-kafka from source)',
     pythonBin: PYTHON_BIN,
     done(): boolean {
-      return existsSync(PYTHON_BIN) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stampValue(librdkafkaPrefix, interpreter())
+      return (
+        existsSync(PYTHON_BIN) &&
+        existsSync(STAMP) &&
+        readFileSync(STAMP, 'utf8') === stampValue(librdkafkaPrefix, interpreter())
+      )
     },
     async work(): Promise<void> {
       const found = interpreter()
@@ -103,7 +116,13 @@ export function pythonStep(librdkafkaPrefix: string, librdkafkaVersion: string, 
           LDFLAGS: `-L${join(librdkafkaPrefix, 'lib')} -Wl,-rpath,${join(librdkafkaPrefix, 'lib')}`,
         },
       })
-      const site = (await run('python site-packages', [PYTHON_BIN, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).trim()
+      const site = (
+        await run('python site-packages', [
+          PYTHON_BIN,
+          '-c',
+          'import sysconfig; print(sysconfig.get_paths()["purelib"])',
+        ])
+      ).trim()
       // python/ on the venv's path: `python -m contender` works from any working directory
       writeFileSync(join(site, 'upbit-kafka-bench-contender.pth'), `${PYTHON_DIR}\n`)
       // the one-library rule, checked where it matters: the library the extension actually maps

@@ -89,61 +89,87 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
 
   const lockHash = hashFiles([join(ROOT, 'package.json'), join(ROOT, 'bun.lock')])
   const modulesStamp = join(ROOT, 'node_modules', '.setup-stamp')
-  await step('node modules', () => stampOk(modulesStamp, lockHash), async () => {
-    await run('bun install', ['bun', 'install', '--frozen-lockfile'])
-    stamp(modulesStamp, lockHash)
-  })
+  await step(
+    'node modules',
+    () => stampOk(modulesStamp, lockHash),
+    async () => {
+      await run('bun install', ['bun', 'install', '--frozen-lockfile'])
+      stamp(modulesStamp, lockHash)
+    },
+  )
 
   const binding = JSON.parse(readFileSync(join(PATHS.bindingDir, 'package.json'), 'utf8'))
   const version: string = binding.librdkafka
   const prefix = librdkafkaPrefix(version)
   const libFile = join(prefix, 'lib', 'librdkafka.so.1')
   const rdkStamp = join(prefix, '.built')
-  await step(`librdkafka ${version} (shared library)`, () => stampOk(rdkStamp, version), async () => {
-    const src = join(CACHE, 'build', `librdkafka-${version}`)
-    rmSync(src, { recursive: true, force: true })
-    rmSync(prefix, { recursive: true, force: true })
-    cpSync(join(PATHS.bindingDir, 'deps', 'librdkafka'), src, { recursive: true })
-    // mklove's configure: no --install-deps, so it never downloads; it finds the Debian -dev packages
-    await run('configure librdkafka', ['./configure', `--prefix=${prefix}`], { cwd: src })
-    await run('build librdkafka', ['make', '-j2', 'libs'], { cwd: src })
-    await run('install librdkafka', ['make', '-C', 'src', 'install'], { cwd: src })
-    await run('install librdkafka++', ['make', '-C', 'src-cpp', 'install'], { cwd: src })
-    rmSync(src, { recursive: true, force: true })
-    stamp(rdkStamp, version)
-  })
+  await step(
+    `librdkafka ${version} (shared library)`,
+    () => stampOk(rdkStamp, version),
+    async () => {
+      const src = join(CACHE, 'build', `librdkafka-${version}`)
+      rmSync(src, { recursive: true, force: true })
+      rmSync(prefix, { recursive: true, force: true })
+      cpSync(join(PATHS.bindingDir, 'deps', 'librdkafka'), src, { recursive: true })
+      // mklove's configure: no --install-deps, so it never downloads; it finds the Debian -dev packages
+      await run('configure librdkafka', ['./configure', `--prefix=${prefix}`], { cwd: src })
+      await run('build librdkafka', ['make', '-j2', 'libs'], { cwd: src })
+      await run('install librdkafka', ['make', '-C', 'src', 'install'], { cwd: src })
+      await run('install librdkafka++', ['make', '-C', 'src-cpp', 'install'], { cwd: src })
+      rmSync(src, { recursive: true, force: true })
+      stamp(rdkStamp, version)
+    },
+  )
 
   const python = pythonStep(prefix, version, run)
-  await step(python.name, () => python.done(), () => python.work())
+  await step(
+    python.name,
+    () => python.done(),
+    () => python.work(),
+  )
 
   const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
   const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
-  await step('Node addon against the shared librdkafka', () => existsSync(addon) && stampOk(addonStamp, prefix), async () => {
-    const nodeBin = Bun.which('node')!
-    const nodedir = dirname(dirname(nodeBin))
-    const gyp = join(ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
-    await run('node-gyp', ['node', gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', '2'], {
-      cwd: PATHS.bindingDir,
-      env: {
-        // BUILD_LIBRDKAFKA=0: link -lrdkafka from our prefix instead of building a second copy
-        BUILD_LIBRDKAFKA: '0',
-        CXXFLAGS: `-I${prefix}/include/librdkafka -I${prefix}/include`,
-        LDFLAGS: `-L${prefix}/lib -Wl,-rpath,${prefix}/lib`,
-      },
-    })
-    stamp(addonStamp, prefix)
-  })
+  await step(
+    'Node addon against the shared librdkafka',
+    () => existsSync(addon) && stampOk(addonStamp, prefix),
+    async () => {
+      const nodeBin = Bun.which('node')!
+      const nodedir = dirname(dirname(nodeBin))
+      const gyp = join(ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
+      await run('node-gyp', ['node', gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', '2'], {
+        cwd: PATHS.bindingDir,
+        env: {
+          // BUILD_LIBRDKAFKA=0: link -lrdkafka from our prefix instead of building a second copy
+          BUILD_LIBRDKAFKA: '0',
+          CXXFLAGS: `-I${prefix}/include/librdkafka -I${prefix}/include`,
+          LDFLAGS: `-L${prefix}/lib -Wl,-rpath,${prefix}/lib`,
+        },
+      })
+      stamp(addonStamp, prefix)
+    },
+  )
 
   const nodeSources = hashFiles([join(ROOT, 'src')])
   const bundleStamp = `${PATHS.nodeBundle}.stamp`
   if (existsSync(join(ROOT, 'src', 'contender', 'main-node.ts'))) {
-    await step('Node contender bundle', () => stampOk(bundleStamp, nodeSources), async () => {
-      await run('bun build', [
-        'bun', 'build', join(ROOT, 'src', 'contender', 'main-node.ts'), '--target=node',
-        '--external', '@confluentinc/kafka-javascript', '--outfile', PATHS.nodeBundle,
-      ])
-      stamp(bundleStamp, nodeSources)
-    })
+    await step(
+      'Node contender bundle',
+      () => stampOk(bundleStamp, nodeSources),
+      async () => {
+        await run('bun build', [
+          'bun',
+          'build',
+          join(ROOT, 'src', 'contender', 'main-node.ts'),
+          '--target=node',
+          '--external',
+          '@confluentinc/kafka-javascript',
+          '--outfile',
+          PATHS.nodeBundle,
+        ])
+        stamp(bundleStamp, nodeSources)
+      },
+    )
   }
 
   const goEnv = {
@@ -153,36 +179,64 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
   const goSources = hashFiles([PATHS.goDir]) + prefix
   const goStamp = `${PATHS.goBinary}.stamp`
   if (existsSync(join(PATHS.goDir, 'go.mod'))) {
-    await step('Go contender (-tags dynamic)', () => existsSync(PATHS.goBinary) && stampOk(goStamp, goSources), async () => {
-      await run('go build', ['go', 'build', '-tags', 'dynamic', '-o', PATHS.goBinary, '.'], { cwd: PATHS.goDir, env: goEnv })
-      stamp(goStamp, goSources)
-    })
+    await step(
+      'Go contender (-tags dynamic)',
+      () => existsSync(PATHS.goBinary) && stampOk(goStamp, goSources),
+      async () => {
+        await run('go build', ['go', 'build', '-tags', 'dynamic', '-o', PATHS.goBinary, '.'], {
+          cwd: PATHS.goDir,
+          env: goEnv,
+        })
+        stamp(goStamp, goSources)
+      },
+    )
   }
 
   const limitSrc = join(ROOT, 'src', 'ceilings', 'limit-producer.c')
   const limitBin = join(CACHE, 'bin', 'limit-producer')
   if (existsSync(limitSrc)) {
     const limitHash = hashFiles([limitSrc]) + prefix
-    await step('C limit producer', () => existsSync(limitBin) && stampOk(`${limitBin}.stamp`, limitHash), async () => {
-      mkdirSync(dirname(limitBin), { recursive: true })
-      await run('cc', [
-        'cc', '-O2', '-o', limitBin, limitSrc, `-I${prefix}/include`, `-L${prefix}/lib`,
-        `-Wl,-rpath,${prefix}/lib`, '-lrdkafka',
-      ])
-      stamp(`${limitBin}.stamp`, limitHash)
-    })
+    await step(
+      'C limit producer',
+      () => existsSync(limitBin) && stampOk(`${limitBin}.stamp`, limitHash),
+      async () => {
+        mkdirSync(dirname(limitBin), { recursive: true })
+        await run('cc', [
+          'cc',
+          '-O2',
+          '-o',
+          limitBin,
+          limitSrc,
+          `-I${prefix}/include`,
+          `-L${prefix}/lib`,
+          `-Wl,-rpath,${prefix}/lib`,
+          '-lrdkafka',
+        ])
+        stamp(`${limitBin}.stamp`, limitHash)
+      },
+    )
   }
 
   const pomHash = hashFiles([PATHS.kafkaPom])
   const jarsStamp = join(PATHS.kafkaLibs, '.setup-stamp')
-  await step('Apache Kafka jars (Maven Central)', () => stampOk(jarsStamp, pomHash), async () => {
-    rmSync(PATHS.kafkaLibs, { recursive: true, force: true })
-    await run('mvn', [
-      'mvn', '-q', '-B', '-f', PATHS.kafkaPom, 'dependency:copy-dependencies',
-      `-DoutputDirectory=${PATHS.kafkaLibs}`, '-DincludeScope=runtime',
-    ])
-    stamp(jarsStamp, pomHash)
-  })
+  await step(
+    'Apache Kafka jars (Maven Central)',
+    () => stampOk(jarsStamp, pomHash),
+    async () => {
+      rmSync(PATHS.kafkaLibs, { recursive: true, force: true })
+      await run('mvn', [
+        'mvn',
+        '-q',
+        '-B',
+        '-f',
+        PATHS.kafkaPom,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${PATHS.kafkaLibs}`,
+        '-DincludeScope=runtime',
+      ])
+      stamp(jarsStamp, pomHash)
+    },
+  )
 
   const kafkaVersion = readFileSync(PATHS.kafkaPom, 'utf8').match(/<kafka.version>([^<]+)</)?.[1] ?? 'unknown'
   const manifest = {

@@ -23,20 +23,31 @@ beforeAll(async () => {
 
 async function check(file: string) {
   const proc = Bun.spawn([binary, file], { cwd: here, stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   return { out, err, code }
 }
 
 test('compose.yml loads and validates: kafka, kafka-ui on 127.0.0.1:8080, the bench and the contenders', async () => {
   const r = await check(compose)
   expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' })
-  for (const service of ['kafka:', 'kafka-ui:', 'bench:', 'bun:', 'node:', 'go:', 'python:']) expect(r.out).toContain(`  ${service}`)
+  for (const service of ['kafka:', 'kafka-ui:', 'bench:', 'bun:', 'node:', 'go:', 'python:'])
+    expect(r.out).toContain(`  ${service}`)
   expect(r.out).toMatch(/host_ip: 127\.0\.0\.1\s+target: 8080/)
 }, 300_000)
 
 test('the checker rejects what docker compose would reject', async () => {
   const bad = join(mkdtempSync(join(tmpdir(), 'compose-')), 'compose.yml')
-  writeFileSync(bad, readFileSync(compose, 'utf8').replace('    image: apache/kafka:4.1.1', '    image: apache/kafka:4.1.1\n    bogus_key: 1'))
+  writeFileSync(
+    bad,
+    readFileSync(compose, 'utf8').replace(
+      '    image: apache/kafka:4.1.1',
+      '    image: apache/kafka:4.1.1\n    bogus_key: 1',
+    ),
+  )
   const r = await check(bad)
   expect(r.code).not.toBe(0)
   expect(r.err).toContain('bogus_key')

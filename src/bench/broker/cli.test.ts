@@ -42,7 +42,10 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, wi
 
 describe('takeBrokersFlag (for bun run test --brokers 3)', () => {
   test('takes --brokers N or --brokers=N out, leaves the rest in order; default 1', () => {
-    expect(takeBrokersFlag(['src/feed', '--brokers', '3', '--no-go'])).toEqual({ brokers: 3, rest: ['src/feed', '--no-go'] })
+    expect(takeBrokersFlag(['src/feed', '--brokers', '3', '--no-go'])).toEqual({
+      brokers: 3,
+      rest: ['src/feed', '--no-go'],
+    })
     expect(takeBrokersFlag(['--brokers=1'])).toEqual({ brokers: 1, rest: [] })
     expect(takeBrokersFlag(['-t', 'x'])).toEqual({ brokers: 1, rest: ['-t', 'x'] })
   })
@@ -60,22 +63,26 @@ describe('bun run kafka', () => {
     expect(err.split('\n')[0]).toBe('bad option --brokers: must be 1 or 3')
   })
 
-  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s stops the JVM and removes its data dir', async (signal) => {
-    const proc = spawnKafka(['--brokers', '1'])
-    try {
-      const out = await readUntil(proc.stdout, /Ctrl-C stops it/, 90_000)
-      const pids = [...out.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]))
-      const dataDir = /data: (\S+)/.exec(out)![1]!
-      expect(pids).toHaveLength(1)
-      expect(existsSync(dataDir)).toBe(true)
-      proc.kill(signal)
-      expect(await proc.exited).toBe(0)
-      expect(pids.map(processTicks)).toEqual([undefined])
-      expect(existsSync(dataDir)).toBe(false)
-    } finally {
-      proc.kill('SIGKILL')
-    }
-  }, 120_000)
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s stops the JVM and removes its data dir',
+    async (signal) => {
+      const proc = spawnKafka(['--brokers', '1'])
+      try {
+        const out = await readUntil(proc.stdout, /Ctrl-C stops it/, 90_000)
+        const pids = [...out.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]))
+        const dataDir = /data: (\S+)/.exec(out)![1]!
+        expect(pids).toHaveLength(1)
+        expect(existsSync(dataDir)).toBe(true)
+        proc.kill(signal)
+        expect(await proc.exited).toBe(0)
+        expect(pids.map(processTicks)).toEqual([undefined])
+        expect(existsSync(dataDir)).toBe(false)
+      } finally {
+        proc.kill('SIGKILL')
+      }
+    },
+    120_000,
+  )
 
   test('SIGINT while three nodes start: no JVM left, no data dir left', async () => {
     const runsBefore = new Set(existsSync(PATHS.kafkaRuns) ? readdirSync(PATHS.kafkaRuns) : [])
@@ -85,8 +92,12 @@ describe('bun run kafka', () => {
       const deadline = Date.now() + 60_000
       let dir: string | undefined
       while (Date.now() < deadline && !dir) {
-        const fresh = (existsSync(PATHS.kafkaRuns) ? readdirSync(PATHS.kafkaRuns) : []).filter((d) => !runsBefore.has(d))
-        const candidate = fresh.map((d) => join(PATHS.kafkaRuns, d)).find((d) => Bun.spawnSync(['pgrep', '-f', `${d}/node-1/server.properties`]).exitCode === 0)
+        const fresh = (existsSync(PATHS.kafkaRuns) ? readdirSync(PATHS.kafkaRuns) : []).filter(
+          (d) => !runsBefore.has(d),
+        )
+        const candidate = fresh
+          .map((d) => join(PATHS.kafkaRuns, d))
+          .find((d) => Bun.spawnSync(['pgrep', '-f', `${d}/node-1/server.properties`]).exitCode === 0)
         if (candidate) dir = candidate
         else await Bun.sleep(200)
       }

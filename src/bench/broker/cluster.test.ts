@@ -26,7 +26,11 @@ afterAll(async () => {
 }, 60_000)
 
 /** Polls the partition until `ok` holds; throws with the last state seen at the deadline. */
-async function waitForPartition(topic: string, ok: (p: PartitionInfo) => boolean, withinMs = 90_000): Promise<PartitionInfo> {
+async function waitForPartition(
+  topic: string,
+  ok: (p: PartitionInfo) => boolean,
+  withinMs = 90_000,
+): Promise<PartitionInfo> {
   const deadline = Date.now() + withinMs
   let last: PartitionInfo | string = 'no metadata'
   while (Date.now() < deadline) {
@@ -57,7 +61,9 @@ describe('3-node KRaft cluster', () => {
 
   test('a topic created with RF 3 and min ISR 2 has 3 replicas, all in sync, read back through FFI metadata', async () => {
     const topic = `rf3-${run}`
-    expect(await createTopic(cluster.bootstrap, topic, 3, { replicationFactor: 3, minIsr: 2 })).toEqual({ created: true })
+    expect(await createTopic(cluster.bootstrap, topic, 3, { replicationFactor: 3, minIsr: 2 })).toEqual({
+      created: true,
+    })
     const partitions = describeTopic(cluster.bootstrap, topic)
     expect(partitions.map((p) => p.id)).toEqual([0, 1, 2])
     for (const p of partitions) {
@@ -71,7 +77,9 @@ describe('3-node KRaft cluster', () => {
   test('creation is exclusive: an existing topic is TOPIC_ALREADY_EXISTS unless reuse: true', async () => {
     const topic = `exclusive-${run}`
     await createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3 })
-    await expect(createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3 })).rejects.toMatchObject({ errName: 'TOPIC_ALREADY_EXISTS' })
+    await expect(createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3 })).rejects.toMatchObject({
+      errName: 'TOPIC_ALREADY_EXISTS',
+    })
     expect(await createTopic(cluster.bootstrap, topic, 1, { reuse: true })).toEqual({ created: false })
   })
 
@@ -89,7 +97,9 @@ describe('3-node KRaft cluster', () => {
     const topic = `one-batch-${run}`
     await createTopic(cluster.bootstrap, topic, 1, { replicationFactor: 3, minIsr: 2 })
     const values = Array.from({ length: 5000 }, (_, i) => `v${i}`)
-    const outcome = await produceAndWait(cluster.bootstrap, topic, values, { properties: { 'linger.ms': '500', 'batch.size': '1000000' } })
+    const outcome = await produceAndWait(cluster.bootstrap, topic, values, {
+      properties: { 'linger.ms': '500', 'batch.size': '1000000' },
+    })
     expect(outcome).toMatchObject({ delivered: 5000, failed: 0, unreported: 0 })
   }, 120_000)
 
@@ -129,7 +139,13 @@ describe('3-node KRaft cluster', () => {
     expect(outcome.delivered).toBe(0)
     expect(outcome.failed).toBe(3)
     for (const name of Object.keys(outcome.errors)) {
-      expect(['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT']).toContain(name)
+      expect([
+        'NOT_ENOUGH_REPLICAS',
+        'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+        '_MSG_TIMED_OUT',
+        'REQUEST_TIMED_OUT',
+        '_TIMED_OUT',
+      ]).toContain(name)
     }
   }, 120_000)
 

@@ -82,7 +82,10 @@ async function distinctFreePorts(count: number, taken: Set<number>): Promise<num
 /** One cluster id for all nodes: the one already on disk (kept data dir), else a fresh one. */
 function clusterIdOf(nodes: KafkaNode[]): string {
   const onDisk = [...new Set(nodes.map((n) => n.formattedClusterId()).filter((id): id is string => !!id))]
-  if (onDisk.length > 1) throw new KafkaSetupError(`nodes formatted with different cluster ids (${onDisk.join(', ')}): use a fresh --data-dir`)
+  if (onDisk.length > 1)
+    throw new KafkaSetupError(
+      `nodes formatted with different cluster ids (${onDisk.join(', ')}): use a fresh --data-dir`,
+    )
   return onDisk[0] ?? randomBytes(16).toString('base64url')
 }
 
@@ -102,7 +105,9 @@ async function waitForQuorum(nodes: KafkaNode[], deadline: number): Promise<Quor
     }
     await Bun.sleep(250)
   }
-  throw new KafkaSetupError(`controller quorum has no leader with voters [${voters.join(', ')}]: ${last}; logs: ${nodes.map((n) => n.logFile).join(' ')}`)
+  throw new KafkaSetupError(
+    `controller quorum has no leader with voters [${voters.join(', ')}]: ${last}; logs: ${nodes.map((n) => n.logFile).join(' ')}`,
+  )
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<KafkaCluster> {
@@ -178,7 +183,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
       if (!keep) rmSync(dataDir, { recursive: true, force: true })
       forget()
     },
-    quorum: () => waitForQuorum(nodes.filter((x) => x.running), Date.now() + 5000),
+    quorum: () =>
+      waitForQuorum(
+        nodes.filter((x) => x.running),
+        Date.now() + 5000,
+      ),
     partition(topic, partition) {
       const found = describeTopic(runningBootstrap(), topic).find((p) => p.id === partition)
       if (!found) throw new KafkaSetupError(`topic ${topic} has no partition ${partition}`)

@@ -16,10 +16,20 @@ test('compose.yml profile cluster: kafka-1..3 (RF 3, min ISR 2, one quorum) and 
   const text = readFileSync(join(ROOT, 'compose.yml'), 'utf8')
   expect(text).toContain('profiles: [cluster]')
   writeFileSync(copy, text.replaceAll('profiles: [cluster]', 'profiles: [contenders]'))
-  const proc = Bun.spawn(['go', 'run', '.', copy], { cwd: join(ROOT, 'tools', 'compose-check'), stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const proc = Bun.spawn(['go', 'run', '.', copy], {
+    cwd: join(ROOT, 'tools', 'compose-check'),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   expect({ code, err }).toEqual({ code: 0, err: '' })
-  const services = (Bun.YAML.parse(out) as { services: Record<string, { environment?: Record<string, string>; depends_on?: object }> }).services
+  const services = (
+    Bun.YAML.parse(out) as { services: Record<string, { environment?: Record<string, string>; depends_on?: object }> }
+  ).services
   const ids = new Set<string>()
   for (const n of [1, 2, 3]) {
     const env = services[`kafka-${n}`]?.environment ?? {}
@@ -37,7 +47,9 @@ test('compose.yml profile cluster: kafka-1..3 (RF 3, min ISR 2, one quorum) and 
     ids.add(env.CLUSTER_ID!)
   }
   expect(ids.size).toBe(1)
-  expect(services['kafka-ui-cluster']?.environment?.KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS).toBe('kafka-1:9092,kafka-2:9092,kafka-3:9092')
+  expect(services['kafka-ui-cluster']?.environment?.KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS).toBe(
+    'kafka-1:9092,kafka-2:9092,kafka-3:9092',
+  )
   expect(Object.keys(services['kafka-ui-cluster']?.depends_on ?? {}).sort()).toEqual(['kafka-1', 'kafka-2', 'kafka-3'])
   // the single-broker services are untouched
   expect(services.kafka?.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093')

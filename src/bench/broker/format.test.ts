@@ -10,7 +10,17 @@ import { KafkaNode } from './node.ts'
 
 test('a cluster id that starts with "-" formats like any other', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ukb-format-'))
-  const node = new KafkaNode({ nodeId: 1, port: 1, controllerPort: 2, voters: '1@127.0.0.1:2', partitions: 1, replicationFactor: 1, minIsr: 1, dir, heapMb: 128 })
+  const node = new KafkaNode({
+    nodeId: 1,
+    port: 1,
+    controllerPort: 2,
+    voters: '1@127.0.0.1:2',
+    partitions: 1,
+    replicationFactor: 1,
+    minIsr: 1,
+    dir,
+    heapMb: 128,
+  })
   node.writeConfig()
   const id = '-bW9ja2NsdXN0ZXJpZA'
   await node.format(id)

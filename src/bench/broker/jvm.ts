@@ -30,7 +30,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -65,7 +67,9 @@ function installExitHook(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
-    const pids = [...running].filter((p) => p.exitCode === null && p.signalCode === null).map((p) => (p.kill('SIGKILL'), p.pid))
+    const pids = [...running]
+      .filter((p) => p.exitCode === null && p.signalCode === null)
+      .map((p) => (p.kill('SIGKILL'), p.pid))
     const until = Date.now() + 3000
     while (pids.some((pid) => !gone(pid)) && Date.now() < until) Bun.sleepSync(20)
     for (const dir of dirsToRemove) rmSync(dir, { recursive: true, force: true })
@@ -82,7 +86,11 @@ export function removeOnExit(dir: string): () => void {
 /** Starts a long-lived JVM (output appended to logFile); it is SIGKILLed if this process exits first. */
 export function spawnJvm(flags: string[], mainClass: string, args: string[], logFile: string): Subprocess {
   const log = openSync(logFile, 'a')
-  const proc = Bun.spawn(['java', ...flags, '-cp', classPath(), mainClass, ...args], { stdout: log, stderr: log, stdin: 'ignore' })
+  const proc = Bun.spawn(['java', ...flags, '-cp', classPath(), mainClass, ...args], {
+    stdout: log,
+    stderr: log,
+    stdin: 'ignore',
+  })
   running.add(proc)
   void proc.exited.then(() => running.delete(proc))
   installExitHook()

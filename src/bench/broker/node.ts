@@ -64,14 +64,21 @@ export class KafkaNode {
   /** kafka-storage format with the cluster's id (each voter formatted alike, no --standalone). */
   async format(clusterId: string): Promise<void> {
     // `--cluster-id=` keeps an id that starts with '-' (1 in 64 of base64url ids) from reading as an option
-    const code = await runJavaMain(['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', this.propsFile], this.logFile)
-    if (code !== 0) throw new KafkaSetupError(`node ${this.id}: kafka storage format failed (exit ${code}); log: ${this.logFile}`)
+    const code = await runJavaMain(
+      ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', this.propsFile],
+      this.logFile,
+    )
+    if (code !== 0)
+      throw new KafkaSetupError(`node ${this.id}: kafka storage format failed (exit ${code}); log: ${this.logFile}`)
   }
 
   /** Starts the JVM; readiness is `waitReady`'s business (a lone voter of three cannot be ready). */
   launch(): void {
     if (this.running) return
-    const flags = [...jvmFlags(this.spec.heapMb, this.spec.replicationFactor > 1), `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`]
+    const flags = [
+      ...jvmFlags(this.spec.heapMb, this.spec.replicationFactor > 1),
+      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+    ]
     this.proc = spawnJvm(flags, 'kafka.Kafka', [this.propsFile], this.logFile)
   }
 
@@ -84,7 +91,9 @@ export class KafkaNode {
     let last = 'no answer yet'
     while (Date.now() < deadline) {
       if (!this.running) {
-        throw new KafkaSetupError(`node ${this.id} exited (${this.proc?.exitCode ?? this.proc?.signalCode}); log: ${this.logFile}\n${tail(this.logFile)}`)
+        throw new KafkaSetupError(
+          `node ${this.id} exited (${this.proc?.exitCode ?? this.proc?.signalCode}); log: ${this.logFile}\n${tail(this.logFile)}`,
+        )
       }
       try {
         const probe = await probeBroker('127.0.0.1', this.port, 2000)

@@ -47,8 +47,13 @@ export async function serveKafka(flags: KafkaFlags, out: (line: string) => void 
     }
     const seconds = ((performance.now() - t0) / 1000).toFixed(1)
     out(`kafka ready in ${seconds} s: ${cluster.bootstrap}`)
-    out(`  ${n} node(s), replication factor ${cluster.replicationFactor}, min.insync.replicas ${cluster.minIsr}, cluster id ${cluster.clusterId}`)
-    for (const node of cluster.nodes) out(`  node ${node.id}: broker ${node.bootstrap}, controller :${node.controllerPort}, pid ${node.pid}, log ${node.logFile}`)
+    out(
+      `  ${n} node(s), replication factor ${cluster.replicationFactor}, min.insync.replicas ${cluster.minIsr}, cluster id ${cluster.clusterId}`,
+    )
+    for (const node of cluster.nodes)
+      out(
+        `  node ${node.id}: broker ${node.bootstrap}, controller :${node.controllerPort}, pid ${node.pid}, log ${node.logFile}`,
+      )
     out(`  data: ${cluster.dataDir}${flags['data-dir'] ? ' (kept)' : ' (removed on exit)'}`)
     out('  Ctrl-C stops it')
     await stopped

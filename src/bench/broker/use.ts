@@ -47,12 +47,23 @@ function external(bootstrap: string, wanted: number | undefined): KafkaHandle {
   try {
     brokers = fetchMetadata(bootstrap, { timeoutMs: 10_000 }).brokers.length
   } catch (error) {
-    throw new KafkaSetupError(`KAFKA_BOOTSTRAP_SERVERS=${bootstrap} does not answer metadata: ${(error as Error).message}`)
+    throw new KafkaSetupError(
+      `KAFKA_BOOTSTRAP_SERVERS=${bootstrap} does not answer metadata: ${(error as Error).message}`,
+    )
   }
   if (wanted !== undefined && wanted !== brokers) {
-    throw new KafkaSetupError(`KAFKA_BOOTSTRAP_SERVERS=${bootstrap} has ${brokers} broker(s), ${wanted} were asked for: unset it or point it at a ${wanted}-broker cluster`)
+    throw new KafkaSetupError(
+      `KAFKA_BOOTSTRAP_SERVERS=${bootstrap} has ${brokers} broker(s), ${wanted} were asked for: unset it or point it at a ${wanted}-broker cluster`,
+    )
   }
-  return { bootstrap, brokers, ...replicationFor(brokers), external: true, env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap }, stop: async () => {} }
+  return {
+    bootstrap,
+    brokers,
+    ...replicationFor(brokers),
+    external: true,
+    env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap },
+    stop: async () => {},
+  }
 }
 
 export async function useKafka(options: UseKafkaOptions = {}): Promise<KafkaHandle> {
@@ -61,9 +72,24 @@ export async function useKafka(options: UseKafkaOptions = {}): Promise<KafkaHand
   const { brokers = 1, port, ...rest } = options
   if (brokers === 1) {
     // the single node keeps its old handle (`embedded`), which some tests restart through
-    const embedded = await startKafka({ port, dataDir: rest.dataDir, heapMb: rest.heapMb, partitions: rest.partitions, readyTimeoutMs: rest.readyTimeoutMs })
+    const embedded = await startKafka({
+      port,
+      dataDir: rest.dataDir,
+      heapMb: rest.heapMb,
+      partitions: rest.partitions,
+      readyTimeoutMs: rest.readyTimeoutMs,
+    })
     const cluster = embedded.cluster
-    return { bootstrap: cluster.bootstrap, brokers: 1, ...replicationFor(1), external: false, cluster, embedded, env: { KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrap }, stop: () => cluster.stop() }
+    return {
+      bootstrap: cluster.bootstrap,
+      brokers: 1,
+      ...replicationFor(1),
+      external: false,
+      cluster,
+      embedded,
+      env: { KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrap },
+      stop: () => cluster.stop(),
+    }
   }
   const cluster = await startCluster({ ...rest, brokers, ports: port ? [port, port + 1, port + 2] : undefined })
   return {

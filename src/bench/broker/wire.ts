@@ -21,7 +21,13 @@ function uvarint(n: number): Buffer {
 }
 
 /** A request frame; `flexible` adds the (empty) tagged-field section of request header v2. */
-export function request(apiKey: number, version: number, correlationId: number, body: Buffer, flexible = false): Buffer {
+export function request(
+  apiKey: number,
+  version: number,
+  correlationId: number,
+  body: Buffer,
+  flexible = false,
+): Buffer {
   const header = Buffer.alloc(2 + 2 + 4 + 2)
   header.writeInt16BE(apiKey, 0)
   header.writeInt16BE(version, 2)
@@ -29,7 +35,10 @@ export function request(apiKey: number, version: number, correlationId: number, 
   header.writeInt16BE(CLIENT_ID.length, 8)
   const parts = [header, CLIENT_ID, ...(flexible ? [uvarint(0)] : []), body]
   const size = Buffer.alloc(4)
-  size.writeInt32BE(parts.reduce((n, b) => n + b.length, 0), 0)
+  size.writeInt32BE(
+    parts.reduce((n, b) => n + b.length, 0),
+    0,
+  )
   return Buffer.concat([size, ...parts])
 }
 
@@ -60,9 +69,17 @@ export function exchange(socket: Socket, frame: Buffer): Promise<Buffer> {
 }
 
 /** Opens host:port, runs `talk`, and always closes; the whole exchange is bounded by timeoutMs. */
-export async function withConnection<T>(host: string, port: number, timeoutMs: number, talk: (socket: Socket) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  talk: (socket: Socket) => Promise<T>,
+): Promise<T> {
   const socket = connect({ host, port })
-  const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs)
+  const timer = setTimeout(
+    () => socket.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)),
+    timeoutMs,
+  )
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)
