@@ -18,7 +18,7 @@ await main({
       name: 'bun',
       version: Bun.version,
       websocket: bunSockets.description,
-      kafkaBinding: 'bun:ffi → librdkafka C API (rd_kafka_produceva, events polled on the JS thread)',
+      kafkaBinding: "bun:ffi → librdkafka C API (rd_kafka_produceva; events served on the JS thread, woken by the queue's io-event pipe)",
       heapMeaning: "process.memoryUsage().heapUsed: JavaScriptCore's heap size (JS objects; not native memory such as librdkafka's queues or socket buffers)",
     },
     sockets: bunSockets,

@@ -5,8 +5,9 @@
  * depends on the run's phase: before ready it is counted and dropped; in the warm-up it is
  * produced with `phase: warmup` and counted only there; in the window it is counted and
  * produced with `phase: window`; after the window it is ignored. `seq` runs over warm-up and
- * window together without gaps. Delivery reports are polled on this thread: every millisecond
- * while messages are in flight, every 20 ms when idle.
+ * window together without gaps. Delivery reports are served on this thread: by the sink itself
+ * when librdkafka signals them (`servesItself`), otherwise polled every millisecond while
+ * messages are in flight and every 20 ms when idle.
  */
 import type { Phase, Sink } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
@@ -30,6 +31,8 @@ export class Pipeline {
   private pollTimer?: ReturnType<typeof setTimeout>
   private busy = false
   private stopped = false
+  /** the sink needs polling on a timer (it does not serve its events when librdkafka signals them) */
+  private readonly timed: boolean
 
   constructor(
     private readonly sink: Sink,
@@ -38,7 +41,8 @@ export class Pipeline {
     private readonly rules: FrameRules,
   ) {
     for (const code of rules.markets) this.keys.set(code, Buffer.from(code))
-    this.schedulePoll(IDLE_POLL_MS)
+    this.timed = !sink.servesItself
+    if (this.timed) this.schedulePoll(IDLE_POLL_MS)
   }
 
   /** Ready: production starts, marked as warm-up. */
@@ -97,7 +101,7 @@ export class Pipeline {
       case 'closed':
         break
     }
-    if (!this.busy) this.schedulePoll(BUSY_POLL_MS)
+    if (this.timed && !this.busy) this.schedulePoll(BUSY_POLL_MS)
     return true
   }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"sync"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -32,13 +31,14 @@ type ProduceError struct {
 func (e *ProduceError) Error() string { return e.Err.Error() }
 
 // Producer wraps a confluent-kafka-go producer: messages carry headers seq, contender and
-// phase; delivery reports come back on the Events channel, drained by their own goroutine.
+// phase; delivery reports, statistics and errors reach the Handlers from one goroutine
+// (delivery_dynamic.go, delivery_static.go).
 type Producer struct {
 	p         *ck.Producer
 	topic     string
 	contender []byte
 	settings  map[string]string
-	drained   sync.WaitGroup
+	dr        *deliveries
 }
 
 // LibraryVersion is librdkafka's version string, e.g. "2.15.1".
@@ -70,46 +70,12 @@ func NewProducer(bootstrap, topic, contender string, settings map[string]string,
 	if err != nil {
 		return nil, &ConfigError{fmt.Sprintf("producer settings: %v", err)}
 	}
-	out := &Producer{p: p, topic: topic, contender: []byte(contender), settings: settings}
-	out.drained.Add(1)
-	go func() {
-		defer out.drained.Done()
-		out.drain(h)
-	}()
-	return out, nil
-}
-
-func (p *Producer) drain(h Handlers) {
-	for ev := range p.p.Events() {
-		switch e := ev.(type) {
-		case *ck.Message:
-			seq, _ := e.Opaque.(uint64)
-			name := ""
-			if err := e.TopicPartition.Error; err != nil {
-				var kerr ck.Error
-				if errors.As(err, &kerr) {
-					name = ErrName(kerr.Code())
-				} else {
-					name = "UNKNOWN"
-				}
-			}
-			if h.OnDelivery != nil {
-				h.OnDelivery(seq, name)
-			}
-		case *ck.Stats:
-			if h.OnStats != nil {
-				h.OnStats(e.String())
-			}
-		case ck.Error:
-			if h.OnError != nil {
-				fatal := ""
-				if e.IsFatal() {
-					fatal = "FATAL "
-				}
-				h.OnError(fmt.Sprintf("%s%s: %s", fatal, ErrName(e.Code()), e.String()))
-			}
-		}
+	dr, err := startDeliveries(p, h)
+	if err != nil {
+		p.Close()
+		return nil, err
 	}
+	return &Producer{p: p, topic: topic, contender: []byte(contender), settings: settings, dr: dr}, nil
 }
 
 // Settings are the effective librdkafka properties (without bootstrap.servers).
@@ -136,12 +102,14 @@ func (p *Producer) Produce(key, value []byte, seq uint64, phase []byte) (ok bool
 		TopicPartition: ck.TopicPartition{Topic: &p.topic, Partition: ck.PartitionAny},
 		Key:            key,
 		Value:          value,
-		Opaque:         seq,
 		Headers: []ck.Header{
 			{Key: "seq", Value: strconv.AppendUint(make([]byte, 0, 20), seq, 10)},
 			{Key: "contender", Value: p.contender},
 			{Key: "phase", Value: phase},
 		},
+	}
+	if seqInOpaque {
+		msg.Opaque = seq
 	}
 	if err := p.p.Produce(msg, nil); err != nil {
 		var kerr ck.Error
@@ -157,18 +125,15 @@ func (p *Producer) Produce(key, value []byte, seq uint64, phase []byte) (ok bool
 }
 
 // Len is messages (and events) not yet delivered and handled.
-func (p *Producer) Len() int { return p.p.Len() }
+func (p *Producer) Len() int { return p.dr.outqLen() }
 
 // Flush waits until nothing is in flight or timeoutMs; returns what is left.
-func (p *Producer) Flush(timeoutMs int) int {
-	if p.p.Len() == 0 {
-		return 0
-	}
-	return p.p.Flush(timeoutMs)
-}
+func (p *Producer) Flush(timeoutMs int) int { return p.dr.flush(timeoutMs) }
 
-// Close destroys the producer and waits for the event goroutine to finish.
+// Close stops serving events (every handler call is over when it returns) and destroys the
+// producer.
 func (p *Producer) Close() {
+	p.dr.stop()
 	p.p.Close()
-	p.drained.Wait()
+	p.dr.closed()
 }

@@ -12,6 +12,11 @@ then it reconnects with backoff (docs/contenders.md, behaviour 3–6):
 
 Keepalive pings are websockets' own ping frames every PING_INTERVAL_MS. websockets' pong
 timeout is off: the contract's liveness rule is the silence watchdog, as on the other runtimes.
+
+Messages reach ``on_frame`` straight from the connection's ``data_received`` (``_DirectConnection``),
+as the other runtimes' ``onmessage`` callbacks do, not through ``recv()``: websockets' protocol
+has already parsed, unmasked and decompressed each frame by then, and ``recv()`` would only queue
+it in an assembler and wake a task to take it back out (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from time import perf_counter
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.frames import Frame, Opcode
 
 from contender.metrics.histogram import new_histogram, record
 from contender.upbit.backoff import backoff_ms
@@ -68,6 +74,39 @@ class ClientStats:
     #: what each opened socket negotiated: "permessage-deflate" or "none"
     compression: set[str] = field(default_factory=set)
     connect_us: object = field(default_factory=new_histogram)
+
+
+class _DirectConnection(ClientConnection):
+    """websockets' asyncio client connection, handing every complete data message (bytes; text
+    messages too, undecoded, as ``recv(decode=False)`` would) to ``on_message`` from
+    ``data_received`` once it is set. Control frames (ping, pong, close) take websockets' own path;
+    a fragmented message is joined here, as the assembler would."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.on_message: Callable[[bytes], None] | None = None
+        self._fragments: list[bytes] = []
+
+    def process_event(self, event: object) -> None:
+        on_message = self.on_message
+        if on_message is None or not isinstance(event, Frame):
+            super().process_event(event)  # the handshake response, or frames before on_message is set
+            return
+        opcode = event.opcode
+        if opcode is Opcode.TEXT or opcode is Opcode.BINARY or opcode is Opcode.CONT:
+            data = event.data
+            if type(data) is not bytes:
+                data = bytes(data)
+            if not event.fin:
+                self._fragments.append(data)
+                return
+            if self._fragments:
+                self._fragments.append(data)
+                data = b"".join(self._fragments)
+                self._fragments.clear()
+            on_message(data)
+            return
+        super().process_event(event)
 
 
 class DownTimer:
@@ -226,6 +265,7 @@ class UpbitClient:
                         # the frame check counts frames over MAX_FRAME_BYTES as too-large; a
                         # library limit would instead close the socket and hide them
                         max_size=None,
+                        create_connection=_DirectConnection,
                     )
                     connect_us = (perf_counter() - started) * 1e6
                     await ws.send(subscribe)
@@ -283,19 +323,21 @@ class UpbitClient:
         silence = _Silence()
         if self._options.silence_timeout_ms > 0:
             silence.arm(self._options.silence_timeout_ms / 1000, ws, self._silenced)
-        recv = ws.recv
         on_frame = self._on_frame
+
+        def on_message(frame: bytes) -> None:
+            at = perf_counter()
+            if on_frame(frame, at):
+                silence.last_data = at
+
+        assert isinstance(ws, _DirectConnection)
+        ws.on_message = on_message
         try:
-            while True:
-                frame = await recv(decode=False)
-                at = perf_counter()
-                if on_frame(frame, at):
-                    silence.last_data = at
-        except ConnectionClosed as error:
+            await ws.wait_closed()
             why = (
                 f"silent for {self._options.silence_timeout_ms} ms"
                 if silence.fired
-                else f"closed ({_describe_close(error)})"
+                else f"closed ({_describe_close(ws.protocol.close_exc)})"
             )
         finally:
             silence.cancel()

@@ -2,8 +2,11 @@
  * @module kafka/confluent
  * The Node contender's sink: @confluentinc/kafka-javascript (its node-rdkafka-style Producer),
  * whose addon set-up links against the project's one librdkafka build. Delivery reports come
- * back as 'delivery-report' events carrying the seq as opaque; `poll()` asks the binding to
- * serve librdkafka's queue. This file only loads on Node (the addon cannot run on Bun).
+ * back as 'delivery-report' events carrying the seq as opaque. Once connected the binding polls
+ * in the background (`setPollInBackground`, as its own KafkaJS-style producer does): librdkafka's
+ * background thread serves the queue as events arrive and the addon wakes the event loop
+ * (uv_async) to emit them, so no JS timer polls (`servesItself`). This file only loads on Node
+ * (the addon cannot run on Bun).
  */
 import Kafka from '@confluentinc/kafka-javascript'
 import type { Phase, Sink, SinkOptions } from './sink.ts'
@@ -51,6 +54,7 @@ export function createConfluentSink(o: SinkOptions): Sink {
   return {
     librdkafkaVersion: Kafka.librdkafkaVersion,
     settings: o.settings,
+    servesItself: true,
     produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
       try {
         producer.produce(o.topic, null, value as Buffer, key as Buffer, null, seq, [
@@ -66,7 +70,8 @@ export function createConfluentSink(o: SinkOptions): Sink {
       }
     },
     poll(): number {
-      producer.poll()
+      // a no-op in the binding once it polls in the background; before that (connecting) it serves
+      if (producer.isConnected()) producer.poll()
       return 0
     },
     outqLen(): number {
@@ -83,7 +88,12 @@ export function createConfluentSink(o: SinkOptions): Sink {
     },
     checkBroker(timeoutMs: number): Promise<void> {
       return new Promise((resolve, reject) => {
-        producer.connect({ timeout: timeoutMs }, (error) => (error ? reject(new Error(`${errName(error)}: ${error.message}`)) : resolve()))
+        producer.connect({ timeout: timeoutMs }, (error) => {
+          if (error) return reject(new Error(`${errName(error)}: ${error.message}`))
+          // nothing is produced before this: from here on librdkafka's background thread serves the queue
+          producer.setPollInBackground(true)
+          resolve()
+        })
       })
     },
     close(): void {

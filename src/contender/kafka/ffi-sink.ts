@@ -4,17 +4,82 @@
  * load on Bun). Messages go out with rd_kafka_produceva (key, value, opaque = seq, headers `seq`,
  * `contender` and `phase`, RD_KAFKA_MSG_F_COPY so nothing JS owns is referenced after the call). Delivery
  * reports, stats and errors arrive as events on the main queue and are served by `poll()` on the
- * JS thread: librdkafka's threads never call into JS.
+ * JS thread: librdkafka's threads never call into JS. The JS thread learns that the queue has
+ * something the way librdkafka offers to event loops: rd_kafka_queue_io_event_enable writes a byte
+ * to a pipe when the queue turns non-empty, and Bun's event loop reads the pipe (`wakeups`).
  */
-import { ptr, read, type Pointer } from 'bun:ffi'
+import { dlopen, FFIType, ptr, read, type Pointer } from 'bun:ffi'
 import type { Phase, Sink, SinkOptions } from './sink.ts'
 import { KafkaError } from '../../librdkafka/errors.ts'
-import { cstr, errName, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
+import { cstr, errName, librdkafkaPath, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
 
 /** rd_kafka_event_message_array fills at most this many message pointers per call */
 const DR_BATCH = 4096
 /** the seq header holds a decimal number; 20 digits covers 2^64 */
 const SEQ_DIGITS = 20
+
+let wakeCalls:
+  | {
+      ioEventEnable: (queue: Pointer, fd: number, payload: Pointer | null, size: number) => void
+      pipe2: (fds: Pointer, flags: number) => number
+      close: (fd: number) => number
+    }
+  | undefined
+
+/** O_NONBLOCK | O_CLOEXEC (Linux): librdkafka's write must never block, and Bun reads it from its event loop */
+const PIPE_FLAGS = 0o4000 | 0o2000000
+const WAKE_BYTE = new Uint8Array([1])
+
+/**
+ * Wake-ups instead of a poll timer: librdkafka writes one byte to a non-blocking pipe when the
+ * main queue goes from empty to non-empty (at most one per period between two polls), Bun's
+ * event loop reads the pipe and `onWake` serves the queue. Undefined where the pipe cannot be
+ * made (then the pipeline polls on a timer).
+ */
+function wakeups(queue: Pointer, onWake: () => void): { stop(): void } | undefined {
+  try {
+    wakeCalls ??= (() => {
+      const { symbols: rd } = dlopen(librdkafkaPath(), {
+        rd_kafka_queue_io_event_enable: { args: [FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.void },
+      })
+      const { symbols: libc } = dlopen('libc.so.6', {
+        pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+        close: { args: [FFIType.i32], returns: FFIType.i32 },
+      })
+      return { ioEventEnable: rd.rd_kafka_queue_io_event_enable, pipe2: libc.pipe2, close: libc.close }
+    })()
+  } catch {
+    return undefined
+  }
+  const calls = wakeCalls
+  const fds = new Int32Array(2)
+  if (calls.pipe2(ptr(fds), PIPE_FLAGS) !== 0) return undefined
+  const [readFd, writeFd] = [fds[0]!, fds[1]!]
+  // librdkafka copies the payload
+  calls.ioEventEnable(queue, writeFd, ptr(WAKE_BYTE), 1)
+  const reader = Bun.file(readFd).stream().getReader()
+  void (async () => {
+    try {
+      for (;;) {
+        const { done } = await reader.read()
+        if (done) break
+        onWake()
+      }
+    } catch {
+      // the pipe failed: nothing more to read
+    } finally {
+      // Bun leaves the descriptor open when its stream ends
+      calls.close(readFd)
+    }
+  })()
+  return {
+    stop() {
+      calls.ioEventEnable(queue, -1, null, 0)
+      // end of file for the reader, which then closes its end
+      calls.close(writeFd)
+    },
+  }
+}
 
 export function librdkafkaVersion(): string {
   return String(rdk().rd_kafka_version_str())
@@ -138,9 +203,12 @@ export function createFfiSink(o: SinkOptions): Sink {
     return served
   }
 
+  const wake = wakeups(queue as Pointer, poll)
+
   return {
     librdkafkaVersion: librdkafkaVersion(),
     settings: o.settings,
+    servesItself: wake !== undefined,
     produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
       setPtr(VALUE, ptr(value))
       setPtr(VALUE + 8, value.byteLength)
@@ -182,6 +250,7 @@ export function createFfiSink(o: SinkOptions): Sink {
     },
     close(): void {
       if (closed) return
+      wake?.stop()
       poll()
       closed = true
       c.rd_kafka_queue_destroy(queue)

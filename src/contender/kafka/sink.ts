@@ -18,6 +18,12 @@ export interface Sink {
    * retry. Other errors throw.
    */
   produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean
+  /**
+   * True when the sink serves its events as librdkafka signals them (a wake-up from the event
+   * loop, no timer): the pipeline then never schedules `poll()`. False or absent: the pipeline
+   * polls on a timer while messages are in flight.
+   */
+  readonly servesItself?: boolean
   /** Serves queued events (delivery reports, stats, errors); returns how many. */
   poll(): number
   /** messages produced and not yet reported */
