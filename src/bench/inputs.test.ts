@@ -100,9 +100,10 @@ describe.each(contenders)('%s: what only shows at run time ends with an honest s
   })
 
   test('a connection that drops right after every open uses up its retries (flaps do not reset them)', async () => {
-    rig.feed.setFaults({ dropAfterMs: 150 })
+    // long enough after the open that every runtime has seen it open (a flap, not a refusal)
+    rig.feed.setFaults({ dropAfterMs: 500 })
     try {
-      const run = await runAlone(contender, { RECONNECT_BASE_MS: '50', RECONNECT_MAX_RETRIES: '2', TEST_DURATION: '3' })
+      const run = await runAlone(contender, { RECONNECT_BASE_MS: '50', RECONNECT_MAX_RETRIES: '2', TEST_DURATION: '4' })
       expect(run.report).toBeDefined()
       expect(run.report!.connections.flaps).toBeGreaterThan(0)
       expect(run.report!.connections.failed).toBe(run.report!.connections.planned)

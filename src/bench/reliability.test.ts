@@ -63,7 +63,7 @@ describe('faults survived', () => {
         contenders,
         marketsLimit: 60,
         durationS: 3,
-        env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500' },
+        env: { CONNECT_INTERVAL_MS: '0', CONNECT_BATCH: '4', RECONNECT_BASE_MS: '500', RECONNECT_MAX_RETRIES: '6' },
       })
       logCounts('429 bursts', results)
       expectAuditClean(results)

@@ -42,10 +42,22 @@ export function replicationFor(brokers: number): { replicationFactor: number; mi
   return { replicationFactor: Math.min(3, brokers), minIsr: brokers >= 3 ? 2 : 1 }
 }
 
+/** The broker count of a running cluster; a transient transport failure (a busy machine) is retried. */
+function brokerCount(bootstrap: string): number {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fetchMetadata(bootstrap, { timeoutMs: 10_000 }).brokers.length
+    } catch (error) {
+      if (attempt >= 3) throw error
+      Bun.sleepSync(2000)
+    }
+  }
+}
+
 function external(bootstrap: string, wanted: number | undefined): KafkaHandle {
   let brokers: number
   try {
-    brokers = fetchMetadata(bootstrap, { timeoutMs: 10_000 }).brokers.length
+    brokers = brokerCount(bootstrap)
   } catch (error) {
     throw new KafkaSetupError(
       `KAFKA_BOOTSTRAP_SERVERS=${bootstrap} does not answer metadata: ${(error as Error).message}`,
