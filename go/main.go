@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/config"
@@ -61,6 +62,17 @@ func mainCode(args []string) int {
 	defer stopInt()
 	ctx, stopTerm := signal.NotifyContext(sigint, syscall.SIGTERM)
 	defer stopTerm()
+
+	// PPROF_CPU_FILE (not part of the contract): a pprof CPU profile of the whole run, for
+	// docs/performance.md; unset, nothing is sampled
+	if path := os.Getenv("PPROF_CPU_FILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
+	}
 
 	out := &Out{name: cfg.Contender, w: os.Stdout}
 	r := &runner{cfg: cfg, settings: settings, out: out, sigint: sigint}

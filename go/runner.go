@@ -70,9 +70,9 @@ func (r *runner) connect(ctx context.Context) error {
 	r.rec = metrics.NewRecorder()
 	r.pl = pipeline.New(r.rec)
 	producer, err := kafka.NewProducer(cfg.KafkaBootstrap, cfg.Topic, cfg.Contender, r.settings, kafka.Handlers{
-		OnDelivery: r.pl.OnDelivery,
-		OnStats:    r.pl.OnStats,
-		OnError:    func(message string) { r.out.Log("kafka: " + message) },
+		OnDeliveries: r.pl.OnDeliveries,
+		OnStats:      r.pl.OnStats,
+		OnError:      func(message string) { r.out.Log("kafka: " + message) },
 	})
 	if err != nil {
 		return err

@@ -108,6 +108,7 @@ type deliveries struct {
 	w       int
 	h       Handlers
 	buf     *[drBatch]C.bench_dr_t
+	batch   []Delivery
 	done    chan struct{}
 	stopped sync.Once
 }
@@ -151,12 +152,13 @@ func startDeliveries(p *ck.Producer, h Handlers) (*deliveries, error) {
 		return nil, fmt.Errorf("delivery-report pipe: %w", err)
 	}
 	d := &deliveries{
-		rk:   (*C.rd_kafka_t)(rk),
-		r:    os.NewFile(uintptr(fds[0]), "librdkafka-main-queue"),
-		w:    fds[1],
-		h:    h,
-		buf:  (*[drBatch]C.bench_dr_t)(C.calloc(drBatch, C.size_t(unsafe.Sizeof(C.bench_dr_t{})))),
-		done: make(chan struct{}),
+		rk:    (*C.rd_kafka_t)(rk),
+		r:     os.NewFile(uintptr(fds[0]), "librdkafka-main-queue"),
+		w:     fds[1],
+		h:     h,
+		buf:   (*[drBatch]C.bench_dr_t)(C.calloc(drBatch, C.size_t(unsafe.Sizeof(C.bench_dr_t{})))),
+		batch: make([]Delivery, 0, drBatch),
+		done:  make(chan struct{}),
 	}
 	d.q = C.rd_kafka_queue_get_main(d.rk)
 	payload := C.CString("1")
@@ -202,13 +204,21 @@ func (d *deliveries) serve() {
 	for {
 		var other *C.rd_kafka_event_t
 		n := int(C.bench_serve(d.q, &d.pending, &d.buf[0], drBatch, &other))
-		if d.h.OnDelivery != nil {
-			for i := 0; i < n; i++ {
-				name := ""
-				if err := d.buf[i].err; err != 0 {
-					name = ErrName(ck.ErrorCode(err))
-				}
-				d.h.OnDelivery(uint64(d.buf[i].seq), name)
+		batch := d.batch[:0]
+		for i := 0; i < n; i++ {
+			name := ""
+			if err := d.buf[i].err; err != 0 {
+				name = ErrName(ck.ErrorCode(err))
+			}
+			batch = append(batch, Delivery{Seq: uint64(d.buf[i].seq), ErrName: name})
+		}
+		switch {
+		case n == 0:
+		case d.h.OnDeliveries != nil:
+			d.h.OnDeliveries(batch)
+		case d.h.OnDelivery != nil:
+			for _, r := range batch {
+				d.h.OnDelivery(r.Seq, r.ErrName)
 			}
 		}
 		if other != nil {

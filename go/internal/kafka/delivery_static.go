@@ -27,7 +27,7 @@ func startDeliveries(p *ck.Producer, h Handlers) (*deliveries, error) {
 		for ev := range p.Events() {
 			switch e := ev.(type) {
 			case *ck.Message:
-				if h.OnDelivery == nil {
+				if h.OnDelivery == nil && h.OnDeliveries == nil {
 					continue
 				}
 				seq, _ := e.Opaque.(uint64)
@@ -40,7 +40,11 @@ func startDeliveries(p *ck.Producer, h Handlers) (*deliveries, error) {
 						name = "UNKNOWN"
 					}
 				}
-				h.OnDelivery(seq, name)
+				if h.OnDeliveries != nil {
+					h.OnDeliveries([]Delivery{{Seq: seq, ErrName: name}})
+				} else {
+					h.OnDelivery(seq, name)
+				}
 			default:
 				forward(ev, h)
 			}

@@ -9,8 +9,17 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
+// Delivery is one delivery report: ErrName is "" on success, librdkafka's error name otherwise.
+type Delivery struct {
+	Seq     uint64
+	ErrName string
+}
+
 // Handlers are called from the producer's event goroutine (one goroutine, in order).
 type Handlers struct {
+	// OnDeliveries, when set, gets the delivery reports served by one wake-up together (the
+	// slice is reused once it returns); otherwise OnDelivery gets them one by one.
+	OnDeliveries func(batch []Delivery)
 	// OnDelivery: errName is "" on success, librdkafka's error name otherwise.
 	OnDelivery func(seq uint64, errName string)
 	OnStats    func(json string)

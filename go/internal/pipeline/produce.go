@@ -54,6 +54,16 @@ func errName(err error) string {
 	return "PRODUCE_ERROR"
 }
 
+// OnDeliveries records the delivery reports of one wake-up of the producer's event goroutine
+// under one acquisition of the pipeline's lock (the connection goroutines contend for it).
+func (p *Pipeline) OnDeliveries(batch []kafka.Delivery) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, d := range batch {
+		p.delivered(d.Seq, d.ErrName, p.rec.Now(), time.Now().UnixMilli())
+	}
+}
+
 // OnDelivery records a delivery report (called from the producer's event goroutine). Reports of
 // warm-up messages, even those arriving after the window opened, feed only the warm-up figures.
 func (p *Pipeline) OnDelivery(seq uint64, errName string) {
@@ -61,6 +71,10 @@ func (p *Pipeline) OnDelivery(seq uint64, errName string) {
 	wall := time.Now().UnixMilli()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.delivered(seq, errName, now, wall)
+}
+
+func (p *Pipeline) delivered(seq uint64, errName string, now, wall int64) {
 	if p.windowFrom == 0 || seq < p.windowFrom {
 		if errName == "" {
 			p.rec.Warmup.Delivered++
