@@ -4,6 +4,10 @@
  */
 const steps: [string, string[]][] = [
   ['types', ['bunx', 'tsc', '--noEmit', '-p', '.']],
+  [
+    'prettier',
+    ['bunx', 'prettier', '--check', '--log-level', 'warn', 'src/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
+  ],
   ['gofmt', ['gofmt', '-l', 'go', 'tools/compose-check']],
 ]
 

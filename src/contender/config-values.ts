@@ -48,7 +48,8 @@ function properties() {
     for (const item of value.split(',').map((i) => i.trim())) {
       if (item === '') continue
       const eq = item.indexOf('=')
-      if (eq < 0 || item.slice(0, eq).trim() === '') return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not key=value` })
+      if (eq < 0 || item.slice(0, eq).trim() === '')
+        return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not key=value` })
     }
   })
 }

@@ -16,7 +16,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const base = { REPORT_DIR: join(tmp, 'reports') }
 const parse = (env: Record<string, string>, argv: string[] = []) => parseConfig({ ...base, ...env }, argv, 'bun')
 const field = (name: string) => FIELD_OF[name] as keyof Config
-const line = (name: string, value: string, reason: string) => `${name} (${flagName(name)}) = ${JSON.stringify(value)}: ${reason}`
+const line = (name: string, value: string, reason: string) =>
+  `${name} (${flagName(name)}) = ${JSON.stringify(value)}: ${reason}`
 
 function rejection(env: Record<string, string>): string {
   try {
@@ -34,10 +35,19 @@ describe('every row of the ENV table', () => {
     expect(Object.keys(parse({})).sort()).toEqual(Object.values(FIELD_OF).sort())
   })
 
-  test.each(ENV.filter((r) => r.default !== undefined && r.type !== 'dir').map((r) => [r.name, r]))('%s: its default applies', (name, row) => {
-    const value = parse({})[field(name)]
-    expect(value).toEqual(row.type === 'int' ? Number(row.default) : name === 'UPBIT_REST_URL' ? row.default!.replace(/\/+$/, '') : row.default!)
-  })
+  test.each(ENV.filter((r) => r.default !== undefined && r.type !== 'dir').map((r) => [r.name, r]))(
+    '%s: its default applies',
+    (name, row) => {
+      const value = parse({})[field(name)]
+      expect(value).toEqual(
+        row.type === 'int'
+          ? Number(row.default)
+          : name === 'UPBIT_REST_URL'
+            ? row.default!.replace(/\/+$/, '')
+            : row.default!,
+      )
+    },
+  )
 
   const ints = ENV.filter((r) => r.type === 'int').map((r) => [r.name, r.min!, r.max!] as const)
 
@@ -47,8 +57,12 @@ describe('every row of the ENV table', () => {
   })
 
   test.each(ints)('%s: one below %d and one above %d are "must be between"', (name, min, max) => {
-    expect(rejection({ [name]: String(min - 1) })).toBe(line(name, String(min - 1), `must be between ${min} and ${max}`))
-    expect(rejection({ [name]: String(max + 1) })).toBe(line(name, String(max + 1), `must be between ${min} and ${max}`))
+    expect(rejection({ [name]: String(min - 1) })).toBe(
+      line(name, String(min - 1), `must be between ${min} and ${max}`),
+    )
+    expect(rejection({ [name]: String(max + 1) })).toBe(
+      line(name, String(max + 1), `must be between ${min} and ${max}`),
+    )
   })
 
   test.each(ints)('%s: anything but plain decimal digits is "must be an integer"', (name) => {
@@ -57,10 +71,13 @@ describe('every row of the ENV table', () => {
     }
   })
 
-  test.each(ENV.filter((r) => r.type === 'enum').map((r) => [r.name, r.values!] as const))('%s: each of its values is accepted, anything else named', (name, values) => {
-    for (const value of values) expect(parse({ [name]: value })[field(name)]).toBe(value)
-    expect(rejection({ [name]: 'nope' })).toBe(line(name, 'nope', `must be one of ${values.join(', ')}`))
-  })
+  test.each(ENV.filter((r) => r.type === 'enum').map((r) => [r.name, r.values!] as const))(
+    '%s: each of its values is accepted, anything else named',
+    (name, values) => {
+      for (const value of values) expect(parse({ [name]: value })[field(name)]).toBe(value)
+      expect(rejection({ [name]: 'nope' })).toBe(line(name, 'nope', `must be one of ${values.join(', ')}`))
+    },
+  )
 })
 
 describe('values that used to pass', () => {
@@ -79,12 +96,17 @@ describe('values that used to pass', () => {
   })
 
   test('a list of brokers, IPv6 included, is accepted', () => {
-    expect(parse({ KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,10.0.0.2:19092,[::1]:9093' }).kafkaBootstrapServers).toBe('k1:9092,10.0.0.2:19092,[::1]:9093')
+    expect(parse({ KAFKA_BOOTSTRAP_SERVERS: 'k1:9092,10.0.0.2:19092,[::1]:9093' }).kafkaBootstrapServers).toBe(
+      'k1:9092,10.0.0.2:19092,[::1]:9093',
+    )
   })
 
   test('properties: items trimmed, empty ones skipped; base URLs lose their trailing slashes', () => {
     expect(parse({ KAFKA_PROPERTIES: ' linger.ms=5 ,, acks=1' }).kafkaProperties).toBe(' linger.ms=5 ,, acks=1')
-    expect(parse({ UPBIT_REST_URL: 'http://h:1//', UPBIT_WS_URL: 'ws://h:1/websocket/v1/' })).toMatchObject({ upbitRestUrl: 'http://h:1', upbitWsUrl: 'ws://h:1/websocket/v1' })
+    expect(parse({ UPBIT_REST_URL: 'http://h:1//', UPBIT_WS_URL: 'ws://h:1/websocket/v1/' })).toMatchObject({
+      upbitRestUrl: 'http://h:1',
+      upbitWsUrl: 'ws://h:1/websocket/v1',
+    })
   })
 
   test.each([
@@ -105,7 +127,9 @@ describe('files and directories', () => {
   })
 
   test('a settings file that is missing or a directory is refused', () => {
-    expect(rejection({ PRODUCER_SETTINGS: join(tmp, 'none.json') })).toMatch(/^PRODUCER_SETTINGS \(--producer-settings\) = ".*none\.json": cannot be read \(ENOENT\)$/)
+    expect(rejection({ PRODUCER_SETTINGS: join(tmp, 'none.json') })).toMatch(
+      /^PRODUCER_SETTINGS \(--producer-settings\) = ".*none\.json": cannot be read \(ENOENT\)$/,
+    )
     expect(rejection({ PRODUCER_SETTINGS: tmp })).toBe(line('PRODUCER_SETTINGS', tmp, 'must be a file'))
   })
 
@@ -126,9 +150,13 @@ describe('files and directories', () => {
   test('a REPORT_DIR that cannot be written is refused, naming it', () => {
     const file = join(tmp, 'plain-file')
     writeFileSync(file, '')
-    expect(rejection({ REPORT_DIR: join(file, 'reports') })).toBe(line('REPORT_DIR', join(file, 'reports'), 'cannot be created (ENOTDIR)'))
+    expect(rejection({ REPORT_DIR: join(file, 'reports') })).toBe(
+      line('REPORT_DIR', join(file, 'reports'), 'cannot be created (ENOTDIR)'),
+    )
     // a directory that exists but takes no files, even for root: the probe write proves it
-    expect(rejection({ REPORT_DIR: '/proc/self' })).toMatch(/^REPORT_DIR \(--report-dir\) = "\/proc\/self": is not writable \(E[A-Z]+\)$/)
+    expect(rejection({ REPORT_DIR: '/proc/self' })).toMatch(
+      /^REPORT_DIR \(--report-dir\) = "\/proc\/self": is not writable \(E[A-Z]+\)$/,
+    )
   })
 })
 

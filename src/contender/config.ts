@@ -138,5 +138,9 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   }
   const parsed = config as Config
   // base URLs: `{base}/v1/market/all` must not become `//v1`
-  return { ...parsed, upbitRestUrl: parsed.upbitRestUrl.replace(/\/+$/, ''), upbitWsUrl: parsed.upbitWsUrl.replace(/\/+$/, '') }
+  return {
+    ...parsed,
+    upbitRestUrl: parsed.upbitRestUrl.replace(/\/+$/, ''),
+    upbitWsUrl: parsed.upbitWsUrl.replace(/\/+$/, ''),
+  }
 }

@@ -18,13 +18,21 @@ await main({
       name: 'bun',
       version: Bun.version,
       websocket: bunSockets.description,
-      kafkaBinding: "bun:ffi → librdkafka C API (rd_kafka_produceva; events served on the JS thread, woken by the queue's io-event pipe)",
-      heapMeaning: "process.memoryUsage().heapUsed: JavaScriptCore's heap size (JS objects; not native memory such as librdkafka's queues or socket buffers)",
+      kafkaBinding:
+        "bun:ffi → librdkafka C API (rd_kafka_produceva; events served on the JS thread, woken by the queue's io-event pipe)",
+      heapMeaning:
+        "process.memoryUsage().heapUsed: JavaScriptCore's heap size (JS objects; not native memory such as librdkafka's queues or socket buffers)",
     },
     sockets: bunSockets,
     async openSink(config, settings, handlers) {
       try {
-        return createFfiSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })
+        return createFfiSink({
+          bootstrap: config.kafkaBootstrapServers,
+          topic: config.topic,
+          contender: config.contender,
+          settings,
+          ...handlers,
+        })
       } catch (error) {
         // a property librdkafka rejects is a configuration error (exit 2), named by librdkafka
         if (error instanceof KafkaConfigError) throw new ConfigError(`producer settings: ${error.message}`)

@@ -29,16 +29,24 @@ await main({
       version: process.versions.node,
       websocket: sockets.description,
       kafkaBinding: `@confluentinc/kafka-javascript ${bindingVersion} (node-rdkafka-style Producer)`,
-      heapMeaning: "process.memoryUsage().heapUsed: V8's used heap (JS objects; not Buffer/ArrayBuffer backing stores, which V8 counts as external, nor librdkafka's native memory)",
+      heapMeaning:
+        "process.memoryUsage().heapUsed: V8's used heap (JS objects; not Buffer/ArrayBuffer backing stores, which V8 counts as external, nor librdkafka's native memory)",
     },
     sockets,
     async openSink(config, settings, handlers) {
       try {
-        return createConfluentSink({ bootstrap: config.kafkaBootstrapServers, topic: config.topic, contender: config.contender, settings, ...handlers })
+        return createConfluentSink({
+          bootstrap: config.kafkaBootstrapServers,
+          topic: config.topic,
+          contender: config.contender,
+          settings,
+          ...handlers,
+        })
       } catch (error) {
         // the binding throws librdkafka's rd_kafka_conf_set message for a rejected property
         const message = (error as Error).message
-        if (/configuration property|Invalid value|No such/i.test(message)) throw new ConfigError(`producer settings: ${message}`)
+        if (/configuration property|Invalid value|No such/i.test(message))
+          throw new ConfigError(`producer settings: ${message}`)
         throw error
       }
     },

@@ -25,17 +25,24 @@ export class MeasuringWindow {
     const offsets = intervalOffsets(durationS * 1000)
     const next = (i: number) => {
       if (i >= offsets.length) return
-      this.timer = setTimeout(() => {
-        this.sample(performance.now() - this.openedAt)
-        next(i + 1)
-      }, Math.max(this.openedAt + offsets[i]! - performance.now(), 0))
+      this.timer = setTimeout(
+        () => {
+          this.sample(performance.now() - this.openedAt)
+          next(i + 1)
+        },
+        Math.max(this.openedAt + offsets[i]! - performance.now(), 0),
+      )
     }
     next(0)
   }
 
   private sample(offsetMs: number): void {
     const r = this.recorder
-    const sample = r.intervals.add(offsetMs, { received: r.received, delivered: r.delivered, failed: r.failed }, this.memory.last)
+    const sample = r.intervals.add(
+      offsetMs,
+      { received: r.received, delivered: r.delivered, failed: r.failed },
+      this.memory.last,
+    )
     if (!sample) return
     this.out.metrics(sample)
     if (Math.round(offsetMs / INTERVAL_MS) % 2 === 0) this.out.progress(offsetMs, this.durationS, r, this.client)

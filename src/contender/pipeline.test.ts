@@ -9,7 +9,8 @@ import { RunCounts } from './metrics/run-counts.ts'
 import { Pipeline } from './pipeline.ts'
 import { frameRules } from './upbit/frame-check.ts'
 
-const ticker = (code = 'KRW-BTC') => new TextEncoder().encode(`{"type":"ticker","code":"${code}","trade_price":1,"timestamp":1}`).buffer as ArrayBuffer
+const ticker = (code = 'KRW-BTC') =>
+  new TextEncoder().encode(`{"type":"ticker","code":"${code}","trade_price":1,"timestamp":1}`).buffer as ArrayBuffer
 const bytes = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer
 
 function rig() {
@@ -40,7 +41,12 @@ describe('pipeline phases', () => {
     expect(pipeline.onFrame(ticker())).toBe(true)
     expect(pipeline.onFrame(bytes('{"status":"UP"}'))).toBe(false)
     expect(pipeline.onFrame(bytes('{"error":{"name":"INVALID_AUTH"}}'))).toBe(false)
-    expect({ beforeReady: counts.beforeReady, status: counts.statusFrames, errors: counts.errorFrames, produced }).toEqual({ beforeReady: 1, status: 1, errors: { INVALID_AUTH: 1 }, produced: [] })
+    expect({
+      beforeReady: counts.beforeReady,
+      status: counts.statusFrames,
+      errors: counts.errorFrames,
+      produced,
+    }).toEqual({ beforeReady: 1, status: 1, errors: { INVALID_AUTH: 1 }, produced: [] })
   })
 
   test('warm-up frames are produced as warmup, window frames as window, with one sequence', () => {
@@ -61,7 +67,11 @@ describe('pipeline phases', () => {
       { seq: 3, phase: 'window' },
     ])
     expect(counts.warmup).toEqual({ received: 3, produced: 2, delivered: 0, failed: 0 })
-    expect({ received: recorder.received, invalid: recorder.invalid, produced: recorder.produced }).toEqual({ received: 2, invalid: 1, produced: 1 })
+    expect({ received: recorder.received, invalid: recorder.invalid, produced: recorder.produced }).toEqual({
+      received: 2,
+      invalid: 1,
+      produced: 1,
+    })
   })
 
   test('warm-up acks that arrive after the window opened count for the warm-up only', () => {
@@ -76,7 +86,12 @@ describe('pipeline phases', () => {
     pipeline.onDelivery(2, '_MSG_TIMED_OUT')
     pipeline.onDelivery(3, undefined)
     expect(counts.warmup).toMatchObject({ delivered: 1, failed: 1 })
-    expect({ delivered: recorder.delivered, failed: recorder.failed, errors: recorder.errorsByCode, pipeline: recorder.pipeline.totalCount }).toEqual({ delivered: 1, failed: 0, errors: {}, pipeline: 1 })
+    expect({
+      delivered: recorder.delivered,
+      failed: recorder.failed,
+      errors: recorder.errorsByCode,
+      pipeline: recorder.pipeline.totalCount,
+    }).toEqual({ delivered: 1, failed: 0, errors: {}, pipeline: 1 })
   })
 
   test('a text frame over MAX_FRAME_BYTES is too-large, sampled by its head', () => {
@@ -84,7 +99,9 @@ describe('pipeline phases', () => {
     stop = () => pipeline.stop()
     pipeline.openWindow()
     pipeline.onFrame(`{"code":"KRW-BTC","pad":"${'x'.repeat(5000)}"}`)
-    expect(recorder.invalidSamples).toEqual([{ reason: 'too-large', frame: `{"code":"KRW-BTC","pad":"${'x'.repeat(175)}`, bytes: 5027 }])
+    expect(recorder.invalidSamples).toEqual([
+      { reason: 'too-large', frame: `{"code":"KRW-BTC","pad":"${'x'.repeat(175)}`, bytes: 5027 },
+    ])
     expect({ received: recorder.received, invalid: recorder.invalid }).toEqual({ received: 1, invalid: 1 })
   })
 })

@@ -86,7 +86,8 @@ export class Pipeline {
         }
         const seq = ++this.seq
         this.recorder.frameIn(seq, inAt, frame.length, verdict.timestampMs)
-        if (this.produce(this.keys.get(verdict.code)!, frame, seq, 'window')) this.recorder.producedOk(seq, performance.now())
+        if (this.produce(this.keys.get(verdict.code)!, frame, seq, 'window'))
+          this.recorder.producedOk(seq, performance.now())
         break
       }
       case 'warmup': {

@@ -5,7 +5,16 @@
  * src/contract/events.ts first: a line the bench would refuse is a bug here, found at once.
  */
 import type { z } from 'zod'
-import { EndEvent, ErrorEvent, EVENT_PREFIX, MetricsEvent, ReadyEvent, ReportEvent, StartEvent, WarmupEvent } from '../contract/events.ts'
+import {
+  EndEvent,
+  ErrorEvent,
+  EVENT_PREFIX,
+  MetricsEvent,
+  ReadyEvent,
+  ReportEvent,
+  StartEvent,
+  WarmupEvent,
+} from '../contract/events.ts'
 import type { IntervalSample, Report } from '../contract/report.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { ClientStats } from './upbit/stats.ts'
@@ -55,7 +64,17 @@ export class ProgressOut {
         `delivered=${sample.delivered} (${sample.deliveredPerSec}/s) pipeline p99=${ms(sample.pipelineP99Us)} rss=${mb(sample.rssBytes)}`,
     )
     const { offsetMs, received, delivered, failed, receivedPerSec, deliveredPerSec, pipelineP99Us, rssBytes } = sample
-    this.emit(MetricsEvent, { event: 'metrics', offsetMs, received, delivered, failed, receivedPerSec, deliveredPerSec, pipelineP99Us, rssBytes })
+    this.emit(MetricsEvent, {
+      event: 'metrics',
+      offsetMs,
+      received,
+      delivered,
+      failed,
+      receivedPerSec,
+      deliveredPerSec,
+      pipelineP99Us,
+      rssBytes,
+    })
   }
 
   progress(offsetMs: number, durationS: number, recorder: Recorder, client: ClientStats): void {

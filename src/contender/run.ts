@@ -36,16 +36,28 @@ export interface RuntimeAdapter {
  * When the window opens: auto, or the START line (refused outside the horizon). Undefined when a
  * signal came first; `{ bad }` when the START line was refused.
  */
-async function windowStart(config: Config, readyAtMs: number, interrupts: Interrupts): Promise<{ startMs?: number; bad?: number }> {
+async function windowStart(
+  config: Config,
+  readyAtMs: number,
+  interrupts: Interrupts,
+): Promise<{ startMs?: number; bad?: number }> {
   if (config.startMode === 'auto') return { startMs: autoStart(readyAtMs, config.warmupS) }
-  const startMs = await Promise.race([readStartLine().then((ms) => ms ?? Number.NaN), interrupts.closed.then(() => undefined)])
+  const startMs = await Promise.race([
+    readStartLine().then((ms) => ms ?? Number.NaN),
+    interrupts.closed.then(() => undefined),
+  ])
   if (startMs === undefined) return {}
   // stdin closed without a START (NaN): no window can be measured, as for a refused START
   if (Number.isNaN(startMs)) return { bad: Date.now() }
   return withinHorizon(startMs, Date.now()) ? { startMs } : { bad: startMs }
 }
 
-export async function runContender(config: Config, settings: Record<string, string>, adapter: RuntimeAdapter, out: ProgressOut): Promise<number> {
+export async function runContender(
+  config: Config,
+  settings: Record<string, string>,
+  adapter: RuntimeAdapter,
+  out: ProgressOut,
+): Promise<number> {
   const recorder = new Recorder()
   const counts = new RunCounts()
   const statsSamples: string[] = []
@@ -123,7 +135,10 @@ export async function runContender(config: Config, settings: Record<string, stri
   const cpu1 = process.cpuUsage(cpu0)
   memory.stop()
   const flushedAt = performance.now()
-  if (recorder.inFlight > 0) out.log(`${recorder.inFlight} window messages still in flight after ${Math.round(flushedAt - flushStarted)} ms of flush`)
+  if (recorder.inFlight > 0)
+    out.log(
+      `${recorder.inFlight} window messages still in flight after ${Math.round(flushedAt - flushStarted)} ms of flush`,
+    )
 
   const verdict = judge({
     received: recorder.received,

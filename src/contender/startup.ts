@@ -23,13 +23,22 @@ export class StartupError extends Error {
 
 export type OpenSink = (config: Config, settings: Record<string, string>, handlers: SinkHandlers) => Promise<Sink>
 
-export async function startUp(config: Config, settings: Record<string, string>, openSink: OpenSink, handlers: SinkHandlers): Promise<{ sink: Sink; markets: MarketInfo[] }> {
+export async function startUp(
+  config: Config,
+  settings: Record<string, string>,
+  openSink: OpenSink,
+  handlers: SinkHandlers,
+): Promise<{ sink: Sink; markets: MarketInfo[] }> {
   const sink = await openSink(config, settings, handlers)
   try {
     await sink.checkBroker(config.startupTimeoutMs)
   } catch (error) {
     sink.close()
-    throw new StartupError(`Kafka at ${config.kafkaBootstrapServers} unreachable: ${(error as Error).message}`, EXIT.broker, { cause: error })
+    throw new StartupError(
+      `Kafka at ${config.kafkaBootstrapServers} unreachable: ${(error as Error).message}`,
+      EXIT.broker,
+      { cause: error },
+    )
   }
   try {
     return { sink, markets: await fetchMarkets(config.upbitRestUrl, config.startupTimeoutMs, config.marketsLimit) }

@@ -17,28 +17,82 @@ describe('status', () => {
   test.each<[string, Partial<WindowFacts>, string, string[], number]>([
     ['a clean run', {}, 'complete', [], 0],
     ['invalid frames alone change nothing', { invalid: 500, delivered: 9500 }, 'complete', [], 0],
-    ['every connection refused: 0 messages', { received: 0, delivered: 0, longestAllDownMs: 60_000, givenUp: 36 }, 'failed', ['no-messages', 'none-delivered', 'all-connections-down', 'connections-given-up'], 6],
-    ['the broker killed at +5 s and not restarted: 71 % undelivered', { delivered: 2900 }, 'failed', ['undelivered'], 6],
+    [
+      'every connection refused: 0 messages',
+      { received: 0, delivered: 0, longestAllDownMs: 60_000, givenUp: 36 },
+      'failed',
+      ['no-messages', 'none-delivered', 'all-connections-down', 'connections-given-up'],
+      6,
+    ],
+    [
+      'the broker killed at +5 s and not restarted: 71 % undelivered',
+      { delivered: 2900 },
+      'failed',
+      ['undelivered'],
+      6,
+    ],
     ['only invalid frames: nothing to deliver', { invalid: 10_000, delivered: 0 }, 'failed', ['none-delivered'], 6],
     ['1 % undelivered is degraded', { delivered: 9900 }, 'degraded', ['undelivered'], 5],
     ['just over 1 % undelivered fails', { delivered: 9899 }, 'failed', ['undelivered'], 6],
-    ['all connections down for 10 s in one stretch', { longestAllDownMs: 10_000 }, 'failed', ['all-connections-down'], 6],
+    [
+      'all connections down for 10 s in one stretch',
+      { longestAllDownMs: 10_000 },
+      'failed',
+      ['all-connections-down'],
+      6,
+    ],
     ['down 9.9 s is not yet', { longestAllDownMs: 9999 }, 'complete', [], 0],
-    ['a 10-s window: half of it is the limit', { targetMs: 10_000, measuredMs: 10_000, longestAllDownMs: 5000 }, 'failed', ['all-connections-down'], 6],
+    [
+      'a 10-s window: half of it is the limit',
+      { targetMs: 10_000, measuredMs: 10_000, longestAllDownMs: 5000 },
+      'failed',
+      ['all-connections-down'],
+      6,
+    ],
     ['a connection given up', { givenUp: 1 }, 'degraded', ['connections-given-up'], 5],
     ['a window 1.5 s short', { measuredMs: 58_500 }, 'degraded', ['short-window'], 5],
     ['a window 1 s long is fine', { measuredMs: 61_000 }, 'complete', [], 0],
-    ['failed and degraded reasons together, in the contract order', { delivered: 9000, givenUp: 2, measuredMs: 50_000 }, 'failed', ['undelivered', 'connections-given-up', 'short-window'], 6],
-    ['a START outside the horizon: no window at all', { badStartMs: 9_999_999_999_999, received: 0, delivered: 0, measuredMs: 0 }, 'failed', ['bad-start'], 6],
-    ['SIGINT wins and keeps its reasons', { interrupted: 'SIGINT', measuredMs: 20_000 }, 'interrupted', ['short-window'], 130],
-    ['SIGTERM wins over failed', { interrupted: 'SIGTERM', received: 0, delivered: 0, measuredMs: 100 }, 'interrupted', ['no-messages', 'none-delivered', 'short-window'], 143],
+    [
+      'failed and degraded reasons together, in the contract order',
+      { delivered: 9000, givenUp: 2, measuredMs: 50_000 },
+      'failed',
+      ['undelivered', 'connections-given-up', 'short-window'],
+      6,
+    ],
+    [
+      'a START outside the horizon: no window at all',
+      { badStartMs: 9_999_999_999_999, received: 0, delivered: 0, measuredMs: 0 },
+      'failed',
+      ['bad-start'],
+      6,
+    ],
+    [
+      'SIGINT wins and keeps its reasons',
+      { interrupted: 'SIGINT', measuredMs: 20_000 },
+      'interrupted',
+      ['short-window'],
+      130,
+    ],
+    [
+      'SIGTERM wins over failed',
+      { interrupted: 'SIGTERM', received: 0, delivered: 0, measuredMs: 100 },
+      'interrupted',
+      ['no-messages', 'none-delivered', 'short-window'],
+      143,
+    ],
   ])('%s', (_, facts, status, codes, exitCode) => {
     const verdict = judge({ ...clean, ...facts })
-    expect({ status: verdict.status as string, codes: verdict.reasons.map((r) => r.code as string), exitCode: verdict.exitCode }).toEqual({ status, codes, exitCode })
+    expect({
+      status: verdict.status as string,
+      codes: verdict.reasons.map((r) => r.code as string),
+      exitCode: verdict.exitCode,
+    }).toEqual({ status, codes, exitCode })
     for (const r of verdict.reasons) expect(r.message.length).toBeGreaterThan(0)
   })
 
   test('reasons say what happened in numbers', () => {
-    expect(judge({ ...clean, delivered: 2900 }).reasons[0]!.message).toBe('7100 of 10000 valid frames (71.00 %) not delivered by the end of the flush')
+    expect(judge({ ...clean, delivered: 2900 }).reasons[0]!.message).toBe(
+      '7100 of 10000 valid frames (71.00 %) not delivered by the end of the flush',
+    )
   })
 })

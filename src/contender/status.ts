@@ -34,25 +34,49 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 /** Each reason that holds, in STATUS_CODES order, marked with the status it calls for. */
 function reasonsFor(f: WindowFacts): Array<StatusReason & { fails: boolean }> {
   if (f.badStartMs !== undefined) {
-    return [{ code: 'bad-start', fails: true, message: `START ${f.badStartMs} is outside [now − 60 s, now + 1 h]; no window was measured` }]
+    return [
+      {
+        code: 'bad-start',
+        fails: true,
+        message: `START ${f.badStartMs} is outside [now − 60 s, now + 1 h]; no window was measured`,
+      },
+    ]
   }
   const out: Array<StatusReason & { fails: boolean }> = []
   const valid = f.received - f.invalid
   const lost = Math.max(valid - f.delivered, 0)
   const allDownLimitMs = Math.min(STATUS.failAllDownMs, STATUS.failAllDownWindowFraction * f.targetMs)
   if (f.received === 0) out.push({ code: 'no-messages', fails: true, message: '0 frames received in the window' })
-  if (f.delivered === 0) out.push({ code: 'none-delivered', fails: true, message: `0 of ${valid} valid frames delivered` })
+  if (f.delivered === 0)
+    out.push({ code: 'none-delivered', fails: true, message: `0 of ${valid} valid frames delivered` })
   if (lost > 0) {
     const fails = lost > STATUS.failUndeliveredFraction * valid
-    out.push({ code: 'undelivered', fails, message: `${lost} of ${valid} valid frames (${pct(lost / valid)}) not delivered by the end of the flush` })
+    out.push({
+      code: 'undelivered',
+      fails,
+      message: `${lost} of ${valid} valid frames (${pct(lost / valid)}) not delivered by the end of the flush`,
+    })
   }
   if (f.longestAllDownMs >= allDownLimitMs) {
-    out.push({ code: 'all-connections-down', fails: true, message: `no connection open for ${seconds(f.longestAllDownMs)} in one stretch (limit ${seconds(allDownLimitMs)})` })
+    out.push({
+      code: 'all-connections-down',
+      fails: true,
+      message: `no connection open for ${seconds(f.longestAllDownMs)} in one stretch (limit ${seconds(allDownLimitMs)})`,
+    })
   }
-  if (f.givenUp > 0) out.push({ code: 'connections-given-up', fails: false, message: `${f.givenUp} of ${f.plannedConnections} connections used up their retries` })
+  if (f.givenUp > 0)
+    out.push({
+      code: 'connections-given-up',
+      fails: false,
+      message: `${f.givenUp} of ${f.plannedConnections} connections used up their retries`,
+    })
   const offMs = f.measuredMs - f.targetMs
   if (Math.abs(offMs) > STATUS.degradeAccuracyMs) {
-    out.push({ code: 'short-window', fails: false, message: `window measured ${seconds(f.measuredMs)} for a target of ${seconds(f.targetMs)} (${offMs > 0 ? '+' : ''}${Math.round(offMs)} ms)` })
+    out.push({
+      code: 'short-window',
+      fails: false,
+      message: `window measured ${seconds(f.measuredMs)} for a target of ${seconds(f.targetMs)} (${offMs > 0 ? '+' : ''}${Math.round(offMs)} ms)`,
+    })
   }
   return out
 }

@@ -36,7 +36,10 @@ export async function sleepUntil(atMs: number, cancelled?: Promise<unknown>): Pr
   let stop = false
   cancelled?.then(() => (stop = true))
   for (let wait = atMs - Date.now(); wait > SPIN_MS && !stop; wait = atMs - Date.now()) {
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(wait - SPIN_MS, MAX_SLICE_MS))), cancelled])
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, Math.min(wait - SPIN_MS, MAX_SLICE_MS))),
+      cancelled,
+    ])
   }
   while (!stop && Date.now() < atMs) await new Promise((resolve) => setImmediate(resolve))
 }

@@ -35,7 +35,11 @@ test('a broker lost mid-window fails the run', async () => {
   await killing
   for (const run of runs) {
     logRun('broker lost', run)
-    expect({ contender: run.contender, exit: run.exitCode, status: run.report?.status }).toEqual({ contender: run.contender, exit: 6, status: 'failed' })
+    expect({ contender: run.contender, exit: run.exitCode, status: run.report?.status }).toEqual({
+      contender: run.contender,
+      exit: 6,
+      status: 'failed',
+    })
     expect(run.report!.statusReasons.map((r) => r.code)).toContain('undelivered')
     const m = run.report!.messages
     expect(m.delivered).toBeLessThan(m.received - m.invalid)

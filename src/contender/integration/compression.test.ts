@@ -36,7 +36,12 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     ['off', 'a deflating server', 'none', /^$/, () => deflating],
   ] as const)('WS_COMPRESSION=%s against %s: the report says %s', async (setting, _, negotiated, offer, server) => {
     const before = server().offers.length
-    const run = await runProgram(contender, { bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: server().url, env: { ...env, WS_COMPRESSION: setting } })
+    const run = await runProgram(contender, {
+      bootstrap: kafka.bootstrap,
+      restUrl: feed.httpUrl,
+      wsUrl: server().url,
+      env: { ...env, WS_COMPRESSION: setting },
+    })
     logRun(`compression ${setting}`, run)
     expect({ exit: run.exitCode, status: run.report?.status }).toEqual({ exit: 0, status: 'complete' })
     expect(run.report!.config.wsCompression).toBe(setting)

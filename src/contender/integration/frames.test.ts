@@ -21,7 +21,12 @@ afterAll(async () => {
 })
 
 test('a frame over MAX_FRAME_BYTES is counted too-large and sampled, never produced', async () => {
-  const runs = await runEach({ bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: feed.wsUrl, env: { MAX_FRAME_BYTES: '4096' } })
+  const runs = await runEach({
+    bootstrap: kafka.bootstrap,
+    restUrl: feed.httpUrl,
+    wsUrl: feed.wsUrl,
+    env: { MAX_FRAME_BYTES: '4096' },
+  })
   for (const run of runs) {
     logRun('too-large', run)
     expect({ contender: run.contender, exit: run.exitCode }).toEqual({ contender: run.contender, exit: 0 })

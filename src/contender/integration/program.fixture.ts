@@ -15,7 +15,9 @@ import { readTopic, type ConsumedMessage } from '../../librdkafka/consumer.ts'
 import { PATHS, ROOT } from '../../paths.ts'
 
 /** The TypeScript contenders; TEST_CONTENDERS=bun narrows it while developing. */
-export const TS_CONTENDERS = (process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node']).filter((c): c is 'bun' | 'node' => c === 'bun' || c === 'node')
+export const TS_CONTENDERS = (process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node']).filter(
+  (c): c is 'bun' | 'node' => c === 'bun' || c === 'node',
+)
 
 export interface ContenderRun {
   contender: Contender
@@ -84,7 +86,13 @@ export async function runProgram(contender: 'bun' | 'node', o: RunOptions): Prom
     FLUSH_TIMEOUT_MS: '5000',
     ...o.env,
   }
-  const proc = Bun.spawn(command(contender), { cwd: ROOT, env: { ...process.env, ...env, CONTENDER: contender }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn(command(contender), {
+    cwd: ROOT,
+    env: { ...process.env, ...env, CONTENDER: contender },
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
   const startAt = o.startAt ?? ((now: number) => now + (o.startAfterMs ?? 1000))
   const events: BenchEvent[] = []
   const output: string[] = []
@@ -99,7 +107,11 @@ export async function runProgram(contender: 'bun' | 'node', o: RunOptions): Prom
       proc.stdin.flush()
     }
   }
-  const [exitCode] = await Promise.all([proc.exited, lines(proc.stdout, onLine), lines(proc.stderr, (line) => output.push(line))])
+  const [exitCode] = await Promise.all([
+    proc.exited,
+    lines(proc.stdout, onLine),
+    lines(proc.stderr, (line) => output.push(line)),
+  ])
   const path = reportPath(dir, contender)
   const report = existsSync(path) ? Report.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined
   const messages = (o.readBack ?? true) ? await readTopic(o.bootstrap, topic) : []

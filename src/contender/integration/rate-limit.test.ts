@@ -54,7 +54,12 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
       logRun('all refused', run)
       expect(run.exitCode).toBe(6)
       expect(run.report!.status).toBe('failed')
-      expect(run.report!.statusReasons.map((r) => r.code)).toEqual(['no-messages', 'none-delivered', 'all-connections-down', 'connections-given-up'])
+      expect(run.report!.statusReasons.map((r) => r.code)).toEqual([
+        'no-messages',
+        'none-delivered',
+        'all-connections-down',
+        'connections-given-up',
+      ])
       expect(run.report!.connections).toMatchObject({ rateLimited: 2, failed: 1, opened: 0 })
       // never a connection open: the whole window is one all-down stretch
       expect(run.report!.connections.longestAllDownMs).toBe(Math.round(run.report!.timing.measuredDurationMs))

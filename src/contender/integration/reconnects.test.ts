@@ -59,7 +59,12 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
       })
       logRun('flaps', run)
       const c = run.report!.connections
-      expect(c).toMatchObject({ opened: 3 * c.planned, flaps: 3 * c.planned, reconnects: 2 * c.planned, failed: c.planned })
+      expect(c).toMatchObject({
+        opened: 3 * c.planned,
+        flaps: 3 * c.planned,
+        reconnects: 2 * c.planned,
+        failed: c.planned,
+      })
       expect(run.report!.status).toBe('failed')
       expect(run.report!.statusReasons.map((r) => r.code)).toContain('all-connections-down')
       expect(run.report!.statusReasons.map((r) => r.code)).toContain('connections-given-up')

@@ -28,16 +28,28 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     writeFileSync(file, '')
     const reportDir = join(file, 'reports')
     const before = feed.stats().connections.total
-    const run = await runProgram(contender, { bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: feed.wsUrl, env: { REPORT_DIR: reportDir } })
+    const run = await runProgram(contender, {
+      bootstrap: kafka.bootstrap,
+      restUrl: feed.httpUrl,
+      wsUrl: feed.wsUrl,
+      env: { REPORT_DIR: reportDir },
+    })
     expect(run.exitCode).toBe(2)
-    expect(run.output).toContain(`REPORT_DIR (--report-dir) = ${JSON.stringify(reportDir)}: cannot be created (ENOTDIR)`)
+    expect(run.output).toContain(
+      `REPORT_DIR (--report-dir) = ${JSON.stringify(reportDir)}: cannot be created (ENOTDIR)`,
+    )
     expect(feed.stats().connections.total).toBe(before)
     expect(run.messages).toEqual([])
     expect(run.events).toEqual([])
   })
 
   test('a START an hour and more ahead is refused: failed, bad-start, exit 6, promptly', async () => {
-    const run = await runProgram(contender, { bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: feed.wsUrl, startAt: () => 9_999_999_999_999 })
+    const run = await runProgram(contender, {
+      bootstrap: kafka.bootstrap,
+      restUrl: feed.httpUrl,
+      wsUrl: feed.wsUrl,
+      startAt: () => 9_999_999_999_999,
+    })
     logRun('bad start', run)
     expect(run.exitCode).toBe(6)
     expect(run.report!.status).toBe('failed')

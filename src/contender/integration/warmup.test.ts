@@ -20,10 +20,19 @@ afterAll(async () => {
 })
 
 test('warm-up messages are marked, counted apart, and continue into the window without a seq gap', async () => {
-  const runs = await runEach({ bootstrap: kafka.bootstrap, restUrl: feed.httpUrl, wsUrl: feed.wsUrl, startAfterMs: 1500 })
+  const runs = await runEach({
+    bootstrap: kafka.bootstrap,
+    restUrl: feed.httpUrl,
+    wsUrl: feed.wsUrl,
+    startAfterMs: 1500,
+  })
   for (const run of runs) {
     logRun('warm-up', run)
-    expect({ contender: run.contender, exit: run.exitCode, status: run.report?.status }).toEqual({ contender: run.contender, exit: 0, status: 'complete' })
+    expect({ contender: run.contender, exit: run.exitCode, status: run.report?.status }).toEqual({
+      contender: run.contender,
+      exit: 0,
+      status: 'complete',
+    })
     const report = run.report!
     const byPhase = { warmup: [] as number[], window: [] as number[] }
     for (const m of run.messages) {

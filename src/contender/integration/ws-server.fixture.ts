@@ -31,7 +31,11 @@ export function startTinyServer(o: { perMessageDeflate: boolean; everyMs?: numbe
         let n = 0
         ws.data.timer = setInterval(() => {
           const code = codes[n++ % codes.length]
-          ws.sendBinary(Buffer.from(`{"type":"ticker","code":"${code}","trade_price":${n},"timestamp":${Date.now()},"stream_type":"REALTIME","padding":"${'ab'.repeat(200)}"}`))
+          ws.sendBinary(
+            Buffer.from(
+              `{"type":"ticker","code":"${code}","trade_price":${n},"timestamp":${Date.now()},"stream_type":"REALTIME","padding":"${'ab'.repeat(200)}"}`,
+            ),
+          )
         }, o.everyMs ?? 5)
         timers.add(ws.data.timer)
       },

@@ -47,13 +47,24 @@ describe('bun:ffi sink', () => {
     const encoder = new TextEncoder()
     const producedAt = performance.now()
     const codes = ['KRW-BTC', 'KRW-ETH', 'BTC-XRP', 'USDT-SOL']
-    const valueOf = (seq: number) => `{"type":"ticker","code":"${codes[seq % codes.length]}","trade_price":${seq}.5,"seq":${seq}}`
+    const valueOf = (seq: number) =>
+      `{"type":"ticker","code":"${codes[seq % codes.length]}","trade_price":${seq}.5,"seq":${seq}}`
     const phaseOf = (seq: number) => (seq <= N / 2 ? 'warmup' : 'window')
     for (let seq = 1; seq <= N; seq++) {
-      let accepted = sink.produce(encoder.encode(codes[seq % codes.length]!), encoder.encode(valueOf(seq)), seq, phaseOf(seq))
+      let accepted = sink.produce(
+        encoder.encode(codes[seq % codes.length]!),
+        encoder.encode(valueOf(seq)),
+        seq,
+        phaseOf(seq),
+      )
       while (!accepted) {
         sink.poll()
-        accepted = sink.produce(encoder.encode(codes[seq % codes.length]!), encoder.encode(valueOf(seq)), seq, phaseOf(seq))
+        accepted = sink.produce(
+          encoder.encode(codes[seq % codes.length]!),
+          encoder.encode(valueOf(seq)),
+          seq,
+          phaseOf(seq),
+        )
       }
       if (seq % 1000 === 0) sink.poll()
     }
@@ -68,7 +79,9 @@ describe('bun:ffi sink', () => {
 
     const readAt = performance.now()
     const messages = await readTopic(kafka.bootstrap, topic)
-    console.log(`[figures] 10,000 messages: produce + every delivery report ${(flushedAt - producedAt).toFixed(0)} ms; read back ${(performance.now() - readAt).toFixed(0)} ms`)
+    console.log(
+      `[figures] 10,000 messages: produce + every delivery report ${(flushedAt - producedAt).toFixed(0)} ms; read back ${(performance.now() - readAt).toFixed(0)} ms`,
+    )
     expect(messages.length).toBe(N)
     const decoder = new TextDecoder()
     const seen = new Set<number>()
@@ -92,12 +105,24 @@ describe('bun:ffi sink', () => {
   }, 90_000)
 
   test('a property librdkafka does not know is a typed error naming it', () => {
-    expect(() => createFfiSink({ bootstrap: kafka.bootstrap, topic: 't', contender: 'bun', settings: { ...settings, 'no.such.property': '1' }, ...noop })).toThrow(
-      KafkaConfigError,
-    )
-    expect(() => createFfiSink({ bootstrap: kafka.bootstrap, topic: 't', contender: 'bun', settings: { ...settings, 'linger.ms': 'soon' }, ...noop })).toThrow(
-      /linger\.ms.*soon/,
-    )
+    expect(() =>
+      createFfiSink({
+        bootstrap: kafka.bootstrap,
+        topic: 't',
+        contender: 'bun',
+        settings: { ...settings, 'no.such.property': '1' },
+        ...noop,
+      }),
+    ).toThrow(KafkaConfigError)
+    expect(() =>
+      createFfiSink({
+        bootstrap: kafka.bootstrap,
+        topic: 't',
+        contender: 'bun',
+        settings: { ...settings, 'linger.ms': 'soon' },
+        ...noop,
+      }),
+    ).toThrow(/linger\.ms.*soon/)
   })
 
   test('an unreachable broker fails the metadata check within its deadline', async () => {

@@ -11,7 +11,16 @@
 import { dlopen, FFIType, ptr, read, type Pointer } from 'bun:ffi'
 import type { Phase, Sink, SinkOptions } from './sink.ts'
 import { KafkaError } from '../../librdkafka/errors.ts'
-import { cstr, errName, librdkafkaPath, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
+import {
+  cstr,
+  errName,
+  librdkafkaPath,
+  makeClient,
+  makeConf,
+  RD,
+  rdk,
+  requestMetadata,
+} from '../../librdkafka/bindings.ts'
 
 /** rd_kafka_event_message_array fills at most this many message pointers per call */
 const DR_BATCH = 4096
@@ -40,7 +49,10 @@ function wakeups(queue: Pointer, onWake: () => void): { stop(): void } | undefin
   try {
     wakeCalls ??= (() => {
       const { symbols: rd } = dlopen(librdkafkaPath(), {
-        rd_kafka_queue_io_event_enable: { args: [FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.void },
+        rd_kafka_queue_io_event_enable: {
+          args: [FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.u64],
+          returns: FFIType.void,
+        },
       })
       const { symbols: libc } = dlopen('libc.so.6', {
         pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
@@ -87,7 +99,10 @@ export function librdkafkaVersion(): string {
 
 export function createFfiSink(o: SinkOptions): Sink {
   const c = rdk()
-  const conf = makeConf({ ...o.settings, 'bootstrap.servers': o.bootstrap }, RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS)
+  const conf = makeConf(
+    { ...o.settings, 'bootstrap.servers': o.bootstrap },
+    RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS,
+  )
   const rk = makeClient(RD.PRODUCER, conf)
   const topicName = cstr(o.topic)
   const rkt = c.rd_kafka_topic_new(rk, topicName, null)
@@ -243,7 +258,10 @@ export function createFfiSink(o: SinkOptions): Sink {
       try {
         requestMetadata(rk, timeoutMs)
       } catch (error) {
-        throw new KafkaError(`no broker answered a metadata request within ${timeoutMs} ms (${(error as Error).message})`, (error as KafkaError).errName ?? 'METADATA')
+        throw new KafkaError(
+          `no broker answered a metadata request within ${timeoutMs} ms (${(error as Error).message})`,
+          (error as KafkaError).errName ?? 'METADATA',
+        )
       } finally {
         poll()
       }
@@ -259,4 +277,3 @@ export function createFfiSink(o: SinkOptions): Sink {
     },
   }
 }
-

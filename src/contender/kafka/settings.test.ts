@@ -42,7 +42,9 @@ describe('the producer settings file', () => {
       error = e
     }
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as Error).message.startsWith(`PRODUCER_SETTINGS (--producer-settings) = ${JSON.stringify(path)}: `)).toBe(true)
+    expect(
+      (error as Error).message.startsWith(`PRODUCER_SETTINGS (--producer-settings) = ${JSON.stringify(path)}: `),
+    ).toBe(true)
     expect((error as Error).message).toMatch(reason)
   })
 
@@ -60,6 +62,8 @@ describe('KAFKA_PROPERTIES', () => {
   })
 
   test('a malformed pair names itself', () => {
-    expect(() => parseOverrides('linger.ms')).toThrow(/^KAFKA_PROPERTIES \(--kafka-properties\) = "linger\.ms": "linger\.ms" is not key=value$/)
+    expect(() => parseOverrides('linger.ms')).toThrow(
+      /^KAFKA_PROPERTIES \(--kafka-properties\) = "linger\.ms": "linger\.ms" is not key=value$/,
+    )
   })
 })

@@ -33,12 +33,18 @@ export function readSettingsFile(path: string = PATHS.producerSettings): Record<
     throw refuse(path, `must hold one JSON object of strings and nothing after it (${(error as Error).message})`)
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw refuse(path, `must hold one JSON object of strings, not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`)
+    throw refuse(
+      path,
+      `must hold one JSON object of strings, not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`,
+    )
   }
   const parsed = SettingsFile.safeParse(raw)
   if (!parsed.success) {
     const key = String(parsed.error.issues[0]!.path[0])
-    throw refuse(path, `${JSON.stringify(key)} must be a string, not ${JSON.stringify((raw as Record<string, unknown>)[key])}`)
+    throw refuse(
+      path,
+      `${JSON.stringify(key)} must be a string, not ${JSON.stringify((raw as Record<string, unknown>)[key])}`,
+    )
   }
   return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !key.startsWith('$')))
 }
@@ -46,15 +52,22 @@ export function readSettingsFile(path: string = PATHS.producerSettings): Record<
 /** `k=v,k=v` → entries (the syntax was checked with the rest of the config). */
 export function parseOverrides(spec: string | undefined): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=')
-    if (eq <= 0) throw new ConfigError(configErrorLine('KAFKA_PROPERTIES', spec ?? '', `${JSON.stringify(item)} is not key=value`))
+    if (eq <= 0)
+      throw new ConfigError(configErrorLine('KAFKA_PROPERTIES', spec ?? '', `${JSON.stringify(item)} is not key=value`))
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim()
   }
   return out
 }
 
 /** The effective properties: file, then overrides on top. */
-export function loadProducerSettings(o: { producerSettingsFile?: string; kafkaProperties?: string }): Record<string, string> {
+export function loadProducerSettings(o: {
+  producerSettingsFile?: string
+  kafkaProperties?: string
+}): Record<string, string> {
   return { ...readSettingsFile(o.producerSettingsFile ?? PATHS.producerSettings), ...parseOverrides(o.kafkaProperties) }
 }

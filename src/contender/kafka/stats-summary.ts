@@ -40,10 +40,14 @@ class Mean {
 
 export function summarizeStats(samples: string[]): LibrdkafkaStats {
   const m = {
-    intP50: new Mean(), intP99: new Mean(),
-    outP50: new Mean(), outP99: new Mean(),
-    rttP50: new Mean(), rttP99: new Mean(),
-    batchSize: new Mean(), batchCount: new Mean(),
+    intP50: new Mean(),
+    intP99: new Mean(),
+    outP50: new Mean(),
+    outP99: new Mean(),
+    rttP50: new Mean(),
+    rttP99: new Mean(),
+    batchSize: new Mean(),
+    batchCount: new Mean(),
   }
   const firstTx = new Map<string, number>()
   const lastTx = new Map<string, number>()

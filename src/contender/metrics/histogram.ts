@@ -13,7 +13,12 @@ export type Histogram = hdr.Histogram
 const HIGHEST_US = 3_600_000_000
 
 export function latencyHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3 })
+  return hdr.build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+  })
 }
 
 /** Records a µs value, clamping negatives (clock steps) to 0. */

@@ -4,7 +4,9 @@ import { IntervalSeries, intervalOffsets } from './intervals.ts'
 const memory = { rssBytes: 1, heapBytes: 1 }
 
 test('periodic samples stop before the window end, which closes the series itself', () => {
-  expect(intervalOffsets(60_000)).toEqual([5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 55_000])
+  expect(intervalOffsets(60_000)).toEqual([
+    5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 55_000,
+  ])
   expect(intervalOffsets(4000)).toEqual([])
   expect(intervalOffsets(7000)).toEqual([5000])
 })

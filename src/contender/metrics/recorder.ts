@@ -79,7 +79,10 @@ export class Recorder {
   invalidFrame(reason: InvalidFrameReason, frame: Uint8Array | string | undefined, bytes: number): void {
     this.invalid++
     if (frame === undefined || this.invalidSamples.length >= INVALID_SAMPLES.max) return
-    const head = typeof frame === 'string' ? frame.slice(0, INVALID_SAMPLES.bytes) : Buffer.from(frame.buffer, frame.byteOffset, Math.min(frame.length, INVALID_SAMPLES.bytes)).toString('utf8')
+    const head =
+      typeof frame === 'string'
+        ? frame.slice(0, INVALID_SAMPLES.bytes)
+        : Buffer.from(frame.buffer, frame.byteOffset, Math.min(frame.length, INVALID_SAMPLES.bytes)).toString('utf8')
     this.invalidSamples.push({ reason, frame: head, bytes })
   }
 
@@ -111,7 +114,12 @@ export class Recorder {
     return this.produced - this.reported
   }
 
-  latency(): { processing: LatencySummary; kafkaAck: LatencySummary; pipeline: LatencySummary; exchangeToAck: LatencySummary } {
+  latency(): {
+    processing: LatencySummary
+    kafkaAck: LatencySummary
+    pipeline: LatencySummary
+    exchangeToAck: LatencySummary
+  } {
     return {
       processing: summarize(this.processing),
       kafkaAck: summarize(this.kafkaAck),

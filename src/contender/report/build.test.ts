@@ -19,7 +19,16 @@ test('a run that measured nothing still makes a valid v2 report, saying why it f
   const client = emptyStats()
   client.extensions.add('permessage-deflate')
   client.extensions.add('none')
-  const verdict = judge({ received: 0, invalid: 0, delivered: 0, targetMs: 60_000, measuredMs: 60_000, longestAllDownMs: 60_000, plannedConnections: 36, givenUp: 0 })
+  const verdict = judge({
+    received: 0,
+    invalid: 0,
+    delivered: 0,
+    targetMs: 60_000,
+    measuredMs: 60_000,
+    longestAllDownMs: 60_000,
+    plannedConnections: 36,
+    givenUp: 0,
+  })
   const report = buildReport({
     config,
     verdict,
@@ -39,7 +48,18 @@ test('a run that measured nothing still makes a valid v2 report, saying why it f
     recorder,
     counts,
     memory: new MemorySampler(),
-    librdkafkaStats: { samples: 0, intLatencyP50Us: 0, intLatencyP99Us: 0, outbufLatencyP50Us: 0, outbufLatencyP99Us: 0, rttP50Us: 0, rttP99Us: 0, batchSizeAvgBytes: 0, batchCountAvg: 0, requests: 0 },
+    librdkafkaStats: {
+      samples: 0,
+      intLatencyP50Us: 0,
+      intLatencyP99Us: 0,
+      outbufLatencyP50Us: 0,
+      outbufLatencyP99Us: 0,
+      rttP50Us: 0,
+      rttP99Us: 0,
+      batchSizeAvgBytes: 0,
+      batchCountAvg: 0,
+      requests: 0,
+    },
   })
   expect(Report.parse(report)).toEqual(report)
   expect(report).toMatchObject({

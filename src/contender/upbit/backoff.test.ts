@@ -3,7 +3,14 @@ import { BACKOFF_CAP_MS, backoffDelay } from './backoff.ts'
 
 test('backoff doubles per attempt from the base and is capped', () => {
   const mid = () => 0.5 // no jitter
-  expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, 1000, false, mid))).toEqual([1000, 2000, 4000, 8000, 16000, BACKOFF_CAP_MS])
+  expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, 1000, false, mid))).toEqual([
+    1000,
+    2000,
+    4000,
+    8000,
+    16000,
+    BACKOFF_CAP_MS,
+  ])
 })
 
 test('jitter stays within ±20 %', () => {

@@ -57,7 +57,11 @@ export class UpbitClient {
     const first = firstBatchAtMs(now, o.connectIntervalMs, o.connectPhaseMs)
     for (const planned of plan) {
       const ticket = `${o.ticketPrefix}-${planned.index}`
-      const settings: ConnectionSettings = { ...o, ticket, subscribe: subscribeMessage(ticket, o.channel, planned.codes) }
+      const settings: ConnectionSettings = {
+        ...o,
+        ticket,
+        subscribe: subscribeMessage(ticket, o.channel, planned.codes),
+      }
       const connection = new Connection(planned, settings, this.stats, events)
       this.connections.push(connection)
       this.timers.push(setTimeout(() => connection.open(), first + planned.openAtMs - now))

@@ -51,7 +51,12 @@ function fakeSockets(script: (socket: FakeSocket, n: number) => void = () => {})
       const socket = new FakeSocket()
       sockets.push(socket)
       queueMicrotask(() => script(socket, sockets.length))
-      return { socket: socket as unknown as WebSocket, refusedStatus: () => socket.status, isFrameTooBig: () => false, ping: () => socket.send('PING') }
+      return {
+        socket: socket as unknown as WebSocket,
+        refusedStatus: () => socket.status,
+        isFrameTooBig: () => false,
+        ping: () => socket.send('PING'),
+      }
     },
   }
   return { factory, sockets }
@@ -61,7 +66,11 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 2))
 }
 
-function connect(factory: SocketFactory, settings: Partial<ConnectionSettings> = {}, isData = (d: string) => !d.startsWith('{"status"')) {
+function connect(
+  factory: SocketFactory,
+  settings: Partial<ConnectionSettings> = {},
+  isData = (d: string) => !d.startsWith('{"status"'),
+) {
   const stats = emptyStats()
   const log: string[] = []
   let open = 0
@@ -73,22 +82,37 @@ function connect(factory: SocketFactory, settings: Partial<ConnectionSettings> =
     onSettled: () => settled++,
     onLog: (line) => log.push(line),
   }
-  const connection = new Connection({ index: 0, codes: ['KRW-BTC'], openAtMs: 0 }, {
-    url: 'ws://fake',
-    compression: true,
-    sockets: factory,
-    ticket: 't-0',
-    subscribe: '[{"ticket":"t-0"}]',
-    pingIntervalMs: 60_000,
-    handshakeTimeoutMs: 60_000,
-    silenceTimeoutMs: 0,
-    maxRetries: 3,
-    backoffBaseMs: 1,
-    stableMs: 10_000,
-    ...settings,
-  }, stats, events)
+  const connection = new Connection(
+    { index: 0, codes: ['KRW-BTC'], openAtMs: 0 },
+    {
+      url: 'ws://fake',
+      compression: true,
+      sockets: factory,
+      ticket: 't-0',
+      subscribe: '[{"ticket":"t-0"}]',
+      pingIntervalMs: 60_000,
+      handshakeTimeoutMs: 60_000,
+      silenceTimeoutMs: 0,
+      maxRetries: 3,
+      backoffBaseMs: 1,
+      stableMs: 10_000,
+      ...settings,
+    },
+    stats,
+    events,
+  )
   connection.open()
-  return { connection, stats, log, get open() { return open }, get settled() { return settled } }
+  return {
+    connection,
+    stats,
+    log,
+    get open() {
+      return open
+    },
+    get settled() {
+      return settled
+    },
+  }
 }
 
 describe('a connection', () => {
@@ -153,7 +177,8 @@ describe('a connection', () => {
 
   test('a 429 is counted once whether the runtime fires error, close, or both', async () => {
     const { factory } = fakeSockets((s, n) => {
-      if (n === 1) s.fails('refused', 429) // Node 20: only error
+      if (n === 1)
+        s.fails('refused', 429) // Node 20: only error
       else if (n === 2) {
         s.fails('Expected 101 status code: 429', 429) // Bun: error, then close
         s.serverCloses()

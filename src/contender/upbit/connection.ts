@@ -112,11 +112,21 @@ export class Connection {
     socket.onerror = (event) => {
       if (client.isFrameTooBig(event)) return this.end(a, { kind: 'too-big' })
       const message = eventMessage(event)
-      this.end(a, a.openedAt === undefined ? { kind: 'refused', status: client.refusedStatus(event), message } : { kind: 'error', message })
+      this.end(
+        a,
+        a.openedAt === undefined
+          ? { kind: 'refused', status: client.refusedStatus(event), message }
+          : { kind: 'error', message },
+      )
     }
     socket.onclose = (event) => {
       const { code, reason } = event as CloseEvent
-      this.end(a, a.openedAt === undefined ? { kind: 'refused', status: client.refusedStatus(undefined), message: `closed ${code}` } : { kind: 'closed', code, reason })
+      this.end(
+        a,
+        a.openedAt === undefined
+          ? { kind: 'refused', status: client.refusedStatus(undefined), message: `closed ${code}` }
+          : { kind: 'closed', code, reason },
+      )
     }
   }
 

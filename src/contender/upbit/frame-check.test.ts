@@ -6,18 +6,32 @@ const ticker = frameRules('ticker', codes, 1024)
 const trade = frameRules('trade', codes, 1024)
 const orderbook = frameRules('orderbook', codes, 1024)
 const tickerFrame = (code: string, price = '32287000') =>
-  Buffer.from(`{"type":"ticker","code":"${code}","opening_price":31883000,"trade_price":${price},"trade_timestamp":1676965262139,"timestamp":1676965262177,"stream_type":"REALTIME"}`)
-const tradeFrame = Buffer.from('{"type":"trade","code":"KRW-BTC","timestamp":1584508285812,"trade_price":-1.5,"trade_volume":0.06}')
-const orderbookFrame = Buffer.from('{"type":"orderbook","code":"BTC-ETH","total_ask_size":1,"orderbook_units":[{"ask_price":1}],"timestamp":1584508285812}')
+  Buffer.from(
+    `{"type":"ticker","code":"${code}","opening_price":31883000,"trade_price":${price},"trade_timestamp":1676965262139,"timestamp":1676965262177,"stream_type":"REALTIME"}`,
+  )
+const tradeFrame = Buffer.from(
+  '{"type":"trade","code":"KRW-BTC","timestamp":1584508285812,"trade_price":-1.5,"trade_volume":0.06}',
+)
+const orderbookFrame = Buffer.from(
+  '{"type":"orderbook","code":"BTC-ETH","total_ask_size":1,"orderbook_units":[{"ask_price":1}],"timestamp":1584508285812}',
+)
 
 describe('cheap frame check', () => {
   test('a ticker of a subscribed market passes with its code and timestamp', () => {
-    expect(checkFrame(tickerFrame('KRW-BTC'), ticker)).toEqual({ kind: 'valid', code: 'KRW-BTC', timestampMs: 1676965262177 })
+    expect(checkFrame(tickerFrame('KRW-BTC'), ticker)).toEqual({
+      kind: 'valid',
+      code: 'KRW-BTC',
+      timestampMs: 1676965262177,
+    })
   })
 
   test('trade frames need a numeric trade_price, orderbook frames their units', () => {
     expect(checkFrame(tradeFrame, trade)).toEqual({ kind: 'valid', code: 'KRW-BTC', timestampMs: 1584508285812 })
-    expect(checkFrame(orderbookFrame, orderbook)).toEqual({ kind: 'valid', code: 'BTC-ETH', timestampMs: 1584508285812 })
+    expect(checkFrame(orderbookFrame, orderbook)).toEqual({
+      kind: 'valid',
+      code: 'BTC-ETH',
+      timestampMs: 1584508285812,
+    })
     // a ticker on the orderbook channel has no units, an orderbook frame on the ticker channel no price
     expect(checkFrame(tickerFrame('KRW-BTC'), orderbook)).toEqual({ kind: 'invalid', reason: 'bad-payload' })
     expect(checkFrame(orderbookFrame, ticker)).toEqual({ kind: 'invalid', reason: 'bad-payload' })
@@ -31,7 +45,10 @@ describe('cheap frame check', () => {
     ['unknown-code', tickerFrame('KRW-NOPE')],
     ['bad-payload', tickerFrame('KRW-BTC', '"abc"')],
     ['bad-payload', Buffer.from('{"type":"ticker","code":"KRW-BTC","price":1}')],
-    ['too-large', Buffer.concat([tickerFrame('KRW-BTC').subarray(0, -1), Buffer.from(`,"pad":"${'x'.repeat(1024)}"}`)])],
+    [
+      'too-large',
+      Buffer.concat([tickerFrame('KRW-BTC').subarray(0, -1), Buffer.from(`,"pad":"${'x'.repeat(1024)}"}`)]),
+    ],
   ])('%s frames are named so', (reason, frame) => {
     expect(checkFrame(frame, ticker)).toEqual({ kind: 'invalid', reason } as never)
   })
@@ -39,13 +56,22 @@ describe('cheap frame check', () => {
   test('a frame of exactly MAX_FRAME_BYTES is checked, one byte more is too large', () => {
     const frame = tickerFrame('KRW-BTC')
     expect(checkFrame(frame, frameRules('ticker', codes, frame.length)).kind).toBe('valid')
-    expect(checkFrame(frame, frameRules('ticker', codes, frame.length - 1))).toEqual({ kind: 'invalid', reason: 'too-large' })
+    expect(checkFrame(frame, frameRules('ticker', codes, frame.length - 1))).toEqual({
+      kind: 'invalid',
+      reason: 'too-large',
+    })
   })
 
   test('status answers and error frames are told apart from data, errors by name', () => {
     expect(checkFrame(Buffer.from('{"status":"UP"}'), ticker)).toEqual({ kind: 'status' })
-    expect(checkFrame(Buffer.from('{"error":{"name":"NO_TICKET","message":"x"}}'), ticker)).toEqual({ kind: 'error', name: 'NO_TICKET' })
-    expect(checkFrame(Buffer.from('{"error":{"name":404,"message":"Code not found"}}'), ticker)).toEqual({ kind: 'error', name: '404' })
+    expect(checkFrame(Buffer.from('{"error":{"name":"NO_TICKET","message":"x"}}'), ticker)).toEqual({
+      kind: 'error',
+      name: 'NO_TICKET',
+    })
+    expect(checkFrame(Buffer.from('{"error":{"name":404,"message":"Code not found"}}'), ticker)).toEqual({
+      kind: 'error',
+      name: '404',
+    })
     expect(checkFrame(Buffer.from('{"error":{"message":"x"}}'), ticker)).toEqual({ kind: 'error', name: 'unnamed' })
   })
 })

@@ -93,7 +93,8 @@ export function checkFrame(frame: Buffer, rules: FrameRules): FrameVerdict {
   if (payload < 0) return { kind: 'invalid', reason: 'bad-payload' }
   if (rules.payloadIsNumber) {
     const first = frame[payload + rules.payload.length]
-    if (first === undefined || !((first >= 48 && first <= 57) || first === 45)) return { kind: 'invalid', reason: 'bad-payload' }
+    if (first === undefined || !((first >= 48 && first <= 57) || first === 45))
+      return { kind: 'invalid', reason: 'bad-payload' }
   }
   const ts = frame.indexOf(TIMESTAMP)
   return { kind: 'valid', code, timestampMs: ts < 0 ? Number.NaN : readInt(frame, ts + TIMESTAMP.length) }

@@ -19,23 +19,31 @@ describe('market list', () => {
   test('a body over the byte cap is refused, naming the URL and the cap', async () => {
     const big = JSON.stringify(Array.from({ length: 400 }, (_, i) => market(`KRW-C${i}`)))
     handler = () => new Response(big)
-    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1000, maxMarkets: 10_000 })).rejects.toThrow(`GET ${url}: body of ${big.length} bytes is over the 1000-byte cap`)
+    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1000, maxMarkets: 10_000 })).rejects.toThrow(
+      `GET ${url}: body of ${big.length} bytes is over the 1000-byte cap`,
+    )
   })
 
   test('a body that never ends is cut at the cap, not buffered', async () => {
     const chunk = new TextEncoder().encode(`[${JSON.stringify(market('KRW-BTC'))},`.padEnd(4096, ' '))
     handler = () => new Response(new ReadableStream({ pull: (c) => c.enqueue(chunk) }))
-    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 64 * 1024, maxMarkets: 10_000 })).rejects.toThrow(`GET ${url}: body over the 65536-byte cap`)
+    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 64 * 1024, maxMarkets: 10_000 })).rejects.toThrow(
+      `GET ${url}: body over the 65536-byte cap`,
+    )
   })
 
   test('a list over the market cap is refused, naming the URL and the cap', async () => {
     handler = () => Response.json(Array.from({ length: 11 }, (_, i) => market(`KRW-C${i}`)))
-    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1 << 20, maxMarkets: 10 })).rejects.toThrow(`GET ${url}: 11 markets, over the cap of 10`)
+    await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1 << 20, maxMarkets: 10 })).rejects.toThrow(
+      `GET ${url}: 11 markets, over the cap of 10`,
+    )
   })
 
   test('no answer within STARTUP_TIMEOUT_MS names the URL', async () => {
     handler = () => new Promise(() => {})
-    await expect(fetchMarkets(base, 300)).rejects.toThrow(`GET ${url}: no complete answer within 300 ms (STARTUP_TIMEOUT_MS)`)
+    await expect(fetchMarkets(base, 300)).rejects.toThrow(
+      `GET ${url}: no complete answer within 300 ms (STARTUP_TIMEOUT_MS)`,
+    )
   })
 
   test('a 429 is waited out and retried', async () => {
@@ -47,6 +55,8 @@ describe('market list', () => {
 
   test('a wrong shape names the field', async () => {
     handler = () => Response.json([{ market: 'btc', korean_name: 'x', english_name: 'y' }])
-    await expect(fetchMarkets(base, 5000)).rejects.toThrow(`GET ${url}: unexpected shape at 0.market: must look like QUOTE-BASE`)
+    await expect(fetchMarkets(base, 5000)).rejects.toThrow(
+      `GET ${url}: unexpected shape at 0.market: must look like QUOTE-BASE`,
+    )
   })
 })

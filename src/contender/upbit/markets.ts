@@ -26,7 +26,8 @@ const RETRIES = 3
 /** The body as text, refused as soon as it passes `maxBytes` (before holding more than that). */
 async function cappedText(response: Response, url: string, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN)
-  if (declared > maxBytes) throw new MarketsError(`GET ${url}: body of ${declared} bytes is over the ${maxBytes}-byte cap`)
+  if (declared > maxBytes)
+    throw new MarketsError(`GET ${url}: body of ${declared} bytes is over the ${maxBytes}-byte cap`)
   const chunks: Uint8Array[] = []
   let total = 0
   const reader = response.body!.getReader()
@@ -48,7 +49,8 @@ function parseList(text: string, url: string, maxMarkets: number): MarketInfo[] 
   } catch {
     throw new MarketsError(`GET ${url} returned invalid JSON: ${JSON.stringify(text.slice(0, 120))}`)
   }
-  if (Array.isArray(json) && json.length > maxMarkets) throw new MarketsError(`GET ${url}: ${json.length} markets, over the cap of ${maxMarkets}`)
+  if (Array.isArray(json) && json.length > maxMarkets)
+    throw new MarketsError(`GET ${url}: ${json.length} markets, over the cap of ${maxMarkets}`)
   const parsed = MarketList.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -58,7 +60,12 @@ function parseList(text: string, url: string, maxMarkets: number): MarketInfo[] 
   return parsed.data.filter((m) => !seen.has(m.market) && seen.add(m.market))
 }
 
-export async function fetchMarkets(restUrl: string, timeoutMs: number, limit = 0, caps: { maxBytes: number; maxMarkets: number } = MARKET_LIST): Promise<MarketInfo[]> {
+export async function fetchMarkets(
+  restUrl: string,
+  timeoutMs: number,
+  limit = 0,
+  caps: { maxBytes: number; maxMarkets: number } = MARKET_LIST,
+): Promise<MarketInfo[]> {
   const url = `${restUrl}/v1/market/all?isDetails=false`
   // one deadline for every attempt, the waits between them and the body
   const signal = AbortSignal.timeout(timeoutMs)

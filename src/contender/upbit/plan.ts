@@ -13,7 +13,12 @@ export interface PlannedConnection {
   openAtMs: number
 }
 
-export function planConnections(codes: string[], perConnection: number, batch: number, intervalMs: number): PlannedConnection[] {
+export function planConnections(
+  codes: string[],
+  perConnection: number,
+  batch: number,
+  intervalMs: number,
+): PlannedConnection[] {
   const plan: PlannedConnection[] = []
   for (let at = 0, index = 0; at < codes.length; at += perConnection, index++) {
     plan.push({ index, codes: codes.slice(at, at + perConnection), openAtMs: Math.floor(index / batch) * intervalMs })
@@ -28,6 +33,6 @@ export function planConnections(codes: string[], perConnection: number, batch: n
  */
 export function firstBatchAtMs(nowMs: number, intervalMs: number, phaseMs: number): number {
   if (phaseMs < 0 || intervalMs === 0) return nowMs
-  const wait = (((phaseMs % intervalMs) - (nowMs % intervalMs)) % intervalMs + intervalMs) % intervalMs
+  const wait = ((((phaseMs % intervalMs) - (nowMs % intervalMs)) % intervalMs) + intervalMs) % intervalMs
   return nowMs + wait
 }

@@ -26,7 +26,8 @@ interface Dispatcher {
 function withoutExtensionOffer(headers: Headers): Headers {
   if (Array.isArray(headers)) {
     const kept: unknown[] = []
-    for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() !== EXTENSIONS) kept.push(headers[i], headers[i + 1])
+    for (let i = 0; i < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() !== EXTENSIONS) kept.push(headers[i], headers[i + 1])
     return kept
   }
   if (!headers) return headers
@@ -41,8 +42,13 @@ function watchingStatus(handler: Handler, onStatus: (status: number) => void): H
     get(target, key) {
       const value = target[key]
       if (typeof value !== 'function') return value
-      if (first.has(String(key))) return (status: number, ...rest: unknown[]) => (onStatus(status), value.call(target, status, ...rest))
-      if (key === 'onResponseStart') return (controller: unknown, status: number, ...rest: unknown[]) => (onStatus(status), value.call(target, controller, status, ...rest))
+      if (first.has(String(key)))
+        return (status: number, ...rest: unknown[]) => (onStatus(status), value.call(target, status, ...rest))
+      if (key === 'onResponseStart')
+        return (controller: unknown, status: number, ...rest: unknown[]) => (
+          onStatus(status),
+          value.call(target, controller, status, ...rest)
+        )
       return value.bind(target)
     },
   })
