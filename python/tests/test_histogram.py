@@ -3,7 +3,9 @@ HDR's value at percentile; and the cheaper record_value stores exactly what the 
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 from hdrh.histogram import HdrHistogram
 
@@ -79,3 +81,15 @@ def test_record_value_stores_what_the_package_stores() -> None:
         reference.max_value,
     )
     assert summarize(fast) == summarize(reference)
+
+
+def test_the_shared_vectors_read_out_as_on_every_contender() -> None:
+    """schemas/histogram-vectors.json is generated from the TypeScript read-out and checked by Go
+    too: the same samples must give the same LatencySummary on every runtime."""
+    vectors = json.loads((Path(__file__).parents[2] / "schemas" / "histogram-vectors.json").read_text())
+    assert len(vectors["cases"]) >= 5
+    for case in vectors["cases"]:
+        histogram = new_histogram()
+        for us in case["values"]:
+            record(histogram, us)
+        assert summarize(histogram) == case["summary"], case["name"]

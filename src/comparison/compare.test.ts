@@ -278,7 +278,19 @@ describe('verdicts', () => {
     expect(verdict(rss, reportsByContender(rounds))).toBe('within noise (bun, go)')
   })
 
-  test('name a winner when the ranges are separate, however close the medians', () => {
+  test('name a winner when the ranges are separate and the gap is above the threshold', () => {
+    const rounds = [
+      [46e6, 40e6],
+      [46.2e6, 40.1e6],
+      [46.1e6, 40.2e6],
+    ].map(([bun, go], i) => [
+      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
+      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
+    ])
+    expect(verdict(rss, reportsByContender(rounds))).toBe('**go** is 1.15× leaner than bun')
+  })
+
+  test('a steady gap below the threshold names no winner, and says why', () => {
     const rounds = [
       [41e6, 40e6],
       [41.2e6, 40.1e6],
@@ -287,7 +299,7 @@ describe('verdicts', () => {
       makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
       makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
     ])
-    expect(verdict(rss, reportsByContender(rounds))).toBe('**go** is 1.02× leaner than bun')
+    expect(verdict(rss, reportsByContender(rounds))).toBe('within 10 % (bun, go)')
   })
 
   test('state the noise rule in the report', () => {
@@ -309,6 +321,11 @@ describe('spread', () => {
     const a = spreadOf([100])!
     expect(withinNoise(a, spreadOf([104])!, 0.05)).toBe(true)
     expect(withinNoise(a, spreadOf([106])!, 0.05)).toBe(false)
+  })
+  test('several rounds: overlapping ranges are noise, separate ones are not', () => {
+    const a = spreadOf([100, 101, 102])!
+    expect(withinNoise(a, spreadOf([101, 121, 140])!, 0.1)).toBe(true)
+    expect(withinNoise(a, spreadOf([104, 105, 106])!, 0.1)).toBe(false)
   })
 })
 

@@ -22,7 +22,16 @@ import {
 } from './sections.ts'
 import { table } from './markdown.ts'
 import { originalSection } from './original.ts'
-import { bestOf, formatRatio, formatSpread, ratioToBest, spreadOf, withinNoise, type Spread } from './spread.ts'
+import {
+  belowThreshold,
+  bestOf,
+  formatRatio,
+  formatSpread,
+  ratioToBest,
+  spreadOf,
+  withinNoise,
+  type Spread,
+} from './spread.ts'
 
 /**
  * Throws unless every report ran the same librdkafka version with the same producer settings;
@@ -99,16 +108,27 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
   const best = bestOf(spreads, metric.better ?? 'lower')
   if (contenders.length < 2 || best === undefined) return 'only one contender'
   const winner = spreads[best]!
+  const threshold = metric.threshold ?? 0
+  const close = `within ${Math.round(threshold * 100)} %`
   const beaten: string[] = []
   const noise: string[] = []
+  const near: string[] = []
   for (const [i, s] of spreads.entries()) {
     if (i === best || !s) continue
     const ratio = ratioToBest(winner.median, s.median, metric.better ?? 'lower')
-    if (withinNoise(winner, s, metric.threshold ?? 0) || ratio === undefined) noise.push(contenders[i]!)
+    if (ratio === undefined || withinNoise(winner, s, threshold)) noise.push(contenders[i]!)
+    else if (belowThreshold(winner, s, threshold)) near.push(contenders[i]!)
     else beaten.push(`${formatRatio(ratio)}× ${metric.verdict ?? 'better'} than ${contenders[i]}`)
   }
-  if (beaten.length === 0) return `within noise (${contenders.join(', ')})`
-  return `**${contenders[best]}** is ${beaten.join(', ')}${noise.length > 0 ? `; within noise of ${noise.join(', ')}` : ''}`
+  if (beaten.length === 0) {
+    const label = near.length === 0 ? 'within noise' : noise.length === 0 ? close : `within noise or ${close.slice(7)}`
+    return `${label} (${contenders.join(', ')})`
+  }
+  const rest = [
+    ...(near.length > 0 ? [`${close} of ${near.join(', ')}`] : []),
+    ...(noise.length > 0 ? [`within noise of ${noise.join(', ')}`] : []),
+  ]
+  return `**${contenders[best]}** is ${beaten.join(', ')}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}`
 }
 
 function verdictSection(byContender: Map<Contender, Report[]>): string {

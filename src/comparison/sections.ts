@@ -218,8 +218,9 @@ export function howToReadSection(rounds: number): string {
     '',
     `- ${rounds > 1 ? `Every figure is \`median (min–max)\` over ${rounds} rounds.` : 'One round: every figure is that round’s, with no spread.'}`,
     '- `×N` after a figure: how many times worse it is than the best contender in that row (higher is better for throughput, lower for everything else). The best, and figures within 0.5 % of it, carry no suffix; a range appears only where rounds differ.',
-    `- **Within noise**: with several rounds, two contenders whose min–max ranges overlap; with one round (no noise measured), a difference smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU` +
-      ' (relative to the larger median). A verdict names a winner only where the ranges do not overlap.',
+    `- **Within noise**: with several rounds, two contenders whose min–max ranges overlap; with one round (no noise measured), a difference smaller than the threshold below.` +
+      ` **Within N %**: a steady gap smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median), real but too small to name a winner.` +
+      ' A verdict names a winner only where the min–max ranges do not overlap and the gap is larger than that.',
     '- Warm-up: every contender produced from the moment it was ready until the window opened (at least the warm-up, marked `phase: warmup`); the audit checks those messages separately and no figure counts them.',
     '- Latency: *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report; *pipeline* is frame in → delivery report; *exchange→ack* is the frame’s own timestamp → delivery report (with the local feed, the intended send time).',
     '- CPU µs per message is (user + system) CPU over the window divided by delivered messages; 1.00 cores is one core fully busy.',
