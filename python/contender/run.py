@@ -241,7 +241,8 @@ class Run:
             s.client.down.window_closed(w.closed)
             closed_offset_ms = (w.closed - w.opened) * 1000
             if not recorder.intervals or recorder.intervals[-1]["offsetMs"] != round(closed_offset_ms):
-                recorder.interval(closed_offset_ms, memory.last.rss_bytes, memory.last.heap_bytes)
+                # the closing interval gets its metrics line too, as on the other runtimes
+                self.out.metrics(recorder.interval(closed_offset_ms, memory.last.rss_bytes, memory.last.heap_bytes))
         self.out.event({"event": "end", "endMs": round(w.opened_at_ms + (w.closed - w.opened) * 1000)})
         await s.client.close()
         left = await asyncio.to_thread(producer.flush, c.flush_timeout_ms / 1000)

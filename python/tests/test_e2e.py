@@ -159,6 +159,9 @@ def test_a_run_delivers_every_valid_frame_once_in_seq_order(kafka_bootstrap: str
     assert run.code == 0, run.stderr + "\n".join(run.lines[-20:])
     assert run.kinds[:4] == ["ready", "warmup", "start", "metrics"]
     assert run.kinds[-2:] == ["end", "report"]
+    # one metrics line per interval of the report, the closing one included (the live view's 60/60)
+    lines = [e for e in run.events if e["event"] == "metrics"]
+    assert [e["offsetMs"] for e in lines] == [i["offsetMs"] for i in run.report()["intervals"]]
     ready, warmup, start = run.events[:3]
     assert (ready["contender"], ready["markets"], ready["connections"]) == ("python", 536, 36)
     assert warmup["fromMs"] == ready["atMs"] and start["startMs"] == warmup["startMs"]

@@ -8,14 +8,15 @@ import { join } from 'node:path'
 import { measureFloor, measureLimits } from '../ceilings/measure.ts'
 import type { LadderResult } from '../comparison/compare.ts'
 import type { Report } from '../contract/report.ts'
+import { PAIRS_INTERVAL_MS } from '../feed/limits.ts'
 import type { Feed } from '../feed/server.ts'
 import { runLadder } from './ladder.ts'
 import type { BenchOptions } from './options.ts'
 import { NO_PINNING, pinRig, unpinRig } from './pinning.ts'
 import { contenderEnv } from './run-env.ts'
 
-/** the ladder's connection pacing: 2 per 500 ms is 4/s, within Upbit's 5/s, and 9 s for 36 */
-const LADDER_CONNECT_INTERVAL_MS = 500
+/** the ladder's connection pacing: 2 per 600 ms, the fastest Upbit's 5/s never refuses (11 s for 36) */
+const LADDER_CONNECT_INTERVAL_MS = PAIRS_INTERVAL_MS
 
 export async function runLadderBench(
   o: BenchOptions,

@@ -142,6 +142,15 @@ async function runStep(
   return step
 }
 
+/**
+ * A step the producer sustained while the feed fell behind its schedule: the producer kept up
+ * with all the feed could send, so the step measured the feed, not the producer. Asking for more
+ * only pushes the feed further behind; the climb stops there, and what was offered is a lower
+ * bound of the producer's saturation point (a rig limit), never the rate that was asked for.
+ */
+export const rigCapped = (step: Pick<LadderStep, 'sustained' | 'feedBehind'>) =>
+  step.sustained === true && step.feedBehind === true
+
 /** One contender, one round: the coarse steps, then the bisection. */
 async function climb(
   o: LadderOptions,
@@ -156,6 +165,7 @@ async function climb(
     const step = await runStep(o, contender, rate, round, 'step')
     if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
+    if (rigCapped(step)) return Math.max(lo ?? 0, Math.floor(step.offeredPerSec))
     if (!step.sustained) {
       hi = rate
       break
@@ -167,6 +177,7 @@ async function climb(
     const step = await runStep(o, contender, rate, round, 'bisect')
     if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
+    if (rigCapped(step)) return Math.max(lo, Math.floor(step.offeredPerSec))
     if (step.sustained) lo = rate
     else hi = rate
   }

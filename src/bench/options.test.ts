@@ -21,6 +21,12 @@ describe('bench options', () => {
     ])
   })
 
+  test('--ladder sends uncompressed unless --ws-compression is given; the race keeps deflate on', () => {
+    expect(parse('--ladder')['ws-compression']).toBe('off')
+    expect(parse('--ladder', '--ws-compression', 'on')['ws-compression']).toBe('on')
+    expect(parse()['ws-compression']).toBe('on')
+  })
+
   test('--soak runs 600 s unless a duration is given, in either flag form', () => {
     expect(parse('--soak').duration).toBe(600)
     expect(parse('--soak', '--duration', '30').duration).toBe(30)

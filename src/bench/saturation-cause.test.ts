@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
-import { bisectNext } from './ladder.ts'
+import { bisectNext, rigCapped } from './ladder.ts'
 import { judgeLimit } from './saturation-cause.ts'
 
 const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
@@ -23,6 +23,23 @@ const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
 })
 
 describe('judgeLimit', () => {
+  // the feed at ~40k msg/s with deflate on: every coarse step from 50k to 400k was "sustained" (all
+  // the feed sent was delivered), so the saturation point read 400,000 msg/s, a rate never offered
+  test('rig, a lower bound: the producer kept up with all a lagging feed could send', () => {
+    const steps = [
+      step(20_000),
+      step(40_166, { feedBehind: true, feedLagP99Us: 900_000, coresUsed: 0.42, pipelineP99Us: 7200 }),
+    ]
+    expect(rigCapped(steps[1]!)).toBe(true)
+    expect(rigCapped(steps[0]!)).toBe(false)
+    expect(rigCapped({ sustained: false, feedBehind: true })).toBe(false)
+    const v = judgeLimit(steps, 1, 100_000)
+    expect(v.kind).toBe('rig')
+    expect(v.lowerBound).toBe(true)
+    expect(v.evidence).toMatch(
+      /the feed could send no more than 40,166 msg\/s .* using 0\.42 of 1 core: its own limit is higher/,
+    )
+  })
   test('own: the producer’s core was used up', () => {
     const v = judgeLimit(
       [step(50_000), step(100_000, { sustained: false, deliveredFraction: 0.95, coresUsed: 0.98 })],

@@ -19,7 +19,19 @@ export function judgeLimit(
   boundP99Us: number,
   rigCores = 1,
 ): LimitVerdict {
+  const capped = steps.filter((s) => s.sustained === true && s.feedBehind === true)
   const failed = steps.filter((s) => s.sustained === false).sort((a, b) => a.offeredPerSec - b.offeredPerSec)[0]
+  const top = capped.sort((a, b) => b.offeredPerSec - a.offeredPerSec)[0]
+  if (top && (!failed || failed.offeredPerSec > top.offeredPerSec)) {
+    const cores = top.coresUsed ?? 0
+    return {
+      kind: 'rig',
+      lowerBound: true,
+      evidence:
+        `the feed could send no more than ${Math.round(top.offeredPerSec).toLocaleString('en-US')} msg/s (behind its schedule, send lag p99 ${ms(top.feedLagP99Us ?? 0)}); ` +
+        `the producer delivered ${pct(top.deliveredFraction)} of it with p99 ${ms(top.pipelineP99Us)}, using ${cores.toFixed(2)} of ${contenderCores} core${contenderCores === 1 ? '' : 's'}: its own limit is higher`,
+    }
+  }
   if (!failed) {
     const top = Math.max(0, ...steps.map((s) => s.offeredPerSec))
     return {

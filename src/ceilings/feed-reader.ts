@@ -4,13 +4,14 @@
  * every market with the seed's 15-per-connection plan, counting frames and bytes for a fixed time.
  * Run as its own process (`bun src/ceilings/feed-reader.ts --rest URL --ws URL --seconds S`) so it
  * does not share a thread with the feed; prints one JSON line. Plain means no compression (the
- * ceiling of sending, not of deflate), and connections are opened 2 per 500 ms, within Upbit's
+ * ceiling of sending, not of deflate), and connections are opened 2 per 600 ms (PAIRS_INTERVAL_MS), within Upbit's
  * 5 connections/s, so a feed enforcing Upbit's limits answers none of them with 429.
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { fetchMarkets } from '../contender/upbit/markets.ts'
 import { planConnections } from '../contender/upbit/plan.ts'
+import { PAIRS_INTERVAL_MS } from '../feed/limits.ts'
 
 export const FeedReaderResult = z.object({
   tool: z.literal('feed-reader'),
@@ -41,7 +42,7 @@ export async function readFeed(
     markets.map((m) => m.market),
     15,
     2,
-    500,
+    PAIRS_INTERVAL_MS,
   )
   let messages = 0
   let bytes = 0

@@ -21,6 +21,8 @@ import { readTopic } from '../librdkafka/consumer.ts'
 import { tickerFrames, writeFramesFile, writePayloadFile } from './frames.ts'
 import { parsePerfSummary, runKafkaPerf, toJavaProducerProps } from './kafka-perf.ts'
 import { LimitToolError } from './result.ts'
+import { readFeed } from './feed-reader.ts'
+import { startFeed } from '../feed/server.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
 let dir: string
@@ -253,4 +255,21 @@ describe('Kafka ProducerPerformance', () => {
     expect(r.note).toContain('queue.buffering.max.messages')
     expect((await readBack(kafka.bootstrap, topic)).length).toBe(20_000)
   })
+})
+
+describe('the feed reader', () => {
+  // it opened 2 connections per 500 ms: three batches can share one sliding second (6 > 5), so a
+  // feed enforcing Upbit's limits refused one and the ladder's limit rows failed to start
+  test("opens all 36 connections to a feed enforcing Upbit's limits, none refused", async () => {
+    const feed = await startFeed({ rate: 2000, seed: 42, upbitLimits: true, trackSent: false })
+    try {
+      const read = await readFeed({ restUrl: feed.httpUrl, wsUrl: feed.wsUrl, seconds: 1, sample: 100 })
+      expect(read.connections).toBe(36)
+      expect(read.messages).toBeGreaterThan(0)
+      expect(read.samples.length).toBeGreaterThan(0)
+      expect(feed.stats().limits.refused429['ws-upgrade']).toBe(0)
+    } finally {
+      await feed.stop()
+    }
+  }, 60_000)
 })

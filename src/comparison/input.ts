@@ -43,6 +43,8 @@ export interface LadderStep {
 export interface LimitVerdict {
   kind: 'own' | 'rig' | 'not reached'
   evidence: string
+  /** the producer kept up with all the rig could offer: its saturation point is at least this */
+  lowerBound?: boolean
 }
 
 /** librdkafka alone (the paced C producer) at one rate: the floor every contender is held to. */

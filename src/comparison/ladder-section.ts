@@ -11,11 +11,12 @@ import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 
 function saturationCell(ladder: LadderResult, c: string): string {
   const rounds = (ladder.saturationByRound?.[c] ?? []).filter((x): x is number => x !== null)
+  const atLeast = ladder.limitVerdicts?.[c]?.lowerBound ? '≥ ' : ''
   if (rounds.length === 0)
     return ladder.saturation[c] == null
       ? 'none (not even the first step)'
-      : formatValue(ladder.saturation[c]!, UNITS.rate)
-  return formatSpread(spreadOf(rounds), UNITS.rate)
+      : atLeast + formatValue(ladder.saturation[c]!, UNITS.rate)
+  return atLeast + formatSpread(spreadOf(rounds), UNITS.rate)
 }
 
 /** The sustained step nearest to `rate` of a contender (the median-round one when several). */

@@ -36,6 +36,14 @@ export const UPBIT_LIMITS: UpbitLimits = {
   forgetAfterMs: 60_000,
 }
 
+/**
+ * The tightest pacing of connections opened two at a time that Upbit's 5/s never refuses. The
+ * limit is a sliding second: batches 500 ms apart (4/s on average) put three batches, six
+ * requests, in one second whenever timers and the network shift a batch by a millisecond; 600 ms
+ * apart, any second holds at most two batches, with 100 ms to spare.
+ */
+export const PAIRS_INTERVAL_MS = 600
+
 export const LIMIT_KINDS = ['ws-upgrade', 'rest', 'ws-data'] as const
 export type LimitKind = (typeof LIMIT_KINDS)[number]
 export type Verdict =
