@@ -234,6 +234,24 @@ describe('compareReports', () => {
     expect(out).toContain('| bun | none (not even the first step) |')
     expect(compareReports(input(threeRounds()))).not.toContain('Saturation ladder')
   })
+
+  test('a saturation point the rig capped reads as a lower bound, in the ladder and the original table', () => {
+    const ladder = {
+      boundP99Us: 100_000,
+      steps: [],
+      saturation: { go: 40_166, python: 1_200 },
+      limitVerdicts: {
+        go: { kind: 'rig' as const, lowerBound: true, evidence: 'the feed could send no more than 40,166 msg/s' },
+        python: { kind: 'rig' as const, lowerBound: true, evidence: 'the feed could send no more than 1,200 msg/s' },
+      },
+      limits: [],
+    }
+    const out = compareReports(input(threeRounds(), { ladder }))
+    expect(out).toContain('| go | ≥ 40,166 msg/s | rig: the feed could send no more than 40,166 msg/s |')
+    expect(out).toContain("≥ 40,166 msg/s (saturation point, the rig's limit) | above |")
+    // 1,200 is inside 800–1,500, but the true figure may be higher
+    expect(out).toContain("≥ 1,200 msg/s (saturation point, the rig's limit) | inside or above |")
+  })
 })
 
 describe('verdicts', () => {

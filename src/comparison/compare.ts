@@ -184,7 +184,12 @@ export function compareReports(input: ComparisonInput): string {
     intervalsSection(input.rounds, [...byContender.keys()]),
     originalSection(
       byContender,
-      { saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined },
+      {
+        saturation: input.ladder?.saturation as Record<Contender, number | null> | undefined,
+        lowerBound: Object.fromEntries(
+          Object.entries(input.ladder?.limitVerdicts ?? {}).map(([c, v]) => [c, v.lowerBound === true]),
+        ),
+      },
       input.feed?.rate,
     ),
     auditSection(input.audit),

@@ -92,6 +92,8 @@ export function placement(value: number, range: ExpectedRange): 'inside' | 'abov
 /** Overrides from a ladder run: throughput is the saturation point there, not the feed's offer. */
 export interface OriginalOverrides {
   saturation?: Partial<Record<Contender, number | null>>
+  /** contenders whose saturation point is only a lower bound (the rig gave out first) */
+  lowerBound?: Partial<Record<string, boolean>>
 }
 
 function measuredCell(
@@ -104,6 +106,14 @@ function measuredCell(
   if (row.item === 'throughput' && o.saturation && c in o.saturation) {
     const rate = o.saturation[c]
     if (rate === null || rate === undefined) return ['no sustained step', '—']
+    // a lower bound above the range is above it; inside or below, the true figure may be higher
+    if (o.lowerBound?.[c]) {
+      const place = placement(rate, range)
+      return [
+        `≥ ${rate.toLocaleString('en-US')} msg/s (saturation point, the rig's limit)`,
+        place === 'above' ? 'above' : `${place} or above`,
+      ]
+    }
     return [`${rate.toLocaleString('en-US')} msg/s (saturation point)`, placement(rate, range)]
   }
   if (!reports) return ['not in this run', '—']
