@@ -229,6 +229,10 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
     label: `${l.name}: ${Math.round(l.messagesPerSec).toLocaleString('en-US')} msg/s`,
   }))
   const log = { type: 'log' } as const
+  // the floor's rows at one rate each, rates it kept up with (a row that fell behind measured less)
+  const floor = (ladder.floor ?? [])
+    .filter((f) => f.ratePerSec > 0 && f.cpuUsPerMessage > 0 && !f.behind)
+    .sort((a, b) => a.ratePerSec - b.ratePerSec)
   // limits told apart by dash pattern with a legend: text on the rules overlaps when limits are close
   const limitRule = (axis: 'x' | 'y') => ({
     data: { values: limits },
@@ -306,15 +310,34 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
         ...PANEL,
         title: {
           text: 'CPU per delivered message vs rate (µs)',
-          subtitle: 'fixed costs spread over more messages as the rate rises',
+          subtitle:
+            floor.length > 0
+              ? 'dashed black: librdkafka alone (the paced C producer), the floor'
+              : 'fixed costs spread over more messages as the rate rises',
         },
-        data: { values: steps },
-        mark: line,
-        encoding: {
-          x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
-          y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log, title: 'CPU µs per message (log)' },
-          color: colour(contenders),
-        },
+        layer: [
+          {
+            data: { values: steps },
+            mark: line,
+            encoding: {
+              x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
+              y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log, title: 'CPU µs per message (log)' },
+              color: colour(contenders),
+            },
+          },
+          ...(floor.length > 0
+            ? [
+                {
+                  data: { values: floor },
+                  mark: { type: 'line', color: '#000', strokeWidth: 2, strokeDash: [6, 4], point: { color: '#000' } },
+                  encoding: {
+                    x: { field: 'ratePerSec', type: 'quantitative', scale: log },
+                    y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log },
+                  },
+                },
+              ]
+            : []),
+        ],
       },
     ],
   } as TopLevelSpec

@@ -105,6 +105,26 @@ describe('renderCharts', () => {
         steps,
         saturation: { bun: 100_000, node: 100_000, go: 100_000 },
         limits: [{ name: 'C producer', messagesPerSec: 150_000, note: '' }],
+        floor: [
+          {
+            ratePerSec: 2000,
+            cpuUsPerMessage: 35,
+            ackP50Us: 6000,
+            ackP99Us: 11_000,
+            dueToAckP99Us: 11_500,
+            delivered: 60_000,
+            behind: false,
+          },
+          {
+            ratePerSec: 80_000,
+            cpuUsPerMessage: 8,
+            ackP50Us: 1000,
+            ackP99Us: 15_000,
+            dueToAckP99Us: 16_000,
+            delivered: 1_600_000,
+            behind: false,
+          },
+        ],
       }),
       dir,
     )
@@ -114,5 +134,6 @@ describe('renderCharts', () => {
     const svg = readFileSync(join(dir, 'ladder.svg'), 'utf8')
     expect(svg).toContain('C producer: 150,000 msg/s')
     expect(svg).toContain('Pipeline p99 vs delivered rate (ms)')
+    expect(svg).toContain('dashed black: librdkafka alone (the paced C producer), the floor')
   })
 })
