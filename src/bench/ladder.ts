@@ -18,7 +18,7 @@ import type { Contender, Report } from '../contract/report.ts'
 import type { Feed } from '../feed/server.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { kafkaJvmPids, startCpuSample } from './cpu-sample.ts'
-import { judgeLimit } from './saturation-cause.ts'
+import { judgeLimit, rigCapped } from './saturation-cause.ts'
 import { runRound } from './round.ts'
 
 export const SUSTAINED_FRACTION = 0.999
@@ -141,15 +141,6 @@ async function runStep(
   o.onStep?.(step)
   return step
 }
-
-/**
- * A step the producer sustained while the feed fell behind its schedule: the producer kept up
- * with all the feed could send, so the step measured the feed, not the producer. Asking for more
- * only pushes the feed further behind; the climb stops there, and what was offered is a lower
- * bound of the producer's saturation point (a rig limit), never the rate that was asked for.
- */
-export const rigCapped = (step: Pick<LadderStep, 'sustained' | 'feedBehind'>) =>
-  step.sustained === true && step.feedBehind === true
 
 /** One contender, one round: the coarse steps, then the bisection. */
 async function climb(

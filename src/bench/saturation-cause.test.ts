@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
-import { bisectNext, rigCapped } from './ladder.ts'
-import { judgeLimit } from './saturation-cause.ts'
+import { bisectNext } from './ladder.ts'
+import { judgeLimit, rigCapped } from './saturation-cause.ts'
 
 const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
   contender: 'go',

@@ -10,6 +10,15 @@ import type { LadderStep, LimitVerdict } from '../comparison/input.ts'
 /** a budget this full counts as used up */
 export const SATURATED = 0.85
 
+/**
+ * A step the producer sustained while the feed fell behind its schedule: the producer kept up
+ * with all the feed could send, so the step measured the feed, not the producer. Asking for more
+ * only pushes the feed further behind; the climb stops there, and what was offered is a lower
+ * bound of the producer's saturation point (a rig limit), never the rate that was asked for.
+ */
+export const rigCapped = (step: Pick<LadderStep, 'sustained' | 'feedBehind'>) =>
+  step.sustained === true && step.feedBehind === true
+
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
 
@@ -19,7 +28,7 @@ export function judgeLimit(
   boundP99Us: number,
   rigCores = 1,
 ): LimitVerdict {
-  const capped = steps.filter((s) => s.sustained === true && s.feedBehind === true)
+  const capped = steps.filter(rigCapped)
   const failed = steps.filter((s) => s.sustained === false).sort((a, b) => a.offeredPerSec - b.offeredPerSec)[0]
   const top = capped.sort((a, b) => b.offeredPerSec - a.offeredPerSec)[0]
   if (top && (!failed || failed.offeredPerSec > top.offeredPerSec)) {

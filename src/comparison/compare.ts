@@ -109,7 +109,8 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
   if (contenders.length < 2 || best === undefined) return 'only one contender'
   const winner = spreads[best]!
   const threshold = metric.threshold ?? 0
-  const close = `within ${Math.round(threshold * 100)} %`
+  const pct = `${Math.round(threshold * 100)} %`
+  const close = `within ${pct}`
   const beaten: string[] = []
   const noise: string[] = []
   const near: string[] = []
@@ -121,7 +122,7 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
     else beaten.push(`${formatRatio(ratio)}× ${metric.verdict ?? 'better'} than ${contenders[i]}`)
   }
   if (beaten.length === 0) {
-    const label = near.length === 0 ? 'within noise' : noise.length === 0 ? close : `within noise or ${close.slice(7)}`
+    const label = near.length === 0 ? 'within noise' : noise.length === 0 ? close : `within noise or ${pct}`
     return `${label} (${contenders.join(', ')})`
   }
   const rest = [

@@ -168,24 +168,6 @@ func startDeliveries(p *ck.Producer, h Handlers) (*deliveries, error) {
 	return d, nil
 }
 
-// forward hands an event the binding's poller had already taken to the handlers.
-func forward(ev ck.Event, h Handlers) {
-	switch e := ev.(type) {
-	case *ck.Stats:
-		if h.OnStats != nil {
-			h.OnStats(e.String())
-		}
-	case ck.Error:
-		if h.OnError != nil {
-			fatal := ""
-			if e.IsFatal() {
-				fatal = "FATAL "
-			}
-			h.OnError(fmt.Sprintf("%s%s: %s", fatal, ErrName(e.Code()), e.String()))
-		}
-	}
-}
-
 func (d *deliveries) loop() {
 	defer close(d.done)
 	wake := make([]byte, 64)

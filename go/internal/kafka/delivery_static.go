@@ -53,23 +53,6 @@ func startDeliveries(p *ck.Producer, h Handlers) (*deliveries, error) {
 	return d, nil
 }
 
-func forward(ev ck.Event, h Handlers) {
-	switch e := ev.(type) {
-	case *ck.Stats:
-		if h.OnStats != nil {
-			h.OnStats(e.String())
-		}
-	case ck.Error:
-		if h.OnError != nil {
-			fatal := ""
-			if e.IsFatal() {
-				fatal = "FATAL "
-			}
-			h.OnError(fatal + ErrName(e.Code()) + ": " + e.String())
-		}
-	}
-}
-
 func (d *deliveries) flush(timeoutMs int) int {
 	if d.p.Len() == 0 {
 		return 0
