@@ -142,30 +142,44 @@ async function runStep(
   return step
 }
 
-/** One contender, one round: the coarse steps, then the bisection. */
-async function climb(
-  o: LadderOptions,
-  contender: Contender,
-  round: number,
+/**
+ * A list whose every step was sustained has not found the saturation point: the climb goes on
+ * doubling the last rate, at most this many times (a rig-capped step, the feed falling behind,
+ * stops it sooner).
+ */
+export const EXTRA_DOUBLINGS = 4
+
+type Probe = (rate: number, kind: LadderStep['probe']) => Promise<LadderStepResult | string>
+
+/**
+ * One contender, one round: the coarse steps (doubled past the list while all are sustained),
+ * then the bisection. Returns the saturation point: the highest sustained rate, null when not even
+ * the first step held.
+ */
+export async function searchSaturation(
+  rates: number[],
+  probe: Probe,
   steps: LadderStepResult[],
   failures: string[],
 ): Promise<number | null> {
   let lo: number | null = null
   let hi: number | undefined
-  for (const rate of o.rates) {
-    const step = await runStep(o, contender, rate, round, 'step')
+  const coarse = [...rates]
+  for (let i = 0; i < coarse.length && hi === undefined; i++) {
+    const rate = coarse[i]!
+    const step = await probe(rate, 'step')
     if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
     if (rigCapped(step)) return Math.max(lo ?? 0, Math.floor(step.offeredPerSec))
-    if (!step.sustained) {
-      hi = rate
-      break
+    if (!step.sustained) hi = rate
+    else {
+      lo = rate
+      if (i === coarse.length - 1 && coarse.length < rates.length + EXTRA_DOUBLINGS) coarse.push(rate * 2)
     }
-    lo = rate
   }
   if (lo === null || hi === undefined) return lo
   for (let rate = bisectNext(lo, hi); rate !== undefined; rate = bisectNext(lo, hi)) {
-    const step = await runStep(o, contender, rate, round, 'bisect')
+    const step = await probe(rate, 'bisect')
     if (typeof step === 'string') return (failures.push(step), lo)
     steps.push(step)
     if (rigCapped(step)) return Math.max(lo, Math.floor(step.offeredPerSec))
@@ -188,7 +202,9 @@ export async function runLadder(
   const byRound: Record<string, (number | null)[]> = {}
   for (let round = 1; round <= o.rounds; round++) {
     for (const contender of o.contenders)
-      (byRound[contender] ??= []).push(await climb(o, contender, round, steps, failures))
+      (byRound[contender] ??= []).push(
+        await searchSaturation(o.rates, (rate, kind) => runStep(o, contender, rate, round, kind), steps, failures),
+      )
   }
   const saturation = Object.fromEntries(
     o.contenders.map((c) => [c, median(byRound[c]!.filter((x): x is number => x !== null))]),

@@ -110,7 +110,8 @@ Other runs
                            feed stepped up until a step is not sustained, then bisected to
                            within 5 %; over --rounds; connections 2 per 600 ms unless
                            --connect-interval-ms is given
-  --ladder-rates LIST      coarse steps, msg/s  (default 2000,5000,10000,20000,50000,100000,200000,400000)
+  --ladder-rates LIST      coarse steps, msg/s, doubled past the last (at most 4 times) while
+                           every step holds (default 2000,5000,10000,20000,50000,100000,200000,400000)
   --step-duration S        seconds per ladder step                            (default 20)
   --ladder-p99-ms N        a ladder step is sustained when ≥ 99.9 % of the offer is delivered
                            with pipeline p99 under N ms                       (default 100)

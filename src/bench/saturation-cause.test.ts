@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
-import { bisectNext } from './ladder.ts'
+import { bisectNext, EXTRA_DOUBLINGS, type LadderStepResult, searchSaturation } from './ladder.ts'
 import { judgeLimit, rigCapped } from './saturation-cause.ts'
 
 const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
@@ -92,5 +92,57 @@ describe('bisectNext', () => {
       [lo, hi] = r < 81_000 ? [r, hi] : [lo, r]
     expect((hi - lo) / hi).toBeLessThanOrEqual(0.05)
     expect(probes).toBeLessThanOrEqual(5)
+  })
+})
+
+describe('searchSaturation', () => {
+  // a producer that holds every rate up to `capacity`, and a feed that can send `feedMax` at most
+  const search = async (rates: number[], capacity: number, feedMax = Infinity) => {
+    const probed: number[] = []
+    const steps: LadderStepResult[] = []
+    const point = await searchSaturation(
+      rates,
+      async (rate) => {
+        probed.push(rate)
+        const offered = Math.min(rate, feedMax)
+        return {
+          ...step(offered),
+          sustained: offered <= capacity,
+          feedBehind: rate > feedMax,
+          report: {} as LadderStepResult['report'],
+        }
+      },
+      steps,
+      [],
+    )
+    return { point, probed }
+  }
+
+  test('bisects between the last sustained and the first failed step to within 5 %', async () => {
+    const { point, probed } = await search([2_000, 20_000, 50_000, 100_000], 81_000)
+    expect(point!).toBeLessThanOrEqual(81_000)
+    expect(point!).toBeGreaterThanOrEqual(81_000 * 0.95)
+    expect(probed.slice(0, 4)).toEqual([2_000, 20_000, 50_000, 100_000])
+  })
+
+  // a 3-round ladder over 2k, 20k, 50k, 100k: bun held 100k in one round, and that round's
+  // saturation point read 100,000 msg/s, the top of the list, not bun's limit
+  test('a list whose every step held is doubled past its end until a step fails', async () => {
+    const { point, probed } = await search([2_000, 20_000, 50_000, 100_000], 130_000)
+    expect(probed).toContain(200_000)
+    expect(point!).toBeGreaterThanOrEqual(130_000 * 0.95)
+    expect(point!).toBeLessThanOrEqual(130_000)
+  })
+
+  test('the doubling is bounded, and stops at a rig-capped step', async () => {
+    const unbounded = await search([1_000], Infinity)
+    expect(unbounded.probed).toEqual(Array.from({ length: 1 + EXTRA_DOUBLINGS }, (_, i) => 1_000 * 2 ** i))
+    const capped = await search([2_000, 20_000, 50_000, 100_000], Infinity, 150_000)
+    expect(capped.probed).toEqual([2_000, 20_000, 50_000, 100_000, 200_000])
+    expect(capped.point).toBe(150_000)
+  })
+
+  test('null when not even the first step held', async () => {
+    expect((await search([2_000, 20_000], 1_000)).point).toBeNull()
   })
 })
