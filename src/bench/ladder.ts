@@ -130,6 +130,7 @@ async function runStep(
   const figures = stepFigures(contender, result.report, sentInWindow)
   const step: LadderStepResult = {
     ...figures,
+    askedPerSec: rate,
     sustained: isSustained(figures, o.boundP99Us),
     feedBehind,
     feedLagP99Us,

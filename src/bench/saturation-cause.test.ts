@@ -80,6 +80,28 @@ describe('judgeLimit', () => {
       evidence: 'sustained every offered rate up to 2,000 msg/s',
     })
   })
+
+  // go in a 3-round ladder: asked for 100,000 msg/s it fell behind, its sockets filled and the feed
+  // sent it only 71,016 msg/s; judged by the offered rate, that probe was its "lowest failure",
+  // below the 96,888 msg/s it sustained in the same round
+  test('judges at the lowest rate asked, not at an offer the producer itself held back', () => {
+    const steps = [
+      step(96_888, { askedPerSec: 96_875, coresUsed: 0.67 }),
+      step(71_016, {
+        askedPerSec: 100_000,
+        sustained: false,
+        coresUsed: 0.99,
+        pipelineP99Us: 2_183_200,
+        feedBehind: true,
+      }),
+      step(93_756, { askedPerSec: 93_750, sustained: false, coresUsed: 0.77, pipelineP99Us: 547_800 }),
+    ]
+    const v = judgeLimit(steps, 1, 100_000)
+    expect(v.evidence).toStartWith('at 93,756 msg/s offered (')
+    expect(v.evidence).toContain('latency broke')
+    const held = judgeLimit(steps.slice(0, 2), 1, 100_000)
+    expect(held.evidence).toStartWith('at 71,016 msg/s offered of 100,000 asked (')
+  })
 })
 
 describe('bisectNext', () => {

@@ -19,6 +19,13 @@ export const SATURATED = 0.85
 export const rigCapped = (step: Pick<LadderStep, 'sustained' | 'feedBehind'>) =>
   step.sustained === true && step.feedBehind === true
 
+/**
+ * A probe is placed by the rate asked of the feed: a producer that cannot keep up stops reading,
+ * its sockets fill, and the feed sends it less than asked, so the offered rate of an overloaded
+ * probe can sit below rates the same producer sustained.
+ */
+const asked = (s: LadderStep) => s.askedPerSec ?? s.offeredPerSec
+const rate = (x: number) => Math.round(x).toLocaleString('en-US')
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
 
@@ -29,7 +36,7 @@ export function judgeLimit(
   rigCores = 1,
 ): LimitVerdict {
   const capped = steps.filter(rigCapped)
-  const failed = steps.filter((s) => s.sustained === false).sort((a, b) => a.offeredPerSec - b.offeredPerSec)[0]
+  const failed = steps.filter((s) => s.sustained === false).sort((a, b) => asked(a) - asked(b))[0]
   const top = capped.sort((a, b) => b.offeredPerSec - a.offeredPerSec)[0]
   if (top && (!failed || failed.offeredPerSec > top.offeredPerSec)) {
     const cores = top.coresUsed ?? 0
@@ -48,7 +55,8 @@ export function judgeLimit(
       evidence: `sustained every offered rate up to ${Math.round(top).toLocaleString('en-US')} msg/s`,
     }
   }
-  const at = `at ${Math.round(failed.offeredPerSec).toLocaleString('en-US')} msg/s offered (${pct(failed.deliveredFraction)} delivered, p99 ${ms(failed.pipelineP99Us)})`
+  const held = asked(failed) > 1.05 * failed.offeredPerSec ? ` of ${rate(asked(failed))} asked` : ''
+  const at = `at ${rate(failed.offeredPerSec)} msg/s offered${held} (${pct(failed.deliveredFraction)} delivered, p99 ${ms(failed.pipelineP99Us)})`
   const rig: string[] = []
   if (failed.feedBehind) rig.push(`the feed fell behind its schedule (send lag p99 ${ms(failed.feedLagP99Us ?? 0)})`)
   if ((failed.brokerCores ?? 0) >= SATURATED * rigCores)

@@ -10,6 +10,9 @@ import type { Report } from '../contract/report.ts'
 /** One step of the saturation ladder: one contender at one offered rate. */
 export interface LadderStep {
   contender: string
+  /** the rate the feed was asked for (absent in reports written before it was recorded) */
+  askedPerSec?: number
+  /** what the feed sent the contender: below the ask when the contender's reads held it back */
   offeredPerSec: number
   deliveredPerSec: number
   /** delivered / offered, 0..1 */
