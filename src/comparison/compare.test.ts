@@ -235,6 +235,25 @@ describe('compareReports', () => {
     expect(compareReports(input(threeRounds()))).not.toContain('Saturation ladder')
   })
 
+  // a 3-round ladder's report said "Mode: isolated, 1 round" and "One round: every figure is that
+  // round's, with no spread" above saturation points carrying their range over 3 rounds
+  test('a ladder names its rounds of the search, not the one run per contender of its tables', () => {
+    const ladder = {
+      boundP99Us: 100_000,
+      steps: [],
+      saturation: { go: 96_875, bun: 93_750 },
+      saturationByRound: { go: [90_625, 96_875, 96_875], bun: [93_750, 87_500, 100_000] },
+      limits: [],
+    }
+    const one = [threeRounds()[0]!]
+    const out = compareReports(input(one, { ladder }))
+    expect(out).toContain('- Mode: saturation ladder (isolated), 3 rounds of the search, ')
+    expect(out).toContain('median (min–max)` over 3 rounds of the search')
+    expect(out).not.toContain('One round: every figure')
+    expect(out).toContain('| go | 96,875 msg/s (90,625–96,875) |')
+    expect(compareReports(input(one))).toContain('One round: every figure')
+  })
+
   test('a saturation point the rig capped reads as a lower bound, in the ladder and the original table', () => {
     const ladder = {
       boundP99Us: 100_000,

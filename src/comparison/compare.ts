@@ -137,6 +137,18 @@ function verdictSection(byContender: Map<Contender, Report[]>): string {
   return ['## Verdict', '', table(['metric', 'verdict'], rows)].join('\n')
 }
 
+/** a ladder's rounds are rounds of the search; its side-by-side tables hold one run per contender */
+const ladderRounds = (input: ComparisonInput) =>
+  Math.max(0, ...Object.values(input.ladder?.saturationByRound ?? {}).map((r) => r.length))
+
+function mode(input: ComparisonInput): string {
+  const n = ladderRounds(input)
+  const rounds = (k: number) => `${k} round${k === 1 ? '' : 's'}`
+  return n > 0
+    ? `saturation ladder (${input.mode}), ${rounds(n)} of the search`
+    : `${input.mode}, ${rounds(input.rounds.length)}`
+}
+
 function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const reports = input.rounds.flat()
   const durations = [...new Set(reports.map((r) => r.config.testDurationS))].join(', ')
@@ -145,11 +157,13 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
     '',
     `- Command: \`${input.commandLine}\``,
     `- Date: ${input.startedAt}`,
-    `- Mode: ${input.mode}, ${input.rounds.length} round${input.rounds.length === 1 ? '' : 's'}, ${durations} s window` +
+    `- Mode: ${mode(input)}, ${durations} s window` +
       (input.warmupS !== undefined
         ? ` after a warm-up of at least ${input.warmupS} s (produced, audited, never counted)`
         : ''),
   ]
+  if (ladderRounds(input) > 0)
+    lines.push("- The tables before the ladder section show each contender's highest sustained step, one run each.")
   const notComplete = reports.filter((r) => r.status !== 'complete')
   if (notComplete.length > 0) {
     const list = notComplete.map(
@@ -196,7 +210,7 @@ export function compareReports(input: ComparisonInput): string {
     auditSection(input.audit),
     reliabilitySection(byContender),
     ...(input.ladder ? [ladderSection(input.ladder)] : []),
-    howToReadSection(input.rounds.length),
+    howToReadSection(input.rounds.length, ladderRounds(input)),
   ]
   return `${sections.join('\n\n')}\n`
 }

@@ -211,12 +211,18 @@ export function reliabilitySection(byContender: Map<Contender, Report[]>): strin
   ].join('\n')
 }
 
-export function howToReadSection(rounds: number): string {
+export function howToReadSection(rounds: number, ladderRounds = 0): string {
   const pct = (x: number) => `${Math.round(x * 100)} %`
+  const spread =
+    ladderRounds > 0
+      ? `The saturation points are \`median (min–max)\` over ${ladderRounds} round${ladderRounds === 1 ? '' : 's'} of the search; the side-by-side tables are one run per contender (its highest sustained step), with no spread.`
+      : rounds > 1
+        ? `Every figure is \`median (min–max)\` over ${rounds} rounds.`
+        : 'One round: every figure is that round’s, with no spread.'
   return [
     '## How to read this',
     '',
-    `- ${rounds > 1 ? `Every figure is \`median (min–max)\` over ${rounds} rounds.` : 'One round: every figure is that round’s, with no spread.'}`,
+    `- ${spread}`,
     '- `×N` after a figure: how many times worse it is than the best contender in that row (higher is better for throughput, lower for everything else). The best, and figures within 0.5 % of it, carry no suffix; a range appears only where rounds differ.',
     `- **Within noise**: with several rounds, two contenders whose min–max ranges overlap; with one round (no noise measured), a difference smaller than the threshold below.` +
       ` **Within N %**: a steady gap smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median), real but too small to name a winner.` +
