@@ -247,7 +247,16 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
       },
     },
   })
-  const line = { type: 'line', strokeWidth: 3, point: { size: 60 } }
+  // one line per contender through its steps, both axes log
+  const stepLine = (x: string, xTitle: string, y: string, yTitle: string) => ({
+    data: { values: steps },
+    mark: { type: 'line', strokeWidth: 3, point: { size: 60 } },
+    encoding: {
+      x: { field: x, type: 'quantitative', scale: log, title: xTitle },
+      y: { field: y, type: 'quantitative', scale: log, title: yTitle },
+      color: colour(contenders),
+    },
+  })
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -270,15 +279,7 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
               y: { field: 'y', type: 'quantitative', scale: log },
             },
           },
-          {
-            data: { values: steps },
-            mark: line,
-            encoding: {
-              x: { field: 'offeredPerSec', type: 'quantitative', scale: log, title: 'offered msg/s (log)' },
-              y: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
-              color: colour(contenders),
-            },
-          },
+          stepLine('offeredPerSec', 'offered msg/s (log)', 'deliveredPerSec', 'delivered msg/s (log)'),
           limitRule('y'),
         ],
       },
@@ -289,15 +290,7 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
           subtitle: `solid grey: the p99 bound (${ladder.boundP99Us / 1000} ms)`,
         },
         layer: [
-          {
-            data: { values: steps },
-            mark: line,
-            encoding: {
-              x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
-              y: { field: 'pipelineP99Ms', type: 'quantitative', scale: log, title: 'pipeline p99 ms (log)' },
-              color: colour(contenders),
-            },
-          },
+          stepLine('deliveredPerSec', 'delivered msg/s (log)', 'pipelineP99Ms', 'pipeline p99 ms (log)'),
           {
             data: { values: [{ bound: ladder.boundP99Us / 1000 }] },
             mark: { type: 'rule', color: '#666', strokeWidth: 2 },
@@ -316,15 +309,7 @@ export function ladderSpec(ladder: LadderResult): TopLevelSpec {
               : 'fixed costs spread over more messages as the rate rises',
         },
         layer: [
-          {
-            data: { values: steps },
-            mark: line,
-            encoding: {
-              x: { field: 'deliveredPerSec', type: 'quantitative', scale: log, title: 'delivered msg/s (log)' },
-              y: { field: 'cpuUsPerMessage', type: 'quantitative', scale: log, title: 'CPU µs per message (log)' },
-              color: colour(contenders),
-            },
-          },
+          stepLine('deliveredPerSec', 'delivered msg/s (log)', 'cpuUsPerMessage', 'CPU µs per message (log)'),
           ...(floor.length > 0
             ? [
                 {
