@@ -44,7 +44,7 @@ export function judgeLimit(
       kind: 'rig',
       lowerBound: true,
       evidence:
-        `the feed could send no more than ${Math.round(top.offeredPerSec).toLocaleString('en-US')} msg/s (behind its schedule, send lag p99 ${ms(top.feedLagP99Us ?? 0)}); ` +
+        `the feed could send no more than ${rate(top.offeredPerSec)} msg/s (behind its schedule, send lag p99 ${ms(top.feedLagP99Us ?? 0)}); ` +
         `the producer delivered ${pct(top.deliveredFraction)} of it with p99 ${ms(top.pipelineP99Us)}, using ${cores.toFixed(2)} of ${contenderCores} core${contenderCores === 1 ? '' : 's'}: its own limit is higher`,
     }
   }
@@ -52,7 +52,7 @@ export function judgeLimit(
     const top = Math.max(0, ...steps.map((s) => s.offeredPerSec))
     return {
       kind: 'not reached',
-      evidence: `sustained every offered rate up to ${Math.round(top).toLocaleString('en-US')} msg/s`,
+      evidence: `sustained every offered rate up to ${rate(top)} msg/s`,
     }
   }
   const held = asked(failed) > 1.05 * failed.offeredPerSec ? ` of ${rate(asked(failed))} asked` : ''
