@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from contender import contract
-from contender.upbit.markets import MarketsError, count_by_quote, fetch_markets, parse_markets
+from contender.upbit.markets import MarketsError, _get, count_by_quote, fetch_markets, parse_markets
 
 MAX_MARKETS = contract.rules()["marketList"]["maxMarkets"]
 
@@ -87,6 +87,16 @@ def test_a_slow_server_times_out_naming_the_url(server: tuple[str, Script]) -> N
         MarketsError, match=rf"GET {url}/v1/market/all\?isDetails=false: no usable answer within 300 ms"
     ):
         asyncio.run(fetch_markets(url, 300))
+
+
+def test_the_request_threads_own_timeout_is_the_deadline_too(server: tuple[str, Script]) -> None:
+    # The socket timeout and wait_for share one deadline; when the socket's fires first (as on a
+    # loaded CI machine) it must end as the deadline does, not as "failed: timed out".
+    url, script = server
+    script.answers = [(200, markets("KRW-BTC"))]
+    script.delay_s = 2
+    with pytest.raises(TimeoutError):
+        _get(f"{url}/v1/market/all?isDetails=false", 0.3, 1 << 20)
 
 
 def test_an_unreachable_server_names_the_url() -> None:

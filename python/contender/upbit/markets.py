@@ -64,6 +64,10 @@ def _get(url: str, timeout_s: float, max_bytes: int) -> tuple[int, bytes]:
         return error.code, b""
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
+        # The socket's timeout is the fetch's own deadline: whichever of it and wait_for fires
+        # first, the caller must say the same thing (a loaded machine lets either win).
+        if isinstance(reason, TimeoutError):
+            raise TimeoutError from None
         raise MarketsError(f"GET {url} failed: {reason}") from None
     if len(body) > max_bytes:
         raise MarketsError(f"GET {url}: the body is larger than {max_bytes} bytes")
