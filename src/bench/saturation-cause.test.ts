@@ -66,7 +66,20 @@ describe('judgeLimit', () => {
   test('own: latency broke with CPU to spare and no sign of the rig', () => {
     const v = judgeLimit([step(20_000, { sustained: false, pipelineP99Us: 250_000, coresUsed: 0.4 })], 1, 100_000)
     expect(v.kind).toBe('own')
-    expect(v.evidence).toMatch(/latency broke/)
+    expect(v.evidence).toMatch(/latency broke \(p99 over the 100\.0 ms bound\)/)
+  })
+  // node at 2,003 msg/s offered: 99.80 % delivered, p99 29.4 ms; the evidence read "its latency
+  // broke (p99 within the 100.0 ms bound)", naming a cause that had not failed
+  test('own: too little delivered with latency in bounds is not called a latency break', () => {
+    const v = judgeLimit(
+      [step(2_003, { sustained: false, deliveredFraction: 0.998, pipelineP99Us: 29_400 })],
+      1,
+      100_000,
+    )
+    expect(v.kind).toBe('own')
+    expect(v.evidence).not.toContain('latency broke')
+    expect(v.evidence).toContain('99.80 % delivered')
+    expect(v.evidence).toMatch(/delivered too little of the offer, its p99 within the 100\.0 ms bound/)
   })
   test('judges at the lowest unsustained probe and says when no limit was reached', () => {
     const v = judgeLimit(
@@ -119,7 +132,7 @@ describe('bisectNext', () => {
 
 describe('searchSaturation', () => {
   // a producer that holds every rate up to `capacity`, and a feed that can send `feedMax` at most
-  const search = async (rates: number[], capacity: number, feedMax = Infinity) => {
+  const search = async (rates: number[], capacity: number, feedMax = Infinity, doublings = EXTRA_DOUBLINGS) => {
     const probed: number[] = []
     const steps: LadderStepResult[] = []
     const point = await searchSaturation(
@@ -136,6 +149,7 @@ describe('searchSaturation', () => {
       },
       steps,
       [],
+      doublings,
     )
     return { point, probed }
   }
@@ -162,6 +176,11 @@ describe('searchSaturation', () => {
     const capped = await search([2_000, 20_000, 50_000, 100_000], Infinity, 150_000)
     expect(capped.probed).toEqual([2_000, 20_000, 50_000, 100_000, 200_000])
     expect(capped.point).toBe(150_000)
+  })
+
+  test('--ladder-doublings bounds the climb past the list: 0 probes the list only', async () => {
+    expect((await search([1_000, 2_000], Infinity, Infinity, 0)).probed).toEqual([1_000, 2_000])
+    expect((await search([1_000], Infinity, Infinity, 2)).probed).toEqual([1_000, 2_000, 4_000])
   })
 
   test('null when not even the first step held', async () => {

@@ -63,9 +63,13 @@ export function judgeLimit(
     rig.push(`the broker JVMs used ${(failed.brokerCores ?? 0).toFixed(2)} cores`)
   const cores = failed.coresUsed ?? 0
   const cpuFull = cores >= SATURATED * contenderCores
+  const spare = `with CPU to spare (${cores.toFixed(2)} of ${contenderCores})`
+  // a probe fails on latency or on the share delivered: name the one that failed it
   const own = cpuFull
     ? `its CPU was used up (${cores.toFixed(2)} of its ${contenderCores} core${contenderCores === 1 ? '' : 's'})`
-    : `its latency broke (p99 ${failed.pipelineP99Us > boundP99Us ? 'over' : 'within'} the ${ms(boundP99Us)} bound) with CPU to spare (${cores.toFixed(2)} of ${contenderCores})`
+    : failed.pipelineP99Us > boundP99Us
+      ? `its latency broke (p99 over the ${ms(boundP99Us)} bound) ${spare}`
+      : `it delivered too little of the offer, its p99 within the ${ms(boundP99Us)} bound, ${spare}`
   if (cpuFull) return { kind: 'own', evidence: `${at}: ${own}${rig.length > 0 ? `; also ${rig.join(', ')}` : ''}` }
   if (rig.length > 0)
     return {
