@@ -94,6 +94,9 @@ describe('bun run bench', () => {
       '1',
       '--ladder-rates',
       '300',
+      // every contender holds 300 msg/s; without this each would climb through four doublings
+      '--ladder-doublings',
+      '0',
       '--step-duration',
       '2',
       '--limits',

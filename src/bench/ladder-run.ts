@@ -33,6 +33,7 @@ export async function runLadderBench(
   const { result, steps, failures } = await runLadder({
     contenders: o.contenders,
     rates: o['ladder-rates'],
+    doublings: o['ladder-doublings'],
     rounds: o.rounds,
     commandPrefix: pinning.contenderPrefix,
     contenderCores: pinning.contenderCores,

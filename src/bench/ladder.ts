@@ -28,6 +28,8 @@ export const BISECT_TOLERANCE = 0.05
 export interface LadderOptions {
   contenders: Contender[]
   rates: number[]
+  /** how many times the last rate may double past the list while every step holds */
+  doublings: number
   rounds: number
   stepDurationS: number
   /** pipeline p99 a sustained step stays under, µs */
@@ -145,8 +147,8 @@ async function runStep(
 
 /**
  * A list whose every step was sustained has not found the saturation point: the climb goes on
- * doubling the last rate, at most this many times (a rig-capped step, the feed falling behind,
- * stops it sooner).
+ * doubling the last rate, by default at most this many times (a rig-capped step, the feed falling
+ * behind, stops it sooner).
  */
 export const EXTRA_DOUBLINGS = 4
 
@@ -162,6 +164,7 @@ export async function searchSaturation(
   probe: Probe,
   steps: LadderStepResult[],
   failures: string[],
+  doublings = EXTRA_DOUBLINGS,
 ): Promise<number | null> {
   let lo: number | null = null
   let hi: number | undefined
@@ -175,7 +178,7 @@ export async function searchSaturation(
     if (!step.sustained) hi = rate
     else {
       lo = rate
-      if (i === coarse.length - 1 && coarse.length < rates.length + EXTRA_DOUBLINGS) coarse.push(rate * 2)
+      if (i === coarse.length - 1 && coarse.length < rates.length + doublings) coarse.push(rate * 2)
     }
   }
   if (lo === null || hi === undefined) return lo
@@ -204,7 +207,13 @@ export async function runLadder(
   for (let round = 1; round <= o.rounds; round++) {
     for (const contender of o.contenders)
       (byRound[contender] ??= []).push(
-        await searchSaturation(o.rates, (rate, kind) => runStep(o, contender, rate, round, kind), steps, failures),
+        await searchSaturation(
+          o.rates,
+          (rate, kind) => runStep(o, contender, rate, round, kind),
+          steps,
+          failures,
+          o.doublings,
+        ),
       )
   }
   const saturation = Object.fromEntries(

@@ -44,6 +44,7 @@ describe('bench options', () => {
     [['--contenders', 'bun,rust'], /--contenders/],
     [['--brokers', '2'], /--brokers "2"/],
     [['--warmup=5000'], /--warmup "5000": must be between 0 and 3600/],
+    [['--ladder-doublings', '9'], /--ladder-doublings "9": must be between 0 and 8/],
     [['--no-such-flag'], /no-such-flag/],
   ])('%p is refused naming the flag and the reason', (argv, message) => {
     expect(() => parseBenchOptions(argv as string[], {})).toThrow(message as RegExp)

@@ -56,6 +56,7 @@ export const BenchOptions = z.object({
     .transform((s) => s.split(',').map(Number))
     .pipe(z.array(z.number().int('must be whole msg/s').min(1).max(1_000_000)).min(1))
     .default([2000, 5000, 10000, 20000, 50000, 100000, 200000, 400000]),
+  'ladder-doublings': int(0, 8).default(4),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
   limits: z.enum(['on', 'off']).default('on'),
@@ -110,8 +111,10 @@ Other runs
                            feed stepped up until a step is not sustained, then bisected to
                            within 5 %; over --rounds; connections 2 per 600 ms unless
                            --connect-interval-ms is given
-  --ladder-rates LIST      coarse steps, msg/s, doubled past the last (at most 4 times) while
-                           every step holds (default 2000,5000,10000,20000,50000,100000,200000,400000)
+  --ladder-rates LIST      coarse steps, msg/s, doubled past the last while every step holds
+                           (default 2000,5000,10000,20000,50000,100000,200000,400000)
+  --ladder-doublings N     how many times the last rate doubles past the list, at most;
+                           0 = the list only                                  (default 4)
   --step-duration S        seconds per ladder step                            (default 20)
   --ladder-p99-ms N        a ladder step is sustained when ≥ 99.9 % of the offer is delivered
                            with pipeline p99 under N ms                       (default 100)
