@@ -145,18 +145,12 @@ async function runStep(
   return step
 }
 
-/**
- * A list whose every step was sustained has not found the saturation point: the climb goes on
- * doubling the last rate, by default at most this many times (a rig-capped step, the feed falling
- * behind, stops it sooner).
- */
-export const EXTRA_DOUBLINGS = 4
-
 type Probe = (rate: number, kind: LadderStep['probe']) => Promise<LadderStepResult | string>
 
 /**
- * One contender, one round: the coarse steps (doubled past the list while all are sustained),
- * then the bisection. Returns the saturation point: the highest sustained rate, null when not even
+ * One contender, one round: the coarse steps, then the bisection. A list whose every step was
+ * sustained has not found the saturation point, so the climb goes on doubling the last rate, at
+ * most `doublings` times (a rig-capped step, the feed falling behind, stops it sooner). Returns the saturation point: the highest sustained rate, null when not even
  * the first step held.
  */
 export async function searchSaturation(
@@ -164,7 +158,7 @@ export async function searchSaturation(
   probe: Probe,
   steps: LadderStepResult[],
   failures: string[],
-  doublings = EXTRA_DOUBLINGS,
+  doublings: number,
 ): Promise<number | null> {
   let lo: number | null = null
   let hi: number | undefined

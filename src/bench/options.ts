@@ -15,6 +15,9 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`))
 
+/** how many times the ladder's last rate doubles past its list by default (--ladder-doublings) */
+export const DEFAULT_LADDER_DOUBLINGS = 4
+
 const distinct = (names: string[]) => new Set(names).size === names.length
 
 export const BenchOptions = z.object({
@@ -56,7 +59,7 @@ export const BenchOptions = z.object({
     .transform((s) => s.split(',').map(Number))
     .pipe(z.array(z.number().int('must be whole msg/s').min(1).max(1_000_000)).min(1))
     .default([2000, 5000, 10000, 20000, 50000, 100000, 200000, 400000]),
-  'ladder-doublings': int(0, 8).default(4),
+  'ladder-doublings': int(0, 8).default(DEFAULT_LADDER_DOUBLINGS),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
   limits: z.enum(['on', 'off']).default('on'),

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
-import { bisectNext, EXTRA_DOUBLINGS, type LadderStepResult, searchSaturation } from './ladder.ts'
+import { bisectNext, type LadderStepResult, searchSaturation } from './ladder.ts'
+import { DEFAULT_LADDER_DOUBLINGS } from './options.ts'
 import { judgeLimit, rigCapped } from './saturation-cause.ts'
 
 const step = (offered: number, o: Partial<LadderStep> = {}): LadderStep => ({
@@ -132,7 +133,12 @@ describe('bisectNext', () => {
 
 describe('searchSaturation', () => {
   // a producer that holds every rate up to `capacity`, and a feed that can send `feedMax` at most
-  const search = async (rates: number[], capacity: number, feedMax = Infinity, doublings = EXTRA_DOUBLINGS) => {
+  const search = async (
+    rates: number[],
+    capacity: number,
+    feedMax = Infinity,
+    doublings = DEFAULT_LADDER_DOUBLINGS,
+  ) => {
     const probed: number[] = []
     const steps: LadderStepResult[] = []
     const point = await searchSaturation(
@@ -172,7 +178,7 @@ describe('searchSaturation', () => {
 
   test('the doubling is bounded, and stops at a rig-capped step', async () => {
     const unbounded = await search([1_000], Infinity)
-    expect(unbounded.probed).toEqual(Array.from({ length: 1 + EXTRA_DOUBLINGS }, (_, i) => 1_000 * 2 ** i))
+    expect(unbounded.probed).toEqual(Array.from({ length: 1 + DEFAULT_LADDER_DOUBLINGS }, (_, i) => 1_000 * 2 ** i))
     const capped = await search([2_000, 20_000, 50_000, 100_000], Infinity, 150_000)
     expect(capped.probed).toEqual([2_000, 20_000, 50_000, 100_000, 200_000])
     expect(capped.point).toBe(150_000)

@@ -1,9 +1,9 @@
 /**
  * @module bench/saturation-cause
  * Whose limit a contender's saturation point was, judged at its lowest unsustained probe: its own
- * (its CPU budget was used up, or its latency broke with CPU to spare) or the rig's (the feed fell
- * behind its schedule, or the broker JVMs used up their cores). The evidence is stated with the
- * figures it rests on, so a reader can disagree.
+ * (its CPU budget was used up, or, with CPU to spare, its latency broke or it delivered too
+ * little) or the rig's (the feed fell behind its schedule, or the broker JVMs used up their
+ * cores). The evidence is stated with the figures it rests on, so a reader can disagree.
  */
 import type { LadderStep, LimitVerdict } from '../comparison/input.ts'
 

@@ -95,7 +95,7 @@ export function ladderSection(ladder: LadderResult): string {
     'Each contender alone, the feed stepped up (a fresh run per step) until a step was not sustained, then bisected to within 5 %. ' +
       `A step is *sustained* when the contender delivers at least 99.9 % of what the feed offered it during the window (counted by the feed) with pipeline p99 ≤ ${formatValue(ladder.boundP99Us, UNITS.latency)}. ` +
       'The saturation point is the highest sustained rate (median and range over rounds). *own* or *rig* says whose limit it was, judged at the lowest unsustained probe: ' +
-      'the producer’s CPU budget used up, or its latency broke with CPU to spare (own); the feed behind its schedule or the broker’s cores used up (rig). ' +
+      'the producer’s CPU budget used up, or, with CPU to spare, its latency broke or it delivered too little (own); the feed behind its schedule or the broker’s cores used up (rig). ' +
       '*msg/s per core* is delivered ÷ cores used, which carries over to bigger machines.' +
       (ladder.pinning ? ` CPU: ${ladder.pinning}.` : ''),
     '',
