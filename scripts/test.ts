@@ -10,6 +10,7 @@ import { useKafka } from '../src/bench/broker/embedded.ts'
 import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
+import { builtBinary } from '../src/setup/builds.ts'
 
 const flags = new Set(['--no-go', '--no-python', '--no-lint'])
 let taken: ReturnType<typeof takeBrokersFlag>
@@ -52,7 +53,7 @@ async function main() {
   try {
     results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
     if (everything && !args.includes('--no-go') && existsSync(join(PATHS.goDir, 'go.mod'))) {
-      const goEnv = { ...env, ...manifest.goEnv, GO_PRODUCER_BIN: PATHS.goBinary }
+      const goEnv = { ...env, ...manifest.goEnv, GO_PRODUCER_BIN: builtBinary('go') }
       results.push([
         'go test',
         await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, goEnv),

@@ -32,8 +32,6 @@ export const PATHS = {
   /** written by setup: { librdkafkaVersion, librdkafkaLib, ... } */
   manifest: join(CACHE, 'setup.json'),
   goDir: join(ROOT, 'go'),
-  goBinary: join(CACHE, 'bin', 'go-producer'),
-  nodeBundle: join(CACHE, 'dist', 'producer.node.js'),
   kafkaPom: join(ROOT, 'src', 'bench', 'broker', 'pom.xml'),
   kafkaLibs: join(CACHE, 'kafka', 'libs'),
   kafkaRuns: join(CACHE, 'kafka', 'runs'),

@@ -112,6 +112,13 @@ def _string(raw: str, row: Mapping[str, Any]) -> str:
     return raw
 
 
+def _name(raw: str, row: Mapping[str, Any]) -> str:
+    # fullmatch: Python's `$` would also accept a trailing newline
+    if not re.fullmatch(row["pattern"].removeprefix("^").removesuffix("$"), raw):
+        raise _Bad(f"must match {row['pattern']}")
+    return raw
+
+
 def _hostports(raw: str, row: Mapping[str, Any]) -> str:
     for item in raw.split(","):
         match = _HOSTPORT.fullmatch(item)
@@ -175,6 +182,7 @@ _CHECKERS: dict[str, Callable[[str, Mapping[str, Any]], Any]] = {
     "int": _int,
     "enum": _enum,
     "string": _string,
+    "name": _name,
     "hostports": _hostports,
     "topic": _topic,
     "properties": _properties,

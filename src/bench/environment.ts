@@ -11,9 +11,8 @@ export interface Environment {
   cpus: number
   memoryBytes: number
   os: string
+  /** the harness's runtime; each contender's own runtime and version are in its report */
   bunVersion: string
-  nodeVersion: string
-  goVersion: string
   javaVersion: string
   librdkafkaVersion: string
   kafkaVersion: string
@@ -40,8 +39,6 @@ export function readEnvironment(): Environment {
     memoryBytes: totalmem(),
     os: `${process.platform} ${release()}`,
     bunVersion: Bun.version,
-    nodeVersion: versionOf(['node', '--version'], /v(\S+)/),
-    goVersion: versionOf(['go', 'version'], /go(\d+\.\d+(?:\.\d+)?)/),
     javaVersion: versionOf(['java', '-version'], /version "([^"]+)"/),
     librdkafkaVersion: manifest.librdkafkaVersion,
     kafkaVersion: manifest.kafkaVersion,

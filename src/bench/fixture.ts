@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { useKafka } from './broker/embedded.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { readTopic } from '../librdkafka/consumer.ts'
-import { CONTENDERS, Report, reportPath, type Contender } from '../contract/report.ts'
+import { Report, reportPath, type Contender } from '../contract/report.ts'
+import { CONTENDER_NAMES } from '../registry/registry.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { auditTopic, type AuditResult } from './audit.ts'
 import { runRound, type RoundResult } from './round.ts'
@@ -144,10 +145,16 @@ export class Rig {
   }
 }
 
-/** The contenders a test run covers; CONTENDERS=bun,go narrows it while developing. */
+/**
+ * The contenders a test run covers: every registered one; TEST_CONTENDERS=bun,go narrows it (the
+ * conformance runner sets it to one), and naming one the registry lacks is an error, not a skip.
+ */
 export function contendersUnderTest(): Contender[] {
-  const wanted = process.env.TEST_CONTENDERS?.split(',') ?? [...CONTENDERS]
-  return wanted.filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c))
+  const wanted = process.env.TEST_CONTENDERS?.split(',').filter(Boolean) ?? [...CONTENDER_NAMES]
+  const unknown = wanted.filter((c) => !CONTENDER_NAMES.includes(c))
+  if (unknown.length > 0)
+    throw new Error(`TEST_CONTENDERS names ${unknown.join(', ')}, not registered (${CONTENDER_NAMES.join(', ')})`)
+  return wanted
 }
 
 /**

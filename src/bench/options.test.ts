@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'bun:test'
-import { CONTENDERS } from '../contract/report.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
 import { HELP, parseBenchOptions } from './options.ts'
+import { CONTENDER_NAMES } from '../registry/registry.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
 describe('bench options', () => {
   test('defaults: every contender, 3 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
     const o = parse()
-    expect(o.contenders).toEqual([...CONTENDERS])
+    expect(o.contenders).toEqual([...CONTENDER_NAMES])
     expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([
       3,
       10,

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { CONTENDERS, Contender } from '../contract/report.ts'
+import { CONTENDER_NAMES, isRegistered } from '../registry/registry.ts'
 
 /** Plain decimal integers only, as the contenders' contract (no 0x10, 1_0, 1e3, 1.5). */
 const int = (min: number, max: number) =>
@@ -31,11 +31,15 @@ export const BenchOptions = z.object({
     )
     .pipe(
       z
-        .array(Contender)
-        .min(1, `name at least one of ${CONTENDERS.join(',')}`)
+        .array(
+          z.string().refine(isRegistered, {
+            error: (issue) => `unknown contender "${String(issue.input)}"; registered: ${CONTENDER_NAMES.join(', ')}`,
+          }),
+        )
+        .min(1, `name at least one of ${CONTENDER_NAMES.join(',')}`)
         .refine(distinct, 'each contender at most once (two runs of one contender would share a topic name)'),
     )
-    .default([...CONTENDERS]),
+    .default([...CONTENDER_NAMES]),
   mode: z.enum(['concurrent', 'isolated']).default('concurrent'),
   rounds: int(1, 100).default(3),
   duration: int(1, 86_400).default(60),
@@ -66,7 +70,10 @@ export const BenchOptions = z.object({
   pin: z.enum(['on', 'off']).default('on'),
   floor: z.enum(['on', 'off']).default('on'),
   soak: z.boolean().default(false),
-  'fault-kill': Contender.optional(),
+  'fault-kill': z
+    .string()
+    .refine(isRegistered, `must be a registered contender (${CONTENDER_NAMES.join(', ')})`)
+    .optional(),
   out: z.string().default('reports'),
   charts: z.string().default('charts'),
 })

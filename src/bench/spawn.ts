@@ -1,16 +1,17 @@
 /**
  * @module bench/spawn
- * Starts one contender program (bun, node, go, python) with the shared contract's environment,
+ * Starts one contender program (any registered one) with the shared contract's environment,
  * reads its `@bench` event lines (validated by src/contract/events.ts), and lets the bench send
  * `START <epochMs>`. Human lines are kept in a log file (and the last ones in memory for error
  * messages). Every running contender is tracked, so a signal to the bench can stop them all.
  */
 import { type Subprocess } from 'bun'
-import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { dirname } from 'node:path'
 import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
-import { PATHS, ROOT } from '../paths.ts'
+import { ROOT } from '../paths.ts'
+import { entryOf } from '../registry/registry.ts'
 
 export type ContenderEvent = BenchEvent
 
@@ -23,30 +24,9 @@ export async function killAllContenders(): Promise<void> {
   await Promise.all(all.map((p) => p.exited))
 }
 
-function pythonBin(): string {
-  const manifest = existsSync(PATHS.manifest)
-    ? (JSON.parse(readFileSync(PATHS.manifest, 'utf8')) as { pythonBin?: string })
-    : {}
-  if (!manifest.pythonBin || !existsSync(manifest.pythonBin))
-    throw new Error("the Python contender's venv is missing: run `bun run setup`")
-  return manifest.pythonBin
-}
-
-/** The command that runs each contender: the same contract, four runtimes. */
+/** The command that runs a contender: its registry entry's (src/registry/registry.ts). */
 export function contenderCommand(contender: Contender): string[] {
-  switch (contender) {
-    case 'bun':
-      return ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')]
-    case 'node':
-      if (!existsSync(PATHS.nodeBundle)) throw new Error(`${PATHS.nodeBundle} missing: run \`bun run setup\``)
-      // Node 20's global WebSocket is behind this flag (unflagged from Node 22)
-      return ['node', '--experimental-websocket', '--no-warnings', PATHS.nodeBundle]
-    case 'go':
-      if (!existsSync(PATHS.goBinary)) throw new Error(`${PATHS.goBinary} missing: run \`bun run setup\``)
-      return [PATHS.goBinary]
-    case 'python':
-      return [pythonBin(), '-m', 'contender']
-  }
+  return entryOf(contender).command()
 }
 
 export class RunningContender {

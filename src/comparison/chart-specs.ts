@@ -8,9 +8,11 @@ import type { TopLevelSpec } from 'vega-lite'
 import type { ComparisonInput, LadderResult } from './input.ts'
 import { reportsByContender } from './compare.ts'
 import type { Contender, Report } from '../contract/report.ts'
+import { REGISTRY } from '../registry/registry.ts'
 import { spreadOf } from './spread.ts'
 
-export const COLORS: Record<Contender, string> = { bun: '#E69F00', node: '#009E73', go: '#0072B2', python: '#CC79A7' }
+/** A contender's colour: its registry entry's, grey for a report of an unregistered one. */
+export const colorOf = (c: Contender): string => REGISTRY.find((e) => e.name === c)?.color ?? '#777777'
 export const FONT = 'DejaVu Sans'
 
 const PANEL = { width: 660, height: 300 }
@@ -39,7 +41,7 @@ function colour(contenders: string[]) {
   return {
     field: 'contender',
     type: 'nominal',
-    scale: { domain: contenders, range: contenders.map((c) => COLORS[c as Contender] ?? '#777') },
+    scale: { domain: contenders, range: contenders.map(colorOf) },
     legend: { title: null, orient: 'top', direction: 'horizontal' },
   } as const
 }

@@ -11,7 +11,8 @@ import { floorSection } from './floor-section.ts'
 import { intervalsSection } from './intervals.ts'
 import { ladderSection } from './ladder-section.ts'
 import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
-import { CONTENDERS, type Contender, type Report } from '../contract/report.ts'
+import type { Contender, Report } from '../contract/report.ts'
+import { CONTENDER_NAMES } from '../registry/registry.ts'
 import {
   auditSection,
   environmentSection,
@@ -65,12 +66,13 @@ export function refuseMismatched(reports: Report[]): void {
   }
 }
 
-/** Each contender's reports over the rounds, in the fixed order bun, node, go, python. */
 export type { ComparisonInput, LadderResult, LadderStep } from './input.ts'
 
+/** Each contender's reports over the rounds, registered ones in the registry's order, then the rest as met. */
 export function reportsByContender(rounds: Report[][]): Map<Contender, Report[]> {
   const map = new Map<Contender, Report[]>()
-  for (const c of CONTENDERS) {
+  const seen = rounds.flat().map((r) => r.contender)
+  for (const c of new Set([...CONTENDER_NAMES.filter((n) => seen.includes(n)), ...seen])) {
     const reports = rounds.flatMap((round) => round.filter((r) => r.contender === c))
     if (reports.length > 0) map.set(c, reports)
   }

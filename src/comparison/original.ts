@@ -6,6 +6,7 @@
  * project's expectations, never measurements; it gave none for TypeScript, Bun, Node.js or CPU.
  */
 import type { Contender, Report } from '../contract/report.ts'
+import { REGISTRY } from '../registry/registry.ts'
 import { table } from './markdown.ts'
 import { formatSpread, spreadOf, UNITS, type Unit } from './spread.ts'
 
@@ -129,14 +130,26 @@ function connectionsNote(byContender: Map<Contender, Report[]>): string {
   return `${r.markets.count} markets at ${r.config.marketsPerConnection} per connection make ${r.connections.planned}; the original expected 20–30 for the shorter market list of its day.`
 }
 
+/**
+ * The contender that answers one column of the original table: the registered one declaring it
+ * (the as-shipped one first, as the original project used its bindings as shipped) that ran.
+ */
+function answering(column: 'go' | 'python', byContender: Map<Contender, Report[]>): Contender {
+  const candidates = REGISTRY.filter((e) => e.original === column && byContender.has(e.name))
+  const chosen = candidates.find((e) => e.tier === 'as-shipped') ?? candidates[0]
+  return chosen?.name ?? column
+}
+
 export function originalSection(
   byContender: Map<Contender, Report[]>,
   overrides: OriginalOverrides = {},
   feedRate?: number,
 ): string {
   const rows = ORIGINAL_ROWS.map((row) => {
-    const [goMeasured, goPlace] = measuredCell(row, byContender.get('go'), row.go, overrides, 'go')
-    const [pyMeasured, pyPlace] = measuredCell(row, byContender.get('python'), row.python, overrides, 'python')
+    const go = answering('go', byContender)
+    const py = answering('python', byContender)
+    const [goMeasured, goPlace] = measuredCell(row, byContender.get(go), row.go, overrides, go)
+    const [pyMeasured, pyPlace] = measuredCell(row, byContender.get(py), row.python, overrides, py)
     return [row.item, row.go.text, goMeasured, goPlace, row.python.text, pyMeasured, pyPlace, row.remark, row.how]
   })
   const throughputNote = overrides.saturation

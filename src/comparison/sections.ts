@@ -4,6 +4,7 @@
  * to read), each a pure function to markdown.
  */
 import type { AuditResult } from '../bench/audit.ts'
+import { REGISTRY } from '../registry/registry.ts'
 import type { Environment } from '../bench/environment.ts'
 import type { BrokerFacts, ComparisonInput } from './input.ts'
 import { table } from './markdown.ts'
@@ -46,9 +47,7 @@ export function environmentSection(
     ['CPU', `${env.cpuModel} (${env.cpus} logical cores)`],
     ['Memory', `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
     ['OS', env.os],
-    ['Bun', env.bunVersion],
-    ['Node.js', env.nodeVersion],
-    ['Go', env.goVersion],
+    ['Bun (the harness)', env.bunVersion],
     ['Java (Kafka broker)', env.javaVersion],
     ['librdkafka', env.librdkafkaVersion],
     ['Kafka', env.kafkaVersion],
@@ -58,6 +57,7 @@ export function environmentSection(
     const r = reports[0]!
     return [
       c,
+      REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
       `${r.runtime.name} ${r.runtime.version}`,
       r.runtime.websocket,
       r.runtime.kafkaBinding,
@@ -70,7 +70,7 @@ export function environmentSection(
     '',
     'What each contender ran on:',
     '',
-    table(['contender', 'runtime', 'WebSocket client', 'Kafka binding', 'librdkafka'], runtimes),
+    table(['contender', 'glue tier', 'runtime', 'WebSocket client', 'Kafka binding', 'librdkafka'], runtimes),
   ].join('\n')
 }
 

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
-import type { EnvVar } from '../contract/env.ts'
+import { CONTENDER_NAME_PATTERN, type EnvVar } from '../contract/env.ts'
 
 /** Plain decimal digits with an optional leading minus: no `0x10`, `1_0`, `1e3`, `1.0`, spaces. */
 const INTEGER = /^-?[0-9]+$/
@@ -120,6 +120,10 @@ export function valueSchema(row: EnvVar): z.ZodType<string | number, string> {
     }
     case 'string':
       return z.string().min(1, 'must not be empty')
+    case 'name':
+      return z
+        .string()
+        .regex(new RegExp(row.pattern ?? CONTENDER_NAME_PATTERN), `must match ${row.pattern ?? CONTENDER_NAME_PATTERN}`)
     case 'hostports':
       return hostports()
     case 'topic':

@@ -20,6 +20,8 @@ export type EnvType =
   | 'string'
   /** `host:port[,host:port...]`, ports 1–65535 */
   | 'hostports'
+  /** a contender name: 1–32 of a-z 0-9 -, starting with a letter (the registry's names) */
+  | 'name'
   /** a legal Kafka topic name */
   | 'topic'
   /** `k=v[,k=v...]` extra librdkafka properties */
@@ -43,18 +45,21 @@ export interface EnvVar {
   min?: number
   max?: number
   values?: readonly string[]
+  /** for `name`: the regular expression (anchored) a value must match */
+  pattern?: string
   /** one line: what it does */
   meaning: string
 }
 
-export const CONTENDER_NAMES = ['bun', 'node', 'go', 'python'] as const
+/** The `name` type's rule: also a legal topic suffix and header value. */
+export const CONTENDER_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$'
 
 export const ENV: readonly EnvVar[] = [
   {
     name: 'CONTENDER',
-    type: 'enum',
-    values: CONTENDER_NAMES,
-    defaultText: 'the runtime (`bun`, `node`, `go`, `python`)',
+    type: 'name',
+    pattern: CONTENDER_NAME_PATTERN,
+    defaultText: "the program's own name (the bench passes the registered one)",
     meaning: 'name in the report, the default topic and the `contender` header',
   },
   {

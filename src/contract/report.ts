@@ -1,6 +1,6 @@
 /**
  * @module contract/report
- * THE report contract. Every contender (bun, node, go, python) writes
+ * THE report contract. Every contender writes
  * `reports/{contender}_performance_report.json` in exactly this shape. The TypeScript side
  * validates with this schema before writing; set-up exports it as JSON Schema
  * (`schemas/report.schema.json`), against which Go's and Python's tests validate their real
@@ -10,11 +10,11 @@
  * `...PerSec` per second. Latency summaries are always microseconds.
  */
 import { z } from 'zod'
-import { CONTENDER_NAMES } from './env.ts'
+import { CONTENDER_NAME_PATTERN } from './env.ts'
 import { STATUS_CODES } from './rules.ts'
 
-export const CONTENDERS = CONTENDER_NAMES
-export const Contender = z.enum(CONTENDERS)
+/** A contender's name (the harness's registry says which names exist: src/registry/). */
+export const Contender = z.string().regex(new RegExp(CONTENDER_NAME_PATTERN))
 export type Contender = z.infer<typeof Contender>
 
 const count = z.number().int().nonnegative()
@@ -106,7 +106,7 @@ export const Report = z.object({
   status: Status,
   statusReasons: z.array(StatusReason),
   runtime: z.object({
-    name: z.enum(['bun', 'node', 'go', 'python']),
+    name: z.string().min(1),
     version: z.string().min(1),
     /** which WebSocket client and which Kafka binding this runtime used */
     websocket: z.string().min(1),

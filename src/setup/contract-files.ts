@@ -82,6 +82,7 @@ function defaultCell(v: EnvVar): string {
 function valuesCell(v: EnvVar): string {
   if (v.type === 'int') return `integer ${v.min}–${v.max}`
   if (v.type === 'enum') return v.values!.map((x) => `\`${x}\``).join(' \\| ')
+  if (v.pattern) return `${v.type} \`${v.pattern}\``
   return v.type
 }
 

@@ -7,46 +7,28 @@
  *   1. prerequisites (named install commands when missing)
  *   2. node modules (bun install)
  *   3. librdkafka: the source @confluentinc/kafka-javascript bundles, built once as a shared library
- *      (then the Python contender's venv, src/setup/python.ts: confluent-kafka built against it)
- *   4. the Node addon of @confluentinc/kafka-javascript, linked against that same library
- *   5. the Node contender bundle (bun build --target=node)
- *   6. the Go contender (-tags dynamic, same library) and the C limit producer
- *   7. Apache Kafka jars from Maven Central
+ *   4. every registered contender's own build steps (src/registry/registry.ts, recipes in
+ *      src/setup/builds.ts), each linked against that same library
+ *   5. the C limit producer (the floor and ceilings)
+ *   6. Apache Kafka jars from Maven Central
  */
-import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
+import type { BuildContext, SetupStep } from '../registry/entry.ts'
+import { REGISTRY } from '../registry/registry.ts'
+import { goEnv } from './builds.ts'
 import { writeContractFiles } from './contract-files.ts'
 import { checkPrerequisites } from './prerequisites.ts'
-import { pythonStep } from './python.ts'
+import { PYTHON_BIN } from './python.ts'
+import { hashFiles, run, stamp, stampOk } from './step.ts'
+
+export { StepError } from './step.ts'
 
 let quiet = false
 
-export class StepError extends Error {}
-
 function say(line: string) {
   if (!quiet) console.log(line)
-}
-
-/** Runs a command, streaming nothing unless it fails; then shows the tail of its output. */
-async function run(step: string, cmd: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const proc = Bun.spawn(cmd, {
-    cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, ...opts.env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  if (code !== 0) {
-    const tail = (out + err).split('\n').slice(-40).join('\n')
-    throw new StepError(`${step}: \`${cmd.join(' ')}\` failed (exit ${code})\n${tail}`)
-  }
-  return out
 }
 
 async function step(name: string, done: () => boolean, work: () => Promise<void>) {
@@ -57,26 +39,14 @@ async function step(name: string, done: () => boolean, work: () => Promise<void>
   console.log(` done (${((performance.now() - started) / 1000).toFixed(1)} s)`)
 }
 
-/** A content hash of files (directories walked), so a stamp goes stale when its inputs change. */
-function hashFiles(paths: string[]): string {
-  const hash = createHash('sha256')
-  const visit = (path: string) => {
-    if (!existsSync(path)) return
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry))
-    } else hash.update(path).update(readFileSync(path))
-  }
-  for (const path of [...paths].sort()) visit(path)
-  return hash.digest('hex').slice(0, 16)
-}
-
-function stampOk(file: string, value: string): boolean {
-  return existsSync(file) && readFileSync(file, 'utf8') === value
-}
-
-function stamp(file: string, value: string) {
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, value)
+/**
+ * Every registered contender's build steps, in registry order, each shared step once (the Node
+ * addon serves every contender on @confluentinc/kafka-javascript, the venv every Python one).
+ */
+function contenderSteps(context: BuildContext): SetupStep[] {
+  const byId = new Map<string, SetupStep>()
+  for (const entry of REGISTRY) for (const s of entry.setup(context)) if (!byId.has(s.id)) byId.set(s.id, s)
+  return [...byId.values()]
 }
 
 export async function runSetup(options: { quiet: boolean }): Promise<void> {
@@ -121,76 +91,8 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     },
   )
 
-  const python = pythonStep(prefix, version, run)
-  await step(
-    python.name,
-    () => python.done(),
-    () => python.work(),
-  )
-
-  const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
-  const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
-  await step(
-    'Node addon against the shared librdkafka',
-    () => existsSync(addon) && stampOk(addonStamp, prefix),
-    async () => {
-      const nodeBin = Bun.which('node')!
-      const nodedir = dirname(dirname(nodeBin))
-      const gyp = join(ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
-      await run('node-gyp', ['node', gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', '2'], {
-        cwd: PATHS.bindingDir,
-        env: {
-          // BUILD_LIBRDKAFKA=0: link -lrdkafka from our prefix instead of building a second copy
-          BUILD_LIBRDKAFKA: '0',
-          CXXFLAGS: `-I${prefix}/include/librdkafka -I${prefix}/include`,
-          LDFLAGS: `-L${prefix}/lib -Wl,-rpath,${prefix}/lib`,
-        },
-      })
-      stamp(addonStamp, prefix)
-    },
-  )
-
-  const nodeSources = hashFiles([join(ROOT, 'src')])
-  const bundleStamp = `${PATHS.nodeBundle}.stamp`
-  if (existsSync(join(ROOT, 'src', 'contender', 'main-node.ts'))) {
-    await step(
-      'Node contender bundle',
-      () => stampOk(bundleStamp, nodeSources),
-      async () => {
-        await run('bun build', [
-          'bun',
-          'build',
-          join(ROOT, 'src', 'contender', 'main-node.ts'),
-          '--target=node',
-          '--external',
-          '@confluentinc/kafka-javascript',
-          '--outfile',
-          PATHS.nodeBundle,
-        ])
-        stamp(bundleStamp, nodeSources)
-      },
-    )
-  }
-
-  const goEnv = {
-    PKG_CONFIG_PATH: join(prefix, 'lib', 'pkgconfig'),
-    CGO_LDFLAGS: `-Wl,-rpath,${join(prefix, 'lib')}`,
-  }
-  const goSources = hashFiles([PATHS.goDir]) + prefix
-  const goStamp = `${PATHS.goBinary}.stamp`
-  if (existsSync(join(PATHS.goDir, 'go.mod'))) {
-    await step(
-      'Go contender (-tags dynamic)',
-      () => existsSync(PATHS.goBinary) && stampOk(goStamp, goSources),
-      async () => {
-        await run('go build', ['go', 'build', '-tags', 'dynamic', '-o', PATHS.goBinary, '.'], {
-          cwd: PATHS.goDir,
-          env: goEnv,
-        })
-        stamp(goStamp, goSources)
-      },
-    )
-  }
+  const context: BuildContext = { librdkafkaPrefix: prefix, librdkafkaVersion: version }
+  for (const s of contenderSteps(context)) await step(s.name, s.done, s.work)
 
   const limitSrc = join(ROOT, 'src', 'ceilings', 'limit-producer.c')
   const limitBin = join(CACHE, 'bin', 'limit-producer')
@@ -243,11 +145,9 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     librdkafkaVersion: version,
     librdkafkaPrefix: prefix,
     librdkafkaLib: libFile,
-    goBinary: PATHS.goBinary,
-    goEnv,
-    nodeBundle: PATHS.nodeBundle,
+    goEnv: goEnv(context),
     limitProducer: limitBin,
-    pythonBin: python.pythonBin,
+    pythonBin: PYTHON_BIN,
     kafkaVersion,
     kafkaLibs: PATHS.kafkaLibs,
   }

@@ -48,7 +48,7 @@ func TestErrorsNameFieldAndValue(t *testing.T) {
 		{map[string]string{"UPBIT_WS_URL": "http://x"}, nil, `UPBIT_WS_URL (--upbit-ws-url) = "http://x": must be a ws(s) URL`},
 		{map[string]string{"UPBIT_REST_URL": "ftp://x"}, nil, `UPBIT_REST_URL (--upbit-rest-url) = "ftp://x": must be an http(s) URL`},
 		{map[string]string{"START_MODE": "now"}, nil, `START_MODE (--start-mode) = "now": must be one of auto, stdin`},
-		{map[string]string{"CONTENDER": "rust"}, nil, `CONTENDER (--contender) = "rust"`},
+		{map[string]string{"CONTENDER": "Rust!"}, nil, `CONTENDER (--contender) = "Rust!"`},
 		{nil, []string{"--nope", "1"}, `unknown option --nope`},
 		{nil, []string{"--test-duration"}, `option needs a value: --test-duration`},
 		{nil, []string{"stray"}, `unexpected argument "stray"`},

@@ -37,6 +37,11 @@ func parseValue(row contract.EnvVar, raw string) (any, string) {
 			return nil, "must not be empty"
 		}
 		return raw, ""
+	case "name":
+		if !regexp.MustCompile(row.Pattern).MatchString(raw) {
+			return nil, "must match " + row.Pattern
+		}
+		return raw, ""
 	case "hostports":
 		return parseHostports(raw)
 	case "topic":

@@ -29,6 +29,7 @@ type EnvVar struct {
 	Min         *int64   `json:"min"`
 	Max         *int64   `json:"max"`
 	Values      []string `json:"values"`
+	Pattern     string   `json:"pattern"`
 	Meaning     string   `json:"meaning"`
 }
 

@@ -12,12 +12,13 @@ import { parseEventLine, type BenchEvent } from '../../contract/events.ts'
 import { Report, reportPath, type Contender } from '../../contract/report.ts'
 import { createTopic } from '../../librdkafka/admin.ts'
 import { readTopic, type ConsumedMessage } from '../../librdkafka/consumer.ts'
-import { PATHS, ROOT } from '../../paths.ts'
+import { ROOT } from '../../paths.ts'
+import { entryOf, REGISTRY } from '../../registry/registry.ts'
 
-/** The TypeScript contenders; TEST_CONTENDERS=bun narrows it while developing. */
-export const TS_CONTENDERS = (process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node']).filter(
-  (c): c is 'bun' | 'node' => c === 'bun' || c === 'node',
-)
+/** The registered contenders built from these TypeScript sources; TEST_CONTENDERS narrows them. */
+export const TS_CONTENDERS: Contender[] = REGISTRY.filter(
+  (e) => e.language === 'TypeScript' && (process.env.TEST_CONTENDERS?.split(',').includes(e.name) ?? true),
+).map((e) => e.name)
 
 export interface ContenderRun {
   contender: Contender
@@ -45,12 +46,6 @@ export interface RunOptions {
   onEvent?: (event: BenchEvent) => void
 }
 
-function command(contender: 'bun' | 'node'): string[] {
-  if (contender === 'bun') return ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')]
-  if (!existsSync(PATHS.nodeBundle)) throw new Error(`${PATHS.nodeBundle} missing: run \`bun run setup\``)
-  return ['node', '--experimental-websocket', '--no-warnings', PATHS.nodeBundle]
-}
-
 /** Calls `onLine` for each line of a stream, the last one too. */
 async function lines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
   const decoder = new TextDecoder()
@@ -68,7 +63,7 @@ async function lines(stream: ReadableStream<Uint8Array>, onLine: (line: string) 
 
 let counter = 0
 
-export async function runProgram(contender: 'bun' | 'node', o: RunOptions): Promise<ContenderRun> {
+export async function runProgram(contender: Contender, o: RunOptions): Promise<ContenderRun> {
   const dir = mkdtempSync(join(tmpdir(), `ukb-${contender}-`))
   const topic = `contender-test-${process.pid}-${Date.now()}-${counter++}-${contender}`
   await createTopic(o.bootstrap, topic, 3)
@@ -86,7 +81,7 @@ export async function runProgram(contender: 'bun' | 'node', o: RunOptions): Prom
     FLUSH_TIMEOUT_MS: '5000',
     ...o.env,
   }
-  const proc = Bun.spawn(command(contender), {
+  const proc = Bun.spawn(entryOf(contender).command(), {
     cwd: ROOT,
     env: { ...process.env, ...env, CONTENDER: contender },
     stdin: 'pipe',

@@ -1,0 +1,91 @@
+/**
+ * @module registry/registry
+ * THE field: every contender that may race, one declaration each. Set-up builds what is declared
+ * here, the bench runs it, the comparison labels it, the conformance suite proves it
+ * (docs/adding-a-contender.md). Outside this file and tests, no source names a contender.
+ */
+import { join } from 'node:path'
+import { PYTHON_BIN } from '../setup/python.ts'
+import { builtBinary, builtBundle, goBinary, nodeAddon, nodeBundle, pythonVenv, requireBuilt } from '../setup/builds.ts'
+import { ROOT } from '../paths.ts'
+import { ContenderName, type ContenderEntry } from './entry.ts'
+
+const TS_SOURCES = ['src/contender', 'src/contract', 'src/librdkafka', 'src/paths.ts']
+
+export const REGISTRY: readonly ContenderEntry[] = [
+  {
+    name: 'bun',
+    language: 'TypeScript',
+    runtime: { name: 'bun', version: { command: ['bun', '--version'], pattern: /(\S+)/ } },
+    websocket: "Bun's WebSocket",
+    kafkaBinding: 'librdkafka through bun:ffi (src/contender/kafka/ffi-sink.ts)',
+    tier: 'tuned',
+    glue: 'rd_kafka_produceva from a preallocated vector; delivery reports drained in bulk when the io-event pipe wakes the loop',
+    sources: TS_SOURCES,
+    setup: () => [],
+    command: () => ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')],
+    color: '#E69F00',
+  },
+  {
+    name: 'node',
+    language: 'TypeScript',
+    runtime: { name: 'node', version: { command: ['node', '--version'], pattern: /v(\S+)/ } },
+    websocket: "Node's WebSocket (undici)",
+    kafkaBinding: '@confluentinc/kafka-javascript (node-rdkafka-style Producer)',
+    tier: 'as-shipped',
+    glue: "the binding's produce() per message and its per-report callbacks; undici parses frames in JavaScript",
+    sources: TS_SOURCES,
+    setup: (context) => [nodeAddon(context), nodeBundle('node', 'src/contender/main-node.ts')],
+    // Node 20's global WebSocket is behind this flag (unflagged from Node 22)
+    command: () => ['node', '--experimental-websocket', '--no-warnings', requireBuilt(builtBundle('node'))],
+    color: '#009E73',
+  },
+  {
+    name: 'go',
+    language: 'Go',
+    runtime: { name: 'go', version: { command: ['go', 'version'], pattern: /go(\d+\.\d+(?:\.\d+)?)/ } },
+    websocket: 'gorilla/websocket',
+    kafkaBinding: 'confluent-kafka-go v2 (-tags dynamic)',
+    tier: 'tuned',
+    glue: "the binding's producer, delivery reports served in cgo from librdkafka's io-event pipe",
+    sources: ['go'],
+    setup: (context) => [goBinary('go', 'go', context)],
+    command: () => [requireBuilt(builtBinary('go'))],
+    color: '#0072B2',
+    original: 'go',
+  },
+  {
+    name: 'python',
+    language: 'Python',
+    runtime: { name: 'python', version: { command: [PYTHON_BIN, '--version'], pattern: /Python (\S+)/ } },
+    websocket: 'websockets (asyncio, uvloop)',
+    kafkaBinding: 'confluent-kafka (built from source)',
+    tier: 'as-shipped',
+    glue: "confluent-kafka's produce() per message and a Message object per delivery report",
+    sources: ['python/contender', 'python/requirements.lock'],
+    setup: (context) => [pythonVenv(context)],
+    command: () => [requireBuilt(PYTHON_BIN), '-m', 'contender'],
+    color: '#CC79A7',
+    original: 'python',
+  },
+]
+
+for (const entry of REGISTRY) ContenderName.parse(entry.name)
+
+/** Every registered name, in the registry's order. */
+export const CONTENDER_NAMES: readonly string[] = REGISTRY.map((e) => e.name)
+
+export class UnknownContenderError extends Error {
+  override name = 'UnknownContenderError'
+}
+
+/** The entry of a registered contender; an unknown name is an error listing the registered ones. */
+export function entryOf(name: string): ContenderEntry {
+  const entry = REGISTRY.find((e) => e.name === name)
+  if (!entry) throw new UnknownContenderError(`unknown contender "${name}"; registered: ${CONTENDER_NAMES.join(', ')}`)
+  return entry
+}
+
+export function isRegistered(name: string): boolean {
+  return REGISTRY.some((e) => e.name === name)
+}
