@@ -13,6 +13,7 @@ import type { Phase, Sink } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { RunCounts } from './metrics/run-counts.ts'
 import { checkFrame, type FrameRules } from './upbit/frame-check.ts'
+import type { FrameData } from './upbit/socket.ts'
 
 const BUSY_POLL_MS = 1
 const IDLE_POLL_MS = 20
@@ -60,14 +61,20 @@ export class Pipeline {
   }
 
   /** Every WebSocket message, in arrival order; returns whether it was a data frame (for the silence watchdog). */
-  readonly onFrame = (data: ArrayBuffer | string): boolean => {
+  readonly onFrame = (data: FrameData): boolean => {
     const inAt = performance.now()
     if (typeof data === 'string') {
       // text frames are rare (Upbit sends binary); measure before copying a huge one
       const bytes = Buffer.byteLength(data)
       if (bytes > this.rules.maxBytes) return this.tooLarge(data, bytes)
     }
-    const frame = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data)
+    // a view, not a copy, of what the socket handed over (an ArrayBuffer, or a Buffer from a client such as ws)
+    const frame =
+      typeof data === 'string'
+        ? Buffer.from(data)
+        : data instanceof ArrayBuffer
+          ? Buffer.from(data)
+          : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
     const verdict = checkFrame(frame, this.rules)
     if (verdict.kind === 'status') {
       this.counts.statusFrames++

@@ -9,7 +9,7 @@ import { AllDownClock } from './all-down.ts'
 import { Connection, type ConnectionSettings } from './connection.ts'
 import type { Channel } from './frame-check.ts'
 import { firstBatchAtMs, type PlannedConnection } from './plan.ts'
-import type { SocketFactory } from './socket.ts'
+import type { FrameData, SocketFactory } from './socket.ts'
 import { emptyStats, type ClientStats } from './stats.ts'
 import { subscribeMessage } from './subscribe.ts'
 
@@ -20,7 +20,7 @@ export interface ClientOptions extends Omit<ConnectionSettings, 'ticket' | 'subs
   connectIntervalMs: number
   connectPhaseMs: number
   sockets: SocketFactory
-  onFrame(data: ArrayBuffer | string): boolean
+  onFrame(data: FrameData): boolean
   onFrameTooBig(): void
   onLog(line: string): void
 }

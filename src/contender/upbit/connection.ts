@@ -12,7 +12,7 @@
 import { backoffDelay } from './backoff.ts'
 import type { PlannedConnection } from './plan.ts'
 import { RetryBudget } from './retry-budget.ts'
-import { eventMessage, negotiatedExtension, type ClientSocket, type SocketFactory } from './socket.ts'
+import { eventMessage, negotiatedExtension, type ClientSocket, type FrameData, type SocketFactory } from './socket.ts'
 import type { ClientStats } from './stats.ts'
 
 export interface ConnectionSettings {
@@ -32,7 +32,7 @@ export interface ConnectionSettings {
 
 export interface ConnectionEvents {
   /** every message in arrival order; returns whether it was a data frame (status and error answers are not) */
-  onFrame(data: ArrayBuffer | string): boolean
+  onFrame(data: FrameData): boolean
   /** the runtime refused a frame too large to buffer, losing the connection with it */
   onFrameTooBig(): void
   /** opened (+1) or dropped (−1) */
@@ -107,7 +107,7 @@ export class Connection {
     a.handshakeTimer = setTimeout(() => this.end(a, { kind: 'handshake-timeout' }), this.s.handshakeTimeoutMs)
     socket.onopen = () => this.opened(a)
     socket.onmessage = (event) => {
-      if (this.events.onFrame(event.data as ArrayBuffer | string)) a.lastDataAt = performance.now()
+      if (this.events.onFrame(event.data as FrameData)) a.lastDataAt = performance.now()
     }
     socket.onerror = (event) => {
       if (client.isFrameTooBig(event)) return this.end(a, { kind: 'too-big' })

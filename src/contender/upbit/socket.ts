@@ -6,6 +6,9 @@
  * can be sent: each runtime's factory (socket-bun.ts, socket-node.ts) answers those.
  */
 
+/** A WebSocket message as a client hands it over: text, or binary as an ArrayBuffer or a byte view. */
+export type FrameData = ArrayBuffer | Uint8Array | string
+
 export interface ClientSocket {
   readonly socket: WebSocket
   /** The HTTP status a refused upgrade was answered with, when the runtime exposes it. */
