@@ -10,7 +10,7 @@ import { useKafka } from '../src/bench/broker/embedded.ts'
 import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
-import { builtBinary } from '../src/setup/builds.ts'
+import { builtBinary } from '../src/registry/recipes.ts'
 
 const flags = new Set(['--no-go', '--no-python', '--no-lint'])
 let taken: ReturnType<typeof takeBrokersFlag>

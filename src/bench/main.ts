@@ -8,6 +8,7 @@
  */
 import { join, resolve } from 'node:path'
 import { measureFloor } from '../ceilings/measure.ts'
+import { conformanceGate } from '../conformance/gate.ts'
 import type { Report } from '../contract/report.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -47,6 +48,15 @@ export async function runBench(argv: string[], env: Record<string, string | unde
     console.log(HELP)
     return 0
   }
+  const gate = conformanceGate(o.contenders)
+  if (gate.refused.length > 0) {
+    for (const line of gate.refused) console.error(line)
+    return 2
+  }
+  if (gate.unproven.length > 0)
+    console.log(
+      `not yet proven by the conformance suite for their current build: ${gate.unproven.join(', ')} (\`bun run conformance NAME\`)`,
+    )
   if (o.ladder && o.source !== 'local') {
     console.error('--ladder needs the local feed (--source local): the live exchange cannot be stepped')
     return 2

@@ -134,10 +134,9 @@ function connectionsNote(byContender: Map<Contender, Report[]>): string {
  * The contender that answers one column of the original table: the registered one declaring it
  * (the as-shipped one first, as the original project used its bindings as shipped) that ran.
  */
-function answering(column: 'go' | 'python', byContender: Map<Contender, Report[]>): Contender {
+function answering(column: 'Go' | 'Python', byContender: Map<Contender, Report[]>): Contender | undefined {
   const candidates = REGISTRY.filter((e) => e.original === column && byContender.has(e.name))
-  const chosen = candidates.find((e) => e.tier === 'as-shipped') ?? candidates[0]
-  return chosen?.name ?? column
+  return (candidates.find((e) => e.tier === 'as-shipped') ?? candidates[0])?.name
 }
 
 export function originalSection(
@@ -145,9 +144,10 @@ export function originalSection(
   overrides: OriginalOverrides = {},
   feedRate?: number,
 ): string {
+  // no registered contender in this run answers a column: its measured cells say "not in this run"
+  const go = answering('Go', byContender) ?? 'Go'
+  const py = answering('Python', byContender) ?? 'Python'
   const rows = ORIGINAL_ROWS.map((row) => {
-    const go = answering('go', byContender)
-    const py = answering('python', byContender)
     const [goMeasured, goPlace] = measuredCell(row, byContender.get(go), row.go, overrides, go)
     const [pyMeasured, pyPlace] = measuredCell(row, byContender.get(py), row.python, overrides, py)
     return [row.item, row.go.text, goMeasured, goPlace, row.python.text, pyMeasured, pyPlace, row.remark, row.how]
@@ -166,12 +166,12 @@ export function originalSection(
     table(
       [
         'item',
-        'go: expected',
-        'go: measured',
-        'go',
-        'python: expected',
-        'python: measured',
-        'python',
+        'Go: expected',
+        `${go}: measured`,
+        go,
+        'Python: expected',
+        `${py}: measured`,
+        py,
         'its remark',
         'measured as',
       ],

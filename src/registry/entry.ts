@@ -58,6 +58,6 @@ export interface ContenderEntry {
   command(): string[]
   /** chart colour (CSS) */
   color: string
-  /** which column of the original project's expected-results table it answers, if any */
-  original?: 'go' | 'python'
+  /** which column of the original project's expected-results table (its Go and its Python producer) it answers */
+  original?: 'Go' | 'Python'
 }

@@ -5,8 +5,8 @@
  * (docs/adding-a-contender.md). Outside this file and tests, no source names a contender.
  */
 import { join } from 'node:path'
-import { PYTHON_BIN } from '../setup/python.ts'
-import { builtBinary, builtBundle, goBinary, nodeAddon, nodeBundle, pythonVenv, requireBuilt } from '../setup/builds.ts'
+import { PYTHON_BIN } from './python-venv.ts'
+import { builtBinary, builtBundle, goBinary, nodeAddon, nodeBundle, pythonVenv, requireBuilt } from './recipes.ts'
 import { ROOT } from '../paths.ts'
 import { ContenderName, type ContenderEntry } from './entry.ts'
 
@@ -65,7 +65,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [goBinary('go', 'go', context)],
     command: () => [requireBuilt(builtBinary('go'))],
     color: '#0072B2',
-    original: 'go',
+    original: 'Go',
   },
   {
     name: 'python',
@@ -79,7 +79,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [pythonVenv(context)],
     command: () => [requireBuilt(PYTHON_BIN), '-m', 'contender'],
     color: '#CC79A7',
-    original: 'python',
+    original: 'Python',
   },
 ]
 

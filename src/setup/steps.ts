@@ -8,7 +8,7 @@
  *   2. node modules (bun install)
  *   3. librdkafka: the source @confluentinc/kafka-javascript bundles, built once as a shared library
  *   4. every registered contender's own build steps (src/registry/registry.ts, recipes in
- *      src/setup/builds.ts), each linked against that same library
+ *      src/registry/recipes.ts), each linked against that same library
  *   5. the C limit producer (the floor and ceilings)
  *   6. Apache Kafka jars from Maven Central
  */
@@ -16,11 +16,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
 import type { BuildContext, SetupStep } from '../registry/entry.ts'
+import { PYTHON_BIN } from '../registry/python-venv.ts'
+import { goEnv } from '../registry/recipes.ts'
 import { REGISTRY } from '../registry/registry.ts'
-import { goEnv } from './builds.ts'
 import { writeContractFiles } from './contract-files.ts'
 import { checkPrerequisites } from './prerequisites.ts'
-import { PYTHON_BIN } from './python.ts'
 import { hashFiles, run, stamp, stampOk } from './step.ts'
 
 export { StepError } from './step.ts'

@@ -1,5 +1,5 @@
 /**
- * @module setup/builds
+ * @module registry/recipes
  * The recipes a registry entry builds itself with (src/registry/registry.ts), each a cached set-up
  * step linked against the one librdkafka: a Node bundle of a TypeScript entry point and the Kafka
  * addon it loads, a Go binary built `-tags dynamic`, the Python venv with confluent-kafka compiled
@@ -7,10 +7,10 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { BuildContext, SetupStep } from '../registry/entry.ts'
+import type { BuildContext, SetupStep } from './entry.ts'
 import { CACHE, PATHS, ROOT } from '../paths.ts'
-import { pythonStep } from './python.ts'
-import { hashFiles, run, stampedStep, stampOk, stamp } from './step.ts'
+import { hashFiles, run, stampedStep, stampOk, stamp } from '../setup/step.ts'
+import { pythonStep } from './python-venv.ts'
 
 /** Where a contender's built artefact lives: .cache/bin/NAME (Go) or .cache/dist/NAME.js (Node). */
 export const builtBinary = (name: string) => join(CACHE, 'bin', `${name}-producer`)

@@ -1,5 +1,5 @@
 /**
- * @module setup/python
+ * @module registry/python-venv
  * Set-up of the python contender: a venv under .cache/python-venv made with the machine's
  * python3, its dependencies installed only from python/requirements.lock (hashes required,
  * pip's cache off so a fresh machine behaves like this one), confluent-kafka built from its
