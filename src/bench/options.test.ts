@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
 import { HELP, parseBenchOptions } from './options.ts'
-import { CONTENDER_NAMES } from '../registry/registry.ts'
+import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
 describe('bench options', () => {
   test('defaults: every contender, 3 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
     const o = parse()
-    expect(o.contenders).toEqual([...CONTENDER_NAMES])
+    expect(o.contenders).toEqual([...DEFAULT_FIELD])
     expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([
       3,
       10,
@@ -25,6 +25,10 @@ describe('bench options', () => {
     expect(parse('--ladder')['ws-compression']).toBe('off')
     expect(parse('--ladder', '--ws-compression', 'on')['ws-compression']).toBe('on')
     expect(parse()['ws-compression']).toBe('on')
+  })
+
+  test('--contenders all races every registered contender', () => {
+    expect(parse('--contenders', 'all').contenders).toEqual([...CONTENDER_NAMES])
   })
 
   test('--soak runs 600 s unless a duration is given, in either flag form', () => {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { CONTENDER_NAMES, isRegistered } from '../registry/registry.ts'
+import { CONTENDER_NAMES, DEFAULT_FIELD, isRegistered } from '../registry/registry.ts'
 
 /** Plain decimal integers only, as the contenders' contract (no 0x10, 1_0, 1e3, 1.5). */
 const int = (min: number, max: number) =>
@@ -24,10 +24,12 @@ export const BenchOptions = z.object({
   contenders: z
     .string()
     .transform((s) =>
-      s
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
+      s.trim() === 'all'
+        ? [...CONTENDER_NAMES]
+        : s
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
     )
     .pipe(
       z
@@ -39,7 +41,7 @@ export const BenchOptions = z.object({
         .min(1, `name at least one of ${CONTENDER_NAMES.join(',')}`)
         .refine(distinct, 'each contender at most once (two runs of one contender would share a topic name)'),
     )
-    .default([...CONTENDER_NAMES]),
+    .default([...DEFAULT_FIELD]),
   mode: z.enum(['concurrent', 'isolated']).default('concurrent'),
   rounds: int(1, 100).default(3),
   duration: int(1, 86_400).default(60),
@@ -88,7 +90,9 @@ export type BenchOptions = z.infer<typeof BenchOptions> & {
 export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are started for you)
 
 The race
-  --contenders LIST        which contenders race, comma-separated, each once (default bun,node,go,python)
+  --contenders LIST        which registered contenders race, comma-separated, each once, or
+                           all (default ${DEFAULT_FIELD.join(',')}; registered:
+                           ${CONTENDER_NAMES.join(',')})
   --mode MODE              concurrent: all at once on one feed (the seed's);
                            isolated: one at a time, order rotating by round   (default concurrent)
   --rounds N               repeat the race N times; every figure is median (min–max) (default 3)

@@ -25,6 +25,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: () => [],
     command: () => ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')],
     color: '#E69F00',
+    inDefaultField: true,
   },
   {
     name: 'node',
@@ -39,6 +40,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     // Node 20's global WebSocket is behind this flag (unflagged from Node 22)
     command: () => ['node', '--experimental-websocket', '--no-warnings', requireBuilt(builtBundle('node'))],
     color: '#009E73',
+    inDefaultField: true,
   },
   {
     name: 'node-ws',
@@ -52,6 +54,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [nodeAddon(context), nodeBundle('node-ws', 'src/contender/main-node-ws.ts')],
     command: () => ['node', '--no-warnings', requireBuilt(builtBundle('node-ws'))],
     color: '#56B4E9',
+    inDefaultField: false,
   },
   {
     name: 'go',
@@ -65,6 +68,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [goBinary('go', 'go', context)],
     command: () => [requireBuilt(builtBinary('go'))],
     color: '#0072B2',
+    inDefaultField: true,
     original: 'Go',
   },
   {
@@ -79,6 +83,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [pythonVenv(context)],
     command: () => [requireBuilt(PYTHON_BIN), '-m', 'contender'],
     color: '#CC79A7',
+    inDefaultField: true,
     original: 'Python',
   },
 ]
@@ -87,6 +92,9 @@ for (const entry of REGISTRY) ContenderName.parse(entry.name)
 
 /** Every registered name, in the registry's order. */
 export const CONTENDER_NAMES: readonly string[] = REGISTRY.map((e) => e.name)
+
+/** What a plain `bun run bench` races: the registered contenders in the default field. */
+export const DEFAULT_FIELD: readonly string[] = REGISTRY.filter((e) => e.inDefaultField).map((e) => e.name)
 
 export class UnknownContenderError extends Error {
   override name = 'UnknownContenderError'
