@@ -65,7 +65,9 @@ describe.each(contendersUnderTest())('%s flooded on one connection', (contender)
     // one line per period inside the window, each on time, then the closing one
     const periodic = report.intervals.slice(0, -1).map((i) => i.offsetMs)
     expect(periodic.length).toBe(Math.ceil(WINDOW_S / (METRICS_PERIOD_MS / 1000)) - 1)
-    periodic.forEach((offsetMs, k) => expect(Math.abs(offsetMs - (k + 1) * METRICS_PERIOD_MS)).toBeLessThanOrEqual(late))
+    periodic.forEach((offsetMs, k) =>
+      expect(Math.abs(offsetMs - (k + 1) * METRICS_PERIOD_MS)).toBeLessThanOrEqual(late),
+    )
     expect(report.messages.received).toBeGreaterThan(0)
   }, 120_000)
 

@@ -8,7 +8,6 @@ import { main } from './cli.ts'
 import { ConfigError } from './config.ts'
 import { createConfluentSink } from './kafka/confluent-sink.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
-import { summarizeStats } from './kafka/stats-summary.ts'
 import { nodeSockets } from './upbit/socket-node.ts'
 
 const bindingVersion = (() => {
@@ -50,6 +49,5 @@ await main({
         throw error
       }
     },
-    summarizeStats,
   },
 })
