@@ -101,7 +101,7 @@ func (r *runner) interval(offset time.Duration) (sample metrics.IntervalSample, 
 	offsetMs := float64(offset.Microseconds()) / 1000
 	last := r.memory.Last()
 	var p95, p99 float64
-	r.pl.With(func(rec *metrics.Recorder, _ []string) {
+	r.pl.With(func(rec *metrics.Recorder) {
 		sample = rec.Interval(offsetMs, last.RssBytes, last.HeapBytes)
 		if rec.Pipeline.TotalCount() > 0 {
 			p95 = float64(rec.Pipeline.ValueAtQuantile(95))
@@ -116,7 +116,7 @@ func (r *runner) interval(offset time.Duration) (sample metrics.IntervalSample, 
 func (r *runner) closeInterval() {
 	offset := r.closedAt.Sub(r.openedAt)
 	same := false
-	r.pl.With(func(rec *metrics.Recorder, _ []string) {
+	r.pl.With(func(rec *metrics.Recorder) {
 		n := len(rec.Intervals)
 		same = n > 0 && rec.Intervals[n-1].OffsetMs == math.Round(float64(offset.Microseconds())/1000)
 	})
@@ -141,8 +141,9 @@ func wallMs(t time.Time) float64 { return float64(t.UnixMicro()) / 1000 }
 func (r *runner) report() (int, error) {
 	rss, heap := r.memory.Summaries()
 	clientStats := r.client.Stats()
+	stats := r.pl.Stats()
 	var rep report.Report
-	r.pl.With(func(rec *metrics.Recorder, stats []string) {
+	r.pl.With(func(rec *metrics.Recorder) {
 		rep = report.Build(report.Facts{
 			Config:             r.cfg,
 			Interrupted:        r.signal != "",
@@ -164,7 +165,7 @@ func (r *runner) report() (int, error) {
 			Recorder:           rec,
 			RSS:                rss,
 			Heap:               heap,
-			Stats:              kafka.SummarizeStats(stats),
+			Stats:              stats,
 			Host:               report.HostInfo(),
 		})
 	})

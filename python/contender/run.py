@@ -20,7 +20,7 @@ from confluent_kafka import KafkaError
 from contender import clock, contract
 from contender.config import Config, ConfigError, bad_value
 from contender.kafka.producer import BrokerUnreachable, Producer, SettingsRejected, binding_version, librdkafka_version, rejects
-from contender.kafka.stats import summarize_stats
+from contender.kafka.stats import StatsSummary
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, MemorySampler, cpu_us
 from contender.pipeline import Phase, Pipeline
@@ -85,14 +85,14 @@ class Run:
         self.rules = contract.rules()
         self.interrupted: str | None = None
         self.closing = asyncio.Event()  # a signal, or the window's end
-        self.stats_samples: list[str] = []
+        self.stats = StatsSummary()
         self.measuring = False
 
     # --- callbacks from the poll thread ---
 
     def _on_stats(self, json_text: str) -> None:
         if self.measuring:
-            self.stats_samples.append(json_text)
+            self.stats.add(json_text)
 
     def _on_kafka_error(self, error: KafkaError) -> None:
         self.out.log(f"kafka: {'FATAL ' if error.fatal() else ''}{error.name()}: {error.str()}")
@@ -292,7 +292,7 @@ class Run:
                 recorder=recorder,
                 rss=s.memory.rss,
                 heap=s.memory.heap,
-                librdkafka_stats=summarize_stats(self.stats_samples),
+                librdkafka_stats=self.stats.summary(),
             )
         )
         try:

@@ -19,6 +19,8 @@ export const CONFORMANCE_FILES = [
   'src/bench/transport.test.ts',
   // leader failover and below-min-ISR on a 3-node cluster
   'src/bench/failover.test.ts',
+  // a flood on one connection: the window still on time, SIGTERM honoured in bounded time
+  'src/bench/flood.test.ts',
 ] as const
 
 /** Registry-parametrised files that test the bench itself (its race and outputs), not a contender's contract. */

@@ -7,7 +7,6 @@ import { ConfigError } from './config.ts'
 import { KafkaConfigError } from '../librdkafka/errors.ts'
 import { createFfiSink } from './kafka/ffi-sink.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
-import { summarizeStats } from './kafka/stats-summary.ts'
 import { bunSockets } from './upbit/socket-bun.ts'
 
 await main({
@@ -39,6 +38,5 @@ await main({
         throw error
       }
     },
-    summarizeStats,
   },
 })

@@ -7,7 +7,6 @@
 import type { RuntimeAdapter } from './run.ts'
 import { ConfigError } from './config.ts'
 import { createConfluentSink } from './kafka/confluent-sink.ts'
-import { summarizeStats } from './kafka/stats-summary.ts'
 import type { SocketFactory } from './upbit/socket.ts'
 
 const bindingVersion = (() => {
@@ -46,6 +45,5 @@ export function nodeAdapter(sockets: SocketFactory): RuntimeAdapter {
         throw error
       }
     },
-    summarizeStats,
   }
 }

@@ -7,8 +7,9 @@
 import { autoStart, withinHorizon } from './clock/boundary.ts'
 import { readStartLine, sleepUntil } from './clock/start-signal.ts'
 import type { Config } from './config.ts'
-import type { LibrdkafkaStats, Report } from '../contract/report.ts'
+import type { Report } from '../contract/report.ts'
 import { Interrupts } from './interrupts.ts'
+import { StatsSummary } from './kafka/stats-summary.ts'
 import { MeasuringWindow } from './measuring-window.ts'
 import { Recorder } from './metrics/recorder.ts'
 import { RunCounts } from './metrics/run-counts.ts'
@@ -29,7 +30,6 @@ export interface RuntimeAdapter {
   runtime: Report['runtime']
   sockets: SocketFactory
   openSink: OpenSink
-  summarizeStats(samples: string[]): LibrdkafkaStats
 }
 
 /**
@@ -60,12 +60,12 @@ export async function runContender(
 ): Promise<number> {
   const recorder = new Recorder()
   const counts = new RunCounts()
-  const statsSamples: string[] = []
+  const stats = new StatsSummary()
   let pipeline: Pipeline | undefined
   const { sink, markets } = await startUp(config, settings, adapter.openSink, {
     onDelivery: (seq, errName) => pipeline?.onDelivery(seq, errName),
     onStats: (json) => {
-      if (pipeline?.phase === 'window') statsSamples.push(json)
+      if (pipeline?.phase === 'window') stats.add(json)
     },
     onError: (message) => out.log(`kafka: ${message}`),
   })
@@ -171,7 +171,7 @@ export async function runContender(
     recorder,
     counts,
     memory,
-    librdkafkaStats: adapter.summarizeStats(statsSamples),
+    librdkafkaStats: stats.summary,
   })
   sink.close()
   const path = writeReport(config.reportDir, report)

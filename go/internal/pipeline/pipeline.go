@@ -42,7 +42,10 @@ type Pipeline struct {
 	keys       map[string][]byte
 	rec        *metrics.Recorder
 	sink       Sink
-	stats      []string
+	// the window's librdkafka statistics, summarised as they arrive; under their own lock, so
+	// parsing a sample never holds up the connections' goroutines on mu
+	statsMu sync.Mutex
+	stats   kafka.Stats
 }
 
 // New is a pipeline before ready; SetMarkets and SetSink complete it.

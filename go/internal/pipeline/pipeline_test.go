@@ -80,7 +80,7 @@ func TestConcurrentFramesGetGaplessSeqAndOnlyInWindow(t *testing.T) {
 			t.Fatalf("seq %d missing", i)
 		}
 	}
-	p.With(func(r *metrics.Recorder, _ []string) {
+	p.With(func(r *metrics.Recorder) {
 		if r.Received != 2040 || r.Produced != 2000 || r.Delivered != 2000 || r.Invalid != 40 || r.QueueFullRetries != 3 || r.StatusFrames != 40 {
 			t.Fatalf("received %d produced %d delivered %d invalid %d retries %d status %d", r.Received, r.Produced, r.Delivered, r.Invalid, r.QueueFullRetries, r.StatusFrames)
 		}

@@ -86,13 +86,24 @@ func (p *Pipeline) delivered(seq uint64, errName string, now, wall int64) {
 	p.rec.DeliveryReport(seq, errName, now, wall)
 }
 
-// OnStats keeps librdkafka's statistics JSON while the window is open.
+// OnStats folds librdkafka's statistics JSON into the window's summary while the window is open.
 func (p *Pipeline) OnStats(json string) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.phase == Window {
-		p.stats = append(p.stats, json)
+	open := p.phase == Window
+	p.mu.Unlock()
+	if !open {
+		return
 	}
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	p.stats.Add(json)
+}
+
+// Stats is the summary of the window's librdkafka statistics.
+func (p *Pipeline) Stats() kafka.StatsSummary {
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	return p.stats.Summary()
 }
 
 // LastSeq is the last sequence number given out.
@@ -102,9 +113,9 @@ func (p *Pipeline) LastSeq() uint64 {
 	return p.seq
 }
 
-// With runs f with the recorder and the window's statistics samples under the pipeline's lock.
-func (p *Pipeline) With(f func(r *metrics.Recorder, stats []string)) {
+// With runs f with the recorder under the pipeline's lock.
+func (p *Pipeline) With(f func(r *metrics.Recorder)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	f(p.rec, p.stats)
+	f(p.rec)
 }

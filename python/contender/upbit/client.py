@@ -16,7 +16,9 @@ timeout is off: the contract's liveness rule is the silence watchdog, as on the 
 Messages reach ``on_frame`` straight from the connection's ``data_received`` (``_DirectConnection``),
 as the other runtimes' ``onmessage`` callbacks do, not through ``recv()``: websockets' protocol
 has already parsed, unmasked and decompressed each frame by then, and ``recv()`` would only queue
-it in an assembler and wake a task to take it back out (docs/performance.md).
+it in an assembler and wake a task to take it back out (docs/performance.md). Those reads are
+fed in slices under one ``ReadBudget``, so a feed faster than the pipeline cannot hold up the
+event loop's timers and signal handlers (upbit/read_budget.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from websockets.frames import Frame, Opcode
 from contender.metrics.histogram import new_histogram, record
 from contender.upbit.backoff import backoff_ms
 from contender.upbit.plan import PlannedConnection
+from contender.upbit.read_budget import SLICE_BYTES, ReadBudget
 
 # websockets logs every failed handshake and keepalive at ERROR with a traceback; the client
 # reports its own one-line reasons instead
@@ -80,12 +83,50 @@ class _DirectConnection(ClientConnection):
     """websockets' asyncio client connection, handing every complete data message (bytes; text
     messages too, undecoded, as ``recv(decode=False)`` would) to ``on_message`` from
     ``data_received`` once it is set. Control frames (ping, pong, close) take websockets' own path;
-    a fragmented message is joined here, as the assembler would."""
+    a fragmented message is joined here, as the assembler would. Once ``read_budget`` is set,
+    reads are fed to the protocol in slices under it (upbit/read_budget.py)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.on_message: Callable[[bytes], None] | None = None
+        self.read_budget: ReadBudget | None = None
         self._fragments: list[bytes] = []
+        self._unread = memoryview(b"")
+        self._yielding = False
+
+    def data_received(self, data: bytes) -> None:
+        if self.read_budget is None:
+            super().data_received(data)
+            return
+        if self._unread:  # arrived while yielding (the transport had it already): keep the order
+            self._unread = memoryview(bytes(self._unread) + data)
+            return
+        self._unread = memoryview(data)
+        self._read_slices()
+
+    def _read_slices(self) -> None:
+        """Feeds the unread bytes slice by slice until they are done or the budget is spent; then
+        the socket pauses and the rest waits for the loop's next turn."""
+        budget, unread, spent = self.read_budget, self._unread, False
+        assert budget is not None
+        while unread and not spent:
+            started = perf_counter()
+            super().data_received(unread[:SLICE_BYTES])  # type: ignore[arg-type]
+            unread = unread[SLICE_BYTES:]
+            spent = budget.spend(perf_counter() - started)
+        transport = self.transport
+        if transport.is_closing():  # closed or aborted meanwhile: nothing left is read
+            self._unread = memoryview(b"")
+            return
+        self._unread = unread
+        if spent:
+            if not self._yielding:
+                self._yielding = True
+                transport.pause_reading()
+            self.loop.call_soon(self._read_slices)
+        elif self._yielding:
+            self._yielding = False
+            transport.resume_reading()
 
     def process_event(self, event: object) -> None:
         on_message = self.on_message
@@ -197,6 +238,7 @@ class UpbitClient:
         self.stats = ClientStats(planned=len(plan))
         self.down = DownTimer()
         self.ready = asyncio.Event()
+        self._read_budget = ReadBudget()
         self._settled: set[int] = set()
         self._live: set[ClientConnection] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -332,6 +374,7 @@ class UpbitClient:
 
         assert isinstance(ws, _DirectConnection)
         ws.on_message = on_message
+        ws.read_budget = self._read_budget
         try:
             await ws.wait_closed()
             why = (

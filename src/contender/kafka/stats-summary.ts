@@ -4,7 +4,8 @@
  * librdkafkaStats. Each sample's broker windows (int_latency, outbuf_latency, rtt) are already
  * percentiles over that interval; the report gives their mean over the window's samples, taken
  * over real brokers only (nodeid ≥ 0, cnt > 0). `requests` is produce requests sent in the
- * window: the growth of brokers[].tx between the first and last sample.
+ * window: the growth of brokers[].tx between the first and last sample. Samples are folded in as
+ * they arrive (StatsSummary), not kept until the end.
  */
 import type { LibrdkafkaStats } from '../../contract/report.ts'
 
@@ -38,8 +39,12 @@ class Mean {
   }
 }
 
-export function summarizeStats(samples: string[]): LibrdkafkaStats {
-  const m = {
+/**
+ * The summary kept as samples arrive: running sums and each broker's first and last tx, never the
+ * samples, so its memory does not grow with the run's length.
+ */
+export class StatsSummary {
+  private readonly m = {
     intP50: new Mean(),
     intP99: new Mean(),
     outP50: new Mean(),
@@ -49,17 +54,20 @@ export function summarizeStats(samples: string[]): LibrdkafkaStats {
     batchSize: new Mean(),
     batchCount: new Mean(),
   }
-  const firstTx = new Map<string, number>()
-  const lastTx = new Map<string, number>()
-  let parsed = 0
-  for (const json of samples) {
+  private readonly firstTx = new Map<string, number>()
+  private readonly lastTx = new Map<string, number>()
+  private parsed = 0
+
+  /** Folds one sample in; one that is not JSON is skipped. */
+  add(json: string): void {
     let sample: StatsSample
     try {
       sample = JSON.parse(json) as StatsSample
     } catch {
-      continue
+      return
     }
-    parsed++
+    const m = this.m
+    this.parsed++
     for (const [name, b] of Object.entries(sample.brokers ?? {})) {
       if ((b.nodeid ?? -1) < 0) continue
       const windows: [Window | undefined, Mean, Mean][] = [
@@ -73,8 +81,8 @@ export function summarizeStats(samples: string[]): LibrdkafkaStats {
         p99.add(w.p99)
       }
       if (b.tx !== undefined) {
-        if (!firstTx.has(name)) firstTx.set(name, b.tx)
-        lastTx.set(name, b.tx)
+        if (!this.firstTx.has(name)) this.firstTx.set(name, b.tx)
+        this.lastTx.set(name, b.tx)
       }
     }
     for (const t of Object.values(sample.topics ?? {})) {
@@ -82,18 +90,35 @@ export function summarizeStats(samples: string[]): LibrdkafkaStats {
       if (t.batchcnt?.cnt) m.batchCount.add(t.batchcnt.avg)
     }
   }
-  let requests = 0
-  for (const [name, last] of lastTx) requests += Math.max(last - (firstTx.get(name) ?? last), 0)
-  return {
-    samples: parsed,
-    intLatencyP50Us: m.intP50.value,
-    intLatencyP99Us: m.intP99.value,
-    outbufLatencyP50Us: m.outP50.value,
-    outbufLatencyP99Us: m.outP99.value,
-    rttP50Us: m.rttP50.value,
-    rttP99Us: m.rttP99.value,
-    batchSizeAvgBytes: m.batchSize.value,
-    batchCountAvg: m.batchCount.value,
-    requests,
+
+  /** How many brokers' tx it keeps: its only state that is not a fixed size (bounded by the cluster). */
+  get brokers(): number {
+    return this.firstTx.size
   }
+
+  /** The report's section for the samples added so far. */
+  get summary(): LibrdkafkaStats {
+    const m = this.m
+    let requests = 0
+    for (const [name, last] of this.lastTx) requests += Math.max(last - (this.firstTx.get(name) ?? last), 0)
+    return {
+      samples: this.parsed,
+      intLatencyP50Us: m.intP50.value,
+      intLatencyP99Us: m.intP99.value,
+      outbufLatencyP50Us: m.outP50.value,
+      outbufLatencyP99Us: m.outP99.value,
+      rttP50Us: m.rttP50.value,
+      rttP99Us: m.rttP99.value,
+      batchSizeAvgBytes: m.batchSize.value,
+      batchCountAvg: m.batchCount.value,
+      requests,
+    }
+  }
+}
+
+/** StatsSummary over a list of samples. */
+export function summarizeStats(samples: Iterable<string>): LibrdkafkaStats {
+  const summary = new StatsSummary()
+  for (const json of samples) summary.add(json)
+  return summary.summary
 }
