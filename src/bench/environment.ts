@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import { PATHS } from '../paths.ts'
+import { NODE_BIN, nodeVersionOf } from '../setup/node-runtime.ts'
 
 export interface Environment {
   cpuModel: string
@@ -40,7 +41,8 @@ export function readEnvironment(): Environment {
     memoryBytes: totalmem(),
     os: `${process.platform} ${release()}`,
     bunVersion: Bun.version,
-    nodeVersion: versionOf(['node', '--version'], /v(\S+)/),
+    // the pinned Node the node contender ran on (src/setup/node-runtime.ts), not the machine's
+    nodeVersion: nodeVersionOf(NODE_BIN) ?? 'not installed',
     goVersion: versionOf(['go', 'version'], /go(\d+\.\d+(?:\.\d+)?)/),
     javaVersion: versionOf(['java', '-version'], /version "([^"]+)"/),
     librdkafkaVersion: manifest.librdkafkaVersion,

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
 import { PATHS, ROOT } from '../paths.ts'
+import { nodeBinary } from '../setup/node-runtime.ts'
 
 export type ContenderEvent = BenchEvent
 
@@ -39,8 +40,8 @@ export function contenderCommand(contender: Contender): string[] {
       return ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')]
     case 'node':
       if (!existsSync(PATHS.nodeBundle)) throw new Error(`${PATHS.nodeBundle} missing: run \`bun run setup\``)
-      // Node 20's global WebSocket is behind this flag (unflagged from Node 22)
-      return ['node', '--experimental-websocket', '--no-warnings', PATHS.nodeBundle]
+      // the pinned LTS Node set-up installed, not the machine's (src/setup/node-runtime.ts)
+      return [nodeBinary(), '--no-warnings', PATHS.nodeBundle]
     case 'go':
       if (!existsSync(PATHS.goBinary)) throw new Error(`${PATHS.goBinary} missing: run \`bun run setup\``)
       return [PATHS.goBinary]

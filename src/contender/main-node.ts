@@ -1,8 +1,8 @@
 /**
  * The `node` contender: the same TypeScript producer on Node.js, with
  * @confluentinc/kafka-javascript (linked against the same librdkafka build) and Node's global
- * WebSocket (undici). Bundled by set-up to .cache/dist/producer.node.js and run with
- * `node --experimental-websocket` (Node 20).
+ * WebSocket (undici). Bundled by set-up to .cache/dist/producer.node.js and run on the pinned LTS
+ * Node set-up installs (src/setup/node-runtime.ts); its version is the report's runtime.version.
  */
 import { main } from './cli.ts'
 import { ConfigError } from './config.ts'

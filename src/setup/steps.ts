@@ -8,7 +8,8 @@
  *   2. node modules (bun install)
  *   3. librdkafka: the source @confluentinc/kafka-javascript bundles, built once as a shared library
  *      (then the Python contender's venv, src/setup/python.ts: confluent-kafka built against it)
- *   4. the Node addon of @confluentinc/kafka-javascript, linked against that same library
+ *   4. the pinned Node.js of the node contender (src/setup/node-runtime.ts), then the Node addon of
+ *      @confluentinc/kafka-javascript compiled against its headers and linked against that same library
  *   5. the Node contender bundle (bun build --target=node)
  *   6. the Go contender (-tags dynamic, same library) and the C limit producer
  *   7. Apache Kafka jars from Maven Central
@@ -18,6 +19,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
 import { writeContractFiles } from './contract-files.ts'
+import { NODE_DIR, nodeRuntimeStep, NODE_VERSION } from './node-runtime.ts'
 import { checkPrerequisites } from './prerequisites.ts'
 import { pythonStep } from './python.ts'
 
@@ -128,25 +130,34 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     () => python.work(),
   )
 
+  const node = nodeRuntimeStep(run)
+  await step(
+    node.name,
+    () => node.done(),
+    () => node.work(),
+  )
+
   const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
   const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
+  const addonStampValue = `${prefix} ${node.stampValue}`
   await step(
-    'Node addon against the shared librdkafka',
-    () => existsSync(addon) && stampOk(addonStamp, prefix),
+    `Node addon for Node ${NODE_VERSION} against the shared librdkafka`,
+    () => existsSync(addon) && stampOk(addonStamp, addonStampValue),
     async () => {
-      const nodeBin = Bun.which('node')!
-      const nodedir = dirname(dirname(nodeBin))
       const gyp = join(ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
-      await run('node-gyp', ['node', gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', '2'], {
+      // node-gyp under the pinned Node, its headers from the package (--nodedir: no header download)
+      await run('node-gyp', [node.nodeBin, gyp, 'rebuild', `--nodedir=${NODE_DIR}`, '-j', '2'], {
         cwd: PATHS.bindingDir,
         env: {
+          // binding.gyp's `node -e "require('nan')"` finds the pinned Node first too
+          PATH: `${dirname(node.nodeBin)}:${process.env.PATH ?? ''}`,
           // BUILD_LIBRDKAFKA=0: link -lrdkafka from our prefix instead of building a second copy
           BUILD_LIBRDKAFKA: '0',
           CXXFLAGS: `-I${prefix}/include/librdkafka -I${prefix}/include`,
           LDFLAGS: `-L${prefix}/lib -Wl,-rpath,${prefix}/lib`,
         },
       })
-      stamp(addonStamp, prefix)
+      stamp(addonStamp, addonStampValue)
     },
   )
 
@@ -246,6 +257,8 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     goBinary: PATHS.goBinary,
     goEnv,
     nodeBundle: PATHS.nodeBundle,
+    nodeBinary: node.nodeBin,
+    nodeVersion: NODE_VERSION,
     limitProducer: limitBin,
     pythonBin: python.pythonBin,
     kafkaVersion,

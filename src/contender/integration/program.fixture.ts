@@ -13,6 +13,7 @@ import { Report, reportPath, type Contender } from '../../contract/report.ts'
 import { createTopic } from '../../librdkafka/admin.ts'
 import { readTopic, type ConsumedMessage } from '../../librdkafka/consumer.ts'
 import { PATHS, ROOT } from '../../paths.ts'
+import { nodeBinary } from '../../setup/node-runtime.ts'
 
 /** The TypeScript contenders; TEST_CONTENDERS=bun narrows it while developing. */
 export const TS_CONTENDERS = (process.env.TEST_CONTENDERS?.split(',') ?? ['bun', 'node']).filter(
@@ -48,7 +49,7 @@ export interface RunOptions {
 function command(contender: 'bun' | 'node'): string[] {
   if (contender === 'bun') return ['bun', join(ROOT, 'src', 'contender', 'main-bun.ts')]
   if (!existsSync(PATHS.nodeBundle)) throw new Error(`${PATHS.nodeBundle} missing: run \`bun run setup\``)
-  return ['node', '--experimental-websocket', '--no-warnings', PATHS.nodeBundle]
+  return [nodeBinary(), '--no-warnings', PATHS.nodeBundle]
 }
 
 /** Calls `onLine` for each line of a stream, the last one too. */
