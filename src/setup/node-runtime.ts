@@ -88,7 +88,7 @@ export function nodeRuntimeStep(run: Run) {
       const work = mkdtempSync(join(CACHE, 'build', 'node-'))
       try {
         // a cache of its own, empty each time: the install never rests on what ~/.npm happens to hold
-        const packed = await run(`npm pack ${spec}`, [
+        const packed = await run(`npm pack ${spec} (from the npm registry)`, [
           'npm',
           'pack',
           spec,
