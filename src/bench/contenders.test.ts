@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
+import { NODE_VERSION } from '../registry/node-runtime.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -60,6 +61,9 @@ describe('contenders against the local feed and a real broker', () => {
     expect(new Set(settings).size).toBe(1)
     // the one settings file, as every contender echoes it
     expect(results[0]!.report!.producerSettings).toMatchObject(SETTINGS)
+    // the node row runs on the pinned LTS Node set-up installed, and its report says so
+    for (const r of results.filter((r) => r.contender === 'node'))
+      expect(r.report!.runtime).toMatchObject({ name: 'node', version: NODE_VERSION })
   })
 
   test('a feed-side drop mid-window is survived: reconnect counted, nothing lost or duplicated', async () => {

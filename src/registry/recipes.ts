@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import type { BuildContext, SetupStep } from './entry.ts'
 import { CACHE, PATHS, ROOT } from '../paths.ts'
 import { hashFiles, run, stampedStep, stampOk, stamp } from '../setup/step.ts'
+import { NODE_DIR, nodeRuntimeStep, NODE_VERSION } from './node-runtime.ts'
 import { pythonStep } from './python-venv.ts'
 
 /** Where a contender's built artefact lives: .cache/bin/NAME (Go) or .cache/dist/NAME.js (Node). */
@@ -30,29 +31,41 @@ export function goEnv(context: BuildContext): Record<string, string> {
   }
 }
 
-/** @confluentinc/kafka-javascript's addon, linked against the shared librdkafka (not its bundled copy). */
+/** The pinned LTS Node from the npm registry (node-runtime.ts): what the Node contenders run on. */
+export function nodeRuntime(): SetupStep {
+  const node = nodeRuntimeStep(run)
+  return { id: 'node-runtime', name: node.name, done: () => node.done(), work: () => node.work() }
+}
+
+/**
+ * @confluentinc/kafka-javascript's addon, compiled against the pinned Node's headers and linked
+ * against the shared librdkafka (not its bundled copy).
+ */
 export function nodeAddon(context: BuildContext): SetupStep {
   const prefix = context.librdkafkaPrefix
+  const node = nodeRuntimeStep(run)
   const addon = join(PATHS.bindingDir, 'build', 'Release', 'confluent-kafka-javascript.node')
   const addonStamp = join(PATHS.bindingDir, 'build', '.setup-stamp')
+  const addonStampValue = `${prefix} ${node.stampValue}`
   return {
     id: 'node-addon',
-    name: 'Node addon against the shared librdkafka',
-    done: () => existsSync(addon) && stampOk(addonStamp, prefix),
+    name: `Node addon for Node ${NODE_VERSION} against the shared librdkafka`,
+    done: () => existsSync(addon) && stampOk(addonStamp, addonStampValue),
     async work() {
-      const nodeBin = Bun.which('node')!
-      const nodedir = dirname(dirname(nodeBin))
       const gyp = join(ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
-      await run('node-gyp', ['node', gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', '2'], {
+      // node-gyp under the pinned Node, its headers from the package (--nodedir: no header download)
+      await run('node-gyp', [node.nodeBin, gyp, 'rebuild', `--nodedir=${NODE_DIR}`, '-j', '2'], {
         cwd: PATHS.bindingDir,
         env: {
+          // binding.gyp's `node -e "require('nan')"` finds the pinned Node first too
+          PATH: `${dirname(node.nodeBin)}:${process.env.PATH ?? ''}`,
           // BUILD_LIBRDKAFKA=0: link -lrdkafka from our prefix instead of building a second copy
           BUILD_LIBRDKAFKA: '0',
           CXXFLAGS: `-I${prefix}/include/librdkafka -I${prefix}/include`,
           LDFLAGS: `-L${prefix}/lib -Wl,-rpath,${prefix}/lib`,
         },
       })
-      stamp(addonStamp, prefix)
+      stamp(addonStamp, addonStampValue)
     },
   }
 }

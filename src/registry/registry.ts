@@ -5,8 +5,18 @@
  * (docs/adding-a-contender.md). Outside this file and tests, no source names a contender.
  */
 import { join } from 'node:path'
+import { NODE_BIN, nodeBinary } from './node-runtime.ts'
 import { PYTHON_BIN } from './python-venv.ts'
-import { builtBinary, builtBundle, goBinary, nodeAddon, nodeBundle, pythonVenv, requireBuilt } from './recipes.ts'
+import {
+  builtBinary,
+  builtBundle,
+  goBinary,
+  nodeAddon,
+  nodeBundle,
+  nodeRuntime,
+  pythonVenv,
+  requireBuilt,
+} from './recipes.ts'
 import { ROOT } from '../paths.ts'
 import { ContenderName, type ContenderEntry } from './entry.ts'
 
@@ -30,29 +40,29 @@ export const REGISTRY: readonly ContenderEntry[] = [
   {
     name: 'node',
     language: 'TypeScript',
-    runtime: { name: 'node', version: { command: ['node', '--version'], pattern: /v(\S+)/ } },
+    runtime: { name: 'node', version: { command: [NODE_BIN, '--version'], pattern: /v(\S+)/ } },
     websocket: "Node's WebSocket (undici)",
     kafkaBinding: '@confluentinc/kafka-javascript (node-rdkafka-style Producer)',
     tier: 'as-shipped',
     glue: "the binding's produce() per message and its per-report callbacks; undici parses frames in JavaScript",
     sources: TS_SOURCES,
-    setup: (context) => [nodeAddon(context), nodeBundle('node', 'src/contender/main-node.ts')],
-    // Node 20's global WebSocket is behind this flag (unflagged from Node 22)
-    command: () => ['node', '--experimental-websocket', '--no-warnings', requireBuilt(builtBundle('node'))],
+    setup: (context) => [nodeRuntime(), nodeAddon(context), nodeBundle('node', 'src/contender/main-node.ts')],
+    // the pinned LTS Node set-up installed (node-runtime.ts), not the machine's
+    command: () => [nodeBinary(), '--no-warnings', requireBuilt(builtBundle('node'))],
     color: '#009E73',
     inDefaultField: true,
   },
   {
     name: 'node-ws',
     language: 'TypeScript',
-    runtime: { name: 'node', version: { command: ['node', '--version'], pattern: /v(\S+)/ } },
+    runtime: { name: 'node', version: { command: [NODE_BIN, '--version'], pattern: /v(\S+)/ } },
     websocket: 'ws',
     kafkaBinding: '@confluentinc/kafka-javascript (node-rdkafka-style Producer)',
     tier: 'as-shipped',
     glue: "node's binding as shipped, with the ws client in place of undici (its frames parsed without undici's copies)",
     sources: TS_SOURCES,
-    setup: (context) => [nodeAddon(context), nodeBundle('node-ws', 'src/contender/main-node-ws.ts')],
-    command: () => ['node', '--no-warnings', requireBuilt(builtBundle('node-ws'))],
+    setup: (context) => [nodeRuntime(), nodeAddon(context), nodeBundle('node-ws', 'src/contender/main-node-ws.ts')],
+    command: () => [nodeBinary(), '--no-warnings', requireBuilt(builtBundle('node-ws'))],
     color: '#56B4E9',
     inDefaultField: false,
   },

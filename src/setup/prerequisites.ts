@@ -52,7 +52,7 @@ export async function checkPrerequisites(): Promise<void> {
     ['make', 'make: apt-get install -y build-essential'],
     ['pkg-config', 'pkg-config: apt-get install -y pkg-config'],
     ['python3', 'python3 (node-gyp needs it): apt-get install -y python3'],
-    ['node', 'Node.js 20+ (the node contender): apt-get install -y nodejs, or https://nodejs.org'],
+    ['npm', "npm (fetches the node contender's pinned Node from the npm registry): apt-get install -y npm"],
     ['mvn', 'Maven (fetches the Kafka jars): apt-get install -y maven'],
   ] as const) {
     if (!Bun.which(tool)) missing.push(`- ${tool} not found. Install ${fix}`)

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
 import type { BuildContext, SetupStep } from '../registry/entry.ts'
 import { PYTHON_BIN } from '../registry/python-venv.ts'
+import { NODE_BIN, NODE_VERSION } from '../registry/node-runtime.ts'
 import { goEnv } from '../registry/recipes.ts'
 import { REGISTRY } from '../registry/registry.ts'
 import { writeContractFiles } from './contract-files.ts'
@@ -146,6 +147,8 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
     librdkafkaPrefix: prefix,
     librdkafkaLib: libFile,
     goEnv: goEnv(context),
+    nodeBinary: NODE_BIN,
+    nodeVersion: NODE_VERSION,
     limitProducer: limitBin,
     pythonBin: PYTHON_BIN,
     kafkaVersion,

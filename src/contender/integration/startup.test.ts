@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { useKafka } from '../../bench/broker/embedded.ts'
 import { startFeed, type Feed } from '../../feed/server.ts'
+import { NODE_VERSION } from '../../registry/node-runtime.ts'
 import { logRun, runProgram, TS_CONTENDERS } from './program.fixture.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
@@ -56,5 +57,8 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     expect(run.report!.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
     expect(run.report!.timing.startMs).toBe(9_999_999_999_999)
     expect(run.events.map((e) => e.event)).toEqual(['ready', 'error', 'report'])
+    // the report names the runtime it ran on: for node, the pinned LTS Node set-up installed
+    if (contender === 'node') expect(run.report!.runtime).toMatchObject({ name: 'node', version: NODE_VERSION })
+    else expect(run.report!.runtime).toMatchObject({ name: 'bun', version: Bun.version })
   })
 })

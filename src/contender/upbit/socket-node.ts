@@ -1,6 +1,6 @@
 /**
  * @module upbit/socket-node
- * Node 20's global WebSocket (undici, behind --experimental-websocket). undici always offers
+ * Node's global WebSocket (undici; unflagged since Node 22). undici always offers
  * permessage-deflate and reports a refused upgrade only as "Received network error or non-101
  * status code", without the status. Both are reached through the one hook undici has: a
  * `dispatcher` per socket that forwards to the global one, dropping the extension offer when
