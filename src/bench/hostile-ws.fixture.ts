@@ -59,7 +59,9 @@ function ticker(code: string, n: number): Buffer {
 export function startHostilePeer(o: {
   attack: Attack
   attackConnections?: number
+  /** the attack comes this long after the subscribe, and not before `attackAtMs` (epoch ms) */
   attackAfterMs?: number
+  attackAtMs?: number
 }): HostilePeer {
   let connections = 0
   let attacks = 0
@@ -134,7 +136,11 @@ export function startHostilePeer(o: {
         if (codes.length > 0) s.write(frame(2, ticker(codes[i++ % codes.length]!, i)))
       }, 5),
     )
-    if (s.data.n < attackConnections) setTimeout(() => !s.data.closed && attack(s, codes), o.attackAfterMs ?? 500)
+    if (s.data.n < attackConnections)
+      setTimeout(
+        () => !s.data.closed && attack(s, codes),
+        Math.max(o.attackAfterMs ?? 500, (o.attackAtMs ?? 0) - Date.now()),
+      )
   }
 
   /** client frames: masked; only the subscribe (text), pings and close matter */

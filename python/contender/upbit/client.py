@@ -128,6 +128,13 @@ class _DirectConnection(ClientConnection):
             return
         super().process_event(event)
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # failed by websockets' parser (a message past max_size, a protocol error): its close frame
+        # is out, and a hostile peer may go on sending; drop TCP rather than read and discard it
+        if self.protocol.parser_exc is not None and self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
     def _fail_invalid_data(self, error: UnicodeDecodeError) -> None:
         self.refused = "bad-utf8"
         self.protocol.fail(1007, f"{error.reason} at position {error.start}")
