@@ -105,6 +105,7 @@ func (r *runner) connect(ctx context.Context) error {
 		StableAfter:      ms(cfg.ReconnectStableMs),
 		MaxFrameBytes:    cfg.MaxFrameBytes,
 		OnFrame:          r.pl.OnFrame,
+		OnRefused:        r.pl.Refused,
 		OnLog:            r.out.Log,
 	})
 	r.memory = metrics.NewMemorySampler()

@@ -94,6 +94,18 @@ class Pipeline:
             recorder.before_ready += 1
         return True
 
+    def refused(self, reason: str) -> None:
+        """A data message the client refused unread (``too-large``, ``bad-utf8``), which failed its
+        connection: invalid in the window (sampled with no bytes), received in the warm-up."""
+        recorder = self._recorder
+        if self.phase is Phase.WINDOW:
+            recorder.received += 1
+            recorder.invalid_frame(reason, b"")
+        elif self.phase is Phase.WARMUP:
+            recorder.warmup_received += 1
+        elif self.phase is Phase.BEFORE_READY:
+            recorder.before_ready += 1
+
     def _produce(
         self,
         key: bytes,

@@ -191,7 +191,7 @@ class Run:
             channel=c.upbit_channel,
             max_frame_bytes=c.max_frame_bytes,
         )
-        client = UpbitClient(plan, self._client_options(), pipeline.on_frame, self.out.log)
+        client = UpbitClient(plan, self._client_options(), pipeline.on_frame, self.out.log, pipeline.refused)
         return Session(codes, by_quote, recorder, pipeline, client, MemorySampler())
 
     async def _warm_up_and_measure(self, s: Session) -> Window:
@@ -367,6 +367,7 @@ class Run:
             max_retries=c.reconnect_max_retries,
             backoff_base_ms=c.reconnect_base_ms,
             stable_ms=c.reconnect_stable_ms,
+            max_frame_bytes=c.max_frame_bytes,
         )
 
     def _runtime(self) -> dict[str, str]:

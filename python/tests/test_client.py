@@ -29,6 +29,7 @@ def options(url: str, **changes: object) -> ClientOptions:
         max_retries=0,
         backoff_base_ms=10,
         stable_ms=10_000,
+        max_frame_bytes=1 << 20,
     )
     values.update(changes)
     return ClientOptions(**values)  # type: ignore[arg-type]

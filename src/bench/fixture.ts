@@ -103,7 +103,12 @@ export class Rig {
    * One contender alone (no race) with `env` over a short, valid configuration, for scenarios that
    * end before or without a window. It starts a second after launch, or at `start` (`START` line).
    */
-  async runAlone(contender: Contender, env: Record<string, string>, start?: string) {
+  async runAlone(
+    contender: Contender,
+    env: Record<string, string>,
+    start?: string,
+    onSpawn?: (running: RunningContender) => void,
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
     const started = performance.now()
     const proc = new RunningContender(
@@ -121,6 +126,7 @@ export class Rig {
       },
       join(dir, `${contender}.log`),
     )
+    onSpawn?.(proc)
     proc.start(start === undefined ? Date.now() + 1000 : Number(start))
     const exitCode = await proc.exited
     const path = reportPath(env.REPORT_DIR ?? dir, contender)

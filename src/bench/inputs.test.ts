@@ -11,6 +11,7 @@ import type { Contender } from '../contract/report.ts'
 import { EXIT } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
 import { contendersUnderTest, Rig } from './fixture.ts'
+import { rssBytes, startHostilePeer, type Attack } from './hostile-ws.fixture.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -113,6 +114,79 @@ describe.each(contenders)('%s: what only shows at run time ends with an honest s
       rig.feed.setFaults({})
     }
   })
+})
+
+/** RSS no contender may pass while a peer attacks it (each idles well under 150 MB on this rig) */
+const RSS_BOUND = 200 * 1024 * 1024
+
+/** One short run against a hostile peer that attacks the first connection once; the RSS peak is sampled from /proc. */
+async function underAttack(contender: Contender, attack: Attack, env: Record<string, string> = {}) {
+  // the window starts late enough for the slowest start-up on a busy machine to stay whole, and
+  // the attack comes inside it (the endless upgrade response delays ready by HANDSHAKE_TIMEOUT_MS)
+  const startMs = Date.now() + 9000
+  const peer = startHostilePeer({ attack, attackAfterMs: 500, attackAtMs: startMs + 1500 })
+  let peakRss = 0
+  let sampler: ReturnType<typeof setInterval> | undefined
+  try {
+    const run = await rig.runAlone(
+      contender,
+      { UPBIT_WS_URL: peer.url, TEST_DURATION: '6', RECONNECT_BASE_MS: '100', HANDSHAKE_TIMEOUT_MS: '3000', ...env },
+      String(startMs),
+      (running) => {
+        sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(running.pid) ?? 0)), 50)
+      },
+    )
+    const m = run.report?.messages
+    console.log(
+      `[hostile] ${attack} | ${contender} | exit ${run.exitCode} | peak RSS ${Math.round(peakRss / 2 ** 20)} MiB | ` +
+        `${run.report?.status} ${JSON.stringify(run.report?.statusReasons.map((r) => r.code))} | received ${m?.received} invalid ${m?.invalid} ${JSON.stringify(m?.invalidSamples.map((s) => s.reason))} | ` +
+        `reconnects ${run.report?.connections.reconnects} given up ${run.report?.connections.failed} | attacks ${peer.attacks}`,
+    )
+    return { ...run, peakRss, attacks: peer.attacks }
+  } finally {
+    clearInterval(sampler)
+    peer.stop()
+  }
+}
+
+/** The attacked connection was dropped and reconnected within its budget; the run stayed honest and complete. */
+function expectRecovered(run: Awaited<ReturnType<typeof underAttack>>, rssBound = RSS_BOUND) {
+  expect(run.attacks).toBe(1)
+  expect(run.peakRss).toBeGreaterThan(0)
+  expect(run.peakRss).toBeLessThan(rssBound)
+  expect(run.report?.connections.reconnects).toBeGreaterThanOrEqual(1)
+  expect(run.report?.connections.failed).toBe(0)
+  expect({ status: run.report?.status, exit: run.exitCode }).toEqual({ status: 'complete', exit: EXIT.complete })
+}
+
+describe.each(contenders)('%s: every WebSocket input is read with a bound on size and time (issue 25)', (contender) => {
+  test('a frame header announcing 1.5 GB, its body trickled: too-large at once, closed, reconnected', async () => {
+    const run = await underAttack(contender, 'huge-frame')
+    expectRecovered(run)
+    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+  }, 60_000)
+
+  test('a message fragmented past MAX_FRAME_BYTES, each fragment under it: too-large, closed, reconnected', async () => {
+    const run = await underAttack(contender, 'fragments-past-limit')
+    // Bun's client has no size option and joins fragments up to its own 128-MiB cap before it
+    // fails the connection (docs/contenders.md): its bound is that cap over its idle RSS
+    expectRecovered(run, contender === 'bun' ? RSS_BOUND + 64 * 1024 * 1024 : RSS_BOUND)
+    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+  }, 60_000)
+
+  test('a text frame that is not UTF-8 fails the connection (RFC 6455 §8.1), counted bad-utf8, never produced', async () => {
+    const run = await underAttack(contender, 'bad-utf8-text')
+    expectRecovered(run)
+    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('bad-utf8')
+  }, 60_000)
+
+  test('a ping announcing 1.5 GB (control frames carry ≤ 125 bytes): the connection is failed and reconnected', async () => {
+    expectRecovered(await underAttack(contender, 'huge-ping'))
+  }, 60_000)
+
+  test('an upgrade response whose headers never end: abandoned within bounds, reconnected', async () => {
+    expectRecovered(await underAttack(contender, 'endless-headers'))
+  }, 60_000)
 })
 
 describe('the market list', () => {

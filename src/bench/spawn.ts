@@ -62,6 +62,11 @@ export class RunningContender {
     })
   }
 
+  /** the contender's process id (its own process: no wrapper unless a prefix was given) */
+  get pid(): number {
+    return this.proc.pid
+  }
+
   private async pump(stream: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder()
     let buffered = ''

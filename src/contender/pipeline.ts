@@ -13,7 +13,7 @@ import type { Phase, Sink } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { RunCounts } from './metrics/run-counts.ts'
 import { checkFrame, type FrameRules } from './upbit/frame-check.ts'
-import type { FrameData } from './upbit/socket.ts'
+import type { FrameData, RefusedFrame } from './upbit/socket.ts'
 
 const BUSY_POLL_MS = 1
 const IDLE_POLL_MS = 20
@@ -113,14 +113,23 @@ export class Pipeline {
     return true
   }
 
-  /** A frame too large to check (or, on Bun, one the client refused to read at all: `frame` undefined). */
-  readonly tooLarge = (frame: string | undefined, bytes: number): boolean => {
+  /** A text frame too large to check. */
+  private readonly tooLarge = (frame: string, bytes: number): boolean => {
     if (this.phase === 'window') {
       this.recorder.frame(bytes)
       this.recorder.invalidFrame('too-large', frame, bytes)
     } else if (this.phase === 'warmup') this.counts.warmup.received++
     else if (this.phase === 'before-ready') this.counts.beforeReady++
     return true
+  }
+
+  /** A data frame the client refused unread, failing the connection: counted invalid, sampled without bytes. */
+  readonly refused = (reason: RefusedFrame): void => {
+    if (this.phase === 'window') {
+      this.recorder.frame(0)
+      this.recorder.invalidFrame(reason, '', 0)
+    } else if (this.phase === 'warmup') this.counts.warmup.received++
+    else if (this.phase === 'before-ready') this.counts.beforeReady++
   }
 
   private produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {

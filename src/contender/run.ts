@@ -88,8 +88,9 @@ export async function runContender(
     maxRetries: config.reconnectMaxRetries,
     backoffBaseMs: config.reconnectBaseMs,
     stableMs: config.reconnectStableMs,
+    maxFrameBytes: config.maxFrameBytes,
     onFrame: pipeline.onFrame,
-    onFrameTooBig: () => pipeline?.tooLarge(undefined, 0),
+    onFrameRefused: (reason) => pipeline?.refused(reason),
     onLog: (line) => out.log(line),
   })
   const memory = new MemorySampler()

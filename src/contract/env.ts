@@ -198,7 +198,8 @@ export const ENV: readonly EnvVar[] = [
     default: '1048576',
     min: 1024,
     max: 67_108_864,
-    meaning: 'a larger frame is counted invalid (`too-large`), sampled, and never produced',
+    meaning:
+      'a larger data message (by its frame header, its fragments so far, or its inflated bytes) is counted invalid (`too-large`) the moment it passes the limit, never buffered past it nor produced; the connection is failed (close 1009) and reconnected within the retry budget',
   },
   {
     name: 'START_MODE',

@@ -59,14 +59,16 @@ export type IntervalSample = z.infer<typeof IntervalSample>
 /**
  * Why a data frame was not produced: not a `{…}` object, no `"code":"…"`, a code not subscribed
  * on this run, no payload field of the channel (`"trade_price":<number>` for ticker and trade,
- * `"orderbook_units":[` for orderbook), or larger than MAX_FRAME_BYTES.
+ * `"orderbook_units":[` for orderbook), larger than MAX_FRAME_BYTES, or a text frame that is not
+ * UTF-8. The last two fail the connection (close 1009 / 1007) before the frame is read whole.
  */
-export const InvalidReason = z.enum(['not-json', 'no-code', 'unknown-code', 'bad-payload', 'too-large'])
+export const InvalidReason = z.enum(['not-json', 'no-code', 'unknown-code', 'bad-payload', 'too-large', 'bad-utf8'])
 
 export const InvalidSample = z.object({
   reason: InvalidReason,
-  /** the first bytes of the frame, as UTF-8 with replacement characters */
+  /** the first bytes of the frame, as UTF-8 with replacement characters; empty for a frame refused unread (`too-large`, `bad-utf8`) */
   frame: z.string(),
+  /** the frame's size; 0 for a frame refused unread */
   bytes: count,
 })
 

@@ -108,6 +108,22 @@ func (p *Pipeline) OnFrame(frame []byte, size int) bool {
 	return true
 }
 
+// Refused counts a data message the client refused unread ("too-large", "bad-utf8"), which failed
+// its connection: invalid in the window (sampled with no bytes), received in the warm-up.
+func (p *Pipeline) Refused(reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch p.phase {
+	case BeforeReady:
+		p.rec.BeforeReady++
+	case Warmup:
+		p.rec.Warmup.Received++
+	case Window:
+		p.rec.FrameReceived(0)
+		p.rec.InvalidFrame(reason, nil, 0)
+	}
+}
+
 func (p *Pipeline) check(frame []byte, tooLarge bool) upbit.Verdict {
 	if tooLarge {
 		return upbit.Verdict{Reason: upbit.ReasonTooLarge}

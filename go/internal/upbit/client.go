@@ -27,12 +27,13 @@ type ClientOptions struct {
 	StableAfter      time.Duration // open this long before a drop resets the retry budget
 	MaxFrameBytes    int
 	// OnFrame receives every message from the connection's own goroutine (concurrently across
-	// connections). frame is only valid during the call. size > len(frame) means the message was
-	// larger than MaxFrameBytes: frame holds its first bytes, the rest was discarded. It returns
-	// whether the message was a data frame (status and error frames are not), which is what the
-	// silence watchdog waits for.
+	// connections). frame is only valid during the call. It returns whether the message was a
+	// data frame (status and error frames are not), which is what the silence watchdog waits for.
 	OnFrame func(frame []byte, size int) (data bool)
-	OnLog   func(line string)
+	// OnRefused is told of a data message refused unread, which failed its connection: "too-large"
+	// (past MaxFrameBytes, close 1009) or "bad-utf8" (a text frame that is not UTF-8, close 1007).
+	OnRefused func(reason string)
+	OnLog     func(line string)
 }
 
 // ClientStats are the connection counters of the report.
@@ -81,6 +82,7 @@ func NewClient(plan []PlannedConnection, opts ClientOptions) *Client {
 			Proxy:             http.ProxyFromEnvironment,
 			HandshakeTimeout:  opts.HandshakeTimeout,
 			EnableCompression: opts.Compression,
+			NetDialContext:    dialCapped,
 		},
 	}
 	if len(plan) == 0 {

@@ -15,16 +15,11 @@ import (
 type frames struct {
 	data, other atomic.Int64
 	mu          sync.Mutex
-	sizes       []int // of messages over the limit
-	heads       []int
+	refused     []string
 }
 
 func (f *frames) onFrame(frame []byte, size int) bool {
-	if size > len(frame) {
-		f.mu.Lock()
-		f.sizes, f.heads = append(f.sizes, size), append(f.heads, len(frame))
-		f.mu.Unlock()
-	} else if Classify(frame) != KindData {
+	if Classify(frame) != KindData {
 		f.other.Add(1)
 		return false
 	}
@@ -32,10 +27,17 @@ func (f *frames) onFrame(frame []byte, size int) bool {
 	return true
 }
 
+func (f *frames) onRefused(reason string) {
+	f.mu.Lock()
+	f.refused = append(f.refused, reason)
+	f.mu.Unlock()
+}
+
 func options(url string, f *frames) ClientOptions {
 	return ClientOptions{
 		URL: url, TicketPrefix: "go", Channel: "ticker", Compression: true, PingInterval: time.Second,
 		HandshakeTimeout: time.Second, MaxRetries: 3, BackoffBaseMs: 10, MaxFrameBytes: 1 << 20, OnFrame: f.onFrame,
+		OnRefused: f.onRefused,
 	}
 }
 
@@ -113,9 +115,9 @@ func TestFlapBudget(t *testing.T) {
 	}
 }
 
-// A 150 MB frame is read past, counted as one message of its size with only its head kept: the
-// connection stays up and the client never holds the frame.
-func TestTooLargeFrameIsSkippedInBoundedMemory(t *testing.T) {
+// A 150 MB frame is refused from its header (the contract: too-large, close 1009, reconnect
+// within the budget): the client never reads it, and the next connection carries on.
+func TestTooLargeFrameIsRefusedUnread(t *testing.T) {
 	feed := testfeed.New(t, twoMarkets, 5*time.Millisecond)
 	feed.HugeFrameBytes = 150 << 20
 	f := &frames{}
@@ -125,11 +127,11 @@ func TestTooLargeFrameIsSkippedInBoundedMemory(t *testing.T) {
 	before.read()
 	s := runClient(t, opts, twoMarkets, 1500*time.Millisecond)
 	after.read()
-	if feed.HugeSent.Load() != 1 || len(f.sizes) != 1 || f.sizes[0] != 150<<20 || f.heads[0] != 1<<20+1 {
-		t.Fatalf("sizes %v heads %v", f.sizes, f.heads)
+	if feed.HugeSent.Load() != 1 || len(f.refused) != 1 || f.refused[0] != ReasonTooLarge {
+		t.Fatalf("refused %v", f.refused)
 	}
-	if s.Reconnects != 0 || f.data.Load() < 20 {
-		t.Fatalf("the connection did not carry on: %+v, %d frames", s, f.data.Load())
+	if s.Reconnects != 1 || s.Failed != 0 || f.data.Load() < 20 {
+		t.Fatalf("the connection did not come back: %+v, %d frames", s, f.data.Load())
 	}
 	if grew := after.totalAlloc - before.totalAlloc; grew > 40<<20 {
 		t.Fatalf("allocated %d MB around a 150 MB frame", grew>>20)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -59,10 +61,15 @@ func (k *conn) run(ctx context.Context, openAt time.Time) {
 // open dials and subscribes; on failure the drop says why.
 func (k *conn) open(ctx context.Context) (*websocket.Conn, drop) {
 	started := time.Now()
-	ws, resp, err := k.c.dialer.DialContext(ctx, k.c.opts.URL, nil)
+	capped := &capHolder{}
+	ws, resp, err := k.c.dialer.DialContext(context.WithValue(ctx, capKey{}, capped), k.c.opts.URL, nil)
 	if err != nil {
 		return nil, dialDrop(ctx, resp, err)
 	}
+	capped.release()
+	// gorilla fails the connection (close 1009) when a data message's frame headers announce more
+	// than this, before reading the body, fragments summed
+	ws.SetReadLimit(int64(k.c.opts.MaxFrameBytes))
 	connectUs := float64(time.Since(started).Nanoseconds()) / 1000
 	if err := ws.WriteMessage(websocket.TextMessage, k.subscribe); err != nil {
 		ws.Close()
@@ -104,6 +111,9 @@ func (k *conn) serve(ctx context.Context, ws *websocket.Conn) drop {
 	for {
 		frame, size, err := k.read(ws)
 		if err != nil {
+			if reason := refusedReason(err); reason != "" && k.c.opts.OnRefused != nil {
+				k.c.opts.OnRefused(reason)
+			}
 			d := readDrop(ctx, err, silence)
 			d.wasOpen, d.openFor = true, time.Since(openedAt)
 			return d
@@ -127,11 +137,28 @@ func (k *conn) ping(ws *websocket.Conn, done <-chan struct{}) {
 	}
 }
 
-// read returns the next message in a buffer reused across messages. A message over
-// MaxFrameBytes is not held: its first bytes are kept and the rest is read and thrown away, so a
-// huge frame costs at most MaxFrameBytes of memory and the connection stays up.
+// errTooLarge and errBadUTF8 are a message refused by the client, failing the connection.
+var (
+	errTooLarge = errors.New("a message over MAX_FRAME_BYTES (close 1009)")
+	errBadUTF8  = errors.New("a text frame that is not UTF-8 (close 1007)")
+)
+
+func refusedReason(err error) string {
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit), errors.Is(err, errTooLarge):
+		return ReasonTooLarge
+	case errors.Is(err, errBadUTF8):
+		return ReasonBadUTF8
+	}
+	return ""
+}
+
+// read returns the next message in a buffer reused across messages. The read limit refuses a
+// message whose frame headers announce more than MaxFrameBytes; one that inflates past it is
+// refused here after at most MaxFrameBytes+1 bytes, and a text message must be UTF-8 (RFC 6455
+// §8.1; gorilla does not check). A refused message fails the connection with its close code.
 func (k *conn) read(ws *websocket.Conn) ([]byte, int, error) {
-	_, r, err := ws.NextReader()
+	kind, r, err := ws.NextReader()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -141,14 +168,18 @@ func (k *conn) read(ws *websocket.Conn) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if n <= limit {
-		return k.buf.Bytes(), int(n), nil
+	if n > limit {
+		return nil, 0, failWith(ws, websocket.CloseMessageTooBig, errTooLarge)
 	}
-	rest, err := io.Copy(io.Discard, r)
-	if err != nil {
-		return nil, 0, err
+	if kind == websocket.TextMessage && !utf8.Valid(k.buf.Bytes()) {
+		return nil, 0, failWith(ws, websocket.CloseInvalidFramePayloadData, errBadUTF8)
 	}
-	return k.buf.Bytes(), int(n + rest), nil
+	return k.buf.Bytes(), int(n), nil
+}
+
+func failWith(ws *websocket.Conn, code int, err error) error {
+	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+	return err
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -12,6 +12,7 @@ const (
 	ReasonUnknownCode = "unknown-code"
 	ReasonBadPayload  = "bad-payload"
 	ReasonTooLarge    = "too-large"
+	ReasonBadUTF8     = "bad-utf8"
 )
 
 // Kind tells data frames from Upbit's own answers, which are counted but are not data.

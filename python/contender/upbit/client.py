@@ -10,6 +10,11 @@ then it reconnects with backoff (docs/contenders.md, behaviour 3–6):
 - a drop resets the retry budget only if the connection had stayed open RECONNECT_STABLE_MS;
   a sooner drop is a flap (``flaps``); out of retries, the connection is given up (``failed``).
 
+A data message past MAX_FRAME_BYTES (by its frame header, its fragments so far, or inflated) is
+refused by websockets' ``max_size`` before its body is read, failing the connection with 1009; a
+text message that is not UTF-8 fails it with 1007 (RFC 6455 §8.1; websockets leaves that check to
+``recv()``, which this client bypasses). Either is told to ``on_refused`` and reconnected.
+
 Keepalive pings are websockets' own ping frames every PING_INTERVAL_MS. websockets' pong
 timeout is off: the contract's liveness rule is the silence watchdog, as on the other runtimes.
 
@@ -31,7 +36,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI, PayloadTooBig
 from websockets.frames import Frame, Opcode
 
 from contender.metrics.histogram import new_histogram, record
@@ -59,6 +64,7 @@ class ClientOptions:
     max_retries: int
     backoff_base_ms: int
     stable_ms: int
+    max_frame_bytes: int
 
 
 @dataclass(slots=True)
@@ -83,8 +89,10 @@ class _DirectConnection(ClientConnection):
     """websockets' asyncio client connection, handing every complete data message (bytes; text
     messages too, undecoded, as ``recv(decode=False)`` would) to ``on_message`` from
     ``data_received`` once it is set. Control frames (ping, pong, close) take websockets' own path;
-    a fragmented message is joined here, as the assembler would. Once ``read_budget`` is set,
-    reads are fed to the protocol in slices under it (upbit/read_budget.py)."""
+    a fragmented message is joined here, as the assembler would. A text message must be UTF-8
+    (checked by the C decoder; Upbit sends binary): one that is not fails the connection (1007).
+    Once ``read_budget`` is set, reads are fed to the protocol in slices under it
+    (upbit/read_budget.py)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -93,10 +101,13 @@ class _DirectConnection(ClientConnection):
         self._fragments: list[bytes] = []
         self._unread = memoryview(b"")
         self._yielding = False
+        self._text = False
+        #: why this client failed the connection over a message it refused, if it did
+        self.refused: str | None = None
 
     def data_received(self, data: bytes) -> None:
         if self.read_budget is None:
-            super().data_received(data)
+            self._feed(data)
             return
         if self._unread:  # arrived while yielding (the transport had it already): keep the order
             self._unread = memoryview(bytes(self._unread) + data)
@@ -111,7 +122,7 @@ class _DirectConnection(ClientConnection):
         assert budget is not None
         while unread and not spent:
             started = perf_counter()
-            super().data_received(unread[:SLICE_BYTES])  # type: ignore[arg-type]
+            self._feed(unread[:SLICE_BYTES])
             unread = unread[SLICE_BYTES:]
             spent = budget.spend(perf_counter() - started)
         transport = self.transport
@@ -135,9 +146,13 @@ class _DirectConnection(ClientConnection):
             return
         opcode = event.opcode
         if opcode is Opcode.TEXT or opcode is Opcode.BINARY or opcode is Opcode.CONT:
+            if self.refused is not None:
+                return
             data = event.data
             if type(data) is not bytes:
                 data = bytes(data)
+            if opcode is not Opcode.CONT:
+                self._text = opcode is Opcode.TEXT
             if not event.fin:
                 self._fragments.append(data)
                 return
@@ -145,9 +160,30 @@ class _DirectConnection(ClientConnection):
                 self._fragments.append(data)
                 data = b"".join(self._fragments)
                 self._fragments.clear()
+            if self._text:
+                try:
+                    data.decode()
+                except UnicodeDecodeError as error:
+                    self._fail_invalid_data(error)
+                    return
             on_message(data)
             return
         super().process_event(event)
+
+    def _feed(self, data: bytes | memoryview) -> None:
+        super().data_received(data)  # type: ignore[arg-type]
+        # failed by websockets' parser (a message past max_size, a protocol error): its close frame
+        # is out, and a hostile peer may go on sending; drop TCP rather than read and discard it
+        if self.protocol.parser_exc is not None and self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+    def _fail_invalid_data(self, error: UnicodeDecodeError) -> None:
+        self.refused = "bad-utf8"
+        self.protocol.fail(1007, f"{error.reason} at position {error.start}")
+        self.send_data()
+        # a client waits for the server to close TCP; a hostile one may not: close it once the frame is out
+        if self.transport is not None:
+            self.transport.close()
 
 
 class DownTimer:
@@ -230,10 +266,12 @@ class UpbitClient:
         options: ClientOptions,
         on_frame: Callable[[bytes, float], bool],
         log: Callable[[str], None],
+        on_refused: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self._plan = plan
         self._options = options
         self._on_frame = on_frame
+        self._on_refused = on_refused
         self._log = log
         self.stats = ClientStats(planned=len(plan))
         self.down = DownTimer()
@@ -304,9 +342,8 @@ class UpbitClient:
                         ping_interval=o.ping_interval_ms / 1000,
                         ping_timeout=None,
                         close_timeout=CLOSE_TIMEOUT_S,
-                        # the frame check counts frames over MAX_FRAME_BYTES as too-large; a
-                        # library limit would instead close the socket and hide them
-                        max_size=None,
+                        # past it, websockets fails the connection (1009) from the frame header
+                        max_size=o.max_frame_bytes,
                         create_connection=_DirectConnection,
                     )
                     connect_us = (perf_counter() - started) * 1e6
@@ -377,6 +414,9 @@ class UpbitClient:
         ws.read_budget = self._read_budget
         try:
             await ws.wait_closed()
+            refused = ws.refused or ("too-large" if isinstance(ws.protocol.parser_exc, PayloadTooBig) else None)
+            if refused is not None:
+                self._on_refused(refused)
             why = (
                 f"silent for {self._options.silence_timeout_ms} ms"
                 if silence.fired

@@ -9,7 +9,7 @@ import { AllDownClock } from './all-down.ts'
 import { Connection, type ConnectionSettings } from './connection.ts'
 import type { Channel } from './frame-check.ts'
 import { firstBatchAtMs, type PlannedConnection } from './plan.ts'
-import type { FrameData, SocketFactory } from './socket.ts'
+import type { FrameData, RefusedFrame, SocketFactory } from './socket.ts'
 import { emptyStats, type ClientStats } from './stats.ts'
 import { subscribeMessage } from './subscribe.ts'
 
@@ -21,7 +21,7 @@ export interface ClientOptions extends Omit<ConnectionSettings, 'ticket' | 'subs
   connectPhaseMs: number
   sockets: SocketFactory
   onFrame(data: FrameData): boolean
-  onFrameTooBig(): void
+  onFrameRefused(reason: RefusedFrame): void
   onLog(line: string): void
 }
 
@@ -44,7 +44,7 @@ export class UpbitClient {
     if (waiting === 0) resolve()
     const events = {
       onFrame: o.onFrame,
-      onFrameTooBig: o.onFrameTooBig,
+      onFrameRefused: o.onFrameRefused,
       onLog: o.onLog,
       onOpenChange: (delta: 1 | -1) => {
         this.open += delta

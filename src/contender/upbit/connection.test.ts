@@ -20,8 +20,10 @@ class FakeSocket {
   send(data: string) {
     this.sent.push(data)
   }
-  close() {
+  closeCode?: number
+  close(code?: number) {
     this.closed = true
+    this.closeCode = code
   }
   serverOpens(extensions = '') {
     this.readyState = 1
@@ -54,7 +56,7 @@ function fakeSockets(script: (socket: FakeSocket, n: number) => void = () => {})
       return {
         socket: socket as unknown as WebSocket,
         refusedStatus: () => socket.status,
-        isFrameTooBig: () => false,
+        refusedFrame: () => undefined,
         ping: () => socket.send('PING'),
       }
     },
@@ -75,9 +77,10 @@ function connect(
   const log: string[] = []
   let open = 0
   let settled = 0
+  const refused: string[] = []
   const events: ConnectionEvents = {
     onFrame: (data) => isData(String(data)),
-    onFrameTooBig: () => {},
+    onFrameRefused: (reason) => refused.push(reason),
     onOpenChange: (delta) => (open += delta),
     onSettled: () => settled++,
     onLog: (line) => log.push(line),
@@ -96,6 +99,7 @@ function connect(
       maxRetries: 3,
       backoffBaseMs: 1,
       stableMs: 10_000,
+      maxFrameBytes: 1 << 20,
       ...settings,
     },
     stats,
@@ -106,6 +110,7 @@ function connect(
     connection,
     stats,
     log,
+    refused,
     get open() {
       return open
     },
@@ -158,6 +163,18 @@ describe('a connection', () => {
     clearInterval(chatter)
     expect(sockets[0]!.closed).toBe(true)
     expect(c.stats).toMatchObject({ silenceReconnects: 1, reconnects: 1 })
+    c.connection.close()
+  })
+
+  test('a frame past MAX_FRAME_BYTES handed over whole is refused: counted, closed with 1009, reconnected', async () => {
+    const { factory, sockets } = fakeSockets((s) => s.serverOpens())
+    const c = connect(factory, { maxFrameBytes: 1024, stableMs: 0 })
+    await until(() => c.settled === 1)
+    sockets[0]!.serverSends(`{"code":"KRW-BTC","pad":"${'é'.repeat(600)}"}`)
+    await until(() => sockets.length === 2)
+    expect(c.refused).toEqual(['too-large'])
+    expect(sockets[0]!).toMatchObject({ closed: true, closeCode: 1009 })
+    expect(c.stats).toMatchObject({ reconnects: 1 })
     c.connection.close()
   })
 

@@ -3,7 +3,7 @@
  * One planned connection over its whole life: open (abandoned after HANDSHAKE_TIMEOUT_MS),
  * subscribe, keepalive pings, the silence watchdog, and reconnects with backoff within the retry
  * budget (retry-budget.ts). Every way an attempt can end (error, close, a refused upgrade, a
- * handshake timeout, silence, a frame too big for the runtime) goes through `end()`, the one
+ * handshake timeout, silence, a frame refused as too large or not UTF-8) goes through `end()`, the one
  * place that decides why it dropped, counts it, and retries or gives up: runtimes fire error
  * and close in different orders and numbers (Node 20's undici fires only error on a refused
  * upgrade), and the first one wins.
@@ -12,7 +12,14 @@
 import { backoffDelay } from './backoff.ts'
 import type { PlannedConnection } from './plan.ts'
 import { RetryBudget } from './retry-budget.ts'
-import { eventMessage, negotiatedExtension, type ClientSocket, type FrameData, type SocketFactory } from './socket.ts'
+import {
+  eventMessage,
+  negotiatedExtension,
+  type ClientSocket,
+  type FrameData,
+  type RefusedFrame,
+  type SocketFactory,
+} from './socket.ts'
 import type { ClientStats } from './stats.ts'
 
 export interface ConnectionSettings {
@@ -28,13 +35,15 @@ export interface ConnectionSettings {
   maxRetries: number
   backoffBaseMs: number
   stableMs: number
+  /** MAX_FRAME_BYTES: a larger message fails the connection (close 1009) */
+  maxFrameBytes: number
 }
 
 export interface ConnectionEvents {
   /** every message in arrival order; returns whether it was a data frame (status and error answers are not) */
   onFrame(data: FrameData): boolean
-  /** the runtime refused a frame too large to buffer, losing the connection with it */
-  onFrameTooBig(): void
+  /** a data frame refused unread (too large, or a text frame not UTF-8), failing the connection */
+  onFrameRefused(reason: RefusedFrame): void
   /** opened (+1) or dropped (−1) */
   onOpenChange(delta: 1 | -1): void
   /** subscribed for the first time, or given up: counted once for `ready` */
@@ -48,7 +57,7 @@ type DropCause =
   | { kind: 'closed'; code: number; reason: string }
   | { kind: 'error'; message: string }
   | { kind: 'silence'; quietMs: number }
-  | { kind: 'too-big' }
+  | { kind: 'refused-frame'; reason: RefusedFrame }
 
 interface Attempt {
   client: ClientSocket
@@ -73,8 +82,8 @@ function describe(cause: DropCause): string {
       return `error (${cause.message || 'no message'})`
     case 'silence':
       return `silent for ${Math.round(cause.quietMs)} ms`
-    case 'too-big':
-      return 'a frame too large for the client'
+    case 'refused-frame':
+      return cause.reason === 'too-large' ? 'failed: a frame over MAX_FRAME_BYTES' : 'failed: a text frame not UTF-8'
   }
 }
 
@@ -100,17 +109,23 @@ export class Connection {
 
   open(): void {
     if (this.closing) return
-    const client = this.s.sockets.open(this.s.url, this.s.compression)
+    const client = this.s.sockets.open(this.s.url, this.s.compression, this.s.maxFrameBytes)
     const a: Attempt = { client, startedAt: performance.now(), lastDataAt: 0, ended: false }
     this.attempt = a
     const { socket } = client
     a.handshakeTimer = setTimeout(() => this.end(a, { kind: 'handshake-timeout' }), this.s.handshakeTimeoutMs)
     socket.onopen = () => this.opened(a)
     socket.onmessage = (event) => {
-      if (this.events.onFrame(event.data as FrameData)) a.lastDataAt = performance.now()
+      const data = event.data as FrameData
+      // a client without a size option (Bun's, under 128 MiB) hands a frame past the limit over
+      // whole: it is refused here as the other clients refuse it unread
+      if ((typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength) > this.s.maxFrameBytes)
+        return this.end(a, { kind: 'refused-frame', reason: 'too-large' })
+      if (this.events.onFrame(data)) a.lastDataAt = performance.now()
     }
     socket.onerror = (event) => {
-      if (client.isFrameTooBig(event)) return this.end(a, { kind: 'too-big' })
+      const refused = client.refusedFrame(event)
+      if (refused) return this.end(a, { kind: 'refused-frame', reason: refused })
       const message = eventMessage(event)
       this.end(
         a,
@@ -120,6 +135,8 @@ export class Connection {
       )
     }
     socket.onclose = (event) => {
+      const refused = client.refusedFrame(event)
+      if (refused) return this.end(a, { kind: 'refused-frame', reason: refused })
       const { code, reason } = event as CloseEvent
       this.end(
         a,
@@ -172,11 +189,12 @@ export class Connection {
     a.ended = true
     this.stopTimers(a)
     if (cause.kind === 'handshake-timeout' || cause.kind === 'silence') this.closeSocket(a)
+    if (cause.kind === 'refused-frame') this.closeSocket(a, cause.reason === 'too-large' ? 1009 : 1007)
     const openForMs = a.openedAt === undefined ? undefined : performance.now() - a.openedAt
     if (cause.kind === 'refused' && cause.status === 429) this.stats.rateLimited++
     if (cause.kind === 'handshake-timeout') this.stats.handshakeTimeouts++
     if (cause.kind === 'silence') this.stats.silenceReconnects++
-    if (cause.kind === 'too-big') this.events.onFrameTooBig()
+    if (cause.kind === 'refused-frame') this.events.onFrameRefused(cause.reason)
     if (openForMs !== undefined) {
       this.events.onOpenChange(-1)
       this.droppedAt = Date.now()
@@ -207,9 +225,16 @@ export class Connection {
     clearInterval(a.pingTimer)
   }
 
-  private closeSocket(a: Attempt): void {
+  /** `code`: 1009 / 1007 where the client lets a caller send it (Bun does; WHATWG clients allow only 1000 and 3000–4999) */
+  private closeSocket(a: Attempt, code?: number): void {
     try {
-      a.client.socket.close()
+      if (code === undefined) a.client.socket.close()
+      else
+        try {
+          a.client.socket.close(code)
+        } catch {
+          a.client.socket.close()
+        }
     } catch {
       // closing a socket that is still connecting may throw on some clients; it is abandoned either way
     }

@@ -4,14 +4,18 @@
  * in native-backed Buffers without undici's per-frame copies, inflates synchronously when it can,
  * offers permessage-deflate only through its `perMessageDeflate` option, states a refused upgrade
  * in its error ("Unexpected server response: 429"), sends ping frames, and refuses a message over
- * `maxPayload` while it is still arriving (close 1009).
+ * `maxPayload` (MAX_FRAME_BYTES) while it is still arriving (close 1009) and a text frame that is
+ * not UTF-8 (close 1007).
  */
 import WS from 'ws'
-import { eventMessage, type SocketFactory } from './socket.ts'
+import { eventMessage, type RefusedFrame, type SocketFactory } from './socket.ts'
 
 const REFUSED = /Unexpected server response: (\d{3})/
-// ws's own limit on one message, far above any Upbit frame: the contract's MAX_FRAME_BYTES is judged by the pipeline
-const MAX_PAYLOAD = 128 * 1024 * 1024
+/** ws's error codes for a message it refused unread (it closes with 1009 / 1007 itself) */
+const REFUSED_FRAMES: Record<string, RefusedFrame> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too-large',
+  WS_ERR_INVALID_UTF8: 'bad-utf8',
+}
 
 const version = (() => {
   try {
@@ -24,10 +28,16 @@ const version = (() => {
 export const wsSockets: SocketFactory = {
   description:
     `Node ${process.versions.node} with ws ${version}: permessage-deflate offered or not through its perMessageDeflate option; ` +
-    'a refused upgrade read from the error ("Unexpected server response: 429"); ping frames; messages over 128 MiB fail the connection',
-  open(url, compression) {
-    const socket = new WS(url, { perMessageDeflate: compression, maxPayload: MAX_PAYLOAD })
+    'a refused upgrade read from the error ("Unexpected server response: 429"); ping frames; a message over MAX_FRAME_BYTES ' +
+    '(maxPayload, from its header or its fragments) or a text frame not UTF-8 fails the connection unread',
+  open(url, compression, maxFrameBytes) {
+    const socket = new WS(url, { perMessageDeflate: compression, maxPayload: maxFrameBytes })
     socket.binaryType = 'nodebuffer'
+    // ws emits the error (with its code) before the close; both handlers of the client ask afterwards
+    let refused: RefusedFrame | undefined
+    socket.on('error', (error: Error & { code?: string }) => {
+      refused ??= error.code ? REFUSED_FRAMES[error.code] : undefined
+    })
     return {
       // ws implements the EventTarget-style API the client uses (onopen, onmessage, onclose, onerror)
       socket: socket as unknown as WebSocket,
@@ -35,8 +45,7 @@ export const wsSockets: SocketFactory = {
         const match = REFUSED.exec(eventMessage(event))
         return match ? Number(match[1]) : undefined
       },
-      isFrameTooBig: (event) =>
-        (event as { error?: { code?: string } }).error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+      refusedFrame: () => refused,
       ping: () => socket.ping(),
     }
   },
