@@ -13,7 +13,8 @@ import re
 import sys
 import threading
 import time
-from typing import TextIO
+from functools import partial
+from typing import BinaryIO
 
 BOUNDARY_MS = 10_000
 _START = re.compile(r"START ([0-9]{1,16})\s*")
@@ -46,23 +47,33 @@ def start_in_horizon(start_ms: int, at_ms: int, past_ms: int, future_ms: int) ->
     return at_ms - past_ms <= start_ms <= at_ms + future_ms
 
 
+class StdinRefused(str):
+    """Why stdin is no longer read: a line past the contract's maxLineBytes (a line that never
+    ends must not fill memory); the wait then ends as ``bad-start``."""
+
+
 class StdinLines:
     """stdin lines, read on a daemon thread (a thread blocked in readline must not hold the
     process open at exit, and stdin may be a file or a pipe, which the loop's pipe reader does
-    not both handle)."""
+    not both handle). Each line is read with a bound: ``max_line_bytes`` and its newline."""
 
-    def __init__(self, stream: TextIO = sys.stdin) -> None:
+    def __init__(self, max_line_bytes: int, stream: BinaryIO | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
-        threading.Thread(target=self._read, args=(stream,), name="stdin", daemon=True).start()
+        source = stream if stream is not None else sys.stdin.buffer
+        threading.Thread(target=self._read, args=(source, max_line_bytes), name="stdin", daemon=True).start()
 
-    def _read(self, stream: TextIO) -> None:
-        for line in stream:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
+    def _read(self, stream: BinaryIO, max_line_bytes: int) -> None:
+        put = partial(self._loop.call_soon_threadsafe, self._queue.put_nowait)
+        while line := stream.readline(max_line_bytes + 1):
+            if not line.endswith(b"\n") and len(line) > max_line_bytes:
+                put(StdinRefused(f"a stdin line is longer than {max_line_bytes} bytes"))
+                return
+            put(line.decode("utf-8", errors="replace").rstrip("\r\n"))
+        put(None)
 
     async def next(self) -> str | None:
-        """The next line; None once stdin is closed."""
+        """The next line (a StdinRefused ends the reading); None once stdin is closed."""
         return await self._queue.get()
 
 
