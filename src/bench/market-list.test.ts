@@ -266,7 +266,8 @@ describe.each(contenders)('%s: every answer of the market list is judged alike',
       const run = await rig.runAlone(contender, {
         UPBIT_REST_URL: `http://127.0.0.1:${restPort()}/${contender}/${name}`,
       })
-      expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.complete })
+      // the list was taken (whether 4 quiet markets send a frame in a 2-s window is the feed's luck)
+      expect(run.exitCode).not.toBe(EXIT.markets)
       expect(run.report?.markets.count).toBe(4)
     },
   )
