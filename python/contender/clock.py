@@ -9,11 +9,12 @@ and the run ends ``failed`` with reason ``bad-start``.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 import threading
 import time
-from typing import TextIO
+from functools import partial
 
 BOUNDARY_MS = 10_000
 _START = re.compile(r"START ([0-9]{1,16})\s*")
@@ -46,23 +47,48 @@ def start_in_horizon(start_ms: int, at_ms: int, past_ms: int, future_ms: int) ->
     return at_ms - past_ms <= start_ms <= at_ms + future_ms
 
 
+class StdinRefused(str):
+    """Why stdin is no longer read: a line past the contract's maxLineBytes (a line that never
+    ends must not fill memory); the wait then ends as ``bad-start``."""
+
+
 class StdinLines:
     """stdin lines, read on a daemon thread (a thread blocked in readline must not hold the
     process open at exit, and stdin may be a file or a pipe, which the loop's pipe reader does
-    not both handle)."""
+    not both handle). The thread reads the file descriptor itself: a daemon thread blocked
+    inside sys.stdin's buffered reader holds its lock, and the interpreter aborts at exit when
+    it cannot take it. Each line is read with a bound: ``max_line_bytes`` before its newline."""
 
-    def __init__(self, stream: TextIO = sys.stdin) -> None:
+    def __init__(self, max_line_bytes: int, fd: int | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
-        threading.Thread(target=self._read, args=(stream,), name="stdin", daemon=True).start()
+        source = fd if fd is not None else sys.stdin.fileno()
+        threading.Thread(target=self._read, args=(source, max_line_bytes), name="stdin", daemon=True).start()
 
-    def _read(self, stream: TextIO) -> None:
-        for line in stream:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
+    def _read(self, fd: int, max_line_bytes: int) -> None:
+        put = partial(self._loop.call_soon_threadsafe, self._queue.put_nowait)
+        too_long = StdinRefused(f"a stdin line is longer than {max_line_bytes} bytes")
+        pending = b""
+        try:
+            while chunk := os.read(fd, 4096):
+                pending += chunk
+                while (newline := pending.find(b"\n")) >= 0:
+                    line, pending = pending[:newline], pending[newline + 1 :]
+                    if len(line) > max_line_bytes:
+                        put(too_long)
+                        return
+                    put(line.decode("utf-8", errors="replace").rstrip("\r"))
+                if len(pending) > max_line_bytes:
+                    put(too_long)
+                    return
+        except OSError:
+            pass  # stdin closed under us: the same as its end
+        if pending:  # the last line may end without a newline
+            put(pending.decode("utf-8", errors="replace").rstrip("\r"))
+        put(None)
 
     async def next(self) -> str | None:
-        """The next line; None once stdin is closed."""
+        """The next line (a StdinRefused ends the reading); None once stdin is closed."""
         return await self._queue.get()
 
 

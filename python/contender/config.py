@@ -128,8 +128,9 @@ def _hostports(raw: str, row: Mapping[str, Any]) -> str:
 
 
 def _topic(raw: str, row: Mapping[str, Any]) -> str:
-    if not _TOPIC.fullmatch(raw):
-        raise _Bad("must be a Kafka topic name: 1–249 characters of A-Z a-z 0-9 . _ -")
+    # Kafka's own rule (kafka.common.internals.Topic): also not "." or ".."
+    if not _TOPIC.fullmatch(raw) or raw in (".", ".."):
+        raise _Bad("must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters, not . or ..)")
     return raw
 
 
@@ -161,8 +162,10 @@ def _url(schemes: tuple[str, ...], kind: str) -> Callable[[str, Mapping[str, Any
 
 def _file(raw: str, row: Mapping[str, Any]) -> Path:
     path = Path(raw)
-    if not path.is_file() or not os.access(path, os.R_OK):
-        raise _Bad("must be a readable file")
+    if not os.access(path, os.R_OK):
+        raise _Bad("cannot be read")
+    if not path.is_file():
+        raise _Bad("must be a file")
     return path
 
 

@@ -4,6 +4,7 @@ ready → warm-up → window → flush → status → report."""
 from __future__ import annotations
 
 import asyncio
+import json
 import platform
 import signal
 import sys
@@ -314,16 +315,24 @@ class Run:
         if c.start_mode == "auto":
             return clock.auto_start_ms(ready_at_ms, c.warmup_seconds), None
         horizon = self.rules["startHorizon"]
-        lines = clock.StdinLines()
+        limits = self.rules["stdin"]
+        lines = clock.StdinLines(limits["maxLineBytes"])
+        ignored = 0
         while True:
             line = await self._until_closing(lines.next())
             if self.interrupted:
                 return ready_at_ms, None
             if line is None:
-                return ready_at_ms, "stdin closed before a START line"
+                return ready_at_ms, "stdin closed before a START line arrived"
+            if isinstance(line, clock.StdinRefused):
+                return ready_at_ms, str(line)
             start = clock.parse_start_line(line)
             if start is None:
-                print(f'[{c.contender}] ignoring stdin line {line!r}: expected "START <epochMs>"', file=sys.stderr)
+                ignored += 1
+                if ignored > limits["maxIgnoredLines"]:
+                    return ready_at_ms, f'more than {limits["maxIgnoredLines"]} stdin lines that are not "START <epochMs>"'
+                shown = json.dumps(line, ensure_ascii=False)
+                print(f'[{c.contender}] ignoring stdin line {shown}: expected "START <epochMs>"', file=sys.stderr)
                 continue
             now = clock.now_ms()
             if not clock.start_in_horizon(start, now, horizon["pastMs"], horizon["futureMs"]):

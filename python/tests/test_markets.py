@@ -84,7 +84,7 @@ def test_a_slow_server_times_out_naming_the_url(server: tuple[str, Script]) -> N
     script.answers = [(200, markets("KRW-BTC"))]
     script.delay_s = 2
     with pytest.raises(
-        MarketsError, match=rf"GET {url}/v1/market/all\?isDetails=false: no usable answer within 300 ms"
+        MarketsError, match=rf"GET {url}/v1/market/all\?isDetails=false: no complete answer within 300 ms"
     ):
         asyncio.run(fetch_markets(url, 300))
 
@@ -96,11 +96,11 @@ def test_the_request_threads_own_timeout_is_the_deadline_too(server: tuple[str, 
     script.answers = [(200, markets("KRW-BTC"))]
     script.delay_s = 2
     with pytest.raises(TimeoutError):
-        _get(f"{url}/v1/market/all?isDetails=false", 0.3, 1 << 20)
+        _get(f"{url}/v1/market/all?isDetails=false", None, 0.3, 1 << 20)
 
 
 def test_an_unreachable_server_names_the_url() -> None:
-    with pytest.raises(MarketsError, match=r"GET http://127.0.0.1:1/v1/market/all\?isDetails=false failed"):
+    with pytest.raises(MarketsError, match=r"GET http://127.0.0.1:1/v1/market/all\?isDetails=false: the connection failed"):
         asyncio.run(fetch_markets("http://127.0.0.1:1", 2000))
 
 
@@ -113,15 +113,15 @@ def test_a_body_over_the_cap_is_refused(server: tuple[str, Script]) -> None:
 
 def test_lists_are_capped_and_checked() -> None:
     too_many = markets(*(f"KRW-C{i}" for i in range(MAX_MARKETS + 1)))
-    with pytest.raises(MarketsError, match=f"{MAX_MARKETS + 1} markets, more than the {MAX_MARKETS} allowed"):
+    with pytest.raises(MarketsError, match=f"{MAX_MARKETS + 1} markets, more than the {MAX_MARKETS} a run takes"):
         parse_markets("u", too_many, 0, MAX_MARKETS)
     assert len(parse_markets("u", markets(*(f"KRW-C{i}" for i in range(MAX_MARKETS))), 0, MAX_MARKETS)) == MAX_MARKETS
     for body, reason in [
-        (b"nope", "invalid JSON"),
-        (b"{}", "expected a JSON array"),
+        (b"nope", "the body is not JSON"),
+        (b"{}", "the body is an object, not a JSON array"),
         (b"[]", "the market list is empty"),
-        (b'[{"market":"btc"}]', "item 0 has no market code"),
-        (b'[{"market":"KRW-BTC"},{"name":"x"}]', "item 1 has no market code"),
+        (b'[{"market":"btc"}]', 'entry 0 has no "market" code'),
+        (b'[{"market":"KRW-BTC"},{"name":"x"}]', 'entry 1 has no "market" code'),
     ]:
         with pytest.raises(MarketsError, match=reason):
             parse_markets("u", body, 0, MAX_MARKETS)

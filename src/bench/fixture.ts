@@ -101,12 +101,13 @@ export class Rig {
 
   /**
    * One contender alone (no race) with `env` over a short, valid configuration, for scenarios that
-   * end before or without a window. It starts a second after launch, or at `start` (`START` line).
+   * end before or without a window. It starts a second after launch, or at `start` (`START` line),
+   * or is given `{ stdin }` as is instead of a START line.
    */
   async runAlone(
     contender: Contender,
     env: Record<string, string>,
-    start?: string,
+    start?: string | { stdin: string },
     onSpawn?: (running: RunningContender) => void,
   ) {
     const dir = mkdtempSync(join(tmpdir(), 'ukb-alone-'))
@@ -127,7 +128,8 @@ export class Rig {
       join(dir, `${contender}.log`),
     )
     onSpawn?.(proc)
-    proc.start(start === undefined ? Date.now() + 1000 : Number(start))
+    if (typeof start === 'object') proc.write(start.stdin)
+    else proc.start(start === undefined ? Date.now() + 1000 : Number(start))
     const exitCode = await proc.exited
     const path = reportPath(env.REPORT_DIR ?? dir, contender)
     return {

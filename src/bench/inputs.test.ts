@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Contender } from '../contract/report.ts'
-import { EXIT } from '../contract/rules.ts'
+import { EXIT, SETTINGS_FILE, STDIN } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
 import { contendersUnderTest, Rig } from './fixture.ts'
 import { rssBytes, startHostilePeer, type Attack } from './hostile-ws.fixture.ts'
@@ -30,8 +30,15 @@ function settingsFile(name: string, text: string): string {
   return path
 }
 
-const runAlone = (contender: Contender, env: Record<string, string>, start?: string) =>
+const runAlone = (contender: Contender, env: Record<string, string>, start?: string | { stdin: string }) =>
   rig.runAlone(contender, env, start)
+
+/** a FIFO nobody writes to: opening it for reading blocks until a writer comes */
+function fifo(name: string): string {
+  const path = join(scratch, name)
+  Bun.spawnSync(['mkfifo', path])
+  return path
+}
 
 const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ['timer overflow', { PING_INTERVAL_MS: '3e9' }, /PING_INTERVAL_MS.*3e9.*must be an integer/],
@@ -50,6 +57,7 @@ const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ['hex', { TEST_DURATION: '0x10' }, /TEST_DURATION.*0x10.*must be an integer/],
   ['digit separators', { MARKETS_LIMIT: '1_0' }, /MARKETS_LIMIT.*1_0.*must be an integer/],
   ['fractional seconds', { TEST_DURATION: '1.5' }, /TEST_DURATION.*1\.5.*must be an integer/],
+  ['topic .. (issue 25)', { KAFKA_TOPIC: '..' }, /KAFKA_TOPIC.*"\.\.".*legal Kafka topic name/],
   ['unknown enum', { WS_COMPRESSION: 'maybe' }, /WS_COMPRESSION.*maybe/],
   ['unwritable report dir', { REPORT_DIR: '/proc/ukb-no-such-dir' }, /REPORT_DIR.*\/proc\/ukb-no-such-dir/],
   [
@@ -61,6 +69,26 @@ const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
     'settings with trailing garbage',
     { PRODUCER_SETTINGS: settingsFile('trailing.json', '{"acks":"all"} x') },
     /PRODUCER_SETTINGS.*trailing\.json/,
+  ],
+  [
+    'settings file that is a FIFO (issue 25)',
+    { PRODUCER_SETTINGS: fifo('settings.fifo') },
+    /PRODUCER_SETTINGS.*settings\.fifo.*must be a file/,
+  ],
+  [
+    'settings file that never ends (issue 25)',
+    { PRODUCER_SETTINGS: '/dev/zero' },
+    /PRODUCER_SETTINGS.*\/dev\/zero.*must be a file/,
+  ],
+  [
+    'settings file past 1 MiB (issue 25)',
+    {
+      PRODUCER_SETTINGS: settingsFile(
+        'huge.json',
+        JSON.stringify({ acks: 'all', $pad: 'x'.repeat(SETTINGS_FILE.maxBytes) }),
+      ),
+    },
+    new RegExp(`PRODUCER_SETTINGS.*huge\\.json.*is larger than ${SETTINGS_FILE.maxBytes} bytes`),
   ],
   [
     'settings with a number value',
@@ -87,6 +115,18 @@ describe.each(contenders)('%s: what only shows at run time ends with an honest s
     expect(run.report?.status).toBe('failed')
     expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
     expect(run.elapsedMs).toBeLessThan(30_000)
+  })
+
+  test.each([
+    ['a stdin line with no newline that never ends', 'x'.repeat(32 * 1024), `longer than ${STDIN.maxLineBytes} bytes`],
+    ['a flood of junk lines', 'junk\n'.repeat(10_000), `more than ${STDIN.maxIgnoredLines} stdin lines`],
+  ])('%s is read with a bound (issue 25): failed, bad-start, exit 6, stdin left open', async (_, stdin, reason) => {
+    const run = await runAlone(contender, {}, { stdin })
+    expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.failed })
+    expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
+    // said on the console or in the report's reason
+    expect(`${run.output}\n${JSON.stringify(run.report?.statusReasons)}`).toContain(reason)
+    expect(run.output.match(/ignoring stdin line/g)?.length ?? 0).toBeLessThanOrEqual(STDIN.maxIgnoredLines)
   })
 
   test('every WebSocket connection refused: 0 messages is failed, exit 6, never complete', async () => {

@@ -15,7 +15,7 @@ import { ROOT } from '../paths.ts'
 import type { AuditResult } from './audit.ts'
 import { useKafka } from './broker/embedded.ts'
 import { runLadderBench } from './ladder-run.ts'
-import { BenchOptionsError, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
+import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
 import { publish } from './publish.ts'
 import { runRace } from './race.ts'
 import { contenderEnv, newRunId } from './run-env.ts'
@@ -59,6 +59,13 @@ export async function runBench(argv: string[], env: Record<string, string | unde
     )
   if (o.ladder && o.source !== 'local') {
     console.error('--ladder needs the local feed (--source local): the live exchange cannot be stepped')
+    return 2
+  }
+  try {
+    checkOutputDirs(o)
+  } catch (error) {
+    if (!(error instanceof BenchOptionsError)) throw error
+    console.error(error.message)
     return 2
   }
   const startedAt = new Date()

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
-import { HELP, parseBenchOptions } from './options.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
+import { runBench } from './main.ts'
+import { checkOutputDirs, HELP, parseBenchOptions } from './options.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
@@ -57,4 +59,35 @@ describe('bench options', () => {
 
 test('the README shows the bench’s --help exactly as it prints', () => {
   expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(HELP)
+})
+
+describe('--out and --charts are checked before anything starts', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'ukb-options-'))
+  const file = join(scratch, 'a-file')
+  writeFileSync(file, '')
+
+  test.each([
+    [{ out: file }, /--out ".*a-file": is not a directory/],
+    [{ charts: file }, /--charts ".*a-file": is not a directory/],
+    [{ out: join(file, 'below') }, /--out ".*below": cannot be created \(ENOTDIR\)/],
+    [{ charts: '/proc/ukb-no-such-dir' }, /--charts "\/proc\/ukb-no-such-dir": cannot be created/],
+    [{ out: '/proc/self' }, /--out "\/proc\/self": is not writable/],
+  ])('%p is refused naming the flag, the path and the reason', (given, message) => {
+    expect(() => checkOutputDirs({ out: join(scratch, 'out'), charts: join(scratch, 'charts'), ...given })).toThrow(
+      message,
+    )
+  })
+
+  test('a missing directory is created, a writable one taken', () => {
+    const out = join(scratch, 'new', 'reports')
+    checkOutputDirs({ out, charts: scratch })
+    expect(statSync(out).isDirectory()).toBe(true)
+  })
+
+  test('the bench exits 2 on a bad --out before it asks any broker', async () => {
+    const started = performance.now()
+    // a broker that cannot answer: reaching it would fail differently, and later
+    expect(await runBench(['--out', file], { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' })).toBe(2)
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
 })

@@ -128,7 +128,12 @@ export class RunningContender {
   }
 
   start(epochMs: number): void {
-    this.proc.stdin.write(`START ${epochMs}\n`)
+    this.write(`START ${epochMs}\n`)
+  }
+
+  /** Raw text on the contender's stdin (tests of what it does with other lines than START). */
+  write(text: string): void {
+    this.proc.stdin.write(text)
     this.proc.stdin.flush()
   }
 

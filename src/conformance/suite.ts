@@ -11,8 +11,10 @@
 export const CONFORMANCE_FILES = [
   // a clean window, identical settings, a feed-side drop, malformed frames, the warm-up
   'src/bench/contenders.test.ts',
-  // the shared table of bad inputs, start-up failures, START handling
+  // the shared table of bad inputs, start-up failures, START handling, bounded frames and handshakes
   'src/bench/inputs.test.ts',
+  // every answer the market-list endpoint can give, judged alike
+  'src/bench/market-list.test.ts',
   // bad configuration, reconnects and retry budgets, faults, a broker restart, signals
   'src/bench/reliability.test.ts',
   // compression, the silence watchdog, Upbit's connection limit

@@ -12,7 +12,8 @@ import { CONTENDER_NAME_PATTERN, type EnvVar } from '../contract/env.ts'
 
 /** Plain decimal digits with an optional leading minus: no `0x10`, `1_0`, `1e3`, `1.0`, spaces. */
 const INTEGER = /^-?[0-9]+$/
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/
+// Kafka's own rule (kafka.common.internals.Topic): these characters, 1 to 249, and not . or ..
+const TOPIC = /^(?!\.\.?$)[A-Za-z0-9._-]{1,249}$/
 /** `host:port`; a host is a name, an IPv4 address or a bracketed IPv6 address */
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s,:[\]]+):([^\s,:]*)$/
 
@@ -127,7 +128,9 @@ export function valueSchema(row: EnvVar): z.ZodType<string | number, string> {
     case 'hostports':
       return hostports()
     case 'topic':
-      return z.string().regex(TOPIC, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters)')
+      return z
+        .string()
+        .regex(TOPIC, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters, not . or ..)')
     case 'properties':
       return properties()
     case 'http-url':

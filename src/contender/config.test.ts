@@ -112,7 +112,7 @@ describe('values that used to pass', () => {
   test.each([
     ['UPBIT_WS_URL', 'http://x', 'must be a ws(s) URL'],
     ['UPBIT_REST_URL', 'not a url', 'must be an http(s) URL'],
-    ['KAFKA_TOPIC', 'a topic', 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters)'],
+    ['KAFKA_TOPIC', 'a topic', 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters, not . or ..)'],
     ['KAFKA_PROPERTIES', 'linger.ms', '"linger.ms" is not key=value'],
     ['KAFKA_PROPERTIES', 'acks=1, =5', '"=5" is not key=value'],
     ['UPBIT_WS_URL', 'ws://', 'must be a ws(s) URL'],

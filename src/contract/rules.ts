@@ -58,6 +58,16 @@ export const STATUS_CODES = [
 /** The market list from REST: larger bodies or lists are refused; duplicate codes are dropped. */
 export const MARKET_LIST = { maxBytes: 8 * 1024 * 1024, maxMarkets: 10_000 } as const
 
+/**
+ * stdin with START_MODE=stdin: a line longer than maxLineBytes, or more than maxIgnoredLines lines
+ * that are not `START <epochMs>`, ends the wait as `bad-start` (the bench sends one short line;
+ * anything else is a broken or hostile writer, which must not take memory or the log with it).
+ */
+export const STDIN = { maxLineBytes: 1024, maxIgnoredLines: 10 } as const
+
+/** The PRODUCER_SETTINGS file: a regular file (not a FIFO or a device) of at most maxBytes. */
+export const SETTINGS_FILE = { maxBytes: 1024 * 1024 } as const
+
 /** A `START <epochMs>` line must fall within [now − pastMs, now + futureMs]. */
 export const START_HORIZON = { pastMs: 60_000, futureMs: 3_600_000 } as const
 

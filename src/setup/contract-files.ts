@@ -11,7 +11,16 @@ import { z } from 'zod'
 import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
-import { EXIT, INVALID_SAMPLES, MARKET_LIST, START_HORIZON, STATUS, STATUS_CODES } from '../contract/rules.ts'
+import {
+  EXIT,
+  INVALID_SAMPLES,
+  MARKET_LIST,
+  SETTINGS_FILE,
+  START_HORIZON,
+  STATUS,
+  STATUS_CODES,
+  STDIN,
+} from '../contract/rules.ts'
 import { summarizeValues } from '../contender/metrics/histogram.ts'
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
@@ -68,6 +77,8 @@ function schemaFiles(): Record<string, string> {
       statusCodes: STATUS_CODES,
       marketList: MARKET_LIST,
       startHorizon: START_HORIZON,
+      stdin: STDIN,
+      settingsFile: SETTINGS_FILE,
       invalidSamples: INVALID_SAMPLES,
     }),
     'histogram-vectors.json': json(histogramVectors()),

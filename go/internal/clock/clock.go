@@ -6,6 +6,8 @@ package clock
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -54,22 +56,36 @@ func CheckHorizon(startMs, nowMs int64) error {
 }
 
 // ReadStart reads lines from in until a START line (others are reported to warn and ignored)
-// and checks its horizon. A stdin that closes first is a bad start too: there is no window.
+// and checks its horizon. A stdin that closes first is a bad start too: there is no window. So
+// are a line past the contract's maxLineBytes (a line that never ends must not fill memory) and
+// more than maxIgnoredLines other lines (a flood must not fill the log).
 func ReadStart(ctx context.Context, in io.Reader, warn func(string)) (int64, error) {
 	type result struct {
 		ms  int64
 		err error
 	}
+	limits := contract.Rules().Stdin
 	done := make(chan result, 1)
 	go func() {
 		scanner := bufio.NewScanner(in)
+		// room for the longest line allowed and its newline: a longer one is ErrTooLong
+		scanner.Buffer(make([]byte, 0, 4096), limits.MaxLineBytes+1)
+		ignored := 0
 		for scanner.Scan() {
 			line := scanner.Text()
 			if ms, ok := ParseStartLine(line); ok {
 				done <- result{ms, CheckHorizon(ms, NowMs())}
 				return
 			}
-			warn(fmt.Sprintf("ignoring stdin line %q: expected \"START <epochMs>\"", line))
+			if ignored++; ignored > limits.MaxIgnoredLines {
+				done <- result{err: &BadStart{fmt.Sprintf("more than %d stdin lines that are not \"START <epochMs>\"", limits.MaxIgnoredLines)}}
+				return
+			}
+			warn(fmt.Sprintf("ignoring stdin line %s: expected \"START <epochMs>\"", quote(line)))
+		}
+		if errors.Is(scanner.Err(), bufio.ErrTooLong) {
+			done <- result{err: &BadStart{fmt.Sprintf("a stdin line is longer than %d bytes", limits.MaxLineBytes)}}
+			return
 		}
 		done <- result{err: &BadStart{"stdin closed before a START line arrived"}}
 	}()
@@ -79,6 +95,12 @@ func ReadStart(ctx context.Context, in io.Reader, warn func(string)) (int64, err
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
+}
+
+// quote is JSON's quoting, as the other contenders print an ignored line.
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // SleepUntil waits until wall-clock atMs (a timer, then a short spin for the last ms);

@@ -19,15 +19,19 @@ func Check(c Config) error {
 }
 
 func checkReadable(path string) error {
+	// stat before open: opening a FIFO blocks until a writer comes, and a device never ends
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("cannot be read (%v)", err)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("must be a file")
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("cannot be read (%v)", err)
 	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || info.IsDir() {
-		return fmt.Errorf("must be a file")
-	}
-	return nil
+	return f.Close()
 }
 
 func checkWritableDir(dir string) error {

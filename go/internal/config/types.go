@@ -45,8 +45,9 @@ func parseValue(row contract.EnvVar, raw string) (any, string) {
 	case "hostports":
 		return parseHostports(raw)
 	case "topic":
-		if !topicRe.MatchString(raw) {
-			return nil, "must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters)"
+		// Kafka's own rule (kafka.common.internals.Topic): also not "." or ".."
+		if !topicRe.MatchString(raw) || raw == "." || raw == ".." {
+			return nil, "must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters, not . or ..)"
 		}
 		return raw, ""
 	case "properties":

@@ -60,6 +60,13 @@ type RuleSet struct {
 		PastMs   int64 `json:"pastMs"`
 		FutureMs int64 `json:"futureMs"`
 	} `json:"startHorizon"`
+	Stdin struct {
+		MaxLineBytes    int `json:"maxLineBytes"`
+		MaxIgnoredLines int `json:"maxIgnoredLines"`
+	} `json:"stdin"`
+	SettingsFile struct {
+		MaxBytes int64 `json:"maxBytes"`
+	} `json:"settingsFile"`
 	InvalidSamples struct {
 		Max   int `json:"max"`
 		Bytes int `json:"bytes"`

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 // SettingsError is a settings file the contract refuses (exit 2); it names PRODUCER_SETTINGS.
@@ -25,9 +27,9 @@ func settingsError(path, format string, args ...any) error {
 // strings, nothing after it. Keys starting with "$" are comments and are dropped. Numbers and
 // booleans are refused rather than converted, so every contender hands librdkafka the same text.
 func ReadSettingsFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, contract.Rules().SettingsFile.MaxBytes)
 	if err != nil {
-		return nil, settingsError(path, "cannot be read (%v)", err)
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var raw map[string]json.RawMessage
@@ -52,6 +54,31 @@ func ReadSettingsFile(path string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// readBounded reads a regular file of at most maxBytes: a FIFO, a device or a huge file named by
+// PRODUCER_SETTINGS must not hang the start or take the memory.
+func readBounded(path string, maxBytes int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, settingsError(path, "cannot be read (%v)", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, settingsError(path, "must be a file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, settingsError(path, "cannot be read (%v)", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, settingsError(path, "cannot be read (%v)", err)
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, settingsError(path, "is larger than %d bytes", maxBytes)
+	}
+	return data, nil
 }
 
 // LoadSettings is the effective property set: the file, then the KAFKA_PROPERTIES overrides on

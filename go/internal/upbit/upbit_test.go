@@ -157,7 +157,7 @@ func TestParseMarkets(t *testing.T) {
 	if err != nil || !slices.Equal(got, []string{"KRW-BTC"}) {
 		t.Fatalf("got %v %v", got, err)
 	}
-	for _, body := range []string{`[]`, `nope`, `[{"market":"btc"}]`, `[{"market":"KRW-BTC"}]`} {
+	for _, body := range []string{`[]`, `nope`, `[{"market":"btc"}]`, `{"market":"KRW-BTC"}`, `[{"Market":"KRW-BTC"}]`, `[{"market":7}]`} {
 		if _, err := parseMarkets("u", []byte(body), 0); err == nil {
 			t.Errorf("%s: no error", body)
 		}

@@ -6,20 +6,36 @@ producer is created; this module only holds the file to its shape.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
+from contender import contract
 from contender.config import Config, bad_value
 
 _NAME = "PRODUCER_SETTINGS"
 
 
+def _read_bounded(path: Path, max_bytes: int) -> str:
+    """A regular file of at most ``max_bytes``: a FIFO (whose open blocks until a writer comes),
+    a device that never ends or a huge file must not hang the start or take the memory."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise bad_value(_NAME, str(path), "must be a file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise bad_value(_NAME, str(path), f"is larger than {max_bytes} bytes")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise bad_value(_NAME, str(path), f"cannot be read ({error})") from None
+
+
 def read_settings_file(path: Path) -> dict[str, str]:
     """One JSON object, every value a string, nothing after it; keys starting with ``$`` are
     comments and are dropped."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise bad_value(_NAME, str(path), f"cannot be read ({error})") from None
+    text = _read_bounded(path, contract.rules()["settingsFile"]["maxBytes"])
     try:
         # json.loads refuses anything after the object ("Extra data"), as the contract asks
         data = json.loads(text)

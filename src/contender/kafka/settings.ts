@@ -5,10 +5,11 @@
  * `k=v,k=v`. librdkafka itself judges names and values (rd_kafka_conf_set); this only checks
  * the shapes, so that every contender refuses the same files (docs/contenders.md).
  */
-import { readFileSync } from 'node:fs'
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs'
 import { z } from 'zod'
 import { ConfigError, configErrorLine } from '../config.ts'
 import { PATHS } from '../../paths.ts'
+import { SETTINGS_FILE } from '../../contract/rules.ts'
 
 /**
  * Strings only: a number or boolean would be stringified differently by each language (1.0, True),
@@ -18,13 +19,36 @@ const SettingsFile = z.record(z.string(), z.string())
 
 const refuse = (path: string, reason: string) => new ConfigError(configErrorLine('PRODUCER_SETTINGS', path, reason))
 
-export function readSettingsFile(path: string = PATHS.producerSettings): Record<string, string> {
-  let text: string
+/**
+ * A regular file of at most SETTINGS_FILE.maxBytes: a FIFO (whose open blocks until a writer
+ * comes), a device that never ends or a huge file must not hang the start or take the memory.
+ */
+function readBounded(path: string): string {
+  const cannot = (error: unknown) =>
+    refuse(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  let fd: number
   try {
-    text = readFileSync(path, 'utf8')
+    if (!statSync(path).isFile()) throw refuse(path, 'must be a file')
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
-    throw refuse(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    throw error instanceof ConfigError ? error : cannot(error)
   }
+  try {
+    const buffer = Buffer.alloc(SETTINGS_FILE.maxBytes + 1)
+    let length = 0
+    for (let n = -1; n !== 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null)
+    if (length > SETTINGS_FILE.maxBytes) throw refuse(path, `is larger than ${SETTINGS_FILE.maxBytes} bytes`)
+    return buffer.subarray(0, length).toString('utf8')
+  } catch (error) {
+    throw error instanceof ConfigError ? error : cannot(error)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export function readSettingsFile(path: string = PATHS.producerSettings): Record<string, string> {
+  const text = readBounded(path)
   let raw: unknown
   try {
     // JSON.parse refuses anything after the value but whitespace: "nothing after it" comes free

@@ -18,24 +18,27 @@ describe('market list', () => {
 
   test('a body over the byte cap is refused, naming the URL and the cap', async () => {
     const big = JSON.stringify(Array.from({ length: 400 }, (_, i) => market(`KRW-C${i}`)))
-    handler = () => new Response(big)
+    handler = () => new Response(big, { headers: { 'content-type': 'application/json' } })
     await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1000, maxMarkets: 10_000 })).rejects.toThrow(
-      `GET ${url}: body of ${big.length} bytes is over the 1000-byte cap`,
+      `GET ${url}: the body is larger than 1000 bytes`,
     )
   })
 
   test('a body that never ends is cut at the cap, not buffered', async () => {
     const chunk = new TextEncoder().encode(`[${JSON.stringify(market('KRW-BTC'))},`.padEnd(4096, ' '))
-    handler = () => new Response(new ReadableStream({ pull: (c) => c.enqueue(chunk) }))
+    handler = () =>
+      new Response(new ReadableStream({ pull: (c) => c.enqueue(chunk) }), {
+        headers: { 'content-type': 'application/json' },
+      })
     await expect(fetchMarkets(base, 5000, 0, { maxBytes: 64 * 1024, maxMarkets: 10_000 })).rejects.toThrow(
-      `GET ${url}: body over the 65536-byte cap`,
+      `GET ${url}: the body is larger than 65536 bytes`,
     )
   })
 
   test('a list over the market cap is refused, naming the URL and the cap', async () => {
     handler = () => Response.json(Array.from({ length: 11 }, (_, i) => market(`KRW-C${i}`)))
     await expect(fetchMarkets(base, 5000, 0, { maxBytes: 1 << 20, maxMarkets: 10 })).rejects.toThrow(
-      `GET ${url}: 11 markets, over the cap of 10`,
+      `GET ${url}: 11 markets, more than the 10 a run takes`,
     )
   })
 
@@ -48,7 +51,10 @@ describe('market list', () => {
 
   test('a 429 is waited out and retried', async () => {
     let calls = 0
-    handler = () => (++calls === 1 ? new Response('slow down', { status: 429 }) : Response.json([market('KRW-BTC')]))
+    handler = () =>
+      ++calls === 1
+        ? new Response('slow down', { status: 429, headers: { 'retry-after': '0' } })
+        : Response.json([market('KRW-BTC')])
     expect((await fetchMarkets(base, 5000)).map((m) => m.market)).toEqual(['KRW-BTC'])
     expect(calls).toBe(2)
   })
@@ -56,7 +62,7 @@ describe('market list', () => {
   test('a wrong shape names the field', async () => {
     handler = () => Response.json([{ market: 'btc', korean_name: 'x', english_name: 'y' }])
     await expect(fetchMarkets(base, 5000)).rejects.toThrow(
-      `GET ${url}: unexpected shape at 0.market: must look like QUOTE-BASE`,
+      `GET ${url}: entry 0 has no "market" code like QUOTE-BASE: {"market":"btc","korean_name":"x","english_name":"y"}`,
     )
   })
 })
