@@ -1,22 +1,41 @@
 /**
- * The lint step of `bun run test`: TypeScript types (tsc --noEmit over src, scripts, tools) and
- * the formatters (prettier for TypeScript, gofmt for Go). `bun run format` rewrites what they flag.
+ * The lint step of `bun run test`: TypeScript types (tsc --noEmit over src, scripts, tools), the
+ * formatter (prettier), gofmt over the harness's Go tool, and each registered contender's own
+ * linters in its language (src/registry: gofmt and go vet for Go, ...). `bun run format` rewrites
+ * what the formatters flag.
  */
-const steps: [string, string[]][] = [
-  ['types', ['bunx', 'tsc', '--noEmit', '-p', '.']],
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PATHS, ROOT } from '../src/paths.ts'
+import type { CheckCommand } from '../src/registry/entry.ts'
+import { ownChecks } from '../src/registry/registry.ts'
+
+const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
+const steps: [string, CheckCommand][] = [
+  ['types', { cmd: ['bunx', 'tsc', '--noEmit', '-p', '.'], cwd: '.' }],
   [
     'prettier',
-    ['bunx', 'prettier', '--check', '--log-level', 'warn', 'src/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
+    {
+      cmd: ['bunx', 'prettier', '--check', '--log-level', 'warn', 'src/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
+      cwd: '.',
+    },
   ],
-  ['gofmt', ['gofmt', '-l', 'go', 'tools/compose-check']],
+  ['gofmt (tools)', { cmd: ['gofmt', '-l', 'tools/compose-check'], cwd: '.', failsOnOutput: true }],
+  ...ownChecks({ librdkafkaPrefix: manifest.librdkafkaPrefix, librdkafkaVersion: manifest.librdkafkaVersion }).flatMap(
+    (suite) => suite.lint.map((l): [string, CheckCommand] => [`${l.name} (${suite.id})`, l.command]),
+  ),
 ]
 
 let failed = false
-for (const [name, cmd] of steps) {
-  const proc = Bun.spawnSync(cmd, { stdout: 'pipe', stderr: 'pipe' })
+for (const [name, c] of steps) {
+  const proc = Bun.spawnSync(c.cmd, {
+    cwd: join(ROOT, c.cwd),
+    env: { ...process.env, ...c.env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
   const output = (proc.stdout.toString() + proc.stderr.toString()).trim()
-  // gofmt -l succeeds even when it lists files: a listed file is unformatted
-  const ok = proc.exitCode === 0 && !(name === 'gofmt' && output.length > 0)
+  const ok = proc.exitCode === 0 && !(c.failsOnOutput && output.length > 0)
   console.log(`lint ${name}: ${ok ? 'ok' : 'FAILED'}${ok ? '' : `\n${output}`}`)
   failed ||= !ok
 }

@@ -1,18 +1,40 @@
 /**
- * `bun run test`: the whole suite against real parts. One embedded Kafka broker (`--brokers 3`: a
- * 3-node cluster; or KAFKA_BOOTSTRAP_SERVERS) serves every suite: lint (types and format), bun's
- * tests, Go's and Python's. Extra arguments go to `bun test` (e.g. `bun run test src/feed`, which
- * then skips lint, Go and Python); `--no-go` / `--no-python` skip those suites.
+ * `bun run test`: the whole suite against real parts, tier by tier (src/testing/tiers.ts):
+ *   lint → unit (bun, no broker) → Kafka → conformance (bun) → bench (bun) → each registered
+ * contender's own suite in its language (src/registry: go test, pytest, ...), then each step's time. One embedded Kafka broker (`--brokers 3`: a 3-node cluster; or
+ * KAFKA_BOOTSTRAP_SERVERS) serves every step after the unit tier.
+ *   --unit          the inner loop: bun's unit files and each language suite's unit part (`go
+ *                   test -short`, pytest without the `integration` marker); no broker, no lint
+ *   --conformance / --bench   only bun's files of that tier (with the broker); combinable
+ * Other arguments go to `bun test`: path filters (e.g. `bun run test src/feed`, which then skips
+ * lint and the language suites and starts Kafka only when a selected file needs it) and bun's
+ * flags (`-t NAME`). `--no-languages` / `--no-lint` skip those steps.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { useKafka } from '../src/bench/broker/embedded.ts'
+import { useKafka, type KafkaHandle } from '../src/bench/broker/embedded.ts'
 import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
-import { builtBinary } from '../src/registry/recipes.ts'
+import type { CheckCommand } from '../src/registry/entry.ts'
+import { ownChecks } from '../src/registry/registry.ts'
+import {
+  HARNESS_ENV,
+  INTEGRATION_TIMEOUT_MS,
+  selectFiles,
+  splitBunTestArgs,
+  testFiles,
+  tierOf,
+  TIERS,
+  type Tier,
+} from '../src/testing/tiers.ts'
 
-const flags = new Set(['--no-go', '--no-python', '--no-lint'])
+/**
+ * Unit tests are quick, but bun's 5 s default would assert speed on a busy machine, and with CI's
+ * empty Go cache the compose checker's build (tools/compose-check) downloads its modules first.
+ */
+const UNIT_TIMEOUT_MS = INTEGRATION_TIMEOUT_MS
+const OWN_FLAGS = new Set(['--no-languages', '--no-lint', '--unit', '--conformance', '--bench'])
 let taken: ReturnType<typeof takeBrokersFlag>
 try {
   taken = takeBrokersFlag(process.argv.slice(2))
@@ -21,62 +43,124 @@ try {
   process.exit(2)
 }
 const { brokers, rest: args } = taken
-const bunArgs = args.filter((a) => !flags.has(a))
-const everything = bunArgs.length === 0
+const bunArgs = splitBunTestArgs(args.filter((a) => !OWN_FLAGS.has(a)))
+const picked = TIERS.filter((t) => args.includes(`--${t}`))
+const tiers = picked.length > 0 ? picked : TIERS
+const everything = bunArgs.filters.length === 0
+// the languages' own suites: in full in the whole run; their unit parts with --unit
+const languages = everything && (picked.length === 0 || picked.includes('unit'))
+const short = picked.includes('unit')
+const started = performance.now()
+const withoutKafka = (env: NodeJS.ProcessEnv) => {
+  const { KAFKA_BOOTSTRAP_SERVERS: _, ...rest } = env
+  return rest
+}
 
-async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {
-  console.log(`\n== ${name}: ${cmd.join(' ')}`)
-  const proc = Bun.spawn(cmd, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdout: 'inherit',
-    stderr: 'inherit',
-    stdin: 'ignore',
-  })
-  return (await proc.exited) === 0
+interface Step {
+  name: string
+  ok: boolean
+  seconds: number
+}
+const steps: Step[] = []
+
+async function runStep(name: string, cmd: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  console.log(`\n== ${name}: ${shown(cmd)}`)
+  const started = performance.now()
+  const proc = Bun.spawn(cmd, { cwd, env, stdout: 'inherit', stderr: 'inherit', stdin: 'ignore' })
+  const ok = (await proc.exited) === 0
+  steps.push({ name, ok, seconds: (performance.now() - started) / 1000 })
+}
+
+const check = (name: string, c: CheckCommand, env: NodeJS.ProcessEnv) =>
+  runStep(name, c.cmd, join(ROOT, c.cwd), { ...env, ...c.env })
+
+function shown(cmd: string[]): string {
+  return cmd.length > 12 ? [...cmd.slice(0, 12), `… (${cmd.length - 12} more)`].join(' ') : cmd.join(' ')
+}
+
+function bunTest(files: string[], timeoutMs: number): string[] {
+  // -t may match nothing in one tier while it does in another: that tier is no failure
+  const pattern = bunArgs.flags.some((f) => f === '-t' || f.startsWith('--test-name-pattern'))
+  return [
+    'bun',
+    'test',
+    '--timeout',
+    String(timeoutMs),
+    ...(pattern ? ['--pass-with-no-tests'] : []),
+    ...bunArgs.flags,
+    ...files.map((f) => `./${f}`),
+  ]
+}
+
+function timePlan(totalSeconds: number): string {
+  const width = Math.max(...steps.map((s) => s.name.length))
+  const rows = steps.map(
+    (s) => `   ${s.name.padEnd(width)}  ${s.seconds.toFixed(1).padStart(6)} s  ${s.ok ? 'ok' : 'FAILED'}`,
+  )
+  return [
+    '\n== test: time plan',
+    ...rows,
+    `   ${'total'.padEnd(width)}  ${totalSeconds.toFixed(1).padStart(6)} s`,
+  ].join('\n')
 }
 
 async function main() {
-  const started = performance.now()
   const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
-  const results: [string, boolean][] = []
-  if (everything && !args.includes('--no-lint')) {
-    results.push(['lint', await runStep('lint', ['bun', 'scripts/lint.ts'], ROOT, {})])
+  const files = selectFiles(testFiles(ROOT), bunArgs, ROOT, process.cwd())
+  const byTier = new Map<Tier, string[]>(tiers.map((t) => [t, files.filter((f) => tierOf(f) === t)]))
+  if (files.length === 0) {
+    console.error(`test: no test file matches ${bunArgs.filters.join(' ')}`)
+    process.exit(1)
   }
-  const kafka = await useKafka({ brokers })
-  const stop = once(() => kafka.stop())
-  const off = onShutdown(stop)
-  console.log(
-    `test: Kafka at ${kafka.bootstrap} (${kafka.brokers} broker(s), replication factor ${kafka.replicationFactor}, min.insync.replicas ${kafka.minIsr})`,
-  )
-  const env = { ...kafka.env, TEST_BROKERS: String(kafka.brokers) }
-  try {
-    results.push(['bun test', await runStep('bun test', ['bun', 'test', '--timeout', '180000', ...bunArgs], ROOT, env)])
-    if (everything && !args.includes('--no-go') && existsSync(join(PATHS.goDir, 'go.mod'))) {
-      const goEnv = { ...env, ...manifest.goEnv, GO_PRODUCER_BIN: builtBinary('go') }
-      results.push([
-        'go test',
-        await runStep('go test', ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], PATHS.goDir, goEnv),
-      ])
-    }
-    if (everything && !args.includes('--no-python') && manifest.pythonBin) {
-      results.push([
-        'pytest',
-        await runStep('pytest', [manifest.pythonBin, '-m', 'pytest', '-q', 'python/tests'], ROOT, env),
-      ])
-    }
-  } finally {
-    off()
-    await stop()
+  const base = { ...process.env, [HARNESS_ENV]: '1' }
+  const suites =
+    languages && !args.includes('--no-languages')
+      ? ownChecks({ librdkafkaPrefix: manifest.librdkafkaPrefix, librdkafkaVersion: manifest.librdkafkaVersion })
+      : []
+
+  if (everything && picked.length === 0 && !args.includes('--no-lint')) {
+    await runStep('lint', ['bun', 'scripts/lint.ts'], ROOT, base)
   }
-  const failed = results.filter(([, ok]) => !ok)
-  console.log(
-    `\n== test: ${results.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  )
+  const unit = byTier.get('unit') ?? []
+  if (unit.length > 0) await runStep('unit (bun)', bunTest(unit, UNIT_TIMEOUT_MS), ROOT, base)
+  // without a broker address the suites' unit parts skip their broker tests. Steps run one
+  // after another: some of bun's feed tests count frames against a clock and a busier CPU fails them.
+  if (short) for (const s of suites) await check(`unit (${s.id})`, s.unit, withoutKafka(base))
+  const integration = TIERS.filter((t) => t !== 'unit' && (byTier.get(t)?.length ?? 0) > 0)
+  const languagesInFull = !short && suites.length > 0
+  if (integration.length > 0 || languagesInFull) {
+    const kafkaStarted = performance.now()
+    let kafka: KafkaHandle
+    try {
+      kafka = await useKafka({ brokers })
+    } catch (error) {
+      steps.push({ name: 'kafka', ok: false, seconds: (performance.now() - kafkaStarted) / 1000 })
+      throw error
+    }
+    steps.push({ name: 'kafka', ok: true, seconds: (performance.now() - kafkaStarted) / 1000 })
+    const stop = once(() => kafka.stop())
+    const off = onShutdown(stop)
+    console.log(
+      `test: Kafka at ${kafka.bootstrap} (${kafka.brokers} broker(s), replication factor ${kafka.replicationFactor}, min.insync.replicas ${kafka.minIsr})`,
+    )
+    const env = { ...base, ...kafka.env, TEST_BROKERS: String(kafka.brokers) }
+    try {
+      for (const tier of integration)
+        await runStep(`${tier} (bun)`, bunTest(byTier.get(tier)!, INTEGRATION_TIMEOUT_MS), ROOT, env)
+      if (!short) for (const s of suites) await check(s.id, s.full, env)
+    } finally {
+      off()
+      await stop()
+    }
+  }
+  console.log(timePlan((performance.now() - started) / 1000))
+  const failed = steps.filter((s) => !s.ok)
+  console.log(`== test: ${failed.length === 0 ? 'all passed' : `FAILED: ${failed.map((s) => s.name).join(', ')}`}`)
   process.exit(failed.length === 0 ? 0 : 1)
 }
 
 main().catch((error) => {
+  if (steps.length > 0) console.log(timePlan((performance.now() - started) / 1000))
   console.error(`test: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)
 })

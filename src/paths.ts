@@ -31,7 +31,6 @@ export const PATHS = {
   bindingDir: join(ROOT, 'node_modules', '@confluentinc', 'kafka-javascript'),
   /** written by setup: { librdkafkaVersion, librdkafkaLib, ... } */
   manifest: join(CACHE, 'setup.json'),
-  goDir: join(ROOT, 'go'),
   kafkaPom: join(ROOT, 'src', 'bench', 'broker', 'pom.xml'),
   kafkaLibs: join(CACHE, 'kafka', 'libs'),
   kafkaRuns: join(CACHE, 'kafka', 'runs'),

@@ -34,6 +34,9 @@ from contender.upbit.frame_check import FrameChecker
 from contender.upbit.markets import fetch_markets
 from tests.processes import Feed, start_feed, stop
 
+# the conformance tier: `bun run test --unit` leaves these out (-m "not integration")
+pytestmark = pytest.mark.integration
+
 EVENTS = Draft202012Validator(contract.events_schema())
 #: a run that has not exited by then is killed and the test fails
 RUN_LIMIT_S = 120

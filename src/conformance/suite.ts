@@ -10,20 +10,20 @@
 /** What every contender owes the contract, one scenario family per file. */
 export const CONFORMANCE_FILES = [
   // a clean window, identical settings, a feed-side drop, malformed frames, the warm-up
-  'src/bench/contenders.test.ts',
+  'src/bench/contenders.int.test.ts',
   // the shared table of bad inputs, start-up failures, START handling, bounded frames and handshakes
-  'src/bench/inputs.test.ts',
+  'src/bench/inputs.int.test.ts',
   // every answer the market-list endpoint can give, judged alike
-  'src/bench/market-list.test.ts',
+  'src/bench/market-list.int.test.ts',
   // bad configuration, reconnects and retry budgets, faults, a broker restart, signals
-  'src/bench/reliability.test.ts',
+  'src/bench/reliability.int.test.ts',
   // compression, the silence watchdog, Upbit's connection limit
-  'src/bench/transport.test.ts',
+  'src/bench/transport.int.test.ts',
   // leader failover and below-min-ISR on a 3-node cluster
-  'src/bench/failover.test.ts',
+  'src/bench/failover.int.test.ts',
   // a flood on one connection: the window still on time, SIGTERM honoured in bounded time
-  'src/bench/flood.test.ts',
+  'src/bench/flood.int.test.ts',
 ] as const
 
 /** Registry-parametrised files that test the bench itself (its race and outputs), not a contender's contract. */
-export const BENCH_TIER_FILES = ['src/bench/bench.test.ts'] as const
+export const BENCH_TIER_FILES = ['src/bench/bench.bench.test.ts'] as const

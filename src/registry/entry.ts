@@ -40,6 +40,30 @@ export interface VersionProbe {
   pattern: RegExp
 }
 
+/** A command one of a contender's own checks runs. */
+export interface CheckCommand {
+  cmd: string[]
+  /** from the repository root */
+  cwd: string
+  env?: Record<string, string>
+  /** a check that prints what is wrong and still exits 0 (gofmt -l): any output fails it */
+  failsOnOutput?: boolean
+}
+
+/**
+ * A language's own tests and linters for a contender's source, run by `bun run test` (the unit
+ * part also by `--unit`) and by the lint step. Contenders that share a source share one id.
+ */
+export interface OwnChecks {
+  id: string
+  /** no broker, no contender program (`bun run test --unit`) */
+  unit: CheckCommand
+  /** everything, given KAFKA_BOOTSTRAP_SERVERS (the full run) */
+  full: CheckCommand
+  /** format and static checks: failing any fails the lint step */
+  lint: { name: string; command: CheckCommand }[]
+}
+
 export interface ContenderEntry {
   name: string
   /** the language its source is written in */
@@ -54,6 +78,8 @@ export interface ContenderEntry {
   sources: string[]
   /** the set-up steps that build it, in order */
   setup(context: BuildContext): SetupStep[]
+  /** its language's own tests and linters (the TypeScript ones run as part of bun's suite) */
+  checks?(context: BuildContext): OwnChecks
   /** the command that runs it (set-up has built it); throws naming the fix when it has not */
   command(): string[]
   /** whether a plain `bun run bench` races it (`--contenders all` races every registered one) */

@@ -7,11 +7,11 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { BuildContext, SetupStep } from './entry.ts'
+import type { BuildContext, OwnChecks, SetupStep } from './entry.ts'
 import { CACHE, PATHS, ROOT } from '../paths.ts'
 import { hashFiles, run, stampedStep, stampOk, stamp } from '../setup/step.ts'
 import { NODE_DIR, nodeRuntimeStep, NODE_VERSION } from './node-runtime.ts'
-import { pythonStep } from './python-venv.ts'
+import { PYTHON_BIN, pythonStep } from './python-venv.ts'
 
 /** Where a contender's built artefact lives: .cache/bin/NAME (Go) or .cache/dist/NAME.js (Node). */
 export const builtBinary = (name: string) => join(CACHE, 'bin', `${name}-producer`)
@@ -110,7 +110,32 @@ export function goBinary(name: string, dir: string, context: BuildContext): Setu
   })
 }
 
-/** The Python venv (confluent-kafka from source against the shared librdkafka): src/setup/python.ts. */
+/** `go test` and `go vet`/`gofmt` of a Go contender's module (its e2e tests need the broker and the binary). */
+export function goChecks(name: string, dir: string, context: BuildContext): OwnChecks {
+  const env = { ...goEnv(context), GO_PRODUCER_BIN: builtBinary(name) }
+  return {
+    id: `go:${dir}`,
+    // -short skips the broker tests; the inner loop keeps Go's test cache, the full run does not
+    unit: { cmd: ['go', 'test', '-tags', 'dynamic', '-short', './...'], cwd: dir, env },
+    full: { cmd: ['go', 'test', '-tags', 'dynamic', '-count=1', './...'], cwd: dir, env },
+    lint: [
+      { name: 'gofmt', command: { cmd: ['gofmt', '-l', '.'], cwd: dir, failsOnOutput: true } },
+      { name: 'go vet', command: { cmd: ['go', 'vet', '-tags', 'dynamic', './...'], cwd: dir, env } },
+    ],
+  }
+}
+
+/** pytest over a Python contender's tests (its `integration` marker needs the broker). */
+export function pythonChecks(dir: string, testsDir: string): OwnChecks {
+  return {
+    id: `python:${dir}`,
+    unit: { cmd: [PYTHON_BIN, '-m', 'pytest', '-q', '-m', 'not integration', testsDir], cwd: '.' },
+    full: { cmd: [PYTHON_BIN, '-m', 'pytest', '-q', testsDir], cwd: '.' },
+    lint: [],
+  }
+}
+
+/** The Python venv (confluent-kafka from source against the shared librdkafka): python-venv.ts. */
 export function pythonVenv(context: BuildContext): SetupStep {
   const step = pythonStep(context.librdkafkaPrefix, context.librdkafkaVersion, run)
   return { id: 'python-venv', name: step.name, done: () => step.done(), work: () => step.work() }

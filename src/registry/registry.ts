@@ -11,14 +11,16 @@ import {
   builtBinary,
   builtBundle,
   goBinary,
+  goChecks,
   nodeAddon,
   nodeBundle,
   nodeRuntime,
+  pythonChecks,
   pythonVenv,
   requireBuilt,
 } from './recipes.ts'
 import { ROOT } from '../paths.ts'
-import { ContenderName, type ContenderEntry } from './entry.ts'
+import { ContenderName, type BuildContext, type ContenderEntry, type OwnChecks } from './entry.ts'
 
 const TS_SOURCES = ['src/contender', 'src/contract', 'src/librdkafka', 'src/paths.ts']
 
@@ -76,6 +78,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     glue: "the binding's producer, delivery reports served in cgo from librdkafka's io-event pipe",
     sources: ['go'],
     setup: (context) => [goBinary('go', 'go', context)],
+    checks: (context) => goChecks('go', 'go', context),
     command: () => [requireBuilt(builtBinary('go'))],
     color: '#0072B2',
     inDefaultField: true,
@@ -91,6 +94,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     glue: "confluent-kafka's produce() per message and a Message object per delivery report",
     sources: ['python/contender', 'python/requirements.lock'],
     setup: (context) => [pythonVenv(context)],
+    checks: () => pythonChecks('python', 'python/tests'),
     command: () => [requireBuilt(PYTHON_BIN), '-m', 'contender'],
     color: '#CC79A7',
     inDefaultField: true,
@@ -102,6 +106,16 @@ for (const entry of REGISTRY) ContenderName.parse(entry.name)
 
 /** Every registered name, in the registry's order. */
 export const CONTENDER_NAMES: readonly string[] = REGISTRY.map((e) => e.name)
+
+/** Each distinct own-check suite of the registered contenders (shared sources once). */
+export function ownChecks(context: BuildContext): OwnChecks[] {
+  const byId = new Map<string, OwnChecks>()
+  for (const e of REGISTRY) {
+    const checks = e.checks?.(context)
+    if (checks && !byId.has(checks.id)) byId.set(checks.id, checks)
+  }
+  return [...byId.values()]
+}
 
 /** What a plain `bun run bench` races: the registered contenders in the default field. */
 export const DEFAULT_FIELD: readonly string[] = REGISTRY.filter((e) => e.inDefaultField).map((e) => e.name)
