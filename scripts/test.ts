@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { useKafka } from '../src/bench/broker/embedded.ts'
 import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
+import { tethered } from '../src/bench/tether.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
 
 const flags = new Set(['--no-go', '--no-python', '--no-lint'])
@@ -25,7 +26,8 @@ const everything = bunArgs.length === 0
 
 async function runStep(name: string, cmd: string[], cwd: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${name}: ${cmd.join(' ')}`)
-  const proc = Bun.spawn(cmd, {
+  // tethered: a SIGKILLed `bun run test` takes its suites (and through them their brokers) along
+  const proc = Bun.spawn(tethered(cmd), {
     cwd,
     env: { ...process.env, ...env },
     stdout: 'inherit',

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
 import { PATHS, ROOT } from '../paths.ts'
+import { tethered } from './tether.ts'
 
 export type ContenderEvent = BenchEvent
 
@@ -66,7 +67,8 @@ export class RunningContender {
   ) {
     mkdirSync(dirname(logFile), { recursive: true })
     this.log = createWriteStream(logFile)
-    this.proc = Bun.spawn([...prefix, ...contenderCommand(contender)], {
+    // tethered: it dies with the bench even when the bench is SIGKILLed mid-window
+    this.proc = Bun.spawn(tethered([...prefix, ...contenderCommand(contender)]), {
       cwd: ROOT,
       env: { ...process.env, ...env, CONTENDER: contender },
       stdin: 'pipe',
@@ -140,6 +142,10 @@ export class RunningContender {
         )
       })
     })
+  }
+
+  get pid(): number {
+    return this.proc.pid
   }
 
   start(epochMs: number): void {
