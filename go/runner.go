@@ -43,7 +43,6 @@ type runner struct {
 	closedAt  time.Time
 	flushedAt time.Time
 	cpu0, cpu metrics.CPUTimes
-	inFlight  int
 }
 
 func (r *runner) run(ctx context.Context) (int, error) {

@@ -126,9 +126,11 @@ func (r *runner) closeInterval() {
 }
 
 // flush: everything in flight gets FLUSH_TIMEOUT_MS; closing the producer then ends its event
-// goroutine, so every delivery report seen is recorded before the report is built.
+// goroutine, so every delivery report seen is recorded before the report is built, and what is
+// in flight is read from the recorder after that (never from Flush's remainder, which counts
+// queued events too and is read while the last reports may still be being served).
 func (r *runner) flush() {
-	r.inFlight = r.producer.Flush(r.cfg.FlushTimeoutMs)
+	r.producer.Flush(r.cfg.FlushTimeoutMs)
 	r.cpu = metrics.ReadCPU().Sub(r.cpu0)
 	r.memory.Stop()
 	r.flushedAt = time.Now()
@@ -139,6 +141,18 @@ func wallMs(t time.Time) float64 { return float64(t.UnixMicro()) / 1000 }
 
 // report: build, check against the schema, write, and exit with the status's code.
 func (r *runner) report() (int, error) {
+	rep := r.build()
+	path, err := report.Write(r.cfg.ReportDir, rep)
+	if err != nil {
+		return 0, err
+	}
+	r.out.Summary(rep)
+	r.out.Event(reportEvent{Event: "report", Path: path, Status: rep.Status})
+	return report.ExitCode(rep.Status, r.signal), nil
+}
+
+// build: the report of what the run recorded, read under the pipeline's lock after flush.
+func (r *runner) build() report.Report {
 	rss, heap := r.memory.Summaries()
 	clientStats := r.client.Stats()
 	stats := r.pl.Stats()
@@ -159,7 +173,6 @@ func (r *runner) report() (int, error) {
 			ClosedAtMs:         wallMs(r.closedAt),
 			CPU:                r.cpu,
 			CPUWallMs:          float64(r.flushedAt.Sub(r.openedAt).Microseconds()) / 1000,
-			InFlightAtEnd:      r.inFlight,
 			Client:             clientStats,
 			LongestAllDownMs:   r.client.LongestAllDown(r.openedAt, r.closedAt).Milliseconds(),
 			Recorder:           rec,
@@ -169,11 +182,5 @@ func (r *runner) report() (int, error) {
 			Host:               report.HostInfo(),
 		})
 	})
-	path, err := report.Write(r.cfg.ReportDir, rep)
-	if err != nil {
-		return 0, err
-	}
-	r.out.Summary(rep)
-	r.out.Event(reportEvent{Event: "report", Path: path, Status: rep.Status})
-	return report.ExitCode(rep.Status, r.signal), nil
+	return rep
 }

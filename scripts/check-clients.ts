@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { tethered } from '../src/bench/tether.ts'
 import { startFeed } from '../src/feed/server.ts'
 import { CACHE, ROOT } from '../src/paths.ts'
 
@@ -35,10 +36,13 @@ if (!existsSync(venvPython)) {
 }
 const feed = await startFeed({ port: 0, rate: 500, seed: 1 })
 try {
-  const proc = Bun.spawn([venvPython, join(TOOL, 'check_clients.py'), '--rest', feed.httpUrl, '--ws', feed.wsUrl], {
-    stdout: 'inherit',
-    stderr: 'inherit',
-  })
+  const proc = Bun.spawn(
+    tethered([venvPython, join(TOOL, 'check_clients.py'), '--rest', feed.httpUrl, '--ws', feed.wsUrl]),
+    {
+      stdout: 'inherit',
+      stderr: 'inherit',
+    },
+  )
   const code = await proc.exited
   console.log(
     `check:clients: ${code === 0 ? 'every check passed' : 'FAILED'} against the local feed at ${feed.httpUrl}`,

@@ -17,6 +17,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { tethered } from '../src/bench/tether.ts'
 import { bundledMarkets } from '../src/feed/markets.ts'
 import { startFeed, type Feed } from '../src/feed/server.ts'
 
@@ -126,7 +127,7 @@ interface Progress {
 }
 
 function spawnReader(args: string[]): { latest: () => Progress; stop: () => Promise<void> } {
-  const child = Bun.spawn(['bun', import.meta.path, ...args], { stdout: 'pipe' })
+  const child = Bun.spawn(tethered(['bun', import.meta.path, ...args]), { stdout: 'pipe' })
   let latest: Progress = { min: 0, total: 0, bytes: 0, cpuUs: 0 }
   void (async () => {
     let buffer = ''

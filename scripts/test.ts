@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { useKafka, type KafkaHandle } from '../src/bench/broker/embedded.ts'
 import { takeBrokersFlag } from '../src/bench/broker/flags.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
+import { tethered } from '../src/bench/tether.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
 import type { CheckCommand } from '../src/registry/entry.ts'
 import { ownChecks } from '../src/registry/registry.ts'
@@ -66,7 +67,8 @@ const steps: Step[] = []
 async function runStep(name: string, cmd: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   console.log(`\n== ${name}: ${shown(cmd)}`)
   const started = performance.now()
-  const proc = Bun.spawn(cmd, { cwd, env, stdout: 'inherit', stderr: 'inherit', stdin: 'ignore' })
+  // tethered: a SIGKILLed `bun run test` takes its suites (and through them their brokers) along
+  const proc = Bun.spawn(tethered(cmd), { cwd, env, stdout: 'inherit', stderr: 'inherit', stdin: 'ignore' })
   const ok = (await proc.exited) === 0
   steps.push({ name, ok, seconds: (performance.now() - started) / 1000 })
 }

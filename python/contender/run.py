@@ -28,7 +28,7 @@ from contender.pipeline import Phase, Pipeline
 from contender.progress import Out
 from contender.report.build import RunFacts, build_report
 from contender.report.host import host_info
-from contender.report.status import WindowFigures, judge
+from contender.report.status import WarmupBooks, WindowFigures, judge
 from contender.report.write import ReportInvalid, ReportWriter
 from contender.threads import in_daemon_thread
 from contender.upbit.client import ClientOptions, UpbitClient
@@ -261,6 +261,11 @@ class Run:
                 received=recorder.received,
                 invalid=recorder.invalid,
                 delivered=recorder.delivered,
+                failed=recorder.failed,
+                in_flight=recorder.in_flight,
+                warmup=WarmupBooks(
+                    recorder.warmup_received, recorder.warmup_produced, recorder.warmup_delivered, recorder.warmup_failed
+                ),
                 target_ms=c.test_duration * 1000,
                 measured_ms=(w.closed - w.opened) * 1000,
                 longest_all_down_ms=s.client.down.longest_s * 1000,

@@ -18,7 +18,7 @@ from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, Gauge, read_memory
 from contender.report.build import RunFacts, build_report
 from contender.report.host import host_info
-from contender.report.status import WindowFigures, judge
+from contender.report.status import WarmupBooks, WindowFigures, judge
 from contender.report.write import ReportInvalid, ReportWriter
 from contender.upbit.client import ClientStats, DownTimer
 
@@ -73,7 +73,20 @@ def facts(tmp_path: Path, recorder: Recorder) -> RunFacts:
     client.compression.add("none")
     client.connect_us.record_value(1500)
     status, reasons = judge(
-        WindowFigures(recorder.received, recorder.invalid, recorder.delivered, 10_000, 10_000.2, 0, 0),
+        WindowFigures(
+            received=recorder.received,
+            invalid=recorder.invalid,
+            delivered=recorder.delivered,
+            failed=recorder.failed,
+            in_flight=recorder.in_flight,
+            warmup=WarmupBooks(
+                recorder.warmup_received, recorder.warmup_produced, recorder.warmup_delivered, recorder.warmup_failed
+            ),
+            target_ms=10_000,
+            measured_ms=10_000.2,
+            longest_all_down_ms=0,
+            connections_given_up=0,
+        ),
         contract.rules()["status"],
     )
     return RunFacts(

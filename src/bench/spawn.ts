@@ -12,6 +12,7 @@ import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
 import { ROOT } from '../paths.ts'
 import { entryOf } from '../registry/registry.ts'
+import { tethered } from './tether.ts'
 
 export type ContenderEvent = BenchEvent
 
@@ -46,7 +47,8 @@ export class RunningContender {
   ) {
     mkdirSync(dirname(logFile), { recursive: true })
     this.log = createWriteStream(logFile)
-    this.proc = Bun.spawn([...prefix, ...contenderCommand(contender)], {
+    // tethered: it dies with the bench even when the bench is SIGKILLed mid-window
+    this.proc = Bun.spawn(tethered([...prefix, ...contenderCommand(contender)]), {
       cwd: ROOT,
       env: { ...process.env, ...env, CONTENDER: contender },
       stdin: 'pipe',

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { tethered } from '../bench/tether.ts'
 import { PATHS } from '../paths.ts'
 import { LimitToolError, tail, type LimitResult } from './result.ts'
 
@@ -138,7 +139,7 @@ export function cLimitArgs(o: CLimitOptions): string[] {
 /** Runs the tool and returns its parsed JSON line; a non-zero exit or a bad line throws LimitToolError. */
 export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   const binary = o.binary ?? limitProducerPath()
-  const proc = Bun.spawn([...(o.prefix ?? []), binary, ...cLimitArgs(o)], {
+  const proc = Bun.spawn(tethered([...(o.prefix ?? []), binary, ...cLimitArgs(o)]), {
     stdout: 'pipe',
     stderr: 'pipe',
     stdin: 'ignore',

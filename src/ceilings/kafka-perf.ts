@@ -14,6 +14,7 @@
  *  - statistics.interval.ms has none either (Java has its metrics registry instead).
  */
 import { existsSync } from 'node:fs'
+import { tethered } from '../bench/tether.ts'
 import { PATHS } from '../paths.ts'
 import { readSettingsFile } from '../contender/kafka/settings.ts'
 import { LimitToolError, tail, type LimitResult } from './result.ts'
@@ -177,7 +178,7 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
 
 export async function runKafkaPerf(o: KafkaPerfOptions): Promise<KafkaPerfResult> {
   const { cmd, translated } = kafkaPerfCommand(o)
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const proc = Bun.spawn(tethered(cmd), { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const timer = setTimeout(() => proc.kill(), o.timeoutMs ?? 600_000)
   const [out, err, code] = await Promise.all([
     new Response(proc.stdout).text(),

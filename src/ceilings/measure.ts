@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Feed } from '../feed/server.ts'
 import { createTopic } from '../librdkafka/admin.ts'
+import { tethered } from '../bench/tether.ts'
 import { CACHE, ROOT } from '../paths.ts'
 import { runCLimit } from './c-producer.ts'
 import { FeedReaderResult, readFeed } from './feed-reader.ts'
@@ -96,7 +97,7 @@ export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]
   o.feed.setRate(o.readerRate ?? 1_000_000)
   try {
     const proc = Bun.spawn(
-      [
+      tethered([
         'bun',
         join(ROOT, 'src', 'ceilings', 'feed-reader.ts'),
         '--rest',
@@ -107,7 +108,7 @@ export async function measureLimits(o: MeasureLimitsOptions): Promise<LimitRow[]
         String(o.readerSeconds ?? 5),
         '--markets-limit',
         String(o.markets),
-      ],
+      ]),
       { stdout: 'pipe', stderr: 'pipe' },
     )
     const [out, err, code] = await Promise.all([

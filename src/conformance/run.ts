@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { tethered } from '../bench/tether.ts'
 import { ROOT } from '../paths.ts'
 import { entryOf } from '../registry/registry.ts'
 import { buildHash, parseJUnit, writeRecord, type CheckResult, type ConformanceRecord } from './record.ts'
@@ -40,7 +41,7 @@ export async function runConformance(
       ...(o.filter ? ['-t', o.filter] : []),
       ...(o.files ?? CONFORMANCE_FILES),
     ]
-    const proc = Bun.spawn(cmd, {
+    const proc = Bun.spawn(tethered(cmd), {
       cwd: ROOT,
       env: { ...process.env, ...env, TEST_CONTENDERS: contender },
       stdout: 'inherit',

@@ -6,6 +6,9 @@ const clean: WindowFacts = {
   received: 10_000,
   invalid: 0,
   delivered: 10_000,
+  failed: 0,
+  inFlight: 0,
+  warmup: { received: 500, produced: 500, delivered: 500, failed: 0 },
   targetMs: 60_000,
   measuredMs: 60_002,
   longestAllDownMs: 0,
@@ -26,14 +29,14 @@ describe('status', () => {
     ],
     [
       'the broker killed at +5 s and not restarted: 71 % undelivered',
-      { delivered: 2900 },
+      { delivered: 2900, inFlight: 7100 },
       'failed',
       ['undelivered'],
       6,
     ],
     ['only invalid frames: nothing to deliver', { invalid: 10_000, delivered: 0 }, 'failed', ['none-delivered'], 6],
-    ['1 % undelivered is degraded', { delivered: 9900 }, 'degraded', ['undelivered'], 5],
-    ['just over 1 % undelivered fails', { delivered: 9899 }, 'failed', ['undelivered'], 6],
+    ['1 % undelivered is degraded', { delivered: 9900, failed: 100 }, 'degraded', ['undelivered'], 5],
+    ['just over 1 % undelivered fails', { delivered: 9899, inFlight: 101 }, 'failed', ['undelivered'], 6],
     [
       'all connections down for 10 s in one stretch',
       { longestAllDownMs: 10_000 },
@@ -54,7 +57,7 @@ describe('status', () => {
     ['a window 1 s long is fine', { measuredMs: 61_000 }, 'complete', [], 0],
     [
       'failed and degraded reasons together, in the contract order',
-      { delivered: 9000, givenUp: 2, measuredMs: 50_000 },
+      { delivered: 9000, failed: 1000, givenUp: 2, measuredMs: 50_000 },
       'failed',
       ['undelivered', 'connections-given-up', 'short-window'],
       6,
@@ -66,6 +69,50 @@ describe('status', () => {
       ['bad-start'],
       6,
     ],
+    // issue 25: go after a leader failover counted a queued event as a message in flight
+    [
+      'books off by one: delivered all, yet 1 in flight',
+      { received: 1023, delivered: 1023, inFlight: 1 },
+      'failed',
+      ['unbalanced'],
+      6,
+    ],
+    [
+      'a frame counted nowhere: undelivered and unbalanced',
+      { delivered: 9990 },
+      'failed',
+      ['undelivered', 'unbalanced'],
+      6,
+    ],
+    [
+      'failed and in flight are undelivered, but the books balance',
+      { invalid: 10, delivered: 9980, failed: 5, inFlight: 5 },
+      'degraded',
+      ['undelivered'],
+      5,
+    ],
+    [
+      'warm-up: more delivered than produced',
+      { warmup: { received: 500, produced: 400, delivered: 450, failed: 0 } },
+      'failed',
+      ['unbalanced'],
+      6,
+    ],
+    [
+      'warm-up: more delivered and failed than received',
+      { warmup: { received: 500, produced: 500, delivered: 500, failed: 1 } },
+      'failed',
+      ['unbalanced'],
+      6,
+    ],
+    [
+      'a warm-up with invalid frames and produce errors balances',
+      { warmup: { received: 500, produced: 480, delivered: 470, failed: 15 } },
+      'complete',
+      [],
+      0,
+    ],
+    ['SIGINT keeps unbalanced too', { interrupted: 'SIGINT', inFlight: 1 }, 'interrupted', ['unbalanced'], 130],
     [
       'SIGINT wins and keeps its reasons',
       { interrupted: 'SIGINT', measuredMs: 20_000 },
@@ -90,8 +137,14 @@ describe('status', () => {
     for (const r of verdict.reasons) expect(r.message.length).toBeGreaterThan(0)
   })
 
+  test('unbalanced books are spelled out', () => {
+    expect(judge({ ...clean, received: 1023, delivered: 1023, inFlight: 1 }).reasons[0]!.message).toBe(
+      'window: delivered 1023 + failed 0 + in flight 1 = 1024, not the 1023 valid frames (received 1023 − invalid 0)',
+    )
+  })
+
   test('reasons say what happened in numbers', () => {
-    expect(judge({ ...clean, delivered: 2900 }).reasons[0]!.message).toBe(
+    expect(judge({ ...clean, delivered: 2900, inFlight: 7100 }).reasons[0]!.message).toBe(
       '7100 of 10000 valid frames (71.00 %) not delivered by the end of the flush',
     )
   })

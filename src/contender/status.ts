@@ -12,6 +12,12 @@ export interface WindowFacts {
   received: number
   invalid: number
   delivered: number
+  /** failed deliveries and produce errors of the window */
+  failed: number
+  /** window messages produced whose delivery report was not served by the end of the flush */
+  inFlight: number
+  /** the warm-up's own books (it has no invalid or in-flight count) */
+  warmup: { received: number; produced: number; delivered: number; failed: number }
   targetMs: number
   measuredMs: number
   longestAllDownMs: number
@@ -64,6 +70,8 @@ function reasonsFor(f: WindowFacts): Array<StatusReason & { fails: boolean }> {
       message: `no connection open for ${seconds(f.longestAllDownMs)} in one stretch (limit ${seconds(allDownLimitMs)})`,
     })
   }
+  const books = unbalanced(f)
+  if (books) out.push({ code: 'unbalanced', fails: true, message: books })
   if (f.givenUp > 0)
     out.push({
       code: 'connections-given-up',
@@ -79,6 +87,19 @@ function reasonsFor(f: WindowFacts): Array<StatusReason & { fails: boolean }> {
     })
   }
   return out
+}
+
+/** Why the report's counts contradict each other (rules.ts `unbalanced`), or undefined. */
+function unbalanced(f: WindowFacts): string | undefined {
+  const valid = f.received - f.invalid
+  const accounted = f.delivered + f.failed + f.inFlight
+  if (accounted !== valid)
+    return `window: delivered ${f.delivered} + failed ${f.failed} + in flight ${f.inFlight} = ${accounted}, not the ${valid} valid frames (received ${f.received} − invalid ${f.invalid})`
+  const w = f.warmup
+  if (w.delivered + w.failed > w.received)
+    return `warm-up: delivered ${w.delivered} + failed ${w.failed} exceeds the ${w.received} frames received`
+  if (w.delivered > w.produced) return `warm-up: delivered ${w.delivered} exceeds the ${w.produced} produced`
+  return undefined
 }
 
 export function judge(f: WindowFacts): Verdict {

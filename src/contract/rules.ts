@@ -32,6 +32,11 @@ export const EXIT = {
  *  - `all-connections-down`: no connection open for ≥ min(failAllDownMs, failAllDownWindowFraction
  *    × window) in one stretch inside the window
  *  - `bad-start`: the START line was outside the horizon
+ *  - `unbalanced`: the report's books do not balance. Window: delivered + failed + inFlightAtEnd
+ *    ≠ received − invalid (every valid frame is delivered, failed — produce errors included — or
+ *    still in flight after the flush). Warm-up (no invalid or in-flight count of its own):
+ *    delivered + failed > received, or delivered > produced. A report whose counts contradict
+ *    each other cannot be trusted, so this fails the run rather than degrading it.
  * degraded (when not failed) when any of:
  *  - `undelivered`: 0 < lost ≤ that fraction
  *  - `connections-given-up`: a connection used up its retries
@@ -51,6 +56,7 @@ export const STATUS_CODES = [
   'undelivered',
   'all-connections-down',
   'bad-start',
+  'unbalanced',
   'connections-given-up',
   'short-window',
 ] as const

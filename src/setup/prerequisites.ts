@@ -54,6 +54,7 @@ export async function checkPrerequisites(): Promise<void> {
     ['python3', 'python3 (node-gyp needs it): apt-get install -y python3'],
     ['npm', "npm (fetches the node contender's pinned Node from the npm registry): apt-get install -y npm"],
     ['mvn', 'Maven (fetches the Kafka jars): apt-get install -y maven'],
+    ['setpriv', "util-linux (setpriv ties the bench's children to its life): apt-get install -y util-linux"],
   ] as const) {
     if (!Bun.which(tool)) missing.push(`- ${tool} not found. Install ${fix}`)
   }

@@ -27,7 +27,6 @@ type Facts struct {
 	ClosedAtMs         float64
 	CPU                metrics.CPUTimes
 	CPUWallMs          float64 // window open → end of flush
-	InFlightAtEnd      int
 	Client             upbit.ClientStats
 	LongestAllDownMs   int64
 	Recorder           *metrics.Recorder
@@ -62,7 +61,8 @@ func Build(f Facts) Report {
 		settings = map[string]string{}
 	}
 	status, reasons := Judge(Outcome{
-		Received: r.Received, Invalid: r.Invalid, Delivered: r.Delivered, LongestAllDownMs: f.LongestAllDownMs,
+		Received: r.Received, Invalid: r.Invalid, Delivered: r.Delivered, Failed: r.Failed, InFlight: r.InFlight(),
+		Warmup: r.Warmup, LongestAllDownMs: f.LongestAllDownMs,
 		TargetMs: targetMs, MeasuredMs: measuredMs, GivenUp: f.Client.Failed, BadStart: f.BadStart, Interrupted: f.Interrupted,
 	})
 	return Report{
@@ -113,7 +113,7 @@ func Build(f Facts) Report {
 			Produced:         r.Produced,
 			Delivered:        r.Delivered,
 			Failed:           r.Failed,
-			InFlightAtEnd:    f.InFlightAtEnd,
+			InFlightAtEnd:    int(max(r.InFlight(), 0)), // below 0 is a bug Judge calls unbalanced
 			QueueFullRetries: r.QueueFullRetries,
 			ErrorsByCode:     errorsByCode,
 			InvalidSamples:   slices.Clone(r.InvalidSamples),

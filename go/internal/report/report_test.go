@@ -22,6 +22,7 @@ func sampleFacts() Facts {
 	rec.DeliveryReport(1, "", 2_000_000, 1_700_000_000_002)
 	rec.FrameReceived(100)
 	rec.FrameIn(2, 0, 100, 0)
+	rec.ProducedOK(2, 6_000)
 	rec.DeliveryReport(2, "_MSG_TIMED_OUT", 3_000_000, 0)
 	rec.FrameReceived(5)
 	rec.InvalidFrame("not-json", []byte("hello"), 5)

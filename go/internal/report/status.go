@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
+	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 )
 
 // Statuses of the report.
@@ -24,6 +25,9 @@ type StatusReason struct {
 // Outcome is what the status rules read: the window's figures and the run's events.
 type Outcome struct {
 	Received, Invalid, Delivered int64
+	Failed                       int64 // failed deliveries and produce errors
+	InFlight                     int64 // produced, no delivery report by the end of the flush
+	Warmup                       metrics.WarmupCounts
 	LongestAllDownMs             int64
 	TargetMs, MeasuredMs         float64
 	GivenUp                      int
@@ -60,6 +64,9 @@ func Judge(o Outcome) (string, []StatusReason) {
 		if float64(o.LongestAllDownMs) >= limit {
 			failed["all-connections-down"] = fmt.Sprintf("no connection was open for %d ms in one stretch (limit %.0f ms)", o.LongestAllDownMs, limit)
 		}
+		if msg := unbalanced(o); msg != "" {
+			failed["unbalanced"] = msg
+		}
 		if off := o.MeasuredMs - o.TargetMs; math.Abs(off) > rules.DegradeAccuracyMs {
 			degraded["short-window"] = fmt.Sprintf("the window lasted %.0f ms instead of %.0f ms", o.MeasuredMs, o.TargetMs)
 		}
@@ -85,6 +92,23 @@ func Judge(o Outcome) (string, []StatusReason) {
 		}
 	}
 	return status, reasons
+}
+
+// unbalanced says how the report's counts contradict each other (rules.ts `unbalanced`), or "".
+func unbalanced(o Outcome) string {
+	valid := o.Received - o.Invalid
+	if sum := o.Delivered + o.Failed + o.InFlight; sum != valid {
+		return fmt.Sprintf("window: delivered %d + failed %d + in flight %d = %d, not the %d valid frames (received %d − invalid %d)",
+			o.Delivered, o.Failed, o.InFlight, sum, valid, o.Received, o.Invalid)
+	}
+	w := o.Warmup
+	if w.Delivered+w.Failed > w.Received {
+		return fmt.Sprintf("warm-up: delivered %d + failed %d exceeds the %d frames received", w.Delivered, w.Failed, w.Received)
+	}
+	if w.Delivered > w.Produced {
+		return fmt.Sprintf("warm-up: delivered %d exceeds the %d produced", w.Delivered, w.Produced)
+	}
+	return ""
 }
 
 // ExitCode is the contract's exit code of a status (interrupted: by the signal's name).

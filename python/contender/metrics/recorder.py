@@ -77,6 +77,13 @@ class Recorder:
             self.produce_errors += 1
             self.errors_by_code[name] = self.errors_by_code.get(name, 0) + 1
 
+    @property
+    def in_flight(self) -> int:
+        """Window messages produced whose delivery report has not been served: from the same
+        counters the reports update, so delivered + failed + in flight = the valid frames."""
+        with self.lock:
+            return self.produced - self.delivered - (self.failed - self.produce_errors)
+
     def interval(self, offset_ms: float, rss_bytes: int, heap_bytes: int) -> dict[str, float]:
         """Closes an interval of the series: counts so far, rates and pipeline p99 over it."""
         fresh = new_histogram()

@@ -12,12 +12,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from contender import contract
+
+
+@dataclass(frozen=True, slots=True)
+class WarmupBooks:
+    """The warm-up's own counts (it has no invalid or in-flight figure)."""
+
+    received: int
+    produced: int
+    delivered: int
+    failed: int
+
 
 @dataclass(frozen=True, slots=True)
 class WindowFigures:
     received: int
     invalid: int
     delivered: int
+    #: failed deliveries and produce errors
+    failed: int
+    #: produced, with no delivery report by the end of the flush
+    in_flight: int
+    warmup: WarmupBooks
     target_ms: float
     measured_ms: float
     longest_all_down_ms: float
@@ -59,6 +76,9 @@ def judge(
                 f"no connection open for {f.longest_all_down_ms:.0f} ms in one stretch (limit {down_limit:.0f} ms)",
             )
         )
+    books = _unbalanced(f)
+    if books:
+        failed.append(_reason("unbalanced", books))
     if f.connections_given_up > 0:
         degraded.append(
             _reason("connections-given-up", f"{f.connections_given_up} connection(s) used up their retries")
@@ -72,10 +92,29 @@ def judge(
             )
         )
 
-    reasons = failed + degraded
+    # the contract's order of codes, as on every runtime (not failed ones first)
+    order = contract.rules()["statusCodes"]
+    reasons = sorted(failed + degraded, key=lambda r: order.index(r["code"]))
     if interrupted:
         return "interrupted", reasons
     return ("failed" if failed else "degraded" if degraded else "complete"), reasons
+
+
+def _unbalanced(f: WindowFigures) -> str | None:
+    """How the report's counts contradict each other (rules.ts ``unbalanced``), or None."""
+    valid = f.received - f.invalid
+    accounted = f.delivered + f.failed + f.in_flight
+    if accounted != valid:
+        return (
+            f"window: delivered {f.delivered} + failed {f.failed} + in flight {f.in_flight} = {accounted}, "
+            f"not the {valid} valid frames (received {f.received} − invalid {f.invalid})"
+        )
+    w = f.warmup
+    if w.delivered + w.failed > w.received:
+        return f"warm-up: delivered {w.delivered} + failed {w.failed} exceeds the {w.received} frames received"
+    if w.delivered > w.produced:
+        return f"warm-up: delivered {w.delivered} exceeds the {w.produced} produced"
+    return None
 
 
 def _reason(code: str, message: str) -> dict[str, str]:

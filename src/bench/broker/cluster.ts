@@ -15,6 +15,7 @@ import { PATHS } from '../../paths.ts'
 import { sampleCpu, type CpuSample } from './cpu.ts'
 import { freePort, KafkaSetupError, removeOnExit } from './jvm.ts'
 import { KafkaNode } from './node.ts'
+import { claimRunDir, sweepStaleRuns } from './stale-runs.ts'
 import { describeQuorum, type QuorumState } from './quorum-probe.ts'
 
 export interface ClusterOptions {
@@ -122,8 +123,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   const free = await distinctFreePorts(brokerPorts.filter((p) => p === 0).length + n, taken)
   const ports = brokerPorts.map((p) => p || free.pop()!)
   const controllerPorts = free.splice(0, n)
+  // what a dead run left (its dir, a stray JVM) goes before this run adds its own
+  sweepStaleRuns()
   const dataDir = options.dataDir ?? join(PATHS.kafkaRuns, `${Date.now()}-${ports[0]}`)
   mkdirSync(dataDir, { recursive: true })
+  if (!keep) claimRunDir(dataDir)
   // a fresh dir goes when this process exits, even if nobody calls stop() (a test hook timing out)
   const forget = keep ? () => {} : removeOnExit(dataDir)
   const voters = controllerPorts.map((p, i) => `${i + 1}@127.0.0.1:${p}`).join(',')

@@ -4,12 +4,14 @@
  * storage formatter (runs to completion) and the broker (a long-lived child), plus the process
  * plumbing around them: free ports, stopping with a grace period, and a last-resort kill of every
  * JVM this process started (and removal of its fresh data dirs) when it exits without having
- * stopped them: no orphaned brokers, no stray data.
+ * stopped them: no orphaned brokers, no stray data. A SIGKILL of this process runs no hook: the
+ * JVMs are tethered to it (../tether.ts) and the next start sweeps the dirs (./stale-runs.ts).
  */
 import type { Subprocess } from 'bun'
 import { existsSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { PATHS } from '../../paths.ts'
+import { tethered } from '../tether.ts'
 
 /** A broker that cannot be set up or started; the message names the log to read. */
 export class KafkaSetupError extends Error {
@@ -40,7 +42,7 @@ export async function freePort(): Promise<number> {
 /** Runs a Java main class to completion, output appended to logFile; resolves with its exit code. */
 export async function runJavaMain(args: string[], logFile: string): Promise<number> {
   const log = openSync(logFile, 'a')
-  const proc = Bun.spawn(['java', '-cp', classPath(), ...args], { stdout: log, stderr: log, stdin: 'ignore' })
+  const proc = Bun.spawn(tethered(['java', '-cp', classPath(), ...args]), { stdout: log, stderr: log, stdin: 'ignore' })
   return proc.exited
 }
 
@@ -61,7 +63,7 @@ function gone(pid: number): boolean {
  * On exit of this process (process.exit, the end of a test run, an uncaught error): SIGKILL every
  * JVM still running, wait (at most 3 s, synchronously: 'exit' handlers cannot await) until they
  * are gone, then remove the fresh data dirs nobody stopped. A SIGKILL of this process itself
- * cannot be covered.
+ * runs no hook: the tether and the next start's sweep cover it.
  */
 function installExitHook(): void {
   if (exitHookInstalled) return
@@ -86,7 +88,7 @@ export function removeOnExit(dir: string): () => void {
 /** Starts a long-lived JVM (output appended to logFile); it is SIGKILLed if this process exits first. */
 export function spawnJvm(flags: string[], mainClass: string, args: string[], logFile: string): Subprocess {
   const log = openSync(logFile, 'a')
-  const proc = Bun.spawn(['java', ...flags, '-cp', classPath(), mainClass, ...args], {
+  const proc = Bun.spawn(tethered(['java', ...flags, '-cp', classPath(), mainClass, ...args]), {
     stdout: log,
     stderr: log,
     stdin: 'ignore',
