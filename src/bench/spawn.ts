@@ -6,11 +6,12 @@
  * messages). Every running contender is tracked, so a signal to the bench can stop them all.
  */
 import { type Subprocess } from 'bun'
-import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
 import { PATHS, ROOT } from '../paths.ts'
+import { createFileStream } from '../atomic-write.ts'
 
 export type ContenderEvent = BenchEvent
 
@@ -65,7 +66,7 @@ export class RunningContender {
     prefix: string[] = [],
   ) {
     mkdirSync(dirname(logFile), { recursive: true })
-    this.log = createWriteStream(logFile)
+    this.log = createFileStream(logFile)
     this.proc = Bun.spawn([...prefix, ...contenderCommand(contender)], {
       cwd: ROOT,
       env: { ...process.env, ...env, CONTENDER: contender },

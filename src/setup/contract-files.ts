@@ -11,7 +11,16 @@ import { z } from 'zod'
 import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
-import { EXIT, INVALID_SAMPLES, MARKET_LIST, START_HORIZON, STATUS, STATUS_CODES } from '../contract/rules.ts'
+import {
+  CONSUMER_ONLY_PROPERTIES,
+  EXIT,
+  INVALID_SAMPLES,
+  MARKET_LIST,
+  SECRETS,
+  START_HORIZON,
+  STATUS,
+  STATUS_CODES,
+} from '../contract/rules.ts'
 import { summarizeValues } from '../contender/metrics/histogram.ts'
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
@@ -69,6 +78,8 @@ function schemaFiles(): Record<string, string> {
       marketList: MARKET_LIST,
       startHorizon: START_HORIZON,
       invalidSamples: INVALID_SAMPLES,
+      secrets: SECRETS,
+      consumerOnlyProperties: CONSUMER_ONLY_PROPERTIES,
     }),
     'histogram-vectors.json': json(histogramVectors()),
   }
