@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import type { EnvVar } from '../contract/env.ts'
 import { notKeyValueReason } from '../contract/redact.ts'
+import { CONSUMER_ONLY_PROPERTIES } from '../contract/rules.ts'
 
 /** Plain decimal digits with an optional leading minus: no `0x10`, `1_0`, `1e3`, `1.0`, spaces. */
 const INTEGER = /^-?[0-9]+$/
@@ -57,6 +58,13 @@ function properties() {
       if (eq < 0 || item.slice(0, eq).trim() === '')
         return void ctx.addIssue({ code: 'custom', message: notKeyValueReason(value, i) })
     }
+    // librdkafka would accept a consumer's property and ignore it: the report would state a
+    // setting that never took effect
+    const consumerOnly = items
+      .map((item) => item.split('=')[0]!.trim())
+      .find((key) => (CONSUMER_ONLY_PROPERTIES as readonly string[]).includes(key))
+    if (consumerOnly !== undefined)
+      ctx.addIssue({ code: 'custom', message: `${consumerOnly} is a consumer property: a producer ignores it` })
   })
 }
 

@@ -67,13 +67,12 @@ export function parseOverrides(spec: string | undefined): Record<string, string>
 }
 
 /**
- * A consumer-only property would be accepted and ignored by librdkafka, and the report would
- * state a setting that never took effect: refused, naming where it came from.
+ * A consumer-only property in the file would be accepted and ignored by librdkafka, and the
+ * report would state a setting that never took effect (KAFKA_PROPERTIES is checked with the config).
  */
-function refuseConsumerOnly(name: 'PRODUCER_SETTINGS' | 'KAFKA_PROPERTIES', value: string, keys: string[]): void {
-  const key = keys.find((k) => (CONSUMER_ONLY_PROPERTIES as readonly string[]).includes(k))
-  if (key !== undefined)
-    throw new ConfigError(configErrorLine(name, value, `${key} is a consumer property: a producer ignores it`))
+function refuseConsumerOnly(file: string, keys: string[]): void {
+  const key = [...keys].sort().find((k) => (CONSUMER_ONLY_PROPERTIES as readonly string[]).includes(k))
+  if (key !== undefined) throw refuse(file, `${key} is a consumer property: a producer ignores it`)
 }
 
 /** The effective properties: file, then overrides on top. */
@@ -84,7 +83,6 @@ export function loadProducerSettings(o: {
   const file = o.producerSettingsFile ?? PATHS.producerSettings
   const fromFile = readSettingsFile(file)
   const overrides = parseOverrides(o.kafkaProperties)
-  refuseConsumerOnly('PRODUCER_SETTINGS', file, Object.keys(fromFile))
-  refuseConsumerOnly('KAFKA_PROPERTIES', o.kafkaProperties ?? '', Object.keys(overrides))
+  refuseConsumerOnly(file, Object.keys(fromFile))
   return { ...fromFile, ...overrides }
 }
