@@ -19,18 +19,24 @@ type Out struct {
 	mu   sync.Mutex
 	name string
 	w    io.Writer
+	// hides the run's secrets in lines whose text came from a library or the network
+	scrub *contract.Scrubber
 }
 
 func (o *Out) Log(line string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	fmt.Fprintf(o.w, "[%s] %s\n", o.name, line)
+	fmt.Fprintf(o.w, "[%s] %s\n", o.name, o.scrub.Scrub(line))
 }
 
 func (o *Out) Logf(format string, args ...any) { o.Log(fmt.Sprintf(format, args...)) }
 
 // Event prints one machine line; payload is a struct whose field order is the line's.
 func (o *Out) Event(payload any) {
+	if e, ok := payload.(errorEvent); ok {
+		e.Message = o.scrub.Scrub(e.Message)
+		payload = e
+	}
 	data, err := json.Marshal(payload)
 	if err != nil {
 		data, _ = json.Marshal(errorEvent{Event: "error", Message: err.Error()})

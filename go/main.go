@@ -74,7 +74,7 @@ func mainCode(args []string) int {
 		}
 	}
 
-	out := &Out{name: cfg.Contender, w: os.Stdout}
+	out := &Out{name: cfg.Contender, w: os.Stdout, scrub: contract.NewScrubber(settings, cfg.UpbitRestURL, cfg.UpbitWsURL)}
 	r := &runner{cfg: cfg, settings: settings, out: out, sigint: sigint}
 	code, err := r.run(ctx)
 	if err != nil {
@@ -89,7 +89,7 @@ func mainCode(args []string) int {
 			code = exitFatal
 		}
 		out.Event(errorEvent{Event: "error", Message: err.Error()})
-		fmt.Fprintf(os.Stderr, "[%s] fatal: %v\n", cfg.Contender, err)
+		fmt.Fprintf(os.Stderr, "[%s] fatal: %s\n", cfg.Contender, out.scrub.Scrub(err.Error()))
 	}
 	return code
 }

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from contender import contract
+from contender import contract, redact
 
 RUNTIME = "python"
 
@@ -75,7 +75,17 @@ def attribute_name(env: str) -> str:
 
 def bad_value(name: str, value: str, reason: str) -> ConfigError:
     """The contract's error line: the variable, its flag, the value as given (JSON-quoted), why."""
-    return ConfigError(f"{name} ({flag_name(name)}) = {json.dumps(value, ensure_ascii=False)}: {reason}")
+    return ConfigError(f"{name} ({flag_name(name)}) = {json.dumps(_shown(name, value), ensure_ascii=False)}: {reason}")
+
+
+def _shown(name: str, value: str) -> str:
+    """A value as an error line may print it: secrets in properties and URLs redacted."""
+    kind = next((row["type"] for row in contract.env_table() if row["name"] == name), None)
+    if kind == "properties":
+        return redact.redact_properties_text(value)
+    if kind in ("http-url", "ws-url"):
+        return redact.redact_url(value)
+    return value
 
 
 # --- one checker per table type: (raw string, table row) -> typed value, or raises _Bad ----------
@@ -135,14 +145,21 @@ def _topic(raw: str, row: Mapping[str, Any]) -> str:
 
 
 def _properties(raw: str, row: Mapping[str, Any]) -> dict[str, str]:
+    """Items are trimmed and empty ones skipped; each needs a non-empty key."""
     properties: dict[str, str] = {}
-    if raw == "":
-        return properties
-    for number, item in enumerate(raw.split(","), start=1):
+    for index, item in enumerate(raw.split(",")):
+        item = item.strip()
+        if not item:
+            continue
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
-            raise _Bad(f"item {number} ({json.dumps(item)}) must be k=v with a non-empty key")
+            raise _Bad(redact.not_key_value_reason(raw, index))
         properties[key.strip()] = value.strip()
+    # librdkafka would accept a consumer's property and ignore it: the report would state a
+    # setting that never took effect
+    for key in properties:
+        if redact.is_consumer_only_property(key):
+            raise _Bad(f"{key} is a consumer property: a producer ignores it")
     return properties
 
 

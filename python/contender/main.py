@@ -20,6 +20,7 @@ from contender.config import ConfigError, parse
 from contender.kafka.producer import EXPECTED_LIBRDKAFKA, librdkafka_version
 from contender.kafka.settings import effective_settings
 from contender.progress import Out
+from contender.redact import Scrubber
 from contender.run import FATAL, Run, StartupFailure
 
 
@@ -44,12 +45,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return FATAL
-    out = Out(config.contender)
+    out = Out(config.contender, scrubber=Scrubber(settings, (config.upbit_rest_url, config.upbit_ws_url)))
     loop_factory, loop_name = event_loop()
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         try:
             return runner.run(Run(config, settings, out, loop_name).run())
         except StartupFailure as failure:
             out.event({"event": "error", "message": str(failure)})
-            print(failure, file=sys.stderr)  # one line naming what failed, like a config error
+            print(out.scrub(str(failure)), file=sys.stderr)  # one line naming what failed, like a config error
             return contract.exit_code(failure.exit_name)

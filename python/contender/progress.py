@@ -13,14 +13,22 @@ import sys
 import threading
 from typing import Any, TextIO
 
+from contender.redact import Scrubber
+
 EVENT_PREFIX = "@bench "
 
 
 class Out:
-    def __init__(self, name: str, stream: TextIO = sys.stdout) -> None:
+    """``scrubber`` hides the run's secrets in lines whose text came from a library or the network."""
+
+    def __init__(self, name: str, stream: TextIO = sys.stdout, scrubber: Scrubber | None = None) -> None:
         self._name = name
         self._stream = stream
         self._lock = threading.Lock()
+        self._scrubber = scrubber
+
+    def scrub(self, text: str) -> str:
+        return self._scrubber.scrub(text) if self._scrubber else text
 
     def _write(self, line: str) -> None:
         with self._lock:
@@ -28,10 +36,12 @@ class Out:
             self._stream.flush()
 
     def log(self, line: str) -> None:
-        self._write(f"[{self._name}] {line}")
+        self._write(f"[{self._name}] {self.scrub(line)}")
 
     def event(self, payload: dict[str, Any]) -> None:
         """One machine line; the payload's key order is the line's."""
+        if payload.get("event") == "error":
+            payload = {**payload, "message": self.scrub(str(payload["message"]))}
         self._write(EVENT_PREFIX + json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
 
     def metrics(self, sample: dict[str, float]) -> None:

@@ -26,6 +26,7 @@ from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, MemorySampler, cpu_us
 from contender.pipeline import Phase, Pipeline
 from contender.progress import Out
+from contender.redact import REDACTED, is_secret_property
 from contender.report.build import RunFacts, build_report
 from contender.report.host import host_info
 from contender.report.status import WarmupBooks, WindowFigures, judge
@@ -146,7 +147,8 @@ class Run:
         given = ",".join(f"{k}={v}" for k, v in c.kafka_properties.items())
         for key, value in c.kafka_properties.items():
             if key in rejected.names or rejects(key, value):
-                return bad_value("KAFKA_PROPERTIES", given, f"librdkafka rejects {key}={value}: {rejected}")
+                shown = REDACTED if is_secret_property(key) else value
+                return bad_value("KAFKA_PROPERTIES", given, f"librdkafka rejects {key}={shown}: {rejected}")
         return bad_value("PRODUCER_SETTINGS", str(c.producer_settings), f"librdkafka rejects it: {rejected}")
 
     async def _run(self, producer: Producer, writer: ReportWriter) -> int:
@@ -305,7 +307,7 @@ class Run:
             path = writer.write(report)
         except ReportInvalid as error:
             self.out.event({"event": "error", "message": str(error)})
-            print(error, file=sys.stderr)
+            print(self.out.scrub(str(error)), file=sys.stderr)
             return FATAL
         self.out.summary(report)
         self.out.event({"event": "report", "path": str(path), "status": status})

@@ -31,6 +31,8 @@ export interface ShortRun {
   marketsLimit?: number
   env?: Record<string, string>
   onSpawn?: (running: RunningContender) => void
+  /** where the round's reports and logs go (default: a new temporary directory) */
+  dir?: string
 }
 
 export interface ShortRunResult extends RoundResult {
@@ -64,7 +66,7 @@ export class Rig {
 
   /** A short real round (1 s warm-up, 4 s window, 45 markets = 3 connections), then its topics audited. */
   async run(o: ShortRun): Promise<ShortRunResult[]> {
-    const dir = mkdtempSync(join(tmpdir(), 'ukb-'))
+    const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'ukb-'))
     const tag = `${process.pid}-${Date.now()}-${topicCounter++}`
     const topicFor = (c: Contender) => `test-${tag}-${c}`
     for (const c of o.contenders) {
@@ -134,6 +136,8 @@ export class Rig {
     const path = reportPath(env.REPORT_DIR ?? dir, contender)
     return {
       exitCode,
+      /** the report dir and the log (unless env.REPORT_DIR moved the report) */
+      dir,
       elapsedMs: performance.now() - started,
       output: proc.tail.join('\n'),
       report: existsSync(path) ? Report.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined,

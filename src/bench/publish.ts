@@ -4,9 +4,10 @@
  * (reports/performance_comparison_report.md and its input JSON), the charts
  * (charts/performance_comparison.png), and each contender's latest report at the original
  * project's path reports/{contender}_performance_report.json. The history stays under
- * reports/runs/<id>/. Returns the failures it found (mismatched settings, a soak leak).
+ * reports/runs/<id>/. Returns the failures it found (mismatched settings, a soak leak). Every
+ * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
@@ -14,6 +15,7 @@ import type { BrokerFacts, FloorRow } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
+import { writeFileAtomic } from '../atomic-write.ts'
 import type { AuditResult } from './audit.ts'
 import { readEnvironment } from './environment.ts'
 import type { BenchOptions } from './options.ts'
@@ -52,7 +54,7 @@ function publishLatestReports(rounds: Report[][], runDir: string, outDir: string
   rounds.forEach((round, r) => round.forEach((report) => latest.set(report.contender, r)))
   for (const [contender, r] of latest) {
     const to = reportPath(outDir, contender as Report['contender'])
-    copyFileSync(reportPath(join(runDir, `round-${r + 1}`), contender as Report['contender']), to)
+    writeFileAtomic(to, readFileSync(reportPath(join(runDir, `round-${r + 1}`), contender as Report['contender'])))
     written.push(to)
   }
   return written
@@ -93,10 +95,10 @@ export async function publish(i: PublishInput): Promise<string[]> {
     }
   }
   const mdPath = join(outDir, 'performance_comparison_report.md')
-  writeFileSync(mdPath, markdown)
+  writeFileAtomic(mdPath, markdown)
   // everything the markdown and charts were made from, to re-render or compare later
-  writeFileSync(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
-  writeFileSync(join(i.runDir, 'performance_comparison_report.md'), markdown)
+  writeFileAtomic(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
+  writeFileAtomic(join(i.runDir, 'performance_comparison_report.md'), markdown)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
   const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
   console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)

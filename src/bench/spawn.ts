@@ -6,8 +6,9 @@
  * messages). Every running contender is tracked, so a signal to the bench can stop them all.
  */
 import { type Subprocess } from 'bun'
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { mkdirSync, type WriteStream } from 'node:fs'
 import { dirname } from 'node:path'
+import { createFileStream } from '../atomic-write.ts'
 import { parseEventLine, type BenchEvent } from '../contract/events.ts'
 import type { Contender } from '../contract/report.ts'
 import { ROOT } from '../paths.ts'
@@ -46,7 +47,7 @@ export class RunningContender {
     prefix: string[] = [],
   ) {
     mkdirSync(dirname(logFile), { recursive: true })
-    this.log = createWriteStream(logFile)
+    this.log = createFileStream(logFile)
     // tethered: it dies with the bench even when the bench is SIGKILLed mid-window
     this.proc = Bun.spawn(tethered([...prefix, ...contenderCommand(contender)]), {
       cwd: ROOT,

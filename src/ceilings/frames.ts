@@ -13,12 +13,13 @@
  *
  * CLI: `bun src/ceilings/frames.ts --count N --out FRAMES [--payload PAYLOAD] [--seed S]`
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Generator } from '../feed/generator.ts'
 import { bundledMarkets } from '../feed/markets.ts'
 import type { Profile } from '../feed/profile.ts'
+import { writeFileAtomic } from '../atomic-write.ts'
 
 export interface FrameRecord {
   /** market code, the message key (e.g. KRW-BTC) */
@@ -62,7 +63,7 @@ function check(frames: FrameRecord[]): void {
 
 function write(path: string, text: string) {
   mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, text)
+  writeFileAtomic(path, text)
 }
 
 function info(path: string, frames: FrameRecord[]): FramesFileInfo {

@@ -6,7 +6,7 @@
  * of 0.8 em per character, so the layout and the PNG are the same on every machine.
  */
 import { Resvg } from '@resvg/resvg-js'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +15,7 @@ import * as vega from 'vega'
 import { compile, type TopLevelSpec } from 'vega-lite'
 import { comparisonSpec, FONT, ladderSpec } from './chart-specs.ts'
 import type { ComparisonInput } from './input.ts'
+import { writeFileAtomic } from '../atomic-write.ts'
 
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) =>
   fileURLToPath(new URL(`./fonts/${f}`, import.meta.url)),
@@ -72,8 +73,8 @@ export function svgToPng(svg: string, width = PNG_WIDTH): Uint8Array {
 async function write(spec: TopLevelSpec, dir: string, name: string): Promise<{ png: string; svg: string }> {
   const svg = await specToSvg(spec)
   const paths = { svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) }
-  writeFileSync(paths.svg, svg)
-  writeFileSync(paths.png, svgToPng(svg))
+  writeFileAtomic(paths.svg, svg)
+  writeFileAtomic(paths.png, svgToPng(svg))
   return paths
 }
 

@@ -21,6 +21,8 @@ export const CONFORMANCE_FILES = [
   'src/bench/transport.int.test.ts',
   // leader failover and below-min-ISR on a 3-node cluster
   'src/bench/failover.int.test.ts',
+  // secrets never written or printed, reports never written through a planted link
+  'src/bench/secrets.int.test.ts',
   // a flood on one connection: the window still on time, SIGTERM honoured in bounded time
   'src/bench/flood.int.test.ts',
 ] as const

@@ -5,6 +5,7 @@
  * exit codes of src/contract/rules.ts.
  */
 import { EXIT } from '../contract/rules.ts'
+import { Scrubber } from '../contract/redact.ts'
 import type { Contender } from '../contract/report.ts'
 import { ConfigError, parseConfig, type Config } from './config.ts'
 import { ProgressOut } from './progress.ts'
@@ -29,13 +30,13 @@ export async function main(entry: Entry): Promise<never> {
     console.error(`config error: ${error.message}`)
     process.exit(EXIT.config)
   }
-  const out = new ProgressOut(config.contender)
+  const out = new ProgressOut(config.contender, new Scrubber(settings, [config.upbitRestUrl, config.upbitWsUrl]))
   try {
     process.exit(await runContender(config, settings, entry.adapter, out))
   } catch (error) {
     const code = error instanceof StartupError ? error.exitCode : error instanceof ConfigError ? EXIT.config : 1
     out.error((error as Error).message)
-    console.error(`[${config.contender}] fatal: ${(error as Error).message}`)
+    console.error(`[${config.contender}] fatal: ${out.scrub((error as Error).message)}`)
     process.exit(code)
   }
 }

@@ -9,6 +9,8 @@ import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, wri
 import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import { CONTENDER_NAME_PATTERN, type EnvVar } from '../contract/env.ts'
+import { notKeyValueReason } from '../contract/redact.ts'
+import { CONSUMER_ONLY_PROPERTIES } from '../contract/rules.ts'
 
 /** Plain decimal digits with an optional leading minus: no `0x10`, `1_0`, `1e3`, `1.0`, spaces. */
 const INTEGER = /^-?[0-9]+$/
@@ -43,15 +45,27 @@ function hostports() {
   )
 }
 
-/** Items are trimmed and empty ones skipped; each needs a non-empty key. */
+/**
+ * Items are trimmed and empty ones skipped; each needs a non-empty key. The bad item is named as
+ * it may be printed (a secret's value redacted, src/contract/redact.ts).
+ */
 function properties() {
   return z.string().superRefine((value, ctx) => {
-    for (const item of value.split(',').map((i) => i.trim())) {
+    const items = value.split(',')
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!.trim()
       if (item === '') continue
       const eq = item.indexOf('=')
       if (eq < 0 || item.slice(0, eq).trim() === '')
-        return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not key=value` })
+        return void ctx.addIssue({ code: 'custom', message: notKeyValueReason(value, i) })
     }
+    // librdkafka would accept a consumer's property and ignore it: the report would state a
+    // setting that never took effect
+    const consumerOnly = items
+      .map((item) => item.split('=')[0]!.trim())
+      .find((key) => (CONSUMER_ONLY_PROPERTIES as readonly string[]).includes(key))
+    if (consumerOnly !== undefined)
+      ctx.addIssue({ code: 'custom', message: `${consumerOnly} is a consumer property: a producer ignores it` })
   })
 }
 
@@ -102,7 +116,8 @@ function writableDir() {
     }
     const probe = join(path, `.write-check-${process.pid}`)
     try {
-      writeFileSync(probe, '')
+      // exclusive: never through a link planted at the probe's name
+      writeFileSync(probe, '', { flag: 'wx' })
       unlinkSync(probe)
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: `is not writable (${errorCode(error)})` })

@@ -7,6 +7,7 @@
  * never `process.env`.
  */
 import { ENV, flagName, type EnvVar } from '../contract/env.ts'
+import { redactPropertiesText, redactUrl } from '../contract/redact.ts'
 import type { Contender } from '../contract/report.ts'
 import { PATHS } from '../paths.ts'
 import { valueSchema } from './config-values.ts'
@@ -110,9 +111,17 @@ function flagsToEnv(argv: string[]): Record<string, string> {
   return out
 }
 
+/** A value as a config error may print it: secrets in properties and URLs redacted. */
+function shownValue(name: string, value: string): string {
+  const type = ENV.find((row) => row.name === name)?.type
+  if (type === 'properties') return redactPropertiesText(value)
+  if (type === 'http-url' || type === 'ws-url') return redactUrl(value)
+  return value
+}
+
 /** `NAME (--flag) = "value": reason`, the one shape of every config error. */
 export function configErrorLine(name: string, value: string, reason: string): string {
-  return `${name} (${flagName(name)}) = ${JSON.stringify(value)}: ${reason}`
+  return `${name} (${flagName(name)}) = ${JSON.stringify(shownValue(name, value))}: ${reason}`
 }
 
 function parseRow(row: EnvVar, raw: string): string | number {

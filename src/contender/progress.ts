@@ -16,6 +16,7 @@ import {
   WarmupEvent,
 } from '../contract/events.ts'
 import type { IntervalSample, Report } from '../contract/report.ts'
+import type { Scrubber } from '../contract/redact.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { ClientStats } from './upbit/stats.ts'
 
@@ -24,10 +25,18 @@ const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`
 type Fields<S extends z.ZodType> = Omit<z.input<S>, 'event'>
 
 export class ProgressOut {
-  constructor(private readonly name: string) {}
+  /** `scrubber` hides the run's secrets in lines whose text came from a library or the network */
+  constructor(
+    private readonly name: string,
+    private readonly scrubber?: Scrubber,
+  ) {}
+
+  scrub(text: string): string {
+    return this.scrubber ? this.scrubber.scrub(text) : text
+  }
 
   log(line: string): void {
-    console.log(`[${this.name}] ${line}`)
+    console.log(`[${this.name}] ${this.scrub(line)}`)
   }
 
   private emit<S extends z.ZodType>(schema: S, payload: z.input<S>): void {
@@ -55,7 +64,7 @@ export class ProgressOut {
   }
 
   error(message: string): void {
-    this.emit(ErrorEvent, { event: 'error', message })
+    this.emit(ErrorEvent, { event: 'error', message: this.scrub(message) })
   }
 
   metrics(sample: IntervalSample): void {

@@ -91,7 +91,7 @@ export const ENV: readonly EnvVar[] = [
     type: 'properties',
     default: '',
     meaning:
-      'extra librdkafka properties `k=v,k=v` applied on top of the settings file (SASL/SSL pass through; the bench refuses to compare reports whose effective settings differ)',
+      'extra librdkafka properties `k=v,k=v` applied on top of the settings file (SASL/SSL pass through, a secret shown only as `[redacted]`; a consumer-only property is refused; the bench refuses to compare reports whose effective settings differ)',
   },
   {
     name: 'PRODUCER_SETTINGS',

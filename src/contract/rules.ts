@@ -79,3 +79,74 @@ export const START_HORIZON = { pastMs: 60_000, futureMs: 3_600_000 } as const
 
 /** How many invalid frames a report keeps as samples, and how many bytes of each. */
 export const INVALID_SAMPLES = { max: 20, bytes: 200 } as const
+
+/**
+ * Secrets: no value of these librdkafka properties, and no URL's user info, appears in any file
+ * the project writes or any line it prints; each is replaced by `replacement`, as librdkafka
+ * itself does. A property is secret when its name (lower-cased) is one of `properties`
+ * (librdkafka's sensitive ones, `_RK_SENSITIVE` in rdkafka_conf.c of 2.15.1) or contains one of
+ * `words` (so a future or misspelled secret is hidden too; hiding a harmless value costs nothing).
+ */
+export const SECRETS = {
+  replacement: '[redacted]',
+  properties: [
+    'sasl.username',
+    'sasl.password',
+    'sasl.oauthbearer.config',
+    'sasl.oauthbearer.client.secret',
+    'sasl.oauthbearer.assertion.private.key.file',
+    'sasl.oauthbearer.assertion.private.key.passphrase',
+    'sasl.oauthbearer.assertion.private.key.pem',
+    'ssl.key.location',
+    'ssl.key.password',
+    'ssl.key.pem',
+    'ssl_key',
+    'ssl.ca.pem',
+    'ssl.keystore.password',
+  ],
+  words: ['password', 'passphrase', 'secret', 'token', 'credential', 'private', 'jaas', 'key.pem', 'ssl_key'],
+} as const
+
+/**
+ * librdkafka properties only a consumer reads (CONFIGURATION.md of 2.15.1, C/P = C): a producer
+ * accepts them and ignores them (a CONFWARN log line), so a report would state a setting that
+ * never took effect. Every contender refuses them in the settings file or KAFKA_PROPERTIES (exit 2).
+ */
+export const CONSUMER_ONLY_PROPERTIES = [
+  'group.id',
+  'group.instance.id',
+  'partition.assignment.strategy',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'group.protocol.type',
+  'group.protocol',
+  'group.remote.assignor',
+  'coordinator.query.interval.ms',
+  'max.poll.interval.ms',
+  'enable.auto.commit',
+  'auto.commit.interval.ms',
+  'enable.auto.offset.store',
+  'queued.min.messages',
+  'queued.max.messages.kbytes',
+  'fetch.wait.max.ms',
+  'fetch.queue.backoff.ms',
+  'fetch.message.max.bytes',
+  'max.partition.fetch.bytes',
+  'fetch.max.bytes',
+  'fetch.min.bytes',
+  'fetch.error.backoff.ms',
+  'offset.store.method',
+  'isolation.level',
+  'consume_cb',
+  'rebalance_cb',
+  'offset_commit_cb',
+  'enable.partition.eof',
+  'check.crcs',
+  'max.poll.records',
+  'share.acknowledgement.mode',
+  'auto.commit.enable',
+  'auto.offset.reset',
+  'offset.store.path',
+  'offset.store.sync.interval.ms',
+  'consume.callback.max.messages',
+] as const

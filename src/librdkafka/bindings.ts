@@ -9,6 +9,7 @@ import { dlopen, FFIType, ptr, read, type Pointer } from 'bun:ffi'
 import { existsSync, readFileSync } from 'node:fs'
 import { PATHS } from '../paths.ts'
 import { KafkaConfigError, KafkaError } from './errors.ts'
+import { isSecretProperty, REDACTED } from '../contract/redact.ts'
 
 const { i32, ptr: p, cstring, u64: usize, u64_fast: usizeOut, void: v } = FFIType
 
@@ -151,7 +152,7 @@ export function makeConf(properties: Record<string, string>, events = 0): Pointe
     if (res !== RD.CONF_OK) {
       c.rd_kafka_conf_destroy(conf)
       throw new KafkaConfigError(
-        `${key}=${value}: ${cstringOf(errstr)}`,
+        `${key}=${isSecretProperty(key) ? REDACTED : value}: ${cstringOf(errstr)}`,
         res === -2 ? 'CONF_UNKNOWN' : 'CONF_INVALID',
         res,
       )

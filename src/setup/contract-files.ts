@@ -12,9 +12,11 @@ import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
 import {
+  CONSUMER_ONLY_PROPERTIES,
   EXIT,
   INVALID_SAMPLES,
   MARKET_LIST,
+  SECRETS,
   SETTINGS_FILE,
   START_HORIZON,
   STATUS,
@@ -80,6 +82,8 @@ function schemaFiles(): Record<string, string> {
       stdin: STDIN,
       settingsFile: SETTINGS_FILE,
       invalidSamples: INVALID_SAMPLES,
+      secrets: SECRETS,
+      consumerOnlyProperties: CONSUMER_ONLY_PROPERTIES,
     }),
     'histogram-vectors.json': json(histogramVectors()),
   }

@@ -72,7 +72,23 @@ func quote(s string) string {
 }
 
 func badValue(name, value, reason string) *Error {
-	return &Error{fmt.Sprintf("%s (%s) = %s: %s", name, FlagName(name), quote(value), reason)}
+	return &Error{fmt.Sprintf("%s (%s) = %s: %s", name, FlagName(name), quote(shownValue(name, value)), reason)}
+}
+
+// shownValue is a value as an error line may print it: secrets in properties and URLs redacted.
+func shownValue(name, value string) string {
+	for _, row := range contract.Env() {
+		if row.Name != name {
+			continue
+		}
+		switch row.Type {
+		case "properties":
+			return contract.RedactPropertiesText(value)
+		case "http-url", "ws-url":
+			return contract.RedactURL(value)
+		}
+	}
+	return value
 }
 
 // flagValues parses args with a FlagSet holding one flag per table row; only the flags given

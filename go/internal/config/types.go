@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -103,16 +104,25 @@ func parseURL(raw, kind string, schemes ...string) (any, string) {
 // items skipped); every key must be non-empty.
 func ParseProperties(spec string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, item := range strings.Split(spec, ",") {
+	var keys []string
+	for i, item := range strings.Split(spec, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
 		}
 		key, value, ok := strings.Cut(item, "=")
 		if key = strings.TrimSpace(key); !ok || key == "" {
-			return nil, fmt.Errorf("%s is not key=value", quote(item))
+			return nil, errors.New(contract.NotKeyValueReason(spec, i))
 		}
 		out[key] = strings.TrimSpace(value)
+		keys = append(keys, key)
+	}
+	// librdkafka would accept a consumer's property and ignore it: the report would state a
+	// setting that never took effect
+	for _, key := range keys {
+		if contract.IsConsumerOnlyProperty(key) {
+			return nil, fmt.Errorf("%s is a consumer property: a producer ignores it", key)
+		}
 	}
 	return out, nil
 }

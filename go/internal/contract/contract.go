@@ -71,6 +71,12 @@ type RuleSet struct {
 		Max   int `json:"max"`
 		Bytes int `json:"bytes"`
 	} `json:"invalidSamples"`
+	Secrets struct {
+		Replacement string   `json:"replacement"`
+		Properties  []string `json:"properties"`
+		Words       []string `json:"words"`
+	} `json:"secrets"`
+	ConsumerOnlyProperties []string `json:"consumerOnlyProperties"`
 }
 
 var (

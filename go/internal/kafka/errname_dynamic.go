@@ -12,6 +12,8 @@ import (
 	"unsafe"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 // ErrName is librdkafka's own name of an error code (rd_kafka_err2name), e.g. "_MSG_TIMED_OUT".
@@ -30,6 +32,9 @@ func CheckProperty(key, value string) error {
 	errstr := (*C.char)(C.malloc(512))
 	defer C.free(unsafe.Pointer(errstr))
 	if res := C.rd_kafka_conf_set(conf, ckey, cvalue, errstr, 512); res != C.RD_KAFKA_CONF_OK {
+		if contract.IsSecretProperty(key) {
+			value = contract.Redacted()
+		}
 		return fmt.Errorf("%s=%s: %s", key, value, C.GoString(errstr))
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
@@ -51,6 +52,18 @@ func ReadSettingsFile(path string) (map[string]string, error) {
 		}
 		if !strings.HasPrefix(key, "$") {
 			out[key] = s
+		}
+	}
+	// a producer accepts a consumer's property and ignores it: the report would state a setting
+	// that never took effect
+	keys := make([]string, 0, len(out))
+	for key := range out {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if contract.IsConsumerOnlyProperty(key) {
+			return nil, settingsError(path, "%s is a consumer property: a producer ignores it", key)
 		}
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/config"
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/kafka"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/upbit"
@@ -56,10 +57,8 @@ func Build(f Facts) Report {
 		cores = round(cpuUs/1000/f.CPUWallMs, 3)
 	}
 	errorsByCode := maps.Clone(r.ErrorsByCode)
-	settings := f.ProducerSettings
-	if settings == nil {
-		settings = map[string]string{}
-	}
+	// the settings librdkafka accepted, a secret's value shown as librdkafka shows it
+	settings := contract.RedactSettings(f.ProducerSettings)
 	status, reasons := Judge(Outcome{
 		Received: r.Received, Invalid: r.Invalid, Delivered: r.Delivered, Failed: r.Failed, InFlight: r.InFlight(),
 		Warmup: r.Warmup, LongestAllDownMs: f.LongestAllDownMs,
@@ -160,8 +159,8 @@ func echo(c config.Config) Config {
 		WarmupS:               c.WarmupS,
 		KafkaBootstrapServers: c.KafkaBootstrap,
 		Topic:                 c.Topic,
-		UpbitRestURL:          c.UpbitRestURL,
-		UpbitWsURL:            c.UpbitWsURL,
+		UpbitRestURL:          contract.RedactURL(c.UpbitRestURL),
+		UpbitWsURL:            contract.RedactURL(c.UpbitWsURL),
 		Channel:               c.Channel,
 		WsCompression:         c.WsCompression,
 		MarketsPerConnection:  c.MarketsPerConnection,

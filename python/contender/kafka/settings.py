@@ -12,6 +12,7 @@ from pathlib import Path
 
 from contender import contract
 from contender.config import Config, bad_value
+from contender.redact import is_consumer_only_property
 
 _NAME = "PRODUCER_SETTINGS"
 
@@ -50,6 +51,11 @@ def read_settings_file(path: Path) -> dict[str, str]:
         if not isinstance(value, str):
             raise bad_value(_NAME, str(path), f"{json.dumps(key)} must be a string, not {json.dumps(value)}")
         settings[key] = value
+    # a producer accepts a consumer's property and ignores it: the report would state a setting
+    # that never took effect
+    for key in sorted(settings):
+        if is_consumer_only_property(key):
+            raise bad_value(_NAME, str(path), f"{key} is a consumer property: a producer ignores it")
     return settings
 
 

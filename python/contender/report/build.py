@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contender.config import Config
+from contender.redact import redact_settings, redact_url
 from contender.metrics.histogram import summarize
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import Gauge
@@ -66,8 +67,8 @@ def build_report(f: RunFacts) -> dict[str, Any]:
             "warmupS": c.warmup_seconds,
             "kafkaBootstrapServers": c.kafka_bootstrap_servers,
             "topic": c.kafka_topic,
-            "upbitRestUrl": c.upbit_rest_url,
-            "upbitWsUrl": c.upbit_ws_url,
+            "upbitRestUrl": redact_url(c.upbit_rest_url),
+            "upbitWsUrl": redact_url(c.upbit_ws_url),
             "channel": c.upbit_channel,
             "wsCompression": c.ws_compression,
             "marketsPerConnection": c.markets_per_connection,
@@ -82,7 +83,8 @@ def build_report(f: RunFacts) -> dict[str, Any]:
             "maxFrameBytes": c.max_frame_bytes,
             "startMode": c.start_mode,
         },
-        "producerSettings": f.producer_settings,
+        # the settings librdkafka accepted, a secret's value shown as librdkafka shows it
+        "producerSettings": redact_settings(f.producer_settings),
         "timing": {
             "readyAtMs": f.ready_at_ms,
             "startMs": f.start_ms,

@@ -1,5 +1,5 @@
 """Validates a report against schemas/report.schema.json and writes it (atomically, so the bench
-never reads half a file) to ``{REPORT_DIR}/{contender}_performance_report.json``.
+never reads half a file, and never through a link planted at its path) to ``{REPORT_DIR}/{contender}_performance_report.json``.
 
 The validator is built at start-up: a missing or broken schema fails before any connection, and
 jsonschema's import and compile stay out of the window's CPU figure.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,20 @@ class ReportWriter:
 
     def write(self, report: dict[str, Any]) -> Path:
         self.validate(report)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_file_atomic(self.path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return self.path
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Writes ``data`` to ``path``, never through a link planted there: a new file in the same
+    directory, created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW), then renamed over ``path``.
+    rename(2) replaces a link itself, never its target (src/atomic-write.ts, go/internal/report/write.go)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

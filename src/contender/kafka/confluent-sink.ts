@@ -10,6 +10,7 @@
  */
 import Kafka from '@confluentinc/kafka-javascript'
 import type { Phase, Sink, SinkOptions } from './sink.ts'
+import { isSecretProperty, REDACTED } from '../../contract/redact.ts'
 
 const ERR_QUEUE_FULL = -184
 
@@ -23,7 +24,7 @@ function rejectedPair(settings: Record<string, string>, error: Error): Error {
     try {
       new Kafka.Producer({ [key]: value } as Kafka.ProducerGlobalConfig)
     } catch (single) {
-      return new Error(`${key}=${value}: ${(single as Error).message}`)
+      return new Error(`${key}=${isSecretProperty(key) ? REDACTED : value}: ${(single as Error).message}`)
     }
   }
   return error

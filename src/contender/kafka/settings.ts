@@ -9,7 +9,8 @@ import { closeSync, constants, openSync, readSync, statSync } from 'node:fs'
 import { z } from 'zod'
 import { ConfigError, configErrorLine } from '../config.ts'
 import { PATHS } from '../../paths.ts'
-import { SETTINGS_FILE } from '../../contract/rules.ts'
+import { notKeyValueReason } from '../../contract/redact.ts'
+import { CONSUMER_ONLY_PROPERTIES, SETTINGS_FILE } from '../../contract/rules.ts'
 
 /**
  * Strings only: a number or boolean would be stringified differently by each language (1.0, True),
@@ -76,16 +77,25 @@ export function readSettingsFile(path: string = PATHS.producerSettings): Record<
 /** `k=v,k=v` → entries (the syntax was checked with the rest of the config). */
 export function parseOverrides(spec: string | undefined): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const item of (spec ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  const items = (spec ?? '').split(',')
+  items.forEach((raw, i) => {
+    const item = raw.trim()
+    if (item === '') return
     const eq = item.indexOf('=')
     if (eq <= 0)
-      throw new ConfigError(configErrorLine('KAFKA_PROPERTIES', spec ?? '', `${JSON.stringify(item)} is not key=value`))
+      throw new ConfigError(configErrorLine('KAFKA_PROPERTIES', spec ?? '', notKeyValueReason(spec ?? '', i)))
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim()
-  }
+  })
   return out
+}
+
+/**
+ * A consumer-only property in the file would be accepted and ignored by librdkafka, and the
+ * report would state a setting that never took effect (KAFKA_PROPERTIES is checked with the config).
+ */
+function refuseConsumerOnly(file: string, keys: string[]): void {
+  const key = [...keys].sort().find((k) => (CONSUMER_ONLY_PROPERTIES as readonly string[]).includes(k))
+  if (key !== undefined) throw refuse(file, `${key} is a consumer property: a producer ignores it`)
 }
 
 /** The effective properties: file, then overrides on top. */
@@ -93,5 +103,9 @@ export function loadProducerSettings(o: {
   producerSettingsFile?: string
   kafkaProperties?: string
 }): Record<string, string> {
-  return { ...readSettingsFile(o.producerSettingsFile ?? PATHS.producerSettings), ...parseOverrides(o.kafkaProperties) }
+  const file = o.producerSettingsFile ?? PATHS.producerSettings
+  const fromFile = readSettingsFile(file)
+  const overrides = parseOverrides(o.kafkaProperties)
+  refuseConsumerOnly(file, Object.keys(fromFile))
+  return { ...fromFile, ...overrides }
 }

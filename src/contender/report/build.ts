@@ -11,6 +11,7 @@ import type { Verdict } from '../status.ts'
 import { compressionOf, type ClientStats } from '../upbit/stats.ts'
 import type { LibrdkafkaStats, Report } from '../../contract/report.ts'
 import { hostInfo } from './write.ts'
+import { redactSettings, redactUrl } from '../../contract/redact.ts'
 
 export interface RunFacts {
   config: Config
@@ -44,8 +45,8 @@ function configEcho(c: Config): Report['config'] {
     warmupS: c.warmupS,
     kafkaBootstrapServers: c.kafkaBootstrapServers,
     topic: c.topic,
-    upbitRestUrl: c.upbitRestUrl,
-    upbitWsUrl: c.upbitWsUrl,
+    upbitRestUrl: redactUrl(c.upbitRestUrl),
+    upbitWsUrl: redactUrl(c.upbitWsUrl),
     channel: c.channel,
     wsCompression: c.wsCompression,
     marketsPerConnection: c.marketsPerConnection,
@@ -114,7 +115,7 @@ export function buildReport(f: RunFacts): Report {
     librdkafka: { version: f.librdkafkaVersion },
     host: hostInfo(),
     config: configEcho(f.config),
-    producerSettings: f.producerSettings,
+    producerSettings: redactSettings(f.producerSettings),
     timing: {
       readyAtMs: f.readyAtMs,
       startMs: f.startMs,

@@ -1,12 +1,14 @@
 /**
  * @module report/write
  * Validates a report against the contract before it touches disk: a report that does not match
- * the schema is a bug in the contender, reported with the path of the first bad field.
+ * the schema is a bug in the contender, reported with the path of the first bad field. Written
+ * atomically, never through a link planted at its path (src/atomic-write.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname } from 'node:path'
 import { Report, reportPath } from '../../contract/report.ts'
+import { writeFileAtomic } from '../../atomic-write.ts'
 
 export class ReportError extends Error {
   override name = 'ReportError'
@@ -32,6 +34,6 @@ export function writeReport(dir: string, report: Report): string {
   }
   const path = reportPath(dir, parsed.data.contender)
   mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, JSON.stringify(parsed.data, null, 2) + '\n')
+  writeFileAtomic(path, JSON.stringify(parsed.data, null, 2) + '\n')
   return path
 }
