@@ -34,9 +34,11 @@
  *               producer's PID, metadata and first connections are not in the measured window
  *   --property  an extra librdkafka property applied after the settings file (repeatable)
  *
- * Every message: key = the code, value = the frame (RD_KAFKA_MSG_F_COPY), headers seq (decimal,
- * from 0 across warm-up and measured messages) and contender="limit-c", like the contenders; its
- * msg_opaque is that seq, so the delivery report knows its due time and whether it is warm-up. On
+ * Every message is what a contender sends: key = the code, value = the frame (RD_KAFKA_MSG_F_COPY),
+ * and the contract's three headers: seq (decimal, 1, 2, 3, ... across warm-up and measured
+ * messages), contender="limit-c", and phase ("warmup" before the measured messages, "window"
+ * after). Its msg_opaque is the 0-based index, so the delivery report knows its due time and
+ * whether it is warm-up. On
  * QUEUE_FULL it polls for 1 ms and retries. Stats (statistics.interval.ms) go to a stats_cb that
  * only counts them, so the tool pays the same stats cost as the contenders.
  *
@@ -543,13 +545,17 @@ static rd_kafka_resp_err_t produce_one(rd_kafka_t *rk, rd_kafka_topic_t *rkt, co
                                        size_t nframes, uint64_t seq, uint64_t *queue_full) {
     const struct frame *f = &frames[seq % nframes];
     char seq_text[24];
-    const int seq_len = snprintf(seq_text, sizeof seq_text, "%llu", (unsigned long long)seq);
+    /* the contract's seq counts from 1; the index (the opaque) from 0 */
+    const int seq_len = snprintf(seq_text, sizeof seq_text, "%llu", (unsigned long long)seq + 1);
+    const int warmup = seq < run.warmup_count;
+    const char *phase = warmup ? "warmup" : "window";
     for (;;) {
         const rd_kafka_resp_err_t err =
             rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                               RD_KAFKA_V_KEY(f->key, f->key_len), RD_KAFKA_V_VALUE((void *)f->value, f->value_len),
                               RD_KAFKA_V_HEADER("seq", seq_text, seq_len),
                               RD_KAFKA_V_HEADER("contender", CONTENDER, (ssize_t)(sizeof CONTENDER - 1)),
+                              RD_KAFKA_V_HEADER("phase", phase, (ssize_t)strlen(phase)),
                               RD_KAFKA_V_OPAQUE((void *)(uintptr_t)seq), RD_KAFKA_V_END);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || stop_requested) return err;
         (*queue_full)++;

@@ -41,11 +41,14 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-/** every message of a topic as "key seq=N,contender=C", read back with librdkafka's consumer */
+/** every message of a topic as "key seq=N,contender=C,phase=P" (all its headers), read back with librdkafka's consumer */
 async function readBack(bootstrap: string, topic: string): Promise<string[]> {
   const decoder = new TextDecoder()
   return (await readTopic(bootstrap, topic)).map(
-    (m) => `${m.key ? decoder.decode(m.key) : ''} seq=${m.headers.seq},contender=${m.headers.contender}`,
+    (m) =>
+      `${m.key ? decoder.decode(m.key) : ''} ${Object.entries(m.headers)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}`,
   )
 }
 
@@ -127,12 +130,14 @@ describe('C limit producer (librdkafka alone)', () => {
     expect(lines).toHaveLength(20_000)
     const seqs = new Set<number>()
     for (const line of lines) {
-      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c$/)
+      // exactly the contract's three headers, as every contender sends them
+      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c,phase=window$/)
       expect(m).not.toBeNull()
       seqs.add(Number(m![2]))
     }
     expect(seqs.size).toBe(20_000)
-    expect(Math.max(...seqs)).toBe(19_999)
+    expect(Math.min(...seqs)).toBe(1)
+    expect(Math.max(...seqs)).toBe(20_000)
     // the ceiling keeps its meaning: no schedule, but every delivery's ack latency is recorded
     expect(r.output.mode).toBe('ceiling')
     expect(r.output.ackUs.count).toBe(20_000)
@@ -182,14 +187,16 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
 
     // every delivery it reports is in the topic once: warm-up seqs 0..1999, then the window's
     const seqs = (await readBack(kafka.bootstrap, topic)).map((line) => {
-      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c$/)
+      const m = line.match(/^([A-Z0-9]+-[A-Z0-9]+) seq=(\d+),contender=limit-c,phase=(warmup|window)$/)
       expect(m).not.toBeNull()
+      // the phase header agrees with the seq: the first 2,000 (1-based) are the warm-up
+      expect(m![3]).toBe(Number(m![2]) <= 2000 ? 'warmup' : 'window')
       return Number(m![2])
     })
     expect(new Set(seqs).size).toBe(seqs.length)
-    expect(seqs.filter((seq) => seq < 2000)).toHaveLength(r.warmup.delivered)
-    expect(seqs.filter((seq) => seq >= 2000)).toHaveLength(r.delivered)
-    expect(Math.max(...seqs)).toBe(2000 + r.sent - 1)
+    expect(seqs.filter((seq) => seq <= 2000)).toHaveLength(r.warmup.delivered)
+    expect(seqs.filter((seq) => seq > 2000)).toHaveLength(r.delivered)
+    expect(Math.max(...seqs)).toBe(2000 + r.sent)
 
     // warm-up messages are in no latency figure either
     expect(r.ackUs.count).toBe(r.delivered)

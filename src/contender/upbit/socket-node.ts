@@ -54,7 +54,8 @@ function watchingStatus(
   onStatus: (status: number) => void,
   onSocket: (socket: RawSocket) => void,
 ): Handler {
-  // undici 6 calls onHeaders / onUpgrade with the status first; undici 7 calls onResponseStart(controller, status)
+  // undici 6 calls onHeaders / onUpgrade with the status first; undici 7+ calls onResponseStart(controller, status)
+  // or, for the upgrade, onRequestUpgrade(controller, status, headers, socket)
   const first = new Set(['onHeaders', 'onUpgrade'])
   return new Proxy(handler, {
     get(target, key) {
@@ -66,6 +67,13 @@ function watchingStatus(
           // before undici reads from it: bytes that came with the 101 are unshifted and re-emitted
           if (status === 101 && socket) onSocket(socket)
           return value.call(target, status, headers, socket, ...rest)
+        }
+      // undici 7 and later (Node 22+): onRequestUpgrade(controller, status, headers, socket)
+      if (key === 'onRequestUpgrade')
+        return (controller: unknown, status: number, headers: unknown, socket: RawSocket, ...rest: unknown[]) => {
+          onStatus(status)
+          if (status === 101 && socket) onSocket(socket)
+          return value.call(target, controller, status, headers, socket, ...rest)
         }
       if (first.has(String(key)))
         return (status: number, ...rest: unknown[]) => (onStatus(status), value.call(target, status, ...rest))
