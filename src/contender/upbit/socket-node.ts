@@ -109,10 +109,11 @@ export function nodeSockets(): SocketFactory {
       const watch = (raw: RawSocket) => {
         const frames = new FrameWatch(maxFrameBytes)
         const onData = (chunk: Buffer) => {
-          if (frames.feed(chunk)) return
+          const verdict = frames.feed(chunk)
+          if (!verdict) return
           raw.off('data', onData)
-          refused = 'too-large'
-          raw.write(FrameWatch.closeFrame(1009))
+          refused = verdict
+          raw.write(FrameWatch.closeFrame(verdict === 'too-large' ? 1009 : 1007))
           raw.destroy()
         }
         raw.on('data', onData)
