@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
 import { NODE_VERSION } from '../registry/node-runtime.ts'
+import { entryOf } from '../registry/registry.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -62,7 +63,8 @@ describe('contenders against the local feed and a real broker', () => {
     // the one settings file, as every contender echoes it
     expect(results[0]!.report!.producerSettings).toMatchObject(SETTINGS)
     // the node row runs on the pinned LTS Node set-up installed, and its report says so
-    for (const r of results.filter((r) => r.contender === 'node'))
+    // every contender on Node runs the pinned LTS Node set-up installed
+    for (const r of results.filter((r) => entryOf(r.contender).runtime.name === 'node'))
       expect(r.report!.runtime).toMatchObject({ name: 'node', version: NODE_VERSION })
   })
 

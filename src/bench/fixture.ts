@@ -185,3 +185,19 @@ export function logCounts(scenario: string, results: ShortRunResult[]): void {
     )
   }
 }
+
+/**
+ * Runs one scenario for every contender under test at once (each its own process, its own peer),
+ * so a scenario's time does not grow with the field; a failure names its contender. Scenarios that
+ * load the CPU themselves (a flood) keep running contenders one at a time.
+ */
+export async function forEachContender(
+  contenders: Contender[],
+  scenario: (c: Contender) => Promise<void>,
+): Promise<void> {
+  const outcomes = await Promise.allSettled(contenders.map(scenario))
+  const failed = outcomes.flatMap((o, i) =>
+    o.status === 'rejected' ? [`${contenders[i]}: ${(o.reason as Error)?.message ?? String(o.reason)}`] : [],
+  )
+  if (failed.length > 0) throw new Error(failed.join('\n\n'))
+}

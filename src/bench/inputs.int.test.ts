@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Contender } from '../contract/report.ts'
 import { EXIT, SETTINGS_FILE, STDIN } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
-import { contendersUnderTest, Rig } from './fixture.ts'
+import { contendersUnderTest, forEachContender, Rig } from './fixture.ts'
 import { rssBytes, startHostilePeer, type Attack } from './hostile-ws.fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -97,13 +97,15 @@ const BAD_CONFIG: [string, Record<string, string>, RegExp][] = [
   ],
 ]
 
-describe.each(contenders)('%s: the shared table of bad inputs', (contender) => {
+describe('the shared table of bad inputs, every contender at once', () => {
   test.each(BAD_CONFIG)('%s: exit 2 naming the field and the value, before any connection', async (_, env, message) => {
     const before = rig.feed.stats().connections.total
-    const run = await runAlone(contender, env)
-    expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.config })
-    expect(run.output).toMatch(message)
-    expect(run.report).toBeUndefined()
+    await forEachContender(contenders, async (contender) => {
+      const run = await runAlone(contender, env)
+      expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.config })
+      expect(run.output).toMatch(message)
+      expect(run.report).toBeUndefined()
+    })
     expect(rig.feed.stats().connections.total).toBe(before)
   })
 })
@@ -199,34 +201,42 @@ function expectRecovered(run: Awaited<ReturnType<typeof underAttack>>, rssBound 
   expect({ status: run.report?.status, exit: run.exitCode }).toEqual({ status: 'complete', exit: EXIT.complete })
 }
 
-describe.each(contenders)('%s: every WebSocket input is read with a bound on size and time (issue 25)', (contender) => {
+describe('every WebSocket input is read with a bound on size and time (issue 25), every contender at once', () => {
   test('a frame header announcing 1.5 GB, its body trickled: too-large at once, closed, reconnected', async () => {
-    const run = await underAttack(contender, 'huge-frame')
-    expectRecovered(run)
-    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
-  }, 60_000)
+    await forEachContender(contenders, async (contender) => {
+      const run = await underAttack(contender, 'huge-frame')
+      expectRecovered(run)
+      expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+    })
+  }, 90_000)
 
   test('a message fragmented past MAX_FRAME_BYTES, each fragment under it: too-large, closed, reconnected', async () => {
-    const run = await underAttack(contender, 'fragments-past-limit')
-    // Bun's client has no size option and joins fragments up to its own 128-MiB cap before it
-    // fails the connection (docs/contenders.md): its bound is that cap over its idle RSS
-    expectRecovered(run, contender === 'bun' ? RSS_BOUND + 64 * 1024 * 1024 : RSS_BOUND)
-    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
-  }, 60_000)
+    await forEachContender(contenders, async (contender) => {
+      const run = await underAttack(contender, 'fragments-past-limit')
+      // Bun's client has no size option and joins fragments up to its own 128-MiB cap before it
+      // fails the connection (docs/contenders.md): its bound is that cap over its idle RSS
+      expectRecovered(run, contender === 'bun' ? RSS_BOUND + 64 * 1024 * 1024 : RSS_BOUND)
+      expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+    })
+  }, 90_000)
 
   test('a text frame that is not UTF-8 fails the connection (RFC 6455 §8.1), counted bad-utf8, never produced', async () => {
-    const run = await underAttack(contender, 'bad-utf8-text')
-    expectRecovered(run)
-    expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('bad-utf8')
-  }, 60_000)
+    await forEachContender(contenders, async (contender) => {
+      const run = await underAttack(contender, 'bad-utf8-text')
+      expectRecovered(run)
+      expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('bad-utf8')
+    })
+  }, 90_000)
 
   test('a ping announcing 1.5 GB (control frames carry ≤ 125 bytes): the connection is failed and reconnected', async () => {
-    expectRecovered(await underAttack(contender, 'huge-ping'))
-  }, 60_000)
+    await forEachContender(contenders, async (contender) => expectRecovered(await underAttack(contender, 'huge-ping')))
+  }, 90_000)
 
   test('an upgrade response whose headers never end: abandoned within bounds, reconnected', async () => {
-    expectRecovered(await underAttack(contender, 'endless-headers'))
-  }, 60_000)
+    await forEachContender(contenders, async (contender) =>
+      expectRecovered(await underAttack(contender, 'endless-headers')),
+    )
+  }, 90_000)
 })
 
 describe('the market list', () => {

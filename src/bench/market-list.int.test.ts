@@ -10,7 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { Contender } from '../contract/report.ts'
 import { EXIT, MARKET_LIST } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
-import { contendersUnderTest, Rig } from './fixture.ts'
+import { contendersUnderTest, forEachContender, Rig } from './fixture.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -231,44 +231,66 @@ async function refused(contender: Contender, base: string, env: Record<string, s
   return run
 }
 
-describe.each(contenders)('%s: every answer of the market list is judged alike', (contender) => {
+describe('every answer of the market list is judged alike, every contender at once', () => {
   // rest parameters: bun takes a callback with more parameters than a row has values for one
   // waiting for `done`, and the rows without env would time out
   test.each(REFUSED)('%s: exit 4, no report, the URL and the reason', async (...[name, , reason, env]) => {
-    await refused(contender, `http://127.0.0.1:${restPort()}/${contender}/${slug(name)}`, env ?? {}, reason)
+    await forEachContender(contenders, async (contender) => {
+      await refused(contender, `http://127.0.0.1:${restPort()}/${contender}/${slug(name)}`, env ?? {}, reason)
+    })
   })
 
   test.each(RAW)('%s: exit 4, no report, the URL and the reason', async (...[name, , , reason, env]) => {
-    await refused(contender, `http://127.0.0.1:${rawPort()}/${contender}/${slug(name)}`, env ?? {}, reason)
+    await forEachContender(contenders, async (contender) => {
+      await refused(contender, `http://127.0.0.1:${rawPort()}/${contender}/${slug(name)}`, env ?? {}, reason)
+    })
   })
 
   test('user info in UPBIT_REST_URL is never shown', async () => {
-    const run = await refused(
-      contender,
-      `http://someone:s3cret-pw@127.0.0.1:${restPort()}/${contender}/status-500`,
-      {},
-      /answered HTTP 500, not 200/,
-    )
-    expect(run.output).not.toContain('s3cret-pw')
-    expect(run.output).not.toContain('someone')
+    await forEachContender(contenders, async (contender) => {
+      const run = await refused(
+        contender,
+        `http://someone:s3cret-pw@127.0.0.1:${restPort()}/${contender}/status-500`,
+        {},
+        /answered HTTP 500, not 200/,
+      )
+      expect(run.output).not.toContain('s3cret-pw')
+      expect(run.output).not.toContain('someone')
+    })
   })
 
-  test('429 and 503 are retried 3 times, other statuses never', async () => {
-    expect(hits.get(`/${contender}/status-429-every-time-retry-after-0`)).toBe(4)
-    expect(hits.get(`/${contender}/status-503-every-time-retry-after-0`)).toBe(4)
-    expect(hits.get(`/${contender}/status-500-with-retry-after-not-retried-`)).toBe(1)
-    expect(hits.get(`/${contender}/status-302-to-itself-a-loop-`)).toBe(1)
+  test('429 and 503 are retried 3 times, other statuses never', () => {
+    for (const contender of contenders) {
+      expect({ contender, hits: hits.get(`/${contender}/status-429-every-time-retry-after-0`) }).toEqual({
+        contender,
+        hits: 4,
+      })
+      expect({ contender, hits: hits.get(`/${contender}/status-503-every-time-retry-after-0`) }).toEqual({
+        contender,
+        hits: 4,
+      })
+      expect({ contender, hits: hits.get(`/${contender}/status-500-with-retry-after-not-retried-`) }).toEqual({
+        contender,
+        hits: 1,
+      })
+      expect({ contender, hits: hits.get(`/${contender}/status-302-to-itself-a-loop-`) }).toEqual({
+        contender,
+        hits: 1,
+      })
+    }
   })
 
   test.each(['duplicates', 'upbit-content-type', 'one-429-then-the-list'])(
     '%s: a usable list is used (duplicate codes dropped)',
     async (name) => {
-      const run = await rig.runAlone(contender, {
-        UPBIT_REST_URL: `http://127.0.0.1:${restPort()}/${contender}/${name}`,
+      await forEachContender(contenders, async (contender) => {
+        const run = await rig.runAlone(contender, {
+          UPBIT_REST_URL: `http://127.0.0.1:${restPort()}/${contender}/${name}`,
+        })
+        // the list was taken (whether 4 quiet markets send a frame in a 2-s window is the feed's luck)
+        expect(run.exitCode).not.toBe(EXIT.markets)
+        expect(run.report?.markets.count).toBe(4)
       })
-      // the list was taken (whether 4 quiet markets send a frame in a 2-s window is the feed's luck)
-      expect(run.exitCode).not.toBe(EXIT.markets)
-      expect(run.report?.markets.count).toBe(4)
     },
   )
 })
