@@ -6,10 +6,10 @@
  *   bun run feed --replay ticks.jsonl --replay-speed 10
  *   bun run feed --record ticks.jsonl --record-seconds 60
  */
-import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { record, RecordError } from '../src/feed/record.ts'
 import { startFeed } from '../src/feed/server.ts'
+import { flagIssue, parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
 
 const USAGE = `usage: bun run feed [options]
   --port N                     listen port on 127.0.0.1 (0 = free; default 0)
@@ -39,6 +39,8 @@ const USAGE = `usage: bun run feed [options]
                                5 data requests/s and 100/min per connection, 429 past a limit,
                                418 blocks (5 s, doubling) after 10 refusals in 10 s
   --help`
+
+const ENTRY: EntryPoint = { name: 'feed', command: 'bun run feed', usage: USAGE }
 
 const int = (min: number) => z.coerce.number().int().min(min)
 const Options = z
@@ -76,9 +78,8 @@ const Options = z
 
 const str = { type: 'string' } as const
 function parse(argv: string[]): z.infer<typeof Options> {
-  const { values } = parseArgs({
+  const { values } = parseCli(ENTRY, {
     args: argv,
-    strict: true,
     options: {
       port: str,
       rate: str,
@@ -100,32 +101,15 @@ function parse(argv: string[]): z.infer<typeof Options> {
       'silence-max': str,
       'max-connections-per-sec': str,
       'upbit-limits': { type: 'boolean' },
-      help: { type: 'boolean' },
     },
   })
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
-  }
-  const { help: _help, ...rest } = values
-  const parsed = Options.safeParse(rest)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const flag = String(issue.path[0] ?? '')
-    const value = (rest as Record<string, unknown>)[flag]
-    throw new Error(`--${flag}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${issue.message}`)
-  }
+  const parsed = Options.safeParse(values)
+  if (!parsed.success) usageError(ENTRY, flagIssue(parsed.error.issues[0]!, values))
   return parsed.data
 }
 
 async function main(): Promise<void> {
-  let o: z.infer<typeof Options>
-  try {
-    o = parse(process.argv.slice(2))
-  } catch (error) {
-    console.error(`feed: ${(error as Error).message}\n${USAGE}`)
-    process.exit(2)
-  }
+  const o = parse(process.argv.slice(2))
   if (o.record) {
     try {
       const { frames, codes } = await record({

@@ -103,7 +103,10 @@ function flagsToEnv(argv: string[]): Record<string, string> {
     const arg = argv[i]!
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined]
     const name = byFlag.get(flag)
-    if (!name) throw new ConfigError(`unknown option ${JSON.stringify(arg)}; options: ${[...byFlag.keys()].join(' ')}`)
+    if (!name)
+      throw new ConfigError(
+        `unknown option ${JSON.stringify(arg)}; options: ${[...byFlag.keys()].join(' ')}; see --help`,
+      )
     const value = inline ?? argv[++i]
     if (value === undefined) throw new ConfigError(`option ${flag} needs a value`)
     out[name] = value
