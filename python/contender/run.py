@@ -20,7 +20,14 @@ from confluent_kafka import KafkaError
 
 from contender import clock, contract
 from contender.config import Config, ConfigError, bad_value
-from contender.kafka.producer import BrokerUnreachable, Producer, SettingsRejected, binding_version, librdkafka_version, rejects
+from contender.kafka.producer import (
+    BrokerUnreachable,
+    Producer,
+    SettingsRejected,
+    binding_version,
+    librdkafka_version,
+    rejects,
+)
 from contender.kafka.stats import StatsSummary
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, MemorySampler, cpu_us
@@ -266,7 +273,10 @@ class Run:
                 failed=recorder.failed,
                 in_flight=recorder.in_flight,
                 warmup=WarmupBooks(
-                    recorder.warmup_received, recorder.warmup_produced, recorder.warmup_delivered, recorder.warmup_failed
+                    recorder.warmup_received,
+                    recorder.warmup_produced,
+                    recorder.warmup_delivered,
+                    recorder.warmup_failed,
                 ),
                 target_ms=c.test_duration * 1000,
                 measured_ms=(w.closed - w.opened) * 1000,
@@ -336,8 +346,8 @@ class Run:
             start = clock.parse_start_line(line)
             if start is None:
                 ignored += 1
-                if ignored > limits["maxIgnoredLines"]:
-                    return ready_at_ms, f'more than {limits["maxIgnoredLines"]} stdin lines that are not "START <epochMs>"'
+                if ignored > (most := limits["maxIgnoredLines"]):
+                    return ready_at_ms, f'more than {most} stdin lines that are not "START <epochMs>"'
                 shown = json.dumps(line, ensure_ascii=False)
                 print(f'[{c.contender}] ignoring stdin line {shown}: expected "START <epochMs>"', file=sys.stderr)
                 continue
