@@ -25,7 +25,7 @@ import { flagIssue, parseCli, usageError, type EntryPoint } from '../entry-point
 export interface CFloorOptions {
   bootstrap: string
   topic: string
-  /** a frames file from limits/frames.ts (`CODE\tFRAME\n` per record) */
+  /** a frames file from ceilings/frames.ts (`CODE\tFRAME\n` per record) */
   framesFile: string
   /** the asked rate, msg/s */
   ratePerSec: number
