@@ -32,7 +32,7 @@ describe('@module tags', () => {
   test('every tag names its own file', () => {
     const stale: string[] = []
     for (const path of tracked('src/*.ts')) {
-      const tag = readFileSync(join(ROOT, path), 'utf8').match(/@module\s+(\S+)/)?.[1]
+      const tag = readFileSync(join(ROOT, path), 'utf8').match(/^ \* @module (\S+)$/m)?.[1]
       if (tag !== undefined && tag !== expectedTag(path))
         stale.push(`${path}: @module ${tag}, not ${expectedTag(path)}`)
     }
