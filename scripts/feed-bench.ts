@@ -16,6 +16,7 @@
  *                             [--ws-compression on|off]
  */
 import { z } from 'zod'
+import { SWITCH } from '../src/contract/rules.ts'
 import { tethered } from '../src/bench/tether.ts'
 import { bundledMarkets } from '../src/feed/markets.ts'
 import { startFeed, type Feed } from '../src/feed/server.ts'
@@ -64,7 +65,10 @@ const Options = z.object({
   connections: z.coerce.number().int().positive().default(36),
   clients: List.default([2, 30]),
   rates: List.default([1000, 2000, 5000, 10000, 20000, 35000, 50000, 75000, 100000, 150000, 200000, 300000, 400000]),
-  'ws-compression': z.enum(['on', 'off']).default('on'),
+  'ws-compression': z
+    .enum(SWITCH)
+    .default('on')
+    .transform((v) => v === 'on'),
   'track-sent': z.enum(['on', 'off', 'both']).default('both'),
 })
 
@@ -170,7 +174,7 @@ async function waitFor(feed: Feed, connections: number): Promise<void> {
 }
 
 async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<string> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent, wsCompression: o['ws-compression'] === 'on' })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent, wsCompression: o['ws-compression'] })
   const reader = spawnReader(['--reader', feed.httpUrl, '--connections', String(o.connections)])
   await waitFor(feed, o.connections)
   feed.setRate(CEILING_RATE)
@@ -198,7 +202,7 @@ async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<
 }
 
 async function ladder(o: z.infer<typeof Options>): Promise<string[]> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1, wsCompression: o['ws-compression'] === 'on' })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, wsCompression: o['ws-compression'] })
   const rows: string[] = []
   for (const clients of o.clients) {
     const reader = spawnReader(['--client', feed.httpUrl, '--count', String(clients)])

@@ -7,6 +7,7 @@
  *   bun run feed --record ticks.jsonl --record-seconds 60
  */
 import { z } from 'zod'
+import { SWITCH } from '../src/contract/rules.ts'
 import { record, RecordError } from '../src/feed/record.ts'
 import { startFeed } from '../src/feed/server.ts'
 import { flagIssue, parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
@@ -55,7 +56,10 @@ const Options = z
     'record-seconds': z.coerce.number().positive().default(60),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
-    'ws-compression': z.enum(['on', 'off']).default('on'),
+    'ws-compression': z
+      .enum(SWITCH)
+      .default('on')
+      .transform((v) => v === 'on'),
     'drop-after-ms': int(1).optional(),
     'drop-after-messages': int(1).optional(),
     'malformed-every': int(1).optional(),
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
       idleTimeoutS: o['idle-timeout-s'],
       trackSent: !o['no-track-sent'],
       upbitLimits: o['upbit-limits'],
-      wsCompression: o['ws-compression'] === 'on',
+      wsCompression: o['ws-compression'],
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     })
   } catch (error) {

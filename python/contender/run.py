@@ -44,7 +44,7 @@ from contender.upbit.markets import MarketsError, count_by_quote, fetch_markets
 from contender.upbit.plan import plan_connections
 
 FATAL = 1
-METRICS_PERIOD_S = 5
+METRICS_PERIOD_S = contract.timing()["metricsIntervalMs"] // 1000
 PROGRESS_EVERY = 2  # metrics periods: a human progress line every 10 s
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 

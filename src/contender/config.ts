@@ -9,6 +9,7 @@
 import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { redactPropertiesText, redactUrl } from '../contract/redact.ts'
 import type { Contender } from '../contract/report.ts'
+import type { Channel } from '../contract/rules.ts'
 import { PATHS } from '../paths.ts'
 import { valueSchema } from './config-values.ts'
 
@@ -27,7 +28,7 @@ export interface Config {
   producerSettingsFile: string
   upbitRestUrl: string
   upbitWsUrl: string
-  channel: 'ticker' | 'trade' | 'orderbook'
+  channel: Channel
   wsCompression: 'on' | 'off'
   marketsLimit: number
   marketsPerConnection: number
