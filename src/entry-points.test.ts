@@ -7,7 +7,7 @@
  * Each of these exits before any connection: no broker is needed.
  */
 import { describe, expect, test } from 'bun:test'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { usage } from './contender/usage.ts'
@@ -88,11 +88,15 @@ describe('tools', () => {
   })
 
   test('tools/compose-check', () => {
-    const binary = join(mkdtempSync(join(tmpdir(), 'compose-check-')), 'compose-check')
-    const here = join(ROOT, 'tools', 'compose-check')
-    const build = run(['go', 'build', '-o', binary, '.'], here)
-    expect(build.code, build.err).toBe(0)
-    expectHelp(run([binary, '--help']))
-    expectUnknown(run([binary, UNKNOWN]))
+    const dir = mkdtempSync(join(tmpdir(), 'compose-check-'))
+    const binary = join(dir, 'compose-check')
+    try {
+      const build = run(['go', 'build', '-o', binary, '.'], join(ROOT, 'tools', 'compose-check'))
+      expect(build.code, build.err).toBe(0)
+      expectHelp(run([binary, '--help']))
+      expectUnknown(run([binary, UNKNOWN]))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
