@@ -5,16 +5,17 @@ import (
 	"math"
 	"time"
 
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/kafka"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/pipeline"
 	"github.com/upbit-kafka-bench/go-producer/internal/report"
 )
 
-const (
-	metricsPeriod = 5 * time.Second
-	progressEvery = 2 // metrics periods: a human progress line every 10 s
-)
+// metricsPeriod: an interval sample and a metrics line every this much of the window (the contract's timing)
+var metricsPeriod = time.Duration(contract.Rules().Timing.MetricsIntervalMs) * time.Millisecond
+
+const progressEvery = 2 // metrics periods: a human progress line every 10 s
 
 // measure: the window, from the scheduled start until TEST_DURATION later or a signal; then the
 // sockets close.

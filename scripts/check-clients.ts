@@ -9,6 +9,20 @@ import { join } from 'node:path'
 import { tethered } from '../src/bench/tether.ts'
 import { startFeed } from '../src/feed/server.ts'
 import { CACHE, ROOT } from '../src/paths.ts'
+import { parseCli } from '../src/entry-point.ts'
+
+parseCli(
+  {
+    name: 'check:clients',
+    command: 'bun run check:clients',
+    usage: `bun run check:clients
+
+Runs ccxt and pyupbit (ticker, trade, orderbook, market list) against the local feed, in their own
+venv under .cache/clients-venv (created on first use). No options.
+Exit: 0 every check passed (or skipped without Python); 1 a check failed; 2 bad arguments.`,
+  },
+  { options: {} },
+)
 
 const TOOL = join(ROOT, 'tools', 'check-clients')
 const VENV = join(CACHE, 'clients-venv')

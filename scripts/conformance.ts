@@ -4,12 +4,12 @@
  * then a table of every check and the totals. The record it leaves under .cache/conformance/ is
  * what lets the contender race (`bun run bench` refuses one whose record for its build failed).
  */
-import { parseArgs } from 'node:util'
 import { useKafka } from '../src/bench/broker/embedded.ts'
 import { onShutdown, once } from '../src/bench/shutdown.ts'
 import { conformanceTable, runConformance, totals } from '../src/conformance/run.ts'
 import { CONFORMANCE_FILES } from '../src/conformance/suite.ts'
 import { CONTENDER_NAMES, isRegistered } from '../src/registry/registry.ts'
+import { parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
 
 const HELP = `bun run conformance NAME [NAME...] [options]
 
@@ -23,29 +23,13 @@ and the local feed, and prints a table of what passed. Registered: ${CONTENDER_N
 Files: ${CONFORMANCE_FILES.join(', ')}
 Exit: 0 every check passed for every contender; 1 a check failed; 2 bad arguments.`
 
-function usage(message: string): never {
-  console.error(`conformance: ${message} (see --help)`)
-  process.exit(2)
-}
+const ENTRY: EntryPoint = { name: 'conformance', command: 'bun run conformance', usage: HELP }
+const usage = (message: string): never => usageError(ENTRY, message)
 
-let parsed: ReturnType<
-  typeof parseArgs<{
-    options: { all: { type: 'boolean' }; t: { type: 'string' }; help: { type: 'boolean' } }
-    allowPositionals: true
-  }>
->
-try {
-  parsed = parseArgs({
-    options: { all: { type: 'boolean' }, t: { type: 'string' }, help: { type: 'boolean' } },
-    allowPositionals: true,
-  })
-} catch (error) {
-  usage((error as Error).message)
-}
-if (parsed.values.help) {
-  console.log(HELP)
-  process.exit(0)
-}
+const parsed = parseCli(ENTRY, {
+  options: { all: { type: 'boolean' }, t: { type: 'string' } },
+  allowPositionals: true,
+})
 const names = parsed.values.all ? [...CONTENDER_NAMES] : parsed.positionals
 if (names.length === 0) usage(`name a contender (${CONTENDER_NAMES.join(', ')}) or --all`)
 for (const name of names)

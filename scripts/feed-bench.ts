@@ -15,15 +15,33 @@
  *                             [--track-sent on|off|both] [--clients 2,30] [--rates 1000,2000,...]
  *                             [--ws-compression on|off]
  */
-import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { SWITCH } from '../src/contract/rules.ts'
 import { tethered } from '../src/bench/tether.ts'
 import { bundledMarkets } from '../src/feed/markets.ts'
 import { startFeed, type Feed } from '../src/feed/server.ts'
+import { flagIssue, parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
+const ENTRY: EntryPoint = {
+  name: 'feed-bench',
+  command: 'bun scripts/feed-bench.ts',
+  usage: `bun scripts/feed-bench.ts [options]
+
+How fast the local feed goes on this machine: its ceiling to one plain reader, and the highest rate
+it holds to N clients.
+  --only ceiling|ladder      one of the two measurements (default both)
+  --seconds N                each measured window, s (default 3)
+  --connections N            the plain reader's WebSockets (default 36)
+  --track-sent on|off|both   the feed's sent-frame tracking during the ceiling (default both)
+  --clients N,N              client counts of the ladder (default 2,30)
+  --rates N,N,...            the ladder's rates, msg/s (default 1000 ... 400000)
+  --ws-compression on|off    the feed offers permessage-deflate (default on)
+Exit: 0 done; 2 bad arguments.`,
+}
+
+const { values } = parseCli(ENTRY, {
   options: {
+    // the reader processes this script spawns for itself
     client: { type: 'string' },
     reader: { type: 'string' },
     count: { type: 'string' },
@@ -47,7 +65,10 @@ const Options = z.object({
   connections: z.coerce.number().int().positive().default(36),
   clients: List.default([2, 30]),
   rates: List.default([1000, 2000, 5000, 10000, 20000, 35000, 50000, 75000, 100000, 150000, 200000, 300000, 400000]),
-  'ws-compression': z.enum(['on', 'off']).default('on'),
+  'ws-compression': z
+    .enum(SWITCH)
+    .default('on')
+    .transform((v) => v === 'on'),
   'track-sent': z.enum(['on', 'off', 'both']).default('both'),
 })
 
@@ -153,7 +174,7 @@ async function waitFor(feed: Feed, connections: number): Promise<void> {
 }
 
 async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<string> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent, wsCompression: o['ws-compression'] === 'on' })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, trackSent, wsCompression: o['ws-compression'] })
   const reader = spawnReader(['--reader', feed.httpUrl, '--connections', String(o.connections)])
   await waitFor(feed, o.connections)
   feed.setRate(CEILING_RATE)
@@ -181,7 +202,7 @@ async function ceiling(o: z.infer<typeof Options>, trackSent: boolean): Promise<
 }
 
 async function ladder(o: z.infer<typeof Options>): Promise<string[]> {
-  const feed = await startFeed({ port: 0, rate: 0, seed: 1, wsCompression: o['ws-compression'] === 'on' })
+  const feed = await startFeed({ port: 0, rate: 0, seed: 1, wsCompression: o['ws-compression'] })
   const rows: string[] = []
   for (const clients of o.clients) {
     const reader = spawnReader(['--client', feed.httpUrl, '--count', String(clients)])
@@ -240,12 +261,7 @@ if (values.client || values.reader) {
 } else {
   const parsed = Options.safeParse(values)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const flag = String(issue.path[0] ?? '')
-    console.error(
-      `feed-bench: --${flag} ${JSON.stringify((values as Record<string, unknown>)[flag])}: ${issue.message}`,
-    )
-    process.exit(2)
+    usageError(ENTRY, flagIssue(parsed.error.issues[0]!, values))
   }
   const o = parsed.data
   console.log(

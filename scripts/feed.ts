@@ -6,10 +6,11 @@
  *   bun run feed --replay ticks.jsonl --replay-speed 10
  *   bun run feed --record ticks.jsonl --record-seconds 60
  */
-import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { SWITCH } from '../src/contract/rules.ts'
 import { record, RecordError } from '../src/feed/record.ts'
 import { startFeed } from '../src/feed/server.ts'
+import { flagIssue, parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
 
 const USAGE = `usage: bun run feed [options]
   --port N                     listen port on 127.0.0.1 (0 = free; default 0)
@@ -40,6 +41,8 @@ const USAGE = `usage: bun run feed [options]
                                418 blocks (5 s, doubling) after 10 refusals in 10 s
   --help`
 
+const ENTRY: EntryPoint = { name: 'feed', command: 'bun run feed', usage: USAGE }
+
 const int = (min: number) => z.coerce.number().int().min(min)
 const Options = z
   .object({
@@ -53,7 +56,10 @@ const Options = z
     'record-seconds': z.coerce.number().positive().default(60),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
-    'ws-compression': z.enum(['on', 'off']).default('on'),
+    'ws-compression': z
+      .enum(SWITCH)
+      .default('on')
+      .transform((v) => v === 'on'),
     'drop-after-ms': int(1).optional(),
     'drop-after-messages': int(1).optional(),
     'malformed-every': int(1).optional(),
@@ -76,9 +82,8 @@ const Options = z
 
 const str = { type: 'string' } as const
 function parse(argv: string[]): z.infer<typeof Options> {
-  const { values } = parseArgs({
+  const { values } = parseCli(ENTRY, {
     args: argv,
-    strict: true,
     options: {
       port: str,
       rate: str,
@@ -100,32 +105,15 @@ function parse(argv: string[]): z.infer<typeof Options> {
       'silence-max': str,
       'max-connections-per-sec': str,
       'upbit-limits': { type: 'boolean' },
-      help: { type: 'boolean' },
     },
   })
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
-  }
-  const { help: _help, ...rest } = values
-  const parsed = Options.safeParse(rest)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const flag = String(issue.path[0] ?? '')
-    const value = (rest as Record<string, unknown>)[flag]
-    throw new Error(`--${flag}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${issue.message}`)
-  }
+  const parsed = Options.safeParse(values)
+  if (!parsed.success) usageError(ENTRY, flagIssue(parsed.error.issues[0]!, values))
   return parsed.data
 }
 
 async function main(): Promise<void> {
-  let o: z.infer<typeof Options>
-  try {
-    o = parse(process.argv.slice(2))
-  } catch (error) {
-    console.error(`feed: ${(error as Error).message}\n${USAGE}`)
-    process.exit(2)
-  }
+  const o = parse(process.argv.slice(2))
   if (o.record) {
     try {
       const { frames, codes } = await record({
@@ -162,7 +150,7 @@ async function main(): Promise<void> {
       idleTimeoutS: o['idle-timeout-s'],
       trackSent: !o['no-track-sent'],
       upbitLimits: o['upbit-limits'],
-      wsCompression: o['ws-compression'] === 'on',
+      wsCompression: o['ws-compression'],
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     })
   } catch (error) {

@@ -3,9 +3,9 @@
  * until Ctrl-C. Only parses flags; src/bench/broker does the work. Also re-exports the library
  * entry that tests and the bench import (`startKafka`, `startCluster`, `useKafka`).
  */
-import { parseArgs } from 'node:util'
 import { KAFKA_HELP, KafkaFlags } from '../src/bench/broker/flags.ts'
 import { serveKafka } from '../src/bench/broker/serve.ts'
+import { parseCli, usageError, type EntryPoint } from '../src/entry-point.ts'
 
 export * from '../src/bench/broker/embedded.ts'
 
@@ -14,28 +14,23 @@ function fail(message: string, code: number): never {
   process.exit(code)
 }
 
+const ENTRY: EntryPoint = { name: 'kafka', command: 'bun run kafka', usage: KAFKA_HELP }
+
 async function main() {
-  let values: Record<string, unknown>
-  try {
-    values = parseArgs({
-      options: {
-        brokers: { type: 'string' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'heap-mb': { type: 'string' },
-        partitions: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${KAFKA_HELP}`, 2)
-  }
+  const { values } = parseCli(ENTRY, {
+    options: {
+      brokers: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'heap-mb': { type: 'string' },
+      partitions: { type: 'string' },
+    },
+  })
   const parsed = KafkaFlags.safeParse(values)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    fail(`bad option --${issue?.path.join('.')}: ${issue?.message}\n\n${KAFKA_HELP}`, 2)
+    usageError(ENTRY, `bad option --${issue?.path.join('.')}: ${issue?.message}`)
   }
-  if (parsed.data.help) return console.log(KAFKA_HELP)
   if (process.env.KAFKA_BOOTSTRAP_SERVERS) {
     console.log(
       `KAFKA_BOOTSTRAP_SERVERS is set (${process.env.KAFKA_BOOTSTRAP_SERVERS}): using that broker, nothing started`,

@@ -9,6 +9,20 @@ import { join } from 'node:path'
 import { PATHS, ROOT } from '../src/paths.ts'
 import type { CheckCommand } from '../src/registry/entry.ts'
 import { ownChecks } from '../src/registry/registry.ts'
+import { parseCli } from '../src/entry-point.ts'
+
+parseCli(
+  {
+    name: 'lint',
+    command: 'bun scripts/lint.ts',
+    usage: `bun scripts/lint.ts
+
+The lint step of \`bun run test\`: types, prettier, gofmt and each registered contender's own linters
+(go vet, ruff, ...). No options; \`bun run format\` rewrites what the formatters flag.
+Exit: 0 all clean; 1 a check failed; 2 bad arguments.`,
+  },
+  { options: {} },
+)
 
 const manifest = JSON.parse(readFileSync(PATHS.manifest, 'utf8'))
 const steps: [string, CheckCommand][] = [

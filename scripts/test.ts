@@ -1,5 +1,5 @@
 /**
- * `bun run test`: the whole suite against real parts, tier by tier (src/testing/tiers.ts):
+ * `bun run test` (`--help`: HELP below): the whole suite against real parts, tier by tier (src/testing/tiers.ts):
  *   lint → unit (bun, no broker) → Kafka → conformance (bun) → bench (bun) → each registered
  * contender's own suite in its language (src/registry: go test, pytest, ...), then each step's time. One embedded Kafka broker (`--brokers 3`: a 3-node cluster; or
  * KAFKA_BOOTSTRAP_SERVERS) serves every step after the unit tier.
@@ -19,6 +19,7 @@ import { tethered } from '../src/bench/tether.ts'
 import { PATHS, ROOT } from '../src/paths.ts'
 import type { CheckCommand } from '../src/registry/entry.ts'
 import { ownChecks } from '../src/registry/registry.ts'
+import { answerHelp, usageError, type EntryPoint } from '../src/entry-point.ts'
 import {
   HARNESS_ENV,
   INTEGRATION_TIMEOUT_MS,
@@ -36,15 +37,44 @@ import {
  */
 const UNIT_TIMEOUT_MS = INTEGRATION_TIMEOUT_MS
 const OWN_FLAGS = new Set(['--no-languages', '--no-lint', '--unit', '--conformance', '--bench'])
+const ENTRY: EntryPoint = {
+  name: 'test',
+  command: 'bun run test',
+  usage: `bun run test [options] [PATH...] [bun test flags]
+
+The whole suite against real parts, tier by tier: lint, unit (no broker), Kafka, conformance,
+bench, then each registered contender's own suite in its language; then each step's time.
+  --unit           the inner loop: the unit tier of every language, no broker, no lint
+  --conformance    only bun's conformance files (with one broker); combinable with --bench
+  --bench          only bun's bench files (with one broker)
+  --brokers 1|3    one broker (default) or a 3-node cluster for every step after the unit tier
+  --no-languages   skip the contenders' own suites (go test, pytest, ...)
+  --no-lint        skip the lint step
+PATH filters (e.g. src/feed) and bun test's own flags (-t NAME, --bail, ...; \`bun test --help\`)
+go to \`bun test\`; with a filter, lint and the language suites are skipped.
+Exit: 0 every step passed; 1 a step failed; 2 bad arguments.`,
+}
+answerHelp(ENTRY, process.argv.slice(2))
+
+/** The flags `bun test` takes, read from its own --help so a newer bun's flags pass too. */
+function bunTestFlags(): Set<string> {
+  const help = Bun.spawnSync(['bun', 'test', '--help'], { stdout: 'pipe', stderr: 'pipe' }).stdout.toString()
+  return new Set(help.match(/(?<=^\s*(?:-\w, )?)--?[\w-]+/gm) ?? [])
+}
+
 let taken: ReturnType<typeof takeBrokersFlag>
 try {
   taken = takeBrokersFlag(process.argv.slice(2))
 } catch (error) {
-  console.error((error as Error).message)
-  process.exit(2)
+  usageError(ENTRY, (error as Error).message)
 }
 const { brokers, rest: args } = taken
 const bunArgs = splitBunTestArgs(args.filter((a) => !OWN_FLAGS.has(a)))
+{
+  const known = bunTestFlags()
+  const unknown = bunArgs.flags.find((f) => f.startsWith('-') && !known.has(f.split('=')[0]!))
+  if (unknown !== undefined) usageError(ENTRY, `unknown option ${JSON.stringify(unknown)}`)
+}
 const picked = TIERS.filter((t) => args.includes(`--${t}`))
 const tiers = picked.length > 0 ? picked : TIERS
 const everything = bunArgs.filters.length === 0

@@ -16,7 +16,9 @@ import threading
 import time
 from functools import partial
 
-BOUNDARY_MS = 10_000
+from contender import contract
+
+BOUNDARY_MS = contract.timing()["startBoundaryMs"]
 _START = re.compile(r"START ([0-9]{1,16})\s*")
 
 

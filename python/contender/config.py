@@ -242,7 +242,7 @@ def _flags(args: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> dict[str, 
         flag, eq, inline = arg.partition("=")
         name = by_flag.get(flag)
         if name is None:
-            raise ConfigError(f"unknown option {json.dumps(arg)}; options: {' '.join(by_flag)}")
+            raise ConfigError(f"unknown option {json.dumps(arg)}; options: {' '.join(by_flag)}; see --help")
         if eq:
             given[name] = inline
         elif i + 1 < len(args):
@@ -252,6 +252,29 @@ def _flags(args: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> dict[str, 
             raise ConfigError(f"{name} ({flag}): the option needs a value")
         i += 1
     return given
+
+
+def wants_help(args: Sequence[str]) -> bool:
+    """``--help`` or ``-h`` before any ``--`` (src/entry-point.ts wantsHelp)."""
+    end = list(args).index("--") if "--" in args else len(args)
+    return any(a in ("--help", "-h") for a in args[:end])
+
+
+def usage() -> str:
+    """Every option of the env table: flag, variable, values, default and meaning, in the same
+    words as go's internal/config/usage.go and src/contender/usage.ts."""
+    lines = ["options (each also an environment variable; flags win):"]
+    for row in contract.env_table():
+        default = json.dumps(row["default"], ensure_ascii=False) if "default" in row else row.get("defaultText")
+        if row["type"] == "int":
+            values = f"integer {row['min']}-{row['max']}"
+        elif row["type"] == "enum":
+            values = "[" + " ".join(row["values"]) + "]"
+        else:
+            values = row["type"]
+        lines.append(f"  {flag_name(row['name'])} ({row['name']}) {values}, default {default}")
+        lines.append(f"      {row['meaning']}")
+    return "\n".join(lines)
 
 
 def parse(environ: Mapping[str, str], args: Sequence[str]) -> Config:

@@ -41,6 +41,16 @@ def rules() -> dict[str, Any]:
     return _load("contract-rules.json")
 
 
+def timing() -> dict[str, int]:
+    """src/contract/rules.ts TIMING: startBoundaryMs, metricsIntervalMs, backoffCapMs, queueFullGiveUpMs."""
+    return rules()["timing"]
+
+
+def channels() -> list[str]:
+    """src/contract/rules.ts CHANNELS: the UPBIT_CHANNEL values."""
+    return rules()["channels"]
+
+
 def report_schema() -> dict[str, Any]:
     return _load("report.schema.json")
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import uvloop
 
 from contender import contract
-from contender.config import ConfigError, parse
+from contender.config import ConfigError, parse, usage, wants_help
 from contender.kafka.producer import EXPECTED_LIBRDKAFKA, librdkafka_version
 from contender.kafka.settings import effective_settings
 from contender.progress import Out
@@ -32,6 +32,9 @@ def event_loop() -> tuple[Callable[[], asyncio.AbstractEventLoop], str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if wants_help(args):
+        print(usage())
+        return contract.exit_code("complete")
     try:
         config = parse(os.environ, args)
         settings = effective_settings(config)

@@ -20,13 +20,14 @@ from time import perf_counter
 
 from confluent_kafka import KafkaException
 
+from contender import contract
 from contender.kafka.producer import Producer
 from contender.metrics.histogram import record
 from contender.metrics.recorder import Recorder
 from contender.upbit.frame_check import ERROR, STATUS, FrameChecker, error_name
 
 #: a full local queue is polled and retried; past this the message counts as failed
-QUEUE_FULL_GIVE_UP_S = 10.0
+QUEUE_FULL_GIVE_UP_S = contract.timing()["queueFullGiveUpMs"] / 1000
 QUEUE_FULL_POLL_S = 0.001
 
 

@@ -20,7 +20,14 @@ from confluent_kafka import KafkaError
 
 from contender import clock, contract
 from contender.config import Config, ConfigError, bad_value
-from contender.kafka.producer import BrokerUnreachable, Producer, SettingsRejected, binding_version, librdkafka_version, rejects
+from contender.kafka.producer import (
+    BrokerUnreachable,
+    Producer,
+    SettingsRejected,
+    binding_version,
+    librdkafka_version,
+    rejects,
+)
 from contender.kafka.stats import StatsSummary
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, MemorySampler, cpu_us
@@ -37,7 +44,7 @@ from contender.upbit.markets import MarketsError, count_by_quote, fetch_markets
 from contender.upbit.plan import plan_connections
 
 FATAL = 1
-METRICS_PERIOD_S = 5
+METRICS_PERIOD_S = contract.timing()["metricsIntervalMs"] // 1000
 PROGRESS_EVERY = 2  # metrics periods: a human progress line every 10 s
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 
@@ -266,7 +273,10 @@ class Run:
                 failed=recorder.failed,
                 in_flight=recorder.in_flight,
                 warmup=WarmupBooks(
-                    recorder.warmup_received, recorder.warmup_produced, recorder.warmup_delivered, recorder.warmup_failed
+                    recorder.warmup_received,
+                    recorder.warmup_produced,
+                    recorder.warmup_delivered,
+                    recorder.warmup_failed,
                 ),
                 target_ms=c.test_duration * 1000,
                 measured_ms=(w.closed - w.opened) * 1000,
@@ -336,8 +346,8 @@ class Run:
             start = clock.parse_start_line(line)
             if start is None:
                 ignored += 1
-                if ignored > limits["maxIgnoredLines"]:
-                    return ready_at_ms, f'more than {limits["maxIgnoredLines"]} stdin lines that are not "START <epochMs>"'
+                if ignored > (most := limits["maxIgnoredLines"]):
+                    return ready_at_ms, f'more than {most} stdin lines that are not "START <epochMs>"'
                 shown = json.dumps(line, ensure_ascii=False)
                 print(f'[{c.contender}] ignoring stdin line {shown}: expected "START <epochMs>"', file=sys.stderr)
                 continue

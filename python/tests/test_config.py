@@ -208,3 +208,14 @@ def test_settings_comments_are_dropped(tmp_path: Path) -> None:
     path.write_text('{"$comment": ["anything"], "acks": "all"}')
     assert read_settings_file(path) == {"acks": "all"}
     assert read_settings_file(contract.DEFAULT_PRODUCER_SETTINGS)["linger.ms"] == "10"
+
+
+def test_help_is_asked_before_any_double_dash_and_lists_every_row() -> None:
+    from contender import contract
+    from contender.config import usage, wants_help
+
+    assert wants_help(["--help"]) and wants_help(["--test-duration", "5", "-h"])
+    assert not wants_help(["--", "--help"]) and not wants_help([])
+    text = usage()
+    for row in contract.env_table():
+        assert f"--{row['name'].lower().replace('_', '-')} ({row['name']})" in text

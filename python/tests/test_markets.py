@@ -100,7 +100,8 @@ def test_the_request_threads_own_timeout_is_the_deadline_too(server: tuple[str, 
 
 
 def test_an_unreachable_server_names_the_url() -> None:
-    with pytest.raises(MarketsError, match=r"GET http://127.0.0.1:1/v1/market/all\?isDetails=false: the connection failed"):
+    expected = r"GET http://127.0.0.1:1/v1/market/all\?isDetails=false: the connection failed"
+    with pytest.raises(MarketsError, match=expected):
         asyncio.run(fetch_markets("http://127.0.0.1:1", 2000))
 
 

@@ -15,6 +15,7 @@ import { ROOT } from '../paths.ts'
 import type { AuditResult } from './audit.ts'
 import { useKafka } from './broker/embedded.ts'
 import { runLadderBench } from './ladder-run.ts'
+import { EXIT_USAGE, usageErrorLine, type EntryPoint } from '../entry-point.ts'
 import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
 import { publish } from './publish.ts'
 import { runRace } from './race.ts'
@@ -35,14 +36,16 @@ function feedOptions(o: BenchOptions): FeedOptions {
   }
 }
 
+const BENCH_ENTRY: EntryPoint = { name: 'bench', command: 'bun run bench', usage: HELP }
+
 export async function runBench(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   let o: BenchOptions
   try {
     o = parseBenchOptions(argv, env)
   } catch (error) {
     if (!(error instanceof BenchOptionsError)) throw error
-    console.error(`${error.message}\n\n${HELP}`)
-    return 2
+    console.error(usageErrorLine(BENCH_ENTRY, error.message))
+    return EXIT_USAGE
   }
   if (o.help) {
     console.log(HELP)

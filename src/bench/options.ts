@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { CHANNELS, SWITCH } from '../contract/rules.ts'
 import { ROOT } from '../paths.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD, isRegistered } from '../registry/registry.ts'
 
@@ -53,9 +54,9 @@ export const BenchOptions = z.object({
   profile: z.enum(['live', 'uniform']).default('live'),
   seed: int(0, 2 ** 31 - 1).default(42),
   source: z.enum(['local', 'upbit']).default('local'),
-  channel: z.enum(['ticker', 'trade', 'orderbook']).default('ticker'),
-  'ws-compression': z.enum(['on', 'off']).default('on'),
-  'upbit-limits': z.enum(['on', 'off']).default('on'),
+  channel: z.enum(CHANNELS).default('ticker'),
+  'ws-compression': z.enum(SWITCH).default('on'),
+  'upbit-limits': z.enum(SWITCH).default('on'),
   'markets-limit': int(0, 10_000).default(0),
   'connect-interval-ms': int(0, 60_000).default(2000),
   partitions: int(1, 100).default(3),
@@ -71,9 +72,9 @@ export const BenchOptions = z.object({
   'ladder-doublings': int(0, 8).default(DEFAULT_LADDER_DOUBLINGS),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
-  limits: z.enum(['on', 'off']).default('on'),
-  pin: z.enum(['on', 'off']).default('on'),
-  floor: z.enum(['on', 'off']).default('on'),
+  limits: z.enum(SWITCH).default('on'),
+  pin: z.enum(SWITCH).default('on'),
+  floor: z.enum(SWITCH).default('on'),
   soak: z.boolean().default(false),
   'fault-kill': z
     .string()

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'bun:test'
-import { connectPhases, connectSchedule, raceStart } from './round.ts'
+import { connectPhases, connectSchedule, nextBoundary, raceStart } from './round.ts'
 import { newRunId } from './run-env.ts'
+
+test('the next boundary is the next multiple of 10 s, strictly after now', () => {
+  expect(nextBoundary(1_764_000_000_000)).toBe(1_764_000_010_000)
+  expect(nextBoundary(1_764_000_000_001)).toBe(1_764_000_010_000)
+  expect(nextBoundary(1_764_000_009_999)).toBe(1_764_000_010_000)
+})
 
 describe('raceStart', () => {
   test('is a 10-second boundary at least the warm-up after the last ready', () => {

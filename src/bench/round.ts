@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Report, reportPath, type Contender } from '../contract/report.ts'
-import { nextBoundary } from '../contender/clock/boundary.ts'
+import { TIMING } from '../contract/rules.ts'
 import { RunningContender, type ContenderEvent } from './spawn.ts'
 
 export interface RoundOptions {
@@ -44,6 +44,11 @@ export interface RoundResult {
   report?: Report
   error?: string
   logFile: string
+}
+
+/** The first start boundary (the contract's TIMING.startBoundaryMs) strictly after `nowMs`. */
+export function nextBoundary(nowMs: number, boundaryMs: number = TIMING.startBoundaryMs): number {
+  return (Math.floor(nowMs / boundaryMs) + 1) * boundaryMs
 }
 
 /**

@@ -2,9 +2,9 @@
  * @module ceilings/c-producer
  * The "librdkafka alone" rows: runs src/ceilings/limit-producer.c (built by set-up against the same
  * shared librdkafka as every contender, path in the set-up manifest as `limitProducer`) with the
- * same producer settings file, over a frames file from limits/frames.ts, and parses its one JSON
+ * same producer settings file, over a frames file from ceilings/frames.ts, and parses its one JSON
  * line. Without a rate it is the ceiling (as fast as librdkafka takes messages); with `ratePerSec`
- * it is paced open loop, the floor at that rate (limits/floor.ts).
+ * it is paced open loop, the floor at that rate (ceilings/floor.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
@@ -82,7 +82,7 @@ export interface CLimitOptions {
   topic: string
   /** the producer settings JSON (default config/producer-settings.json) */
   settingsPath?: string
-  /** a frames file from limits/frames.ts (`CODE\tFRAME\n` per record) */
+  /** a frames file from ceilings/frames.ts (`CODE\tFRAME\n` per record) */
   framesFile: string
   /** messages to produce (frames used round-robin; paced: measured ones, warm-up on top) */
   messages?: number

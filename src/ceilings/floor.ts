@@ -10,22 +10,22 @@
  * interleaved run by run, one JSON line per run, then `median (min–max)` per rate:
  *   bun src/ceilings/floor.ts --bootstrap H:P [--rates 2000,10000,50000] [--seconds 20]
  *     [--warmup-seconds 5] [--runs 3] [--partitions 3] [--frames FILE]
- * Without --frames it writes 5,000 of the feed generator's ticker frames (limits/frames.ts).
+ * Without --frames it writes 5,000 of the feed generator's ticker frames (ceilings/frames.ts).
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { createTopic } from '../librdkafka/admin.ts'
 import { CACHE } from '../paths.ts'
 import { execCLimit, type CLimitOutput, type LatencyUs } from './c-producer.ts'
 import { tickerFrames, writeFramesFile } from './frames.ts'
 import { LimitToolError } from './result.ts'
+import { flagIssue, parseCli, usageError, type EntryPoint } from '../entry-point.ts'
 
 export interface CFloorOptions {
   bootstrap: string
   topic: string
-  /** a frames file from limits/frames.ts (`CODE\tFRAME\n` per record) */
+  /** a frames file from ceilings/frames.ts (`CODE\tFRAME\n` per record) */
   framesFile: string
   /** the asked rate, msg/s */
   ratePerSec: number
@@ -142,8 +142,26 @@ function medianMinMax(values: number[], digits: number): string {
   return v.length > 1 ? `${f(median)} (${f(v[0]!)}–${f(v.at(-1)!)})` : f(median)
 }
 
+const ENTRY: EntryPoint = {
+  name: 'floor',
+  command: 'bun src/ceilings/floor.ts',
+  usage: `bun src/ceilings/floor.ts --bootstrap H:P [options]
+
+What librdkafka alone costs at given rates: the paced C producer with the contenders' settings
+file, a fresh topic per run, rates interleaved run by run, one JSON line per run, then a table of
+median (min–max) per rate. Measure by hand, e.g. against \`bun run kafka --port 39092\`.
+  --bootstrap H:P        the broker (required)
+  --rates N,N,...        msg/s (default 2000,10000,50000)
+  --seconds N            each measured window (default 20)
+  --warmup-seconds N     produced before the window, counted in no figure (default 5)
+  --runs N               runs per rate (default 3)
+  --partitions N         partitions of each fresh topic (default 3)
+  --frames FILE          a frames file (\`CODE\\tFRAME\\n\` per record; default 5,000 generated ticker frames)
+Exit: 0 done; 1 the tool failed; 2 bad arguments.`,
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({
+  const { values } = parseCli(ENTRY, {
     options: {
       bootstrap: { type: 'string' },
       rates: { type: 'string', default: '2000,10000,50000' },
@@ -156,7 +174,7 @@ if (import.meta.main) {
   })
   const parsed = z
     .object({
-      bootstrap: z.string().min(1),
+      bootstrap: z.string({ error: 'is required (the broker, H:P)' }).min(1),
       rates: z
         .string()
         .transform((s) => s.split(',').map(Number))
@@ -168,11 +186,7 @@ if (import.meta.main) {
       frames: z.string().optional(),
     })
     .safeParse(values)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    console.error(`floor: --${issue.path.join('.')}: ${issue.message}`)
-    process.exit(2)
-  }
+  if (!parsed.success) usageError(ENTRY, flagIssue(parsed.error.issues[0]!, values))
   const a = parsed.data
   let framesFile = a.frames
   if (!framesFile) {

@@ -130,7 +130,7 @@ export interface KafkaPerfOptions {
   /** librdkafka producer properties (default: config/producer-settings.json), translated */
   settings?: Record<string, string>
   records: number
-  /** one frame per line (limits/frames.ts writePayloadFile); or recordSize for random bytes */
+  /** one frame per line (ceilings/frames.ts writePayloadFile); or recordSize for random bytes */
   payloadFile?: string
   recordSize?: number
   /** -1: unthrottled (the default) */

@@ -3,7 +3,7 @@
  * THE conformance suite: the test files whose scenarios every registered contender must pass
  * (each parametrised by `contendersUnderTest()`, so TEST_CONTENDERS=NAME runs them for one).
  * `bun run conformance NAME` runs them for one contender; `bun run test` runs them for all. A test
- * (src/conformance/suite.test.ts) fails when a file parametrised by the registry is in neither
+ * (src/conformance/conformance.test.ts) fails when a file parametrised by the registry is in neither
  * this list nor BENCH_TIER_FILES, so no scenario is left out of the proof.
  */
 

@@ -1,7 +1,7 @@
 /**
  * @module cli
  * The contender's process edge, shared by the Bun and Node entries: parse the config and the
- * settings file (exit 2 on a bad value, before any connection), run, and map the outcome to the
+ * settings file (`--help`: the usage, exit 0; exit 2 on a bad value, before any connection), run, and map the outcome to the
  * exit codes of src/contract/rules.ts.
  */
 import { EXIT } from '../contract/rules.ts'
@@ -11,6 +11,8 @@ import { ConfigError, parseConfig, type Config } from './config.ts'
 import { ProgressOut } from './progress.ts'
 import { runContender, type RuntimeAdapter } from './run.ts'
 import { StartupError } from './startup.ts'
+import { usage } from './usage.ts'
+import { wantsHelp } from '../entry-point.ts'
 
 export interface Entry {
   runtime: Contender
@@ -22,8 +24,13 @@ export interface Entry {
 export async function main(entry: Entry): Promise<never> {
   let config: Config
   let settings: Record<string, string>
+  const argv = process.argv.slice(2)
+  if (wantsHelp(argv)) {
+    console.log(usage())
+    process.exit(EXIT.complete)
+  }
   try {
-    config = parseConfig(process.env, process.argv.slice(2), entry.runtime)
+    config = parseConfig(process.env, argv, entry.runtime)
     settings = entry.loadSettings(config)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

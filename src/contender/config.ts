@@ -9,6 +9,7 @@
 import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { redactPropertiesText, redactUrl } from '../contract/redact.ts'
 import type { Contender } from '../contract/report.ts'
+import type { Channel } from '../contract/rules.ts'
 import { PATHS } from '../paths.ts'
 import { valueSchema } from './config-values.ts'
 
@@ -27,7 +28,7 @@ export interface Config {
   producerSettingsFile: string
   upbitRestUrl: string
   upbitWsUrl: string
-  channel: 'ticker' | 'trade' | 'orderbook'
+  channel: Channel
   wsCompression: 'on' | 'off'
   marketsLimit: number
   marketsPerConnection: number
@@ -103,7 +104,10 @@ function flagsToEnv(argv: string[]): Record<string, string> {
     const arg = argv[i]!
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined]
     const name = byFlag.get(flag)
-    if (!name) throw new ConfigError(`unknown option ${JSON.stringify(arg)}; options: ${[...byFlag.keys()].join(' ')}`)
+    if (!name)
+      throw new ConfigError(
+        `unknown option ${JSON.stringify(arg)}; options: ${[...byFlag.keys()].join(' ')}; see --help`,
+      )
     const value = inline ?? argv[++i]
     if (value === undefined) throw new ConfigError(`option ${flag} needs a value`)
     out[name] = value

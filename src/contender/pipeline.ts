@@ -9,6 +9,7 @@
  * when librdkafka signals them (`servesItself`), otherwise polled every millisecond while
  * messages are in flight and every 20 ms when idle.
  */
+import { TIMING } from '../contract/rules.ts'
 import type { Phase, Sink } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { RunCounts } from './metrics/run-counts.ts'
@@ -18,7 +19,7 @@ import type { FrameData, RefusedFrame } from './upbit/socket.ts'
 const BUSY_POLL_MS = 1
 const IDLE_POLL_MS = 20
 /** a full local queue is polled and retried; past this the message counts as failed */
-const QUEUE_FULL_GIVE_UP_MS = 10_000
+const QUEUE_FULL_GIVE_UP_MS = TIMING.queueFullGiveUpMs
 const pause = new Int32Array(new SharedArrayBuffer(4))
 
 export type RunPhase = 'before-ready' | Phase | 'closed'

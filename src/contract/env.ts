@@ -10,6 +10,7 @@
  * minus (no `0x10`, `1_0`, `1e3`, `1.0`, spaces); an integer outside its bounds fails with
  * "must be between MIN and MAX". Seconds are whole seconds.
  */
+import { CHANNELS, SWITCH } from './rules.ts'
 
 export type EnvType =
   /** decimal integer within [min, max] */
@@ -110,14 +111,14 @@ export const ENV: readonly EnvVar[] = [
   {
     name: 'UPBIT_CHANNEL',
     type: 'enum',
-    values: ['ticker', 'trade', 'orderbook'],
+    values: CHANNELS,
     default: 'ticker',
     meaning: 'the stream subscribed to on every connection',
   },
   {
     name: 'WS_COMPRESSION',
     type: 'enum',
-    values: ['on', 'off'],
+    values: SWITCH,
     default: 'on',
     meaning:
       'offer permessage-deflate (RFC 7692) in the handshake, as Upbit recommends; the report states what was negotiated',

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod'
 import { CONTENDER_NAME_PATTERN } from './env.ts'
-import { STATUS_CODES } from './rules.ts'
+import { CHANNELS, STATUS_CODES, SWITCH } from './rules.ts'
 
 /** A contender's name (the harness's registry says which names exist: src/registry/). */
 export const Contender = z.string().regex(new RegExp(CONTENDER_NAME_PATTERN))
@@ -131,8 +131,8 @@ export const Report = z.object({
     topic: z.string(),
     upbitRestUrl: z.string(),
     upbitWsUrl: z.string(),
-    channel: z.enum(['ticker', 'trade', 'orderbook']),
-    wsCompression: z.enum(['on', 'off']),
+    channel: z.enum(CHANNELS),
+    wsCompression: z.enum(SWITCH),
     marketsPerConnection: z.number().int().positive(),
     connectBatch: z.number().int().positive(),
     connectIntervalMs: nonNeg,

@@ -1,9 +1,32 @@
 /**
  * @module contract/rules
- * The numbers every contender applies the same way: exit codes, when a run is `complete`,
- * `degraded` or `failed`, and the bounds on what comes over the wire. Exported to
+ * The numbers every contender applies the same way: the channels, the timing, exit codes, when a
+ * run is `complete`, `degraded` or `failed`, and the bounds on what comes over the wire. Exported to
  * `schemas/contract-rules.json` for Go and Python (set-up generates it; a test fails when stale).
  */
+
+/** The channels a contender subscribes to (UPBIT_CHANNEL) and the feed serves, as Upbit names them. */
+export const CHANNELS = ['ticker', 'trade', 'orderbook'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+/** A switch's two words (WS_COMPRESSION, the bench's --pin, --floor, …); parsed to a boolean where it is read. */
+export const SWITCH = ['on', 'off'] as const
+
+/**
+ * The timing every contender keeps alike (and the bench relies on):
+ *  - startBoundaryMs: the window starts on a multiple of this wall-clock period (START_MODE=auto,
+ *    and the bench's START time), so contenders started separately line up on the same instants
+ *  - metricsIntervalMs: an interval sample and a `metrics` line every this much of the window
+ *  - backoffCapMs: the cap of a reconnect delay's exponential part
+ *  - queueFullGiveUpMs: how long one message is retried against a full local queue before it
+ *    counts as a produce error
+ */
+export const TIMING = {
+  startBoundaryMs: 10_000,
+  metricsIntervalMs: 5_000,
+  backoffCapMs: 16_000,
+  queueFullGiveUpMs: 10_000,
+} as const
 
 /** Exit codes. A status other than `complete` never exits 0. */
 export const EXIT = {

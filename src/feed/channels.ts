@@ -5,10 +5,12 @@
  * channel) pair: each kind of each market is serialised once per message and published to its own
  * topic, so subscribers of the same kind get the same bytes.
  */
+import { CHANNELS as CONTRACT_CHANNELS } from '../contract/rules.ts'
+
 export const FORMATS = ['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST'] as const
 export type FeedFormat = (typeof FORMATS)[number]
 /** The types this feed serves; Upbit's candle types and the private ones are refused by request.ts. */
-export const TYPES = ['ticker', 'trade', 'orderbook'] as const
+export const TYPES = CONTRACT_CHANNELS
 export type FeedType = (typeof TYPES)[number]
 export const TICKER = 0
 export const TRADE = 1

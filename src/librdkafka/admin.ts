@@ -1,5 +1,5 @@
 /**
- * @module kafka/admin
+ * @module librdkafka/admin
  * Topic creation through librdkafka's Admin API (bun:ffi), so every contender's topic exists with
  * the same partitions, replication and min ISR before a run instead of being auto-created on first
  * produce. Creation is exclusive by default (issue 19): a topic that already exists may hold an

@@ -1,5 +1,5 @@
 /**
- * @module kafka/librdkafka
+ * @module librdkafka/bindings
  * The C API of the project's one librdkafka build, opened with bun:ffi. Only non-variadic calls
  * (produceva, not producev) and only events polled on the JS thread: callbacks from librdkafka's
  * own threads into JS are unsafe. Struct offsets are for x86-64/arm64 LP64 and are checked

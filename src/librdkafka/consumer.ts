@@ -1,5 +1,5 @@
 /**
- * @module kafka/ffi-consumer
+ * @module librdkafka/consumer
  * Reads a whole topic back (for the audit and the tests) with librdkafka's consumer through
  * bun:ffi: every partition assigned from the beginning, read up to the high watermark taken at
  * the start, no consumer group commits. Only used after producers finished, so "the end" is fixed.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/errors
+ * @module librdkafka/errors
  * librdkafka failures as typed errors carrying librdkafka's own name (e.g. `_MSG_TIMED_OUT`) and
  * message, so reports count by that name and users read what librdkafka said.
  */

@@ -1,5 +1,5 @@
 /**
- * @module kafka/metadata
+ * @module librdkafka/metadata
  * Cluster metadata through librdkafka's rd_kafka_metadata (bun:ffi): the brokers, and per
  * partition its leader, replicas and in-sync replicas. The broker cluster's fault tests and
  * `leaderOf` read partition leadership here, from the same client library the contenders use.

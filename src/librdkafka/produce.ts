@@ -1,5 +1,5 @@
 /**
- * @module kafka/produce
+ * @module librdkafka/produce
  * A small producer through bun:ffi that sends a batch of values and waits for every delivery
  * report: for broker checks and fault tests ("does an acks=all produce succeed with two of three
  * nodes down?"), not for the race, whose contenders have their own sinks. It starts from the

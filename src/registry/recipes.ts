@@ -125,13 +125,16 @@ export function goChecks(name: string, dir: string, context: BuildContext): OwnC
   }
 }
 
-/** pytest over a Python contender's tests (its `integration` marker needs the broker). */
+/**
+ * pytest over a Python contender's tests (its `integration` marker needs the broker); ruff (pinned
+ * in the contender's lock, its rules in `dir`/pyproject.toml) over its sources and tests.
+ */
 export function pythonChecks(dir: string, testsDir: string): OwnChecks {
   return {
     id: `python:${dir}`,
     unit: { cmd: [PYTHON_BIN, '-m', 'pytest', '-q', '-m', 'not integration', testsDir], cwd: '.' },
     full: { cmd: [PYTHON_BIN, '-m', 'pytest', '-q', testsDir], cwd: '.' },
-    lint: [],
+    lint: [{ name: 'ruff', command: { cmd: [PYTHON_BIN, '-m', 'ruff', 'check', '--no-cache', '.'], cwd: dir } }],
   }
 }
 

@@ -12,6 +12,7 @@ import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
 import {
+  CHANNELS,
   CONSUMER_ONLY_PROPERTIES,
   EXIT,
   INVALID_SAMPLES,
@@ -22,6 +23,7 @@ import {
   STATUS,
   STATUS_CODES,
   STDIN,
+  TIMING,
 } from '../contract/rules.ts'
 import { summarizeValues } from '../contender/metrics/histogram.ts'
 
@@ -74,6 +76,8 @@ function schemaFiles(): Record<string, string> {
     'contender-env.json': json({ source: 'src/contract/env.ts', variables: ENV }),
     'contract-rules.json': json({
       source: 'src/contract/rules.ts',
+      channels: CHANNELS,
+      timing: TIMING,
       exit: EXIT,
       status: STATUS,
       statusCodes: STATUS_CODES,

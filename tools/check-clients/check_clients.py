@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import sys
+from typing import NoReturn
 
 SYMBOL, CODE = "BTC/KRW", "KRW-BTC"
 
@@ -73,8 +74,16 @@ def check_pyupbit(ws: str) -> list[tuple[str, bool, str]]:
     return results
 
 
+class _Parser(argparse.ArgumentParser):
+    """The project's one convention for entry points (src/entry-point.ts): a bad argument is one
+    line naming it and how to get help, exit 2 (argparse's own prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"check_clients: {message} (see --help)\n")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = _Parser(description="ccxt and pyupbit against an Upbit-compatible feed (bun run check:clients).")
     parser.add_argument("--rest", required=True)
     parser.add_argument("--ws", required=True)
     args = parser.parse_args()

@@ -7,13 +7,27 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 )
 
+const usage = `compose-check COMPOSE_FILE
+
+Loads COMPOSE_FILE with compose-go (profile "contenders") and prints the normalised YAML.
+Exit: 0 valid; 1 invalid; 2 bad arguments.`
+
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: compose-check COMPOSE_FILE")
+	// the project's one convention for entry points (src/entry-point.ts)
+	switch {
+	case len(os.Args) == 2 && (os.Args[1] == "--help" || os.Args[1] == "-h"):
+		fmt.Println(usage)
+		os.Exit(0)
+	case len(os.Args) == 2 && strings.HasPrefix(os.Args[1], "-"):
+		fmt.Fprintf(os.Stderr, "compose-check: unknown option %q (see `compose-check --help`)\n", os.Args[1])
+		os.Exit(2)
+	case len(os.Args) != 2:
+		fmt.Fprintln(os.Stderr, "compose-check: name one compose file (see `compose-check --help`)")
 		os.Exit(2)
 	}
 	opts, err := cli.NewProjectOptions([]string{os.Args[1]}, cli.WithOsEnv, cli.WithProfiles([]string{"contenders"}))

@@ -17,8 +17,8 @@ import (
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
-// BoundaryMs aligns contenders started separately on the same instants.
-const BoundaryMs = 10_000
+// BoundaryMs aligns contenders started separately on the same instants (the contract's timing).
+var BoundaryMs = contract.Rules().Timing.StartBoundaryMs
 
 // AutoStart is the first multiple of BoundaryMs at or after readyMs + warmupMs.
 func AutoStart(readyMs, warmupMs int64) int64 {

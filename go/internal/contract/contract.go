@@ -35,6 +35,15 @@ type EnvVar struct {
 
 // RuleSet is the numbers of src/contract/rules.ts.
 type RuleSet struct {
+	// Channels are the UPBIT_CHANNEL values, as Upbit names them.
+	Channels []string `json:"channels"`
+	// Timing every contender keeps alike (src/contract/rules.ts TIMING).
+	Timing struct {
+		StartBoundaryMs   int64 `json:"startBoundaryMs"`
+		MetricsIntervalMs int64 `json:"metricsIntervalMs"`
+		BackoffCapMs      int64 `json:"backoffCapMs"`
+		QueueFullGiveUpMs int64 `json:"queueFullGiveUpMs"`
+	} `json:"timing"`
 	Exit struct {
 		Complete int `json:"complete"`
 		Config   int `json:"config"`

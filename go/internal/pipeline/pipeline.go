@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/kafka"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/upbit"
@@ -29,8 +30,8 @@ const (
 	Closed                   // after the window: dropped, counted nowhere
 )
 
-// QueueFullGiveUp bounds the retries of one message against a full local queue.
-const QueueFullGiveUp = 10 * time.Second
+// QueueFullGiveUp bounds the retries of one message against a full local queue (the contract's timing).
+var QueueFullGiveUp = time.Duration(contract.Rules().Timing.QueueFullGiveUpMs) * time.Millisecond
 
 // Pipeline counts, checks and produces frames.
 type Pipeline struct {

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from contender.config import Config
-from contender.redact import redact_settings, redact_url
 from contender.metrics.histogram import summarize
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import Gauge
+from contender.redact import redact_settings, redact_url
 from contender.upbit.client import ClientStats
 
 SCHEMA_VERSION = 2

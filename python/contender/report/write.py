@@ -1,5 +1,6 @@
 """Validates a report against schemas/report.schema.json and writes it (atomically, so the bench
-never reads half a file, and never through a link planted at its path) to ``{REPORT_DIR}/{contender}_performance_report.json``.
+never reads half a file, and never through a link planted at its path) to
+``{REPORT_DIR}/{contender}_performance_report.json``.
 
 The validator is built at start-up: a missing or broken schema fails before any connection, and
 jsonschema's import and compile stay out of the window's CPU figure.

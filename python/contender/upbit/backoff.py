@@ -1,13 +1,15 @@
-"""Reconnect delays: base·2^(attempt−1) capped at 16 s, ±20 % jitter so connections dropped
-together do not come back in lock-step, four times longer after a 429 (Upbit's connection
-limit answers a flood with 429; hammering it again only extends the ban)."""
+"""Reconnect delays: base·2^(attempt−1) capped at the contract's backoffCapMs (16 s), ±20 %
+jitter so connections dropped together do not come back in lock-step, four times longer after a
+429 (Upbit's connection limit answers a flood with 429; hammering it again only extends the ban)."""
 
 from __future__ import annotations
 
 import random as _random
 from collections.abc import Callable
 
-CAP_MS = 16_000
+from contender import contract
+
+CAP_MS = contract.timing()["backoffCapMs"]
 JITTER = 0.2
 RATE_LIMITED_FACTOR = 4
 

@@ -60,7 +60,7 @@ describe('bun run kafka', () => {
     const proc = spawnKafka(['--brokers', value])
     const [code, err] = await Promise.all([proc.exited, new Response(proc.stderr).text()])
     expect(code).toBe(2)
-    expect(err.split('\n')[0]).toBe('bad option --brokers: must be 1 or 3')
+    expect(err.split('\n')[0]).toBe('kafka: bad option --brokers: must be 1 or 3 (see `bun run kafka --help`)')
   })
 
   test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(

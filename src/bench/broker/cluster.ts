@@ -1,5 +1,5 @@
 /**
- * @module kafka/cluster
+ * @module bench/broker/cluster
  * A KRaft cluster of 1 or 3 combined broker+controller nodes on 127.0.0.1 from the same jars:
  * each node has its own directory, broker port and controller port; the voters are static
  * (`controller.quorum.voters=1@…,2@…,3@…`) and every node is formatted with one cluster id.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/cpu
+ * @module bench/broker/cpu
  * CPU the broker JVMs used between two instants, from /proc/<pid>/stat (utime + stime, all
  * threads), so a report can say "the three JVMs used X cores during the window" on a machine
  * where the brokers share the cores with the contenders. Linux only; elsewhere samples are empty.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/embedded
+ * @module bench/broker/embedded
  * The broker entry point the rest of the project imports: the single node (`startKafka`, as
  * before), the 1- or 3-node cluster (`startCluster`), and `useKafka`, which starts either or
  * uses KAFKA_BOOTSTRAP_SERVERS. Each lives in its own module; this one only gathers them.

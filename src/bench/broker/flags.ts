@@ -1,5 +1,5 @@
 /**
- * @module kafka/flags
+ * @module bench/broker/flags
  * The broker's command-line flags, shared by `bun run kafka` and `bun run test --brokers 3`
  * (and the bench, if it takes --brokers), so each accepts and rejects the same values.
  */

@@ -1,5 +1,5 @@
 /**
- * @module kafka/jvm
+ * @module bench/broker/jvm
  * Running Kafka's Java main classes from the jars set-up resolved into .cache/kafka/libs: the
  * storage formatter (runs to completion) and the broker (a long-lived child), plus the process
  * plumbing around them: free ports, stopping with a grace period, and a last-resort kill of every

@@ -1,5 +1,5 @@
 /**
- * @module kafka/metadata-probe
+ * @module bench/broker/metadata-probe
  * Readiness check for a broker by a real Kafka protocol exchange, with no client library:
  * ApiVersions v0 tells which Metadata versions the broker accepts, then a Metadata request
  * (v4–v8, the non-flexible encodings) must list at least one broker. A port that merely accepts

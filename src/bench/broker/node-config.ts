@@ -1,5 +1,5 @@
 /**
- * @module kafka/node-config
+ * @module bench/broker/node-config
  * server.properties and log4j2.properties of one combined broker+controller KRaft node. The same
  * text serves the single node (replication 1) and each node of a 3-node cluster (replication 3,
  * min ISR 2, as OpenMessaging Benchmark's Kafka driver runs), so the two set-ups differ only

@@ -1,5 +1,5 @@
 /**
- * @module kafka/node
+ * @module bench/broker/node
  * One combined broker+controller JVM with its own directory (log dirs, server.properties, its
  * log file), broker port and controller port. Ports and directory stay the node's across kills
  * and restarts, so a restarted node rejoins as itself.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/quorum-probe
+ * @module bench/broker/quorum-probe
  * The KRaft controller quorum as the brokers see it: DescribeQuorum (API 55) on the
  * __cluster_metadata partition, sent to a broker (brokers forward it to the active controller, as
  * `kafka-metadata-quorum --bootstrap-server` does). No JVM and no client library: a leader id of

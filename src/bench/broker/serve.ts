@@ -1,5 +1,5 @@
 /**
- * @module kafka/serve
+ * @module bench/broker/serve
  * `bun run kafka`: a 1- or 3-node KRaft cluster on 127.0.0.1 until a signal. SIGINT, SIGTERM and
  * SIGHUP (a closed terminal) stop every JVM and remove the data dirs this run created (a
  * --data-dir is kept), also while the cluster is still starting. Failures print one line.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/single
+ * @module bench/broker/single
  * The single-node Apache Kafka (KRaft, broker+controller in one JVM) on 127.0.0.1 that tests and
  * the bench have used from the start: a one-node `startCluster` behind the options and handle
  * it always had.

@@ -1,5 +1,5 @@
 /**
- * @module kafka/stale-runs
+ * @module bench/broker/stale-runs
  * What a dead run left under .cache/kafka/runs/: each fresh data dir holds `owner.json` (the pid
  * of the process that made it and that process's start time, so a reused pid is not taken for
  * the owner), and every cluster start first sweeps the dirs whose owner is gone: their stray

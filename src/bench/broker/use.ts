@@ -1,5 +1,5 @@
 /**
- * @module kafka/use
+ * @module bench/broker/use
  * The Kafka that tests and the bench talk to: the one KAFKA_BOOTSTRAP_SERVERS names (nothing is
  * started; its broker count is read from its metadata), otherwise a fresh 1- or 3-node cluster
  * that `stop()` tears down. Either way the handle says how many brokers there are and the

@@ -1,5 +1,5 @@
 /**
- * @module kafka/wire
+ * @module bench/broker/wire
  * Just enough of the Kafka wire protocol for readiness probes with no client library: request
  * framing (header v1 for the classic encodings, v2 for the "flexible" ones), one request/response
  * exchange on a socket, and a reader for the response fields, including the unsigned varints and

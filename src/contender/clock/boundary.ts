@@ -3,14 +3,9 @@
  * The measuring window starts on a 10-second wall-clock boundary, so contenders started
  * separately (or by the bench) line up on the same instants and their interval series align.
  */
-import { START_HORIZON } from '../../contract/rules.ts'
+import { START_HORIZON, TIMING } from '../../contract/rules.ts'
 
-export const BOUNDARY_MS = 10_000
-
-/** The first multiple of `boundaryMs` strictly after `nowMs` (the bench's race start). */
-export function nextBoundary(nowMs: number, boundaryMs = BOUNDARY_MS): number {
-  return (Math.floor(nowMs / boundaryMs) + 1) * boundaryMs
-}
+export const BOUNDARY_MS = TIMING.startBoundaryMs
 
 /** START_MODE=auto: the first boundary at least WARMUP_SECONDS after ready. */
 export function autoStart(readyAtMs: number, warmupS: number): number {

@@ -2,7 +2,7 @@
  * Frames the feed mangles (its malformed fault rotates not-JSON, truncated, wrong types and a
  * 200 KiB unterminated frame), bun and node: each is counted invalid and sampled, never produced;
  * every value in the topic is a frame the feed sent as valid. (A frame over MAX_FRAME_BYTES fails
- * its connection: src/bench/inputs.test.ts, issue 25.)
+ * its connection: src/bench/inputs.int.test.ts, issue 25.)
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { useKafka } from '../../bench/broker/embedded.ts'

@@ -1,5 +1,5 @@
 /**
- * @module kafka/confluent
+ * @module kafka/confluent-sink
  * The Node contender's sink: @confluentinc/kafka-javascript (its node-rdkafka-style Producer),
  * whose addon set-up links against the project's one librdkafka build. Delivery reports come
  * back as 'delivery-report' events carrying the seq as opaque. Once connected the binding polls

@@ -1,5 +1,5 @@
 /**
- * @module kafka/ffi
+ * @module kafka/ffi-sink
  * The Bun contender's sink: librdkafka's C API through bun:ffi (the Node binding's addon cannot
  * load on Bun). Messages go out with rd_kafka_produceva (key, value, opaque = seq, headers `seq`,
  * `contender` and `phase`, RD_KAFKA_MSG_F_COPY so nothing JS owns is referenced after the call). Delivery

@@ -1,5 +1,5 @@
 /**
- * @module contender/metrics/histogram
+ * @module metrics/histogram
  * HDR histograms in microseconds (3 significant digits, as OpenMessaging Benchmark and wrk2 do),
  * read out into the report's LatencySummary. Every contender reads them out the same way, proven
  * by shared vectors (schemas/histogram-vectors.json, checked by Go's and Python's tests).

@@ -5,10 +5,11 @@
  * with a duplicate entry holding no messages (issue 13, item 6).
  */
 import type { IntervalSample } from '../../contract/report.ts'
+import { TIMING } from '../../contract/rules.ts'
 import { latencyHistogram, record } from './histogram.ts'
 
 /** The period of the series and of the `metrics` lines. */
-export const INTERVAL_MS = 5000
+export const INTERVAL_MS = TIMING.metricsIntervalMs
 
 /**
  * Offsets of the periodic samples for a window of `durationMs`: every INTERVAL_MS strictly

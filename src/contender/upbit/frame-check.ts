@@ -9,9 +9,10 @@
  */
 import type { z } from 'zod'
 import type { InvalidReason } from '../../contract/report.ts'
+import type { Channel } from '../../contract/rules.ts'
 
 export type InvalidFrameReason = z.infer<typeof InvalidReason>
-export type Channel = 'ticker' | 'trade' | 'orderbook'
+export type { Channel }
 
 export type FrameVerdict =
   | { kind: 'valid'; code: string; timestampMs: number }
