@@ -14,8 +14,14 @@ import { ROOT } from '../paths.ts'
 import { contendersUnderTest } from './fixture.ts'
 
 const contenders = contendersUnderTest()
+/**
+ * The serial modes (isolated, the ladder) are the harness's behaviour: two contenders prove it, so
+ * the bench tier's time does not grow with the field. Each contender's own behaviour is the
+ * conformance suite's; the concurrent race below still runs every one.
+ */
+const pair = contenders.slice(0, 2)
 
-async function bench(args: string[]) {
+async function bench(args: string[], field: string[] = contenders) {
   const out = mkdtempSync(join(tmpdir(), 'ukb-bench-'))
   const proc = Bun.spawn(
     [
@@ -26,7 +32,7 @@ async function bench(args: string[]) {
       '--charts',
       join(out, 'charts'),
       '--contenders',
-      contenders.join(','),
+      field.join(','),
       '--markets-limit',
       '45',
       '--connect-interval-ms',
@@ -47,9 +53,9 @@ async function bench(args: string[]) {
   return { out, code, output: stdout + stderr }
 }
 
-function expectComparison(out: string) {
+function expectComparison(out: string, field: string[] = contenders) {
   const md = readFileSync(join(out, 'performance_comparison_report.md'), 'utf8')
-  for (const c of contenders) expect(md).toContain(c)
+  for (const c of field) expect(md).toContain(c)
   expect(md).toMatch(/librdkafka/)
   const png = readFileSync(join(out, 'charts', 'performance_comparison.png'))
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
@@ -73,10 +79,10 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('isolated over two rounds: one at a time, figures as median (min–max)', async () => {
-    const run = await bench(['--duration', '2', '--mode', 'isolated', '--rounds', '2'])
+    const run = await bench(['--duration', '2', '--mode', 'isolated', '--rounds', '2'], pair)
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
-    expect(run.output.match(/audit [\w-]+\s+OK/g)?.length).toBe(contenders.length * 2)
-    const md = expectComparison(run.out)
+    expect(run.output.match(/audit [\w-]+\s+OK/g)?.length).toBe(pair.length * 2)
+    const md = expectComparison(run.out, pair)
     expect(md).toContain('isolated')
   }, 300_000)
 
@@ -88,22 +94,25 @@ describe('bun run bench', () => {
   }, 240_000)
 
   test('a short ladder yields a ladder section, the limit rows and the ladder chart', async () => {
-    const run = await bench([
-      '--ladder',
-      '--rounds',
-      '1',
-      '--ladder-rates',
-      '300',
-      // every contender holds 300 msg/s; without this each would climb through four doublings
-      '--ladder-doublings',
-      '0',
-      '--step-duration',
-      '2',
-      '--limits',
-      'on',
-    ])
+    const run = await bench(
+      [
+        '--ladder',
+        '--rounds',
+        '1',
+        '--ladder-rates',
+        '300',
+        // every contender holds 300 msg/s; without this each would climb through four doublings
+        '--ladder-doublings',
+        '0',
+        '--step-duration',
+        '2',
+        '--limits',
+        'on',
+      ],
+      pair,
+    )
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-3000) }).toEqual({ code: 0, tail: '' })
-    const md = expectComparison(run.out)
+    const md = expectComparison(run.out, pair)
     expect(md).toMatch(/ladder/i)
     expect(md).toMatch(/librdkafka alone/i)
     expect(md).toMatch(/ProducerPerformance/)
