@@ -107,6 +107,9 @@ describe('faults survived', () => {
   test('broker stopped and started mid-window: every acknowledged message exactly once', async () => {
     const broker = await startKafka()
     const own = await Rig.withBroker(broker.bootstrap, rig.feed)
+    // kept, not fired and forgotten: a restart still waiting for the broker when the test ends
+    // would be stopped under it and fail whichever test runs next
+    let restarted: Promise<void> | undefined
     try {
       const results = await own.run({
         contenders,
@@ -114,11 +117,12 @@ describe('faults survived', () => {
         onSpawn: (proc) => {
           if (proc.contender !== contenders[0]) return
           proc.waitFor('start').then(
-            () => setTimeout(() => void broker.restart(2000), 2000),
+            () => setTimeout(() => (restarted = broker.restart(2000)), 2000),
             () => {},
           )
         },
       })
+      await restarted
       logCounts('broker restarted', results)
       expectAuditClean(results)
       for (const r of results) {
@@ -127,6 +131,7 @@ describe('faults survived', () => {
         expect(r.audit!.duplicateSeqs).toBe(0)
       }
     } finally {
+      await restarted?.catch(() => {})
       await broker.stop()
     }
   }, 180_000)
