@@ -30,7 +30,8 @@ const TS_SOURCES = ['src/contender', 'src/contract', 'src/librdkafka', 'src/path
  * What the deno contender may do, and nothing more: FFI (librdkafka, libc's pipe2), the network
  * (the market list and the WebSockets; Kafka's traffic is librdkafka's own), reading (settings,
  * the set-up manifest, node_modules), writing (the report), the environment (the contract's
- * table) and the CPU count the report states. No lock file is written into the repository.
+ * table), the CPUs and memory the report states, and the uid (Deno's node:fs asks for it when it
+ * opens the settings file). No lock file is written into the repository.
  */
 const DENO_RUN = [
   'run',
@@ -40,7 +41,7 @@ const DENO_RUN = [
   '--allow-read',
   '--allow-write',
   '--allow-env',
-  '--allow-sys=cpus,uid',
+  '--allow-sys=cpus,systemMemoryInfo,uid',
 ]
 
 export const REGISTRY: readonly ContenderEntry[] = [
