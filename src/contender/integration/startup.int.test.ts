@@ -1,5 +1,5 @@
 /**
- * Before and around the window, bun and node: an unwritable REPORT_DIR is a config error
+ * Before and around the window, every TypeScript contender: an unwritable REPORT_DIR is a config error
  * (exit 2) before any connection or message; a START outside the horizon ends the run `failed`
  * with `bad-start` (exit 6) at once, instead of waiting (or spinning) for it.
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { useKafka } from '../../bench/broker/embedded.ts'
 import { startFeed, type Feed } from '../../feed/server.ts'
 import { NODE_VERSION } from '../../registry/node-runtime.ts'
+import { entryOf } from '../../registry/registry.ts'
 import { logRun, runProgram, TS_CONTENDERS } from './program.fixture.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
@@ -57,8 +58,11 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     expect(run.report!.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
     expect(run.report!.timing.startMs).toBe(9_999_999_999_999)
     expect(run.events.map((e) => e.event)).toEqual(['ready', 'error', 'report'])
-    // the report names the runtime it ran on: for node, the pinned LTS Node set-up installed
-    if (contender === 'node') expect(run.report!.runtime).toMatchObject({ name: 'node', version: NODE_VERSION })
-    else expect(run.report!.runtime).toMatchObject({ name: 'bun', version: Bun.version })
+    // the report names the runtime it ran on, as the registry's probe of that runtime reads it
+    const { runtime } = entryOf(contender)
+    const probe = Bun.spawnSync(runtime.version.command, { stdout: 'pipe', stderr: 'pipe' }).stdout.toString()
+    expect(run.report!.runtime).toMatchObject({ name: runtime.name, version: runtime.version.pattern.exec(probe)?.[1] })
+    // for node and node-ws, the pinned LTS Node set-up installed
+    if (runtime.name === 'node') expect(run.report!.runtime.version).toBe(NODE_VERSION)
   })
 })

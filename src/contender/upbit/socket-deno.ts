@@ -18,7 +18,8 @@ import { deno } from '../deno-api.ts'
 import { eventMessage, type SocketFactory } from './socket.ts'
 
 const REFUSED = /Invalid status code:? (\d{3})/
-const TOO_BIG = /(?:Frame|Message) too large/i
+// a data frame; "Ping frame too large" is a control frame's protocol error, not a refused message
+const TOO_BIG = /^(?:Frame|Message) too large/i
 const BAD_UTF8 = /invalid UTF-?8/i
 
 export function denoSockets(): SocketFactory {
