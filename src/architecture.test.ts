@@ -81,4 +81,33 @@ describe('the import graph', () => {
       .filter(([, targets]) => targets.some((t) => outside.some((o) => t.startsWith(o))))
     expect(bad).toEqual([])
   })
+
+  test('each TypeScript contender loads only modules its runtime can run: Bun.*, bun: and Deno.* stay in their own', () => {
+    // what a runtime's entry point loads, transitively
+    const closure = (entry: string) => {
+      const seen = new Set<string>()
+      const visit = (file: string) => {
+        if (seen.has(file)) return
+        seen.add(file)
+        for (const next of graph.get(file) ?? []) visit(next)
+      }
+      visit(entry)
+      return [...seen]
+    }
+    // the code, not its comments (which may well name another runtime's API)
+    const code = (file: string) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:])\/\/.*$/gm, '$1')
+    const uses = (file: string, api: RegExp) => api.test(code(file))
+    const BUN = /\bBun\.|from ['"]bun(?::\w+)?['"]/
+    const DENO = /\bDeno\.|globalThis\.Deno/
+    const foreign = (entry: string, apis: RegExp[]) =>
+      closure(entry).filter((file) => apis.some((api) => uses(file, api)))
+    // the Deno contender's namespace is reached only through deno-api.ts
+    expect(foreign('src/contender/main-deno.ts', [BUN])).toEqual([])
+    expect(foreign('src/contender/main-node.ts', [BUN, DENO])).toEqual([])
+    expect(foreign('src/contender/main-node-ws.ts', [BUN, DENO])).toEqual([])
+    expect(foreign('src/contender/main-bun.ts', [DENO])).toEqual([])
+  })
 })

@@ -213,10 +213,16 @@ describe('every WebSocket input is read with a bound on size and time (issue 25)
   test('a message fragmented past MAX_FRAME_BYTES, each fragment under it: too-large, closed, reconnected', async () => {
     await forEachContender(contenders, async (contender) => {
       const run = await underAttack(contender, 'fragments-past-limit')
-      // Bun's client has no size option and joins fragments up to its own 128-MiB cap before it
-      // fails the connection (docs/contenders.md): its bound is that cap over its idle RSS
-      expectRecovered(run, contender === 'bun' ? RSS_BOUND + 64 * 1024 * 1024 : RSS_BOUND)
-      expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+      const bounded = () => {
+        // Bun's client has no size option and joins fragments up to its own 128-MiB cap before it
+        // fails the connection (docs/contenders.md): its bound is that cap over its idle RSS
+        expectRecovered(run, contender === 'bun' ? RSS_BOUND + 64 * 1024 * 1024 : RSS_BOUND)
+        expect(run.report!.messages.invalidSamples.map((s) => s.reason)).toContain('too-large')
+      }
+      // Deno's WebSocket gathers fragments without any bound and gives the contender no way to see
+      // them (docs/contenders.md): a known gap, asserted as one so the day Deno bounds them shows
+      if (contender === 'deno') expect(bounded).toThrow()
+      else bounded()
     })
   }, 90_000)
 

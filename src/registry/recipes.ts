@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import type { BuildContext, OwnChecks, SetupStep } from './entry.ts'
 import { CACHE, PATHS, ROOT } from '../paths.ts'
 import { hashFiles, run, stampedStep, stampOk, stamp } from '../setup/step.ts'
+import { denoRuntimeStep } from './deno-runtime.ts'
 import { NODE_DIR, nodeRuntimeStep, NODE_VERSION } from './node-runtime.ts'
 import { PYTHON_BIN, pythonStep } from './python-venv.ts'
 
@@ -35,6 +36,12 @@ export function goEnv(context: BuildContext): Record<string, string> {
 export function nodeRuntime(): SetupStep {
   const node = nodeRuntimeStep(run)
   return { id: 'node-runtime', name: node.name, done: () => node.done(), work: () => node.work() }
+}
+
+/** The pinned Deno from the npm registry (deno-runtime.ts): it runs the TypeScript sources as they are. */
+export function denoRuntime(): SetupStep {
+  const deno = denoRuntimeStep(run)
+  return { id: 'deno-runtime', name: deno.name, done: () => deno.done(), work: () => deno.work() }
 }
 
 /**

@@ -5,11 +5,13 @@
  * (docs/adding-a-contender.md). Outside this file and tests, no source names a contender.
  */
 import { join } from 'node:path'
+import { DENO_BIN, DENO_ENV, denoBinary } from './deno-runtime.ts'
 import { NODE_BIN, nodeBinary } from './node-runtime.ts'
 import { PYTHON_BIN } from './python-venv.ts'
 import {
   builtBinary,
   builtBundle,
+  denoRuntime,
   goBinary,
   goChecks,
   nodeAddon,
@@ -23,6 +25,24 @@ import { ROOT } from '../paths.ts'
 import { ContenderName, type BuildContext, type ContenderEntry, type OwnChecks } from './entry.ts'
 
 const TS_SOURCES = ['src/contender', 'src/contract', 'src/librdkafka', 'src/paths.ts']
+
+/**
+ * What the deno contender may do, and nothing more: FFI (librdkafka, libc's pipe2), the network
+ * (the market list and the WebSockets; Kafka's traffic is librdkafka's own), reading (settings,
+ * the set-up manifest, node_modules), writing (the report), the environment (the contract's
+ * table), the CPUs and memory the report states, and the uid (Deno's node:fs asks for it when it
+ * opens the settings file). No lock file is written into the repository.
+ */
+const DENO_RUN = [
+  'run',
+  '--no-lock',
+  '--allow-ffi',
+  '--allow-net',
+  '--allow-read',
+  '--allow-write',
+  '--allow-env',
+  '--allow-sys=cpus,systemMemoryInfo,uid',
+]
 
 export const REGISTRY: readonly ContenderEntry[] = [
   {
@@ -66,6 +86,28 @@ export const REGISTRY: readonly ContenderEntry[] = [
     setup: (context) => [nodeRuntime(), nodeAddon(context), nodeBundle('node-ws', 'src/contender/main-node-ws.ts')],
     command: () => [nodeBinary(), '--no-warnings', requireBuilt(builtBundle('node-ws'))],
     color: '#56B4E9',
+    inDefaultField: false,
+  },
+  {
+    name: 'deno',
+    language: 'TypeScript',
+    runtime: { name: 'deno', version: { command: [DENO_BIN, '--version'], pattern: /deno (\S+)/ } },
+    websocket: "Deno's WebSocket",
+    kafkaBinding: 'librdkafka through Deno.dlopen (src/contender/kafka/ffi-sink-deno.ts)',
+    tier: 'tuned',
+    glue: "the bun sink's design on Deno: rd_kafka_produceva from a preallocated vector; delivery reports drained in bulk when the io-event pipe wakes the loop",
+    sources: TS_SOURCES,
+    // Deno runs the TypeScript sources as they are: nothing to build but the runtime
+    setup: () => [denoRuntime()],
+    // env(1) execs Deno in its place: the contender's pid is Deno's
+    command: () => [
+      'env',
+      ...Object.entries(DENO_ENV).map(([k, v]) => `${k}=${v}`),
+      denoBinary(),
+      ...DENO_RUN,
+      join(ROOT, 'src', 'contender', 'main-deno.ts'),
+    ],
+    color: '#D55E00',
     inDefaultField: false,
   },
   {

@@ -10,6 +10,7 @@
  */
 import { dlopen, FFIType, ptr, read, type Pointer } from 'bun:ffi'
 import type { Phase, Sink, SinkOptions } from './sink.ts'
+import { DR_BATCH, ProduceVector, VU_COUNT, walkDeliveries, type MessageReader } from './produce-vector.ts'
 import { KafkaError } from '../../librdkafka/errors.ts'
 import {
   cstr,
@@ -21,11 +22,6 @@ import {
   rdk,
   requestMetadata,
 } from '../../librdkafka/bindings.ts'
-
-/** rd_kafka_event_message_array fills at most this many message pointers per call */
-const DR_BATCH = 4096
-/** the seq header holds a decimal number; 20 digits covers 2^64 */
-const SEQ_DIGITS = 20
 
 let wakeCalls:
   | {
@@ -112,89 +108,27 @@ export function createFfiSink(o: SinkOptions): Sink {
   }
   const queue = c.rd_kafka_queue_get_main(rk)!
 
-  // One scratch buffer holds the rd_kafka_vu_t array reused by every produce and the bytes its
-  // header entries point at: small typed arrays of their own may be moved by the GC after ptr()
-  // was taken (seen here: a stale seq header), a single larger buffer stays put.
-  const VU_COUNT = 8
-  const SEQ_AT = RD.VU_SIZE * VU_COUNT
-  const SEQ_NAME_AT = SEQ_AT + 32
-  const CONTENDER_NAME_AT = SEQ_NAME_AT + 16
-  const CONTENDER_AT = CONTENDER_NAME_AT + 16
-  const PHASE_NAME_AT = CONTENDER_AT + 64
-  const PHASE_AT: Record<Phase, number> = { warmup: PHASE_NAME_AT + 16, window: PHASE_NAME_AT + 32 }
-  const contenderBytes = new TextEncoder().encode(o.contender)
-  if (contenderBytes.length > 64) throw new KafkaError(`contender name too long: ${o.contender}`, 'INVALID_ARG')
-  const vus = new ArrayBuffer(4096)
-  const vuView = new DataView(vus)
-  const vuPtr = ptr(vus)
-  const scratch = new Uint8Array(vus)
-  scratch.set(cstr('seq'), SEQ_NAME_AT)
-  scratch.set(cstr('contender'), CONTENDER_NAME_AT)
-  scratch.set(contenderBytes, CONTENDER_AT)
-  scratch.set(cstr('phase'), PHASE_NAME_AT)
-  for (const phase of ['warmup', 'window'] as const) scratch.set(new TextEncoder().encode(phase), PHASE_AT[phase])
-  const seqDigits = new Uint8Array(vus, SEQ_AT, SEQ_DIGITS)
-  const seqDigitsPtr = vuPtr + SEQ_AT
-  const slot = (i: number, vtype: number) => {
-    vuView.setInt32(i * RD.VU_SIZE, vtype, true)
-    return i * RD.VU_SIZE + 8
-  }
-  // 64-bit little-endian stores as two 32-bit halves: no BigInt per message
-  const setPtr = (offset: number, p: number) => {
-    vuView.setUint32(offset, p >>> 0, true)
-    vuView.setUint32(offset + 4, Math.floor(p / 0x1_0000_0000), true)
-  }
-  slot(0, RD.VTYPE.RKT)
-  setPtr(8, rkt as number)
-  const VALUE = slot(1, RD.VTYPE.VALUE)
-  const KEY = slot(2, RD.VTYPE.KEY)
-  const OPAQUE = slot(3, RD.VTYPE.OPAQUE)
-  const FLAGS = slot(4, RD.VTYPE.MSGFLAGS)
-  vuView.setInt32(FLAGS, RD.MSG_F_COPY, true)
-  const SEQ_HEADER = slot(5, RD.VTYPE.HEADER)
-  setPtr(SEQ_HEADER, vuPtr + SEQ_NAME_AT)
-  setPtr(SEQ_HEADER + 8, seqDigitsPtr)
-  const CONTENDER_HEADER = slot(6, RD.VTYPE.HEADER)
-  setPtr(CONTENDER_HEADER, vuPtr + CONTENDER_NAME_AT)
-  setPtr(CONTENDER_HEADER + 8, vuPtr + CONTENDER_AT)
-  setPtr(CONTENDER_HEADER + 16, contenderBytes.length)
-  const PHASE_HEADER = slot(7, RD.VTYPE.HEADER)
-  setPtr(PHASE_HEADER, vuPtr + PHASE_NAME_AT)
-  // both values are six bytes long; produce() only points the header at one or the other
-  setPtr(PHASE_HEADER + 16, 6)
+  const vector = new ProduceVector((buffer) => ptr(buffer), rkt as number, o.contender)
 
   const drMessages = new BigUint64Array(DR_BATCH)
   const drMessagesPtr = ptr(drMessages)
   let closed = false
 
-  const writeSeq = (seq: number): number => {
-    let n = seq
-    let i = SEQ_DIGITS
-    do {
-      seqDigits[--i] = 48 + (n % 10)
-      n = Math.floor(n / 10)
-    } while (n > 0)
-    // digits are right-aligned; point the header at the first one
-    setPtr(SEQ_HEADER + 8, seqDigitsPtr + i)
-    setPtr(SEQ_HEADER + 16, SEQ_DIGITS - i)
-    return i
+  const messages: MessageReader = {
+    fill: () => Number(c.rd_kafka_event_message_array(event, drMessagesPtr, DR_BATCH)),
+    i32: (msg, offset) => read.i32(msg as Pointer, offset),
+    pointer: (msg, offset) => read.ptr(msg as Pointer, offset),
   }
+  // the event being served, for `messages.fill`
+  let event: Pointer | null = null
 
   const serveEvent = (ev: Pointer) => {
     switch (c.rd_kafka_event_type(ev)) {
-      case RD.EVENT_DR: {
-        let n: number
-        do {
-          n = Number(c.rd_kafka_event_message_array(ev, drMessagesPtr, DR_BATCH))
-          for (let i = 0; i < n; i++) {
-            const msg = Number(drMessages[i]) as Pointer
-            const err = read.i32(msg, RD.MSG.err)
-            const seq = Number(read.ptr(msg, RD.MSG.opaque))
-            o.onDelivery(seq, err === RD.ERR_NO_ERROR ? undefined : errName(err))
-          }
-        } while (n === DR_BATCH)
+      case RD.EVENT_DR:
+        event = ev
+        walkDeliveries(messages, drMessages, errName, o.onDelivery)
+        event = null
         break
-      }
       case RD.EVENT_STATS:
         o.onStats(String(c.rd_kafka_event_stats(ev)))
         break
@@ -225,14 +159,8 @@ export function createFfiSink(o: SinkOptions): Sink {
     settings: o.settings,
     servesItself: wake !== undefined,
     produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
-      setPtr(VALUE, ptr(value))
-      setPtr(VALUE + 8, value.byteLength)
-      setPtr(KEY, ptr(key))
-      setPtr(KEY + 8, key.byteLength)
-      setPtr(OPAQUE, seq)
-      writeSeq(seq)
-      setPtr(PHASE_HEADER + 8, vuPtr + PHASE_AT[phase])
-      const error = c.rd_kafka_produceva(rk, vuPtr, VU_COUNT)
+      vector.set(ptr(key), key.byteLength, ptr(value), value.byteLength, seq, phase)
+      const error = c.rd_kafka_produceva(rk, vector.address as Pointer, VU_COUNT)
       if (!error) return true
       const code = c.rd_kafka_error_code(error)
       const message = String(c.rd_kafka_error_string(error))

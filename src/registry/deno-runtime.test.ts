@@ -1,0 +1,36 @@
+/**
+ * The deno contender's Deno is the one set-up pinned: the installed binary reports the pinned
+ * version, and the version check refuses any other Deno (or a binary that does not run) with a
+ * message naming the fix.
+ */
+import { describe, expect, test } from 'bun:test'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkDenoBinary, DENO_VERSION, denoBinary, denoVersionOf } from './deno-runtime.ts'
+
+function fakeDeno(says: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ukb-deno-')), 'deno')
+  writeFileSync(file, `#!/bin/sh\necho '${says}'\n`)
+  chmodSync(file, 0o755)
+  return file
+}
+
+describe('the pinned Deno', () => {
+  test('is a Deno 2, installed by set-up, and reports the pinned version', () => {
+    expect(Number(DENO_VERSION.split('.')[0])).toBeGreaterThanOrEqual(2)
+    expect(denoVersionOf(denoBinary())).toBe(DENO_VERSION)
+    expect(() => checkDenoBinary(denoBinary())).not.toThrow()
+  })
+
+  test('another Deno is refused, naming both versions and the fix', () => {
+    expect(() => checkDenoBinary(fakeDeno('deno 2.0.0 (stable, release, x86_64-unknown-linux-gnu)'))).toThrow(
+      `reports Deno 2.0.0, the deno contender is pinned to ${DENO_VERSION}: run \`bun run setup\``,
+    )
+  })
+
+  test('a binary that does not run or says no version is refused, naming the fix', () => {
+    expect(() => checkDenoBinary(join(tmpdir(), 'no-such-dir', 'deno'))).toThrow(/does not run.*bun run setup/)
+    expect(() => checkDenoBinary(fakeDeno('hello'))).toThrow(/does not run.*bun run setup/)
+  })
+})
