@@ -93,16 +93,20 @@ export function nodeBundle(name: string, entry: string): SetupStep {
   })
 }
 
-/** A Go module built `-tags dynamic` against the shared librdkafka. */
-export function goBinary(name: string, dir: string, context: BuildContext): SetupStep {
+/**
+ * A Go module built `-tags dynamic` against the shared librdkafka; extra build tags pick what the
+ * module builds by tag (go's `tuned` picks its own-handle Kafka sink: go/sink_tuned.go).
+ */
+export function goBinary(name: string, dir: string, context: BuildContext, extraTags: string[] = []): SetupStep {
   const output = builtBinary(name)
+  const tags = ['dynamic', ...extraTags].join(',')
   return stampedStep({
     id: `go:${name}`,
-    name: `${name} contender (Go, -tags dynamic)`,
+    name: `${name} contender (Go, -tags ${tags})`,
     output,
-    value: () => hashFiles([join(ROOT, dir)]) + context.librdkafkaPrefix,
+    value: () => hashFiles([join(ROOT, dir)]) + context.librdkafkaPrefix + tags,
     work: async () => {
-      await run('go build', ['go', 'build', '-tags', 'dynamic', '-o', output, '.'], {
+      await run('go build', ['go', 'build', '-tags', tags, '-o', output, '.'], {
         cwd: join(ROOT, dir),
         env: goEnv(context),
       })
