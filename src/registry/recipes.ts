@@ -114,8 +114,11 @@ export function goBinary(name: string, dir: string, context: BuildContext, extra
   })
 }
 
-/** `go test` and `go vet`/`gofmt` of a Go contender's module (its e2e tests need the broker and the binary). */
-export function goChecks(name: string, dir: string, context: BuildContext): OwnChecks {
+/**
+ * `go test` and `go vet`/`gofmt` of a Go contender's module (its e2e tests need the broker and the
+ * binary); `vetAlsoWith` are build tags of files `-tags dynamic` leaves out, vetted in a pass each.
+ */
+export function goChecks(name: string, dir: string, context: BuildContext, vetAlsoWith: string[] = []): OwnChecks {
   const env = { ...goEnv(context), GO_PRODUCER_BIN: builtBinary(name) }
   return {
     id: `go:${dir}`,
@@ -125,6 +128,10 @@ export function goChecks(name: string, dir: string, context: BuildContext): OwnC
     lint: [
       { name: 'gofmt', command: { cmd: ['gofmt', '-l', '.'], cwd: dir, failsOnOutput: true } },
       { name: 'go vet', command: { cmd: ['go', 'vet', '-tags', 'dynamic', './...'], cwd: dir, env } },
+      ...vetAlsoWith.map((tag) => ({
+        name: `go vet (-tags ${tag})`,
+        command: { cmd: ['go', 'vet', '-tags', `dynamic,${tag}`, '.'], cwd: dir, env },
+      })),
     ],
   }
 }

@@ -78,7 +78,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     glue: "the binding's Produce() per message; delivery reports, statistics and errors read from its Events() channel",
     sources: ['go'],
     setup: (context) => [goBinary('go', 'go', context)],
-    checks: (context) => goChecks('go', 'go', context),
+    checks: (context) => goChecks('go', 'go', context, ['tuned']),
     command: () => [requireBuilt(builtBinary('go'))],
     color: '#0072B2',
     inDefaultField: true,
@@ -95,7 +95,7 @@ export const REGISTRY: readonly ContenderEntry[] = [
     sources: ['go'],
     setup: (context) => [goBinary('go-tuned', 'go', context, ['tuned'])],
     // go's suite (go test ./... -tags dynamic) tests both sinks: internal/kafka/{confluent,rdkafka}
-    checks: (context) => goChecks('go', 'go', context),
+    checks: (context) => goChecks('go', 'go', context, ['tuned']),
     command: () => [requireBuilt(builtBinary('go-tuned'))],
     color: '#D55E00',
     inDefaultField: false,
