@@ -42,7 +42,7 @@ func TestInFlightAtEndCountsMessagesNotQueuedEvents(t *testing.T) {
 	}
 	rec := metrics.NewRecorder()
 	pl := pipeline.New(rec)
-	producer, err := kafka.NewProducer(dead, "t", "go", settings, kafka.Handlers{
+	producer, err := newProducer(dead, "t", "go", settings, kafka.Handlers{
 		OnDeliveries: pl.OnDeliveries,
 		OnStats:      func(string) { park() },
 		OnError:      func(string) { park() },

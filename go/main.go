@@ -1,7 +1,9 @@
-// The `go` contender: the Upbit → Kafka producer of docs/contenders.md in Go, with
-// confluent-kafka-go (built -tags dynamic against the project's one librdkafka), gorilla/websocket
-// and hdrhistogram-go. One goroutine per connection; delivery reports drained by their own
-// goroutine; the run's phases are the runner's methods (runner.go).
+// The `go` and `go-tuned` contenders: the Upbit → Kafka producer of docs/contenders.md in Go, with
+// gorilla/websocket and hdrhistogram-go, built -tags dynamic against the project's one
+// librdkafka. The Kafka sink is picked by build tag: confluent-kafka-go as shipped (sink.go,
+// `go`) or librdkafka through cgo on a handle of its own (sink_tuned.go, -tags tuned,
+// `go-tuned`). One goroutine per connection; delivery reports drained by their own goroutine; the
+// run's phases are the runner's methods (runner.go).
 package main
 
 import (
@@ -40,7 +42,7 @@ func main() {
 
 func mainCode(args []string) int {
 	exit := contract.Rules().Exit
-	cfg, err := config.Parse(os.Getenv, args, runtimeName)
+	cfg, err := config.Parse(os.Getenv, args, defaultContender)
 	if errors.Is(err, config.ErrHelp) {
 		config.Usage(os.Stdout)
 		return exit.Complete
@@ -113,7 +115,7 @@ func runtimeInfo() report.Runtime {
 		Name:         runtimeName,
 		Version:      runtime.Version(),
 		Websocket:    "gorilla/websocket " + depVersion("github.com/gorilla/websocket", "v1"),
-		KafkaBinding: "confluent-kafka-go " + depVersion("github.com/confluentinc/confluent-kafka-go/v2", "v2"),
+		KafkaBinding: kafkaBinding(),
 		HeapMeaning:  "Go runtime HeapAlloc (live heap objects), incl. the preallocated latency rings",
 	}
 }

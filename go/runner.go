@@ -29,7 +29,7 @@ type runner struct {
 
 	rec      *metrics.Recorder
 	pl       *pipeline.Pipeline
-	producer *kafka.Producer
+	producer kafka.Producer
 	codes    []string
 	plan     []upbit.PlannedConnection
 	client   *upbit.Client
@@ -68,7 +68,7 @@ func (r *runner) connect(ctx context.Context) error {
 	exit := contract.Rules().Exit
 	r.rec = metrics.NewRecorder()
 	r.pl = pipeline.New(r.rec)
-	producer, err := kafka.NewProducer(cfg.KafkaBootstrap, cfg.Topic, cfg.Contender, r.settings, kafka.Handlers{
+	producer, err := newProducer(cfg.KafkaBootstrap, cfg.Topic, cfg.Contender, r.settings, kafka.Handlers{
 		OnDeliveries: r.pl.OnDeliveries,
 		OnStats:      r.pl.OnStats,
 		OnError:      func(message string) { r.out.Log("kafka: " + message) },

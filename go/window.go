@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
-	"github.com/upbit-kafka-bench/go-producer/internal/kafka"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/pipeline"
 	"github.com/upbit-kafka-bench/go-producer/internal/report"
@@ -164,7 +163,7 @@ func (r *runner) build() report.Report {
 			Interrupted:        r.signal != "",
 			BadStart:           r.badStart,
 			Runtime:            runtimeInfo(),
-			LibrdkafkaVersion:  kafka.LibraryVersion(),
+			LibrdkafkaVersion:  libraryVersion(),
 			ProducerSettings:   r.producer.Settings(),
 			Codes:              r.codes,
 			PlannedConnections: len(r.plan),

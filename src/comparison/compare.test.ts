@@ -107,7 +107,7 @@ describe('compareReports', () => {
       '2.12.0',
       '4.1.0',
       'node 20.20.2',
-      '| go | tuned |',
+      '| go | as-shipped |',
       '`linger.ms`',
       '2,000 msg/s',
     ])

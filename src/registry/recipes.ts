@@ -100,16 +100,20 @@ export function nodeBundle(name: string, entry: string): SetupStep {
   })
 }
 
-/** A Go module built `-tags dynamic` against the shared librdkafka. */
-export function goBinary(name: string, dir: string, context: BuildContext): SetupStep {
+/**
+ * A Go module built `-tags dynamic` against the shared librdkafka; extra build tags pick what the
+ * module builds by tag (go's `tuned` picks its own-handle Kafka sink: go/sink_tuned.go).
+ */
+export function goBinary(name: string, dir: string, context: BuildContext, extraTags: string[] = []): SetupStep {
   const output = builtBinary(name)
+  const tags = ['dynamic', ...extraTags].join(',')
   return stampedStep({
     id: `go:${name}`,
-    name: `${name} contender (Go, -tags dynamic)`,
+    name: `${name} contender (Go, -tags ${tags})`,
     output,
-    value: () => hashFiles([join(ROOT, dir)]) + context.librdkafkaPrefix,
+    value: () => hashFiles([join(ROOT, dir)]) + context.librdkafkaPrefix + tags,
     work: async () => {
-      await run('go build', ['go', 'build', '-tags', 'dynamic', '-o', output, '.'], {
+      await run('go build', ['go', 'build', '-tags', tags, '-o', output, '.'], {
         cwd: join(ROOT, dir),
         env: goEnv(context),
       })
@@ -117,8 +121,11 @@ export function goBinary(name: string, dir: string, context: BuildContext): Setu
   })
 }
 
-/** `go test` and `go vet`/`gofmt` of a Go contender's module (its e2e tests need the broker and the binary). */
-export function goChecks(name: string, dir: string, context: BuildContext): OwnChecks {
+/**
+ * `go test` and `go vet`/`gofmt` of a Go contender's module (its e2e tests need the broker and the
+ * binary); `vetAlsoWith` are build tags of files `-tags dynamic` leaves out, vetted in a pass each.
+ */
+export function goChecks(name: string, dir: string, context: BuildContext, vetAlsoWith: string[] = []): OwnChecks {
   const env = { ...goEnv(context), GO_PRODUCER_BIN: builtBinary(name) }
   return {
     id: `go:${dir}`,
@@ -128,6 +135,10 @@ export function goChecks(name: string, dir: string, context: BuildContext): OwnC
     lint: [
       { name: 'gofmt', command: { cmd: ['gofmt', '-l', '.'], cwd: dir, failsOnOutput: true } },
       { name: 'go vet', command: { cmd: ['go', 'vet', '-tags', 'dynamic', './...'], cwd: dir, env } },
+      ...vetAlsoWith.map((tag) => ({
+        name: `go vet (-tags ${tag})`,
+        command: { cmd: ['go', 'vet', '-tags', `dynamic,${tag}`, '.'], cwd: dir, env },
+      })),
     ],
   }
 }

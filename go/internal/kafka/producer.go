@@ -1,12 +1,9 @@
 package kafka
 
 import (
-	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 
-	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 )
 
 // Delivery is one delivery report: ErrName is "" on success, librdkafka's error name otherwise.
@@ -26,10 +23,55 @@ type Handlers struct {
 	OnError    func(message string)
 }
 
+// Deliver hands a batch of reports to whichever delivery handler is set.
+func (h Handlers) Deliver(batch []Delivery) {
+	switch {
+	case len(batch) == 0:
+	case h.OnDeliveries != nil:
+		h.OnDeliveries(batch)
+	case h.OnDelivery != nil:
+		for _, r := range batch {
+			h.OnDelivery(r.Seq, r.ErrName)
+		}
+	}
+}
+
+// Producer is what the program needs of a Kafka sink. Two sinks implement it: confluent/ (the
+// binding as shipped: `go`) and rdkafka/ (librdkafka through cgo on a handle of its own:
+// `go-tuned`); the main package picks one by build tag (sink.go, sink_tuned.go). Messages carry
+// headers seq, contender and phase; delivery reports, statistics and errors reach the Handlers
+// from one goroutine.
+type Producer interface {
+	// Produce enqueues one message (librdkafka copies key, value and headers). ok is false when
+	// the local queue is full (poll/wait and retry); other refusals are *ProduceError.
+	Produce(key, value []byte, seq uint64, phase []byte) (ok bool, err error)
+	// CheckBroker asks for metadata within timeoutMs.
+	CheckBroker(timeoutMs int) error
+	// Settings are the effective librdkafka properties (without bootstrap.servers).
+	Settings() map[string]string
+	// Len is messages (and events) not yet delivered and handled.
+	Len() int
+	// Flush waits until nothing is in flight or timeoutMs; returns what is left.
+	Flush(timeoutMs int) int
+	// Close stops serving events (every handler call is over when it returns) and destroys the
+	// producer.
+	Close()
+}
+
 // ConfigError is a property librdkafka rejected (unknown name or bad value): exit 2.
 type ConfigError struct{ Message string }
 
 func (e *ConfigError) Error() string { return e.Message }
+
+// PropertyError is the ConfigError of one rejected property, worded alike by both sinks and the
+// TypeScript ones: "producer settings: key=value: <librdkafka's message>", a secret's value
+// redacted.
+func PropertyError(key, value, reason string) *ConfigError {
+	if contract.IsSecretProperty(key) {
+		value = contract.Redacted()
+	}
+	return &ConfigError{fmt.Sprintf("producer settings: %s=%s: %s", key, value, reason)}
+}
 
 // ProduceError is a produce call librdkafka refused for a reason other than a full queue.
 type ProduceError struct {
@@ -39,110 +81,8 @@ type ProduceError struct {
 
 func (e *ProduceError) Error() string { return e.Err.Error() }
 
-// Producer wraps a confluent-kafka-go producer: messages carry headers seq, contender and
-// phase; delivery reports, statistics and errors reach the Handlers from one goroutine
-// (delivery_dynamic.go, delivery_static.go).
-type Producer struct {
-	p         *ck.Producer
-	topic     string
-	contender []byte
-	settings  map[string]string
-	dr        *deliveries
-}
-
-// LibraryVersion is librdkafka's version string, e.g. "2.15.1".
-func LibraryVersion() string {
-	_, v := ck.LibraryVersion()
-	return v
-}
-
-// NewProducer creates the producer from the effective settings plus bootstrap.servers.
-func NewProducer(bootstrap, topic, contender string, settings map[string]string, h Handlers) (*Producer, error) {
-	keys := make([]string, 0, len(settings))
-	for k := range settings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	cm := ck.ConfigMap{}
-	for _, k := range keys {
-		if err := CheckProperty(k, settings[k]); err != nil {
-			return nil, &ConfigError{fmt.Sprintf("producer settings: %v", err)}
-		}
-		cm[k] = settings[k]
-	}
-	cm["bootstrap.servers"] = bootstrap
-	// the Go client's own options (not librdkafka properties): no key/value copied back into
-	// delivery reports, only the opaque (seq) and the error
-	cm["go.delivery.report.fields"] = "none"
-	cm["go.logs.channel.enable"] = false
-	p, err := ck.NewProducer(&cm)
-	if err != nil {
-		return nil, &ConfigError{fmt.Sprintf("producer settings: %v", err)}
-	}
-	dr, err := startDeliveries(p, h)
-	if err != nil {
-		p.Close()
-		return nil, err
-	}
-	return &Producer{p: p, topic: topic, contender: []byte(contender), settings: settings, dr: dr}, nil
-}
-
-// Settings are the effective librdkafka properties (without bootstrap.servers).
-func (p *Producer) Settings() map[string]string { return p.settings }
-
-// CheckBroker asks for metadata within timeoutMs.
-func (p *Producer) CheckBroker(timeoutMs int) error {
-	if _, err := p.p.GetMetadata(nil, false, timeoutMs); err != nil {
-		return fmt.Errorf("no broker answered a metadata request within %d ms (%v)", timeoutMs, err)
-	}
-	return nil
-}
-
 // Header values of the `phase` header.
 var (
 	PhaseWarmup = []byte("warmup")
 	PhaseWindow = []byte("window")
 )
-
-// Produce enqueues one message (librdkafka copies key, value and headers). ok is false when
-// the local queue is full (poll/wait and retry); other refusals are *ProduceError.
-func (p *Producer) Produce(key, value []byte, seq uint64, phase []byte) (ok bool, err error) {
-	msg := &ck.Message{
-		TopicPartition: ck.TopicPartition{Topic: &p.topic, Partition: ck.PartitionAny},
-		Key:            key,
-		Value:          value,
-		Headers: []ck.Header{
-			{Key: "seq", Value: strconv.AppendUint(make([]byte, 0, 20), seq, 10)},
-			{Key: "contender", Value: p.contender},
-			{Key: "phase", Value: phase},
-		},
-	}
-	if seqInOpaque {
-		msg.Opaque = seq
-	}
-	if err := p.p.Produce(msg, nil); err != nil {
-		var kerr ck.Error
-		if errors.As(err, &kerr) {
-			if kerr.Code() == ck.ErrQueueFull {
-				return false, nil
-			}
-			return false, &ProduceError{ErrName: ErrName(kerr.Code()), Err: fmt.Errorf("produce to %s: %w", p.topic, err)}
-		}
-		return false, &ProduceError{ErrName: "PRODUCE_ERROR", Err: err}
-	}
-	return true, nil
-}
-
-// Len is messages (and events) not yet delivered and handled.
-func (p *Producer) Len() int { return p.dr.outqLen() }
-
-// Flush waits until nothing is in flight or timeoutMs; returns what is left.
-func (p *Producer) Flush(timeoutMs int) int { return p.dr.flush(timeoutMs) }
-
-// Close stops serving events (every handler call is over when it returns) and destroys the
-// producer.
-func (p *Producer) Close() {
-	p.dr.stop()
-	p.p.Close()
-	p.dr.closed()
-}

@@ -1,5 +1,5 @@
-// Package kafka is the producer side: the shared producer settings, the confluent-kafka-go
-// producer (delivery reports drained by their own goroutine) and the librdkafka stats summary.
+// Package kafka is the producer side both sinks share: the producer settings, the Producer a
+// sink implements (confluent/ as shipped, rdkafka/ tuned) and the librdkafka stats summary.
 package kafka
 
 import (
