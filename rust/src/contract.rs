@@ -65,7 +65,7 @@ pub const REDACTED: &str = "[redacted]";
 /// A property whose value is never shown (contract `SECRETS`).
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    strings(&["secrets", "properties"]).iter().any(|p| *p == k)
+    strings(&["secrets", "properties"]).contains(&k)
         || strings(&["secrets", "words"])
             .iter()
             .any(|w| k.contains(w.as_str()))
@@ -124,39 +124,6 @@ fn scrub_user_info(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_follow_the_rule() {
-        assert!(is_secret("sasl.password"));
-        assert!(is_secret("SASL.USERNAME"));
-        assert!(is_secret("my.token.thing"));
-        assert!(!is_secret("linger.ms"));
-    }
-
-    #[test]
-    fn url_user_info_is_redacted() {
-        assert_eq!(
-            redact_url("http://u:p@host:1/x"),
-            "http://[redacted]@host:1/x"
-        );
-        assert_eq!(redact_url("http://host/x@y"), "http://host/x@y");
-        let s = Scrubber::default();
-        assert_eq!(
-            s.scrub("GET ws://a:b@h/x failed"),
-            "GET ws://[redacted]@h/x failed"
-        );
-    }
-
-    #[test]
-    fn rules_are_read() {
-        assert_eq!(exit_code("config"), 2);
-        assert!(consumer_only("group.id"));
-    }
-}
-
 /// A `k=v,k=v` text as an error line may show it: secret values (and items that may be the rest
 /// of one) redacted.
 pub fn redact_properties_text(text: &str) -> String {
@@ -195,4 +162,37 @@ pub fn not_key_value_reason(text: &str, index: usize) -> String {
 /// A value quoted as JSON (and the TypeScript side's JSON.stringify) renders it.
 pub fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_follow_the_rule() {
+        assert!(is_secret("sasl.password"));
+        assert!(is_secret("SASL.USERNAME"));
+        assert!(is_secret("my.token.thing"));
+        assert!(!is_secret("linger.ms"));
+    }
+
+    #[test]
+    fn url_user_info_is_redacted() {
+        assert_eq!(
+            redact_url("http://u:p@host:1/x"),
+            "http://[redacted]@host:1/x"
+        );
+        assert_eq!(redact_url("http://host/x@y"), "http://host/x@y");
+        let s = Scrubber::default();
+        assert_eq!(
+            s.scrub("GET ws://a:b@h/x failed"),
+            "GET ws://[redacted]@h/x failed"
+        );
+    }
+
+    #[test]
+    fn rules_are_read() {
+        assert_eq!(exit_code("config"), 2);
+        assert!(consumer_only("group.id"));
+    }
 }

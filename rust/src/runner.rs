@@ -141,7 +141,7 @@ fn runtime_info() -> serde_json::Value {
 
 pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32, Fatal> {
     let mut sig = signals();
-    let pipeline = Pipeline::new(&cfg.topic, &cfg.contender, Box::new(|l| out::log(l)));
+    let pipeline = Pipeline::new(&cfg.topic, &cfg.contender, Box::new(out::log));
     let producer = kafka::create(&cfg, &settings, pipeline.clone())
         .map_err(|e| (contract::exit_code("config"), e))?;
     let producer = Arc::new(producer);
@@ -278,7 +278,7 @@ pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32,
                     heap.add(last_mem.1 as f64);
                 }
                 _ = tokio::time::sleep_until(next_metrics), if METRICS_PERIOD * k < target => {
-                    interval(&pipeline, opened_at.elapsed(), last_mem, &cfg, &client, k % 2 == 0);
+                    interval(&pipeline, opened_at.elapsed(), last_mem, &cfg, &client, k.is_multiple_of(2));
                     k += 1;
                 }
             }

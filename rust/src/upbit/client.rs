@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
+pub type FrameHandler = Box<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
 pub struct Options {
     pub url: String,
     pub ticket_prefix: String,
@@ -20,7 +22,7 @@ pub struct Options {
     pub stable_after: Duration,
     pub max_frame_bytes: usize,
     /// A message from the peer; returns whether it was a data frame (feeds the watchdog).
-    pub on_frame: Box<dyn Fn(&[u8]) -> bool + Send + Sync>,
+    pub on_frame: FrameHandler,
     /// A message refused unread (too-large, bad-utf8).
     pub on_refused: Box<dyn Fn(&'static str) + Send + Sync>,
     pub on_log: Box<dyn Fn(String) + Send + Sync>,

@@ -245,10 +245,10 @@ impl Conn {
                 }
                 r = ws.next_frame() => match r {
                     Ok(frame) => match frame.opcode() {
-                        OpCode::Text | OpCode::Binary => {
-                            if (o.on_frame)(frame.payload()) && watchdog {
-                                quiet_until = tokio::time::Instant::now() + silence;
-                            }
+                        OpCode::Text | OpCode::Binary
+                            if (o.on_frame)(frame.payload()) && watchdog =>
+                        {
+                            quiet_until = tokio::time::Instant::now() + silence;
                         }
                         OpCode::Close => {
                             let code = frame.close_code().map(u16::from).map(|c| format!(" ({c})")).unwrap_or_default();
