@@ -49,7 +49,10 @@ fn main_code() -> i32 {
         }
     };
     let contender = cfg.contender.clone();
-    match rt.block_on(runner::run(cfg, settings)) {
+    let result = rt.block_on(runner::run(cfg, settings));
+    // a stdin read still blocked on its thread must not hold up the exit
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
         Ok(code) => code,
         Err((code, msg)) => {
             out::event(serde_json::json!({"event": "error", "message": msg}));

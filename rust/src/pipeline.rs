@@ -7,7 +7,7 @@ use crate::upbit::framecheck::{self, Checker, Kind, Verdict};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::BaseRecord;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// A full local queue is retried this long before the message counts as failed (QUEUE_FULL).
@@ -29,11 +29,12 @@ pub struct Shared {
     pub window_from: u64,
     pub stats: kafka::Stats,
     checker: Option<Checker>,
+    /// Held here (not beside the lock) so the run can take it back and destroy it before exit.
+    pub producer: Option<Arc<Producer>>,
 }
 
 pub struct Pipeline {
     shared: Mutex<Shared>,
-    producer: OnceLock<Arc<Producer>>,
     topic: String,
     contender: String,
     log: Box<dyn Fn(&str) + Send + Sync>,
@@ -49,8 +50,8 @@ impl Pipeline {
                 window_from: 0,
                 stats: kafka::Stats::default(),
                 checker: None,
+                producer: None,
             }),
-            producer: OnceLock::new(),
             topic: topic.to_owned(),
             contender: contender.to_owned(),
             log,
@@ -61,8 +62,8 @@ impl Pipeline {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn set_producer(&self, p: Arc<Producer>) {
-        let _ = self.producer.set(p);
+    pub fn set_producer(&self, p: Option<Arc<Producer>>) {
+        self.lock().producer = p;
     }
 
     pub fn set_markets(&self, codes: &[String], channel: &str) {
@@ -153,7 +154,8 @@ impl Pipeline {
         seq: u64,
         phase: &[u8],
     ) -> (bool, MutexGuard<'a, Shared>) {
-        let Some(producer) = self.producer.get() else {
+        // a reference count, not an allocation: the lock is let go while a full queue drains
+        let Some(producer) = s.producer.clone() else {
             return (false, s);
         };
         let mut digits = [0u8; 20];

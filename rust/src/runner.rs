@@ -144,18 +144,8 @@ pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32,
     let pipeline = Pipeline::new(&cfg.topic, &cfg.contender, Box::new(out::log));
     let producer = kafka::create(&cfg, &settings, pipeline.clone())
         .map_err(|e| (contract::exit_code("config"), e))?;
-    let producer = Arc::new(producer);
-    pipeline.set_producer(producer.clone());
-    // delivery reports and statistics served on their own thread, so the socket loop never waits
-    let stop_poll = Arc::new(AtomicBool::new(false));
-    let poller = {
-        let (p, stop) = (producer.clone(), stop_poll.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                p.poll(Duration::from_millis(50));
-            }
-        })
-    };
+    let mut kafka_guard = KafkaGuard::start(Arc::new(producer), pipeline.clone());
+    let producer = kafka_guard.producer.clone();
     let startup = Duration::from_millis(cfg.startup_timeout_ms as u64);
     if let Err(e) = producer.client().fetch_metadata(None, startup) {
         return Err((
@@ -313,8 +303,7 @@ pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32,
 
     // flush, then serve the last delivery reports on this thread
     let _ = producer.flush(Duration::from_millis(cfg.flush_timeout_ms as u64));
-    stop_poll.store(true, Ordering::Relaxed);
-    let _ = poller.join();
+    kafka_guard.stop_polling();
     producer.poll(Duration::ZERO);
     let cpu1 = metrics::cpu_us();
     let cpu = (cpu1.0 - cpu0.0, cpu1.1 - cpu0.1);
@@ -350,6 +339,54 @@ pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32,
     summary(&rep);
     out::event(json!({"event": "report", "path": path.to_string_lossy(), "status": status}));
     Ok(report::exit_code(&status, signal_name))
+}
+
+/// The producer and the thread that serves its delivery reports and statistics (so the socket
+/// loop never waits for them). Dropped on every way out of the run: the poller stops and the
+/// producer is destroyed (rd_kafka_destroy) before the process exits, never under librdkafka's
+/// running threads (exiting under them crashed the process: exit 139 instead of 4).
+struct KafkaGuard {
+    producer: Arc<kafka::Producer>,
+    pipeline: Arc<Pipeline>,
+    stop: Arc<AtomicBool>,
+    poller: Option<std::thread::JoinHandle<()>>,
+}
+
+impl KafkaGuard {
+    fn start(producer: Arc<kafka::Producer>, pipeline: Arc<Pipeline>) -> Self {
+        pipeline.set_producer(Some(producer.clone()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let poller = {
+            let (p, stop) = (producer.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    p.poll(Duration::from_millis(50));
+                }
+            })
+        };
+        KafkaGuard {
+            producer,
+            pipeline,
+            stop,
+            poller: Some(poller),
+        }
+    }
+
+    fn stop_polling(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.poller.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for KafkaGuard {
+    fn drop(&mut self) {
+        self.stop_polling();
+        // the pipeline's reference goes here, this guard's right after; the run's own clone was
+        // declared after the guard, so it is already gone: the producer is destroyed now
+        self.pipeline.set_producer(None);
+    }
 }
 
 fn interval(

@@ -245,10 +245,14 @@ impl Conn {
                 }
                 r = ws.next_frame() => match r {
                     Ok(frame) => match frame.opcode() {
-                        OpCode::Text | OpCode::Binary
-                            if (o.on_frame)(frame.payload()) && watchdog =>
-                        {
-                            quiet_until = tokio::time::Instant::now() + silence;
+                        OpCode::Text | OpCode::Binary => {
+                            if (o.on_frame)(frame.payload()) && watchdog {
+                                quiet_until = tokio::time::Instant::now() + silence;
+                            }
+                            // frames already buffered are decoded without touching the socket,
+                            // so a flood would never yield: each one spends tokio's budget, and
+                            // the clock's task runs on time
+                            tokio::task::coop::consume_budget().await;
                         }
                         OpCode::Close => {
                             let code = frame.close_code().map(u16::from).map(|c| format!(" ({c})")).unwrap_or_default();
