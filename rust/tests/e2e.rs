@@ -71,6 +71,7 @@ fn start_feed() -> Feed {
             return Feed { child, rest, ws };
         }
     }
+    let _ = child.wait();
     panic!("the feed exited before announcing itself");
 }
 
@@ -82,7 +83,10 @@ fn binary() -> String {
 }
 
 /// Records of a topic, read from the start until `want` arrived or 30 s passed.
-fn read_topic(bootstrap: &str, topic: &str, want: usize) -> Vec<(Vec<u8>, Vec<(String, Vec<u8>)>)> {
+/// A record as read back: its value and its headers.
+type Record = (Vec<u8>, Vec<(String, Vec<u8>)>);
+
+fn read_topic(bootstrap: &str, topic: &str, want: usize) -> Vec<Record> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("group.id", format!("rust-e2e-{}", now_ms()))
