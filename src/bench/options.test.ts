@@ -47,7 +47,7 @@ describe('bench options', () => {
     [['--rate', '0'], /--rate "0": must be between 1 and 1000000/],
     [['--rate', '0.0001'], /must be an integer/],
     [['--contenders', 'bun,bun'], /each contender at most once/],
-    [['--contenders', 'bun,rust'], /--contenders/],
+    [['--contenders', 'bun,zig'], /--contenders/],
     [['--brokers', '2'], /--brokers "2"/],
     [['--warmup=5000'], /--warmup "5000": must be between 0 and 3600/],
     [['--ladder-doublings', '9'], /--ladder-doublings "9": must be between 0 and 8/],

@@ -5,7 +5,7 @@
  * addon it loads, a Go binary built `-tags dynamic`, the Python venv with confluent-kafka compiled
  * from source. A recipe shared by two contenders has one id, so it runs once.
  */
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { BuildContext, OwnChecks, SetupStep } from './entry.ts'
 import { CACHE, PATHS, ROOT } from '../paths.ts'
@@ -119,6 +119,64 @@ export function goBinary(name: string, dir: string, context: BuildContext, extra
       })
     },
   })
+}
+
+/** The Cargo environment that links the one librdkafka (rdkafka-sys's dynamic-linking finds it by pkg-config). */
+export function cargoEnv(context: BuildContext): Record<string, string> {
+  return {
+    PKG_CONFIG_PATH: join(context.librdkafkaPrefix, 'lib', 'pkgconfig'),
+    RUSTFLAGS: `-C link-arg=-Wl,-rpath,${join(context.librdkafkaPrefix, 'lib')}`,
+    CARGO_TARGET_DIR: RUST_TARGET_DIR,
+  }
+}
+
+/** Cargo's build tree: one for every Rust contender, its checks and its tests (same RUSTFLAGS, so nothing rebuilds twice). */
+export const RUST_TARGET_DIR = join(CACHE, 'rust-target')
+
+/** A Cargo package built `--release --locked` against the shared librdkafka; its binary NAME-producer. */
+export function cargoBinary(name: string, dir: string, context: BuildContext): SetupStep {
+  const output = builtBinary(name)
+  return stampedStep({
+    id: `cargo:${name}`,
+    name: `${name} contender (Rust, cargo --release)`,
+    output,
+    // the crate embeds the contract's exported JSON (include_str!), so schemas/ is an input too
+    value: () => hashFiles([join(ROOT, dir), join(ROOT, 'schemas')]) + context.librdkafkaPrefix,
+    work: async () => {
+      if (!Bun.which('cargo'))
+        throw new Error(
+          `cargo not found: the ${name} contender needs Rust 1.85+. Install it with rustup (https://rustup.rs: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh) or, where the distribution's is recent enough, apt-get install -y cargo`,
+        )
+      await run('cargo build', ['cargo', 'build', '--release', '--locked', '--bin', `${name}-producer`], {
+        cwd: join(ROOT, dir),
+        env: cargoEnv(context),
+      })
+      mkdirSync(dirname(output), { recursive: true })
+      copyFileSync(join(RUST_TARGET_DIR, 'release', `${name}-producer`), output)
+    },
+  })
+}
+
+/** `cargo test` (its e2e tests need KAFKA_BOOTSTRAP_SERVERS), `cargo clippy -D warnings` and `cargo fmt --check`. */
+export function cargoChecks(name: string, dir: string, context: BuildContext): OwnChecks {
+  // --release shares set-up's build of the dependencies instead of compiling them a second time
+  const env = { ...cargoEnv(context), RUST_PRODUCER_BIN: builtBinary(name) }
+  return {
+    id: `cargo:${dir}`,
+    unit: { cmd: ['cargo', 'test', '--release', '--locked'], cwd: dir, env: { ...env, KAFKA_BOOTSTRAP_SERVERS: '' } },
+    full: { cmd: ['cargo', 'test', '--release', '--locked'], cwd: dir, env },
+    lint: [
+      { name: 'cargo fmt', command: { cmd: ['cargo', 'fmt', '--check'], cwd: dir } },
+      {
+        name: 'cargo clippy',
+        command: {
+          cmd: ['cargo', 'clippy', '--release', '--locked', '--all-targets', '--', '-D', 'warnings'],
+          cwd: dir,
+          env,
+        },
+      },
+    ],
+  }
 }
 
 /**
