@@ -31,7 +31,8 @@ export const ConformanceRecord = z.object({
 })
 export type ConformanceRecord = z.infer<typeof ConformanceRecord>
 
-export const RECORDS_DIR = join(CACHE, 'conformance')
+/** Where records live; CONFORMANCE_RECORDS_DIR moves them (the bench's own tests race with none). */
+export const RECORDS_DIR = process.env.CONFORMANCE_RECORDS_DIR || join(CACHE, 'conformance')
 const MAX_RECORD_BYTES = 4 * 1024 * 1024
 
 /** The build a record proves: the content of the contender's declared sources. */
