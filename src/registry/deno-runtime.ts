@@ -10,9 +10,11 @@
  *
  * Imports nothing of the project but paths.ts, like node-runtime.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { CACHE } from '../paths.ts'
+import type { Run } from '../setup/step.ts'
+import { installNpmBinary, npmBinaryDone, type NpmBinary } from './npm-binary.ts'
 
 export const DENO_VERSION = '2.9.6'
 
@@ -27,7 +29,6 @@ export const DENO_BIN = join(DENO_DIR, 'deno')
  * a run writes nothing to the home directory.
  */
 export const DENO_CACHE = join(CACHE, 'deno-dir')
-const STAMP = join(DENO_DIR, '.setup-stamp')
 const FIX = 'run `bun run setup` (it installs the pinned Deno from the npm registry)'
 
 export class DenoRuntimeError extends Error {
@@ -73,47 +74,20 @@ export function checkDenoBinary(binary: string = DENO_BIN, wanted: string = DENO
   )
 }
 
-type Run = (step: string, cmd: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>
-
 /** The cached step (steps.ts's shape); `run` is set-up's command runner. */
 export function denoRuntimeStep(run: Run) {
   const spec = `${DENO_PACKAGE}@${DENO_VERSION}`
+  const binary: NpmBinary = {
+    spec,
+    label: 'Deno',
+    dir: DENO_DIR,
+    binary: 'deno',
+    check: (path) => checkDenoBinary(path),
+    missingNpm: (message) => new DenoRuntimeError(message),
+  }
   return {
     name: `Deno ${DENO_VERSION} (npm: ${DENO_PACKAGE})`,
-    done(): boolean {
-      return existsSync(DENO_BIN) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === spec
-    },
-    async work(): Promise<void> {
-      if (!Bun.which('npm'))
-        throw new DenoRuntimeError(
-          `set-up: npm not found; it fetches the pinned Deno (${spec}) from the npm registry. Install: apt-get install -y npm`,
-        )
-      mkdirSync(join(CACHE, 'build'), { recursive: true })
-      const work = mkdtempSync(join(CACHE, 'build', 'deno-'))
-      try {
-        // a cache of its own, empty each time: the install never rests on what ~/.npm happens to hold
-        const packed = await run(`npm pack ${spec} (from the npm registry)`, [
-          'npm',
-          'pack',
-          spec,
-          '--json',
-          '--pack-destination',
-          work,
-          '--cache',
-          join(work, 'npm-cache'),
-          '--no-update-notifier',
-        ])
-        const [{ filename }] = JSON.parse(packed) as [{ filename: string }]
-        const unpacked = join(work, 'unpacked')
-        mkdirSync(unpacked)
-        await run('unpack Deno', ['tar', '-xzf', join(work, filename), '-C', unpacked, '--no-same-owner'])
-        checkDenoBinary(join(unpacked, 'package', 'deno'))
-        writeFileSync(join(unpacked, 'package', '.setup-stamp'), spec)
-        rmSync(DENO_DIR, { recursive: true, force: true })
-        renameSync(join(unpacked, 'package'), DENO_DIR)
-      } finally {
-        rmSync(work, { recursive: true, force: true })
-      }
-    },
+    done: () => npmBinaryDone(binary),
+    work: () => installNpmBinary(binary, run),
   }
 }

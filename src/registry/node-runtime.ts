@@ -15,9 +15,11 @@
  *
  * Imports nothing of the project but paths.ts: the contender's test fixture uses it too.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { CACHE } from '../paths.ts'
+import type { Run } from '../setup/step.ts'
+import { installNpmBinary, npmBinaryDone, type NpmBinary } from './npm-binary.ts'
 
 export const NODE_VERSION = '26.12.1'
 
@@ -28,7 +30,6 @@ export const NODE_PACKAGE = `node-${process.platform}-${process.arch}`
 export const NODE_DIR = join(CACHE, 'node')
 /** where the executable is once installed; nodeBinary() for a path that must exist */
 export const NODE_BIN = join(NODE_DIR, 'bin', 'node')
-const STAMP = join(NODE_DIR, '.setup-stamp')
 const FIX = 'run `bun run setup` (it installs the pinned Node from the npm registry)'
 
 export class NodeRuntimeError extends Error {
@@ -63,53 +64,26 @@ export function checkNodeBinary(binary: string = NODE_BIN, wanted: string = NODE
   )
 }
 
-type Run = (step: string, cmd: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>
-
 /**
  * The cached step, in the shape steps.ts's `step(name, done, work)` takes; `run` is set-up's
  * command runner (it shows a failed command's output).
  */
 export function nodeRuntimeStep(run: Run) {
   const spec = `${NODE_PACKAGE}@${NODE_VERSION}`
+  const binary: NpmBinary = {
+    spec,
+    label: 'Node',
+    dir: NODE_DIR,
+    binary: 'bin/node',
+    check: (path) => checkNodeBinary(path),
+    missingNpm: (message) => new NodeRuntimeError(message),
+  }
   return {
     name: `Node.js ${NODE_VERSION} (npm: ${NODE_PACKAGE})`,
     nodeBin: NODE_BIN,
     /** what the addon's stamp includes: a new Node means a new addon */
     stampValue: spec,
-    done(): boolean {
-      return existsSync(NODE_BIN) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === spec
-    },
-    async work(): Promise<void> {
-      if (!Bun.which('npm'))
-        throw new NodeRuntimeError(
-          `set-up: npm not found; it fetches the pinned Node (${spec}) from the npm registry. Install: apt-get install -y npm`,
-        )
-      mkdirSync(join(CACHE, 'build'), { recursive: true })
-      const work = mkdtempSync(join(CACHE, 'build', 'node-'))
-      try {
-        // a cache of its own, empty each time: the install never rests on what ~/.npm happens to hold
-        const packed = await run(`npm pack ${spec} (from the npm registry)`, [
-          'npm',
-          'pack',
-          spec,
-          '--json',
-          '--pack-destination',
-          work,
-          '--cache',
-          join(work, 'npm-cache'),
-          '--no-update-notifier',
-        ])
-        const [{ filename }] = JSON.parse(packed) as [{ filename: string }]
-        const unpacked = join(work, 'unpacked')
-        mkdirSync(unpacked)
-        await run('unpack Node', ['tar', '-xzf', join(work, filename), '-C', unpacked, '--no-same-owner'])
-        checkNodeBinary(join(unpacked, 'package', 'bin', 'node'))
-        writeFileSync(join(unpacked, 'package', '.setup-stamp'), spec)
-        rmSync(NODE_DIR, { recursive: true, force: true })
-        renameSync(join(unpacked, 'package'), NODE_DIR)
-      } finally {
-        rmSync(work, { recursive: true, force: true })
-      }
-    },
+    done: () => npmBinaryDone(binary),
+    work: () => installNpmBinary(binary, run),
   }
 }

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CACHE, ROOT } from '../paths.ts'
+import type { Run } from '../setup/step.ts'
 
 export const PYTHON_DIR = join(ROOT, 'python')
 export const PYTHON_VENV = join(CACHE, 'python-venv')
@@ -29,8 +30,6 @@ const APT_HINT = 'apt-get install -y python3-venv python3-dev'
 export class PythonPrerequisiteError extends Error {
   override name = 'PrerequisiteError'
 }
-
-type Run = (step: string, cmd: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>
 
 interface Interpreter {
   executable: string
