@@ -11,6 +11,8 @@ import { PYTHON_BIN } from './python-venv.ts'
 import {
   builtBinary,
   builtBundle,
+  cargoBinary,
+  cargoChecks,
   denoRuntime,
   goBinary,
   goChecks,
@@ -157,6 +159,21 @@ export const REGISTRY: readonly ContenderEntry[] = [
     color: '#CC79A7',
     inDefaultField: true,
     original: 'Python',
+  },
+  {
+    name: 'rust',
+    language: 'Rust',
+    runtime: { name: 'rust', version: { command: ['rustc', '--version'], pattern: /rustc (\S+)/ } },
+    websocket: 'yawc (permessage-deflate)',
+    kafkaBinding: 'rdkafka (BaseProducer, dynamic-linking)',
+    tier: 'tuned',
+    glue: "rdkafka's BaseProducer with the seq as its delivery opaque (no allocation per message), delivery reports polled on their own thread",
+    sources: ['rust', 'schemas'],
+    setup: (context) => [cargoBinary('rust', 'rust', context)],
+    checks: (context) => cargoChecks('rust', 'rust', context),
+    command: () => [requireBuilt(builtBinary('rust'))],
+    color: '#999933',
+    inDefaultField: false,
   },
 ]
 

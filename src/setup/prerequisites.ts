@@ -69,6 +69,15 @@ export async function checkPrerequisites(): Promise<void> {
     )
   }
 
+  // the Rust contender's crates (yawc, reqwest 0.13) need Rust 1.85+; distributions often ship older
+  const cargo = await output(['cargo', '--version'])
+  const cargoVersion = cargo?.match(/cargo (\d+)\.(\d+)/)
+  const rustup = "rustup (https://rustup.rs: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh)"
+  if (!cargoVersion)
+    missing.push(`- cargo not found. Install Rust 1.85+ with ${rustup}, or apt-get install -y cargo where it is 1.85+`)
+  else if (!atLeast([Number(cargoVersion[1]), Number(cargoVersion[2])], [1, 85]))
+    missing.push(`- cargo ${cargoVersion[1]}.${cargoVersion[2]} is too old: the Rust contender needs 1.85+ (${rustup})`)
+
   const java = await output(['java', '-version'])
   const javaVersion = java?.match(/version "(\d+)/)
   if (!javaVersion) missing.push('- java not found. Install a JDK 17+: apt-get install -y openjdk-17-jdk-headless')
