@@ -22,6 +22,15 @@ export interface LadderStep {
   pipelineP50Us: number
   pipelineP99Us: number
   pipelineP999Us: number
+  /** the feed's intended send time → ack, p99 (absent in reports written before it was recorded) */
+  exchangeToAckP99Us?: number
+  /**
+   * how far the producer's backlog grew over the window: the feed's offer it had not read by the
+   * window's end, in milliseconds of the offered rate (absent in older reports)
+   */
+  backlogGrowthMs?: number
+  /** delivered ÷ frames the producer read in its window, 0..1 (absent in older reports) */
+  readDeliveredFraction?: number
   rssMaxBytes: number
   cpuUsPerMessage: number
   /** met the sustained rule (absent in reports written before it was recorded) */
@@ -64,7 +73,10 @@ export interface FloorRow {
 
 /** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
 export interface LadderResult {
-  /** the pipeline p99 a step must stay under to count as kept up */
+  /**
+   * the bound a step must stay under to count as kept up: exchange→ack p99 (net of the feed's own
+   * send lag) and the backlog's growth, µs (pipeline p99 in ladders run before the rule changed)
+   */
   boundP99Us: number
   steps: LadderStep[]
   /** per contender, the highest offered rate it sustained (its saturation point; the median over rounds); null when no step was */
