@@ -1,7 +1,7 @@
 /**
  * @module comparison/chart-specs
- * Vega-Lite specs for the comparison chart (2×2: throughput over time, pipeline latency
- * percentiles, RSS over time, CPU per message) and the saturation ladder chart. One fixed colour
+ * Vega-Lite specs for the comparison chart (2×2: throughput over time, exchange→ack latency
+ * percentiles (the headline), RSS over time, CPU per message) and the saturation ladder chart. One fixed colour
  * per contender in every panel (Okabe–Ito, readable with colour-blindness).
  */
 import type { TopLevelSpec } from 'vega-lite'
@@ -138,7 +138,7 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
   ] as const
   const latency = [...byContender].flatMap(([contender, reports]) =>
     percentiles.map(([percentile, field]) => {
-      const s = spreadOf(reports.map((r) => r.latency.pipeline[field] / 1000))!
+      const s = spreadOf(reports.map((r) => r.latency.exchangeToAck[field] / 1000))!
       return { contender, percentile, median: s.median, min: s.min, max: s.max, label: label(s.median) }
     }),
   )
@@ -181,8 +181,8 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
               title: 'percentile',
               axis: { labelAngle: 0 },
             },
-            'Pipeline latency, frame in → Kafka ack (ms)',
-            roundsNote(rounds),
+            'Latency, exchange → Kafka ack (ms)',
+            `${input.feed ? 'from the feed’s intended send time' : 'from Upbit’s timestamp (its clock)'}; pipeline in the report; ${roundsNote(rounds)}`,
             'milliseconds',
             contenders,
             true,

@@ -355,6 +355,57 @@ describe('verdicts', () => {
   })
 })
 
+describe('the latency headline: exchange→ack', () => {
+  // a 30-s race on a busy machine: pipeline p99 57.8–59.6 ms for all four ("within noise"), while
+  // node's exchange→ack p99 read 6,533 ms: its frames queued in its socket before it read them
+  const fellBehind = () =>
+    [1, 2, 3].map((round) =>
+      FOUR.map((c) =>
+        makeReport(c, round, (r) => {
+          r.latency.pipeline.p99Us = 59_000 + 200 * round
+          r.latency.exchangeToAck.p99Us = c === 'node' ? 6_533_000 + 10_000 * round : 68_000 + 500 * round
+          r.latency.exchangeToAck.p999Us = r.latency.exchangeToAck.p99Us * 1.2
+          r.latency.exchangeToAck.maxUs = r.latency.exchangeToAck.p99Us * 1.3
+        }),
+      ),
+    )
+
+  test('a contender behind the feed is named in the verdict, though its pipeline p99 equals the others’', () => {
+    const md = compareReports(input(fellBehind()))
+    const verdictOf = (label: string) => {
+      const section = md.slice(md.indexOf('## Verdict'))
+      return rowOf(section, label)
+    }
+    expect(verdictOf('Latency: exchange→ack p99')).toContain('than node')
+    expect(verdictOf('Latency: exchange→ack p99')).not.toContain('within noise of node')
+    expect(verdictOf('Latency: behind the feed')).toContain('**node** fell behind the feed')
+    for (const c of ['bun', 'go', 'python']) expect(verdictOf('Latency: behind the feed')).not.toContain(`**${c}**`)
+    // pipeline alone would have called it a tie: it is the breakdown, with no verdict of its own
+    expect(verdictOf('Latency: pipeline p99')).toBeUndefined()
+    expect(md).toContain('**latency: exchange→ack p99** (the headline)')
+    expect(md).toContain('of which pipeline p99 (frame read → ack)')
+  })
+
+  test('says nobody fell behind when every frame was read soon after it was sent', () => {
+    const md = compareReports(input(threeRounds()))
+    expect(md).toContain('Falling behind the feed: none: every contender read its frames within 50.0 ms')
+    expect(md).toContain('intended send time')
+  })
+
+  test('with the live exchange, says what the figure means and how far it can be trusted', () => {
+    const rounds = threeRounds().map((round) =>
+      round.map((r) => ({
+        ...r,
+        latency: { ...r.latency, exchangeToAck: { ...r.latency.exchangeToAck, minUs: 4200 } },
+      })),
+    )
+    const md = compareReports(input(rounds, { feed: undefined }))
+    expect(md).toContain('on Upbit’s clock')
+    expect(md).toContain('The smallest exchange→ack any contender saw was 4.20 ms')
+    expect(md).toContain('Trust the differences between contenders of one concurrent run')
+  })
+})
+
 describe('spread', () => {
   test('median of an even count is the mean of the middle two', () => {
     expect(spreadOf([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 })

@@ -8,6 +8,7 @@
  */
 import type { ComparisonInput } from './input.ts'
 import { floorSection } from './floor-section.ts'
+import { behindVerdict, headlineSection } from './headline.ts'
 import { intervalsSection } from './intervals.ts'
 import { ladderSection } from './ladder-section.ts'
 import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
@@ -134,8 +135,10 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
   return `**${contenders[best]}** is ${beaten.join(', ')}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}`
 }
 
-function verdictSection(byContender: Map<Contender, Report[]>): string {
+function verdictSection(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const rows = KEY_METRICS.map((m) => [`${m.group}: ${m.label}`, verdict(m, byContender)])
+  const latency = rows.findLastIndex(([label]) => label!.startsWith('Latency:'))
+  rows.splice(latency + 1, 0, ['Latency: behind the feed', behindVerdict(byContender, input.feed)])
   return ['## Verdict', '', table(['metric', 'verdict'], rows)].join('\n')
 }
 
@@ -195,8 +198,9 @@ export function compareReports(input: ComparisonInput): string {
     environmentSection(input.environment, byContender, input.broker),
     feedSection(input.feed, reports),
     settingsSection(input.settings),
+    headlineSection(input, byContender),
+    verdictSection(input, byContender),
     sideBySide(byContender),
-    verdictSection(byContender),
     ...(input.floor ? [floorSection(input.floor, byContender)] : []),
     intervalsSection(input.rounds, [...byContender.keys()]),
     originalSection(

@@ -228,7 +228,7 @@ export function howToReadSection(rounds: number, ladderRounds = 0): string {
       ` **Within N %**: a steady gap smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median), real but too small to name a winner.` +
       ' A verdict names a winner only where the min–max ranges do not overlap and the gap is larger than that.',
     '- Warm-up: every contender produced from the moment it was ready until the window opened (at least the warm-up, marked `phase: warmup`); the audit checks those messages separately and no figure counts them.',
-    '- Latency: *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report; *pipeline* is frame in → delivery report; *exchange→ack* is the frame’s own timestamp → delivery report (with the local feed, the intended send time).',
+    '- Latency: the headline is *exchange→ack*, the frame’s own timestamp → delivery report (with the local feed, the frame’s intended send time; with the live exchange, Upbit’s clock: see the headline section), so the time a frame waited before the producer read it counts. Its breakdown: *pipeline* is frame in → delivery report; *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report. The latency verdicts use exchange→ack; a contender whose frames waited more than 50 ms (p99) before it read them is named as behind the feed.',
     '- CPU µs per message is (user + system) CPU over the window divided by delivered messages; 1.00 cores is one core fully busy.',
     '- In concurrent mode the contenders share the machine’s cores and one feed; isolated mode runs them one at a time, alternating the order.',
   ].join('\n')
