@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
-import type { BrokerFacts, FloorRow } from '../comparison/input.ts'
+import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../atomic-write.ts'
 import type { AuditResult } from './audit.ts'
 import { readEnvironment } from './environment.ts'
 import type { BenchOptions } from './options.ts'
+import { commandLine, contendersThatRan, gitState } from './provenance.ts'
 import { soakSection, soakVerdict } from './soak.ts'
 
 export interface PublishInput {
@@ -31,6 +32,8 @@ export interface PublishInput {
   argv: string[]
   extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
   broker: Omit<BrokerFacts, 'cores'>
+  /** the project's commit and tree state when the run started (read now when absent) */
+  project?: Pick<Provenance, 'commit' | 'dirty'>
 }
 
 /** The worst window the feed had (lag over the windows, not over set-up and audits). */
@@ -70,6 +73,11 @@ export async function publish(i: PublishInput): Promise<string[]> {
   }
   const outDir = resolve(ROOT, i.o.out)
   mkdirSync(outDir, { recursive: true })
+  const provenance: Provenance = {
+    ...(i.project ?? gitState()),
+    commandLine: commandLine(i.argv),
+    contenders: contendersThatRan(reports),
+  }
   const input: ComparisonInput = {
     rounds: i.rounds,
     mode: i.o.ladder ? 'isolated' : i.o.mode,
@@ -78,7 +86,8 @@ export async function publish(i: PublishInput): Promise<string[]> {
     feed: feedFigures(i, reports),
     audit: i.audits,
     startedAt: i.startedAt.toISOString(),
-    commandLine: `bun run bench ${i.argv.join(' ')}`.trim(),
+    commandLine: provenance.commandLine,
+    provenance,
     warmupS: i.o.warmup,
     floor: i.extra.floor,
     broker: { ...i.broker, cores: i.broker.external ? undefined : i.extra.brokerCores },
@@ -99,6 +108,8 @@ export async function publish(i: PublishInput): Promise<string[]> {
   // everything the markdown and charts were made from, to re-render or compare later
   writeFileAtomic(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
   writeFileAtomic(join(i.runDir, 'performance_comparison_report.md'), markdown)
+  // the run's history records what it was made from beside its reports
+  writeFileAtomic(join(i.runDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
   const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
   console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)

@@ -355,6 +355,42 @@ describe('verdicts', () => {
   })
 })
 
+describe('provenance', () => {
+  const provenance = {
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    dirty: true,
+    commandLine: 'bun run bench --rounds 3',
+    contenders: FOUR.map((name) => ({
+      name,
+      runtime: `${name} 1.0`,
+      websocket: `${name}-ws`,
+      binding: `${name}-binding`,
+      tier: name === 'bun' ? 'tuned' : 'as-shipped',
+      glue: `${name}'s glue`,
+    })),
+  }
+
+  test('the header names the commit and a dirty tree; the environment lists each contender’s registry entry', () => {
+    const md = compareReports(input(threeRounds(), { provenance }))
+    expect(md).toContain('- Project: commit `0123456789abcdef0123456789abcdef01234567`, **with uncommitted changes**')
+    expect(md).toContain(
+      "| python | as-shipped | python 3.11.7 | python-ws | python-binding | 2.15.1 | python's glue |",
+    )
+    expect(compareReports(input(threeRounds(), { provenance: { ...provenance, dirty: false } }))).toContain(
+      ', tree clean',
+    )
+    expect(
+      compareReports(input(threeRounds(), { provenance: { ...provenance, commit: 'unknown', dirty: 'unknown' } })),
+    ).toContain('- Project: commit unknown')
+  })
+
+  test('an input saved before provenance was recorded still renders', () => {
+    const md = compareReports(input(threeRounds()))
+    expect(md).not.toContain('- Project:')
+    expect(md).toContain('| go | as-shipped |')
+  })
+})
+
 describe('the latency headline: exchange→ack', () => {
   // a 30-s race on a busy machine: pipeline p99 57.8–59.6 ms for all four ("within noise"), while
   // node's exchange→ack p99 read 6,533 ms: its frames queued in its socket before it read them

@@ -6,7 +6,7 @@
  * verdicts only where the rounds' ranges do not overlap, the tail over time, the original
  * project's expectations beside the measurements, audit and reliability).
  */
-import type { ComparisonInput } from './input.ts'
+import type { ComparisonInput, Provenance } from './input.ts'
 import { floorSection } from './floor-section.ts'
 import { behindVerdict, headlineSection } from './headline.ts'
 import { intervalsSection } from './intervals.ts'
@@ -154,6 +154,17 @@ function mode(input: ComparisonInput): string {
     : `${input.mode}, ${rounds(input.rounds.length)}`
 }
 
+function projectState(p: Provenance): string {
+  if (p.commit === 'unknown') return 'commit unknown (no git repository or no git)'
+  const tree =
+    p.dirty === 'unknown'
+      ? 'tree state unknown'
+      : p.dirty
+        ? '**with uncommitted changes** (what ran is not exactly this commit)'
+        : 'tree clean'
+  return `commit \`${p.commit}\`, ${tree}`
+}
+
 function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const reports = input.rounds.flat()
   const durations = [...new Set(reports.map((r) => r.config.testDurationS))].join(', ')
@@ -161,6 +172,7 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
     `# Upbit → Kafka producer comparison: ${[...byContender.keys()].join(' vs ')}`,
     '',
     `- Command: \`${input.commandLine}\``,
+    ...(input.provenance ? [`- Project: ${projectState(input.provenance)}`] : []),
     `- Date: ${input.startedAt}`,
     `- Mode: ${mode(input)}, ${durations} s window` +
       (input.warmupS !== undefined
@@ -195,7 +207,7 @@ export function compareReports(input: ComparisonInput): string {
   if (reports.length === 0) return `# Upbit → Kafka producer comparison\n\nNo contender produced a report.\n`
   const sections = [
     header(input, byContender),
-    environmentSection(input.environment, byContender, input.broker),
+    environmentSection(input.environment, byContender, input.broker, input.provenance?.contenders),
     feedSection(input.feed, reports),
     settingsSection(input.settings),
     headlineSection(input, byContender),

@@ -106,6 +106,28 @@ export interface BrokerFacts {
   cores?: number[]
 }
 
+/** A contender's registry entry as it ran (the runtime version is the one its report gave). */
+export interface ContenderProvenance {
+  name: string
+  /** runtime name and version */
+  runtime: string
+  websocket: string
+  binding: string
+  tier: string
+  glue: string
+}
+
+/** What a run was made from (src/bench/provenance.ts). */
+export interface Provenance {
+  /** the project's git commit at the run's start, or 'unknown' (no git, no repository) */
+  commit: string
+  /** uncommitted changes in the tree (`git status --porcelain` not empty) */
+  dirty: boolean | 'unknown'
+  /** the command line as typed, secrets redacted */
+  commandLine: string
+  contenders: ContenderProvenance[]
+}
+
 /** Everything one comparison is made from. */
 export interface ComparisonInput {
   /** per round, the reports of that round (one per contender that finished) */
@@ -118,7 +140,10 @@ export interface ComparisonInput {
   feed?: { rate: number; profile: string; seed: number; markets: number; lagP99Us: number; behind: boolean }
   audit: AuditResult[]
   startedAt: string
+  /** the command line, secrets redacted */
   commandLine: string
+  /** commit, tree state, command line and contenders' registry entries (absent in inputs saved before it was recorded) */
+  provenance?: Provenance
   /** WARMUP_SECONDS the contenders were given */
   warmupS?: number
   /** librdkafka alone at the race's rate (the paced C producer) */

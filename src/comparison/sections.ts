@@ -6,7 +6,7 @@
 import type { AuditResult } from '../bench/audit.ts'
 import { REGISTRY } from '../registry/registry.ts'
 import type { Environment } from '../bench/environment.ts'
-import type { BrokerFacts, ComparisonInput } from './input.ts'
+import type { BrokerFacts, ComparisonInput, ContenderProvenance } from './input.ts'
 import { table } from './markdown.ts'
 import { NOISE } from './metrics.ts'
 import type { Contender, Report } from '../contract/report.ts'
@@ -42,6 +42,7 @@ export function environmentSection(
   env: Environment,
   byContender: Map<Contender, Report[]>,
   broker?: BrokerFacts,
+  entries?: ContenderProvenance[],
 ): string {
   const rows = [
     ['CPU', `${env.cpuModel} (${env.cpus} logical cores)`],
@@ -55,13 +56,16 @@ export function environmentSection(
   ]
   const runtimes = [...byContender].map(([c, reports]) => {
     const r = reports[0]!
+    // the registry entry recorded when the run was made, else today's registry and the report
+    const entry = entries?.find((e) => e.name === c)
     return [
       c,
-      REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
+      entry?.tier ?? REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
       `${r.runtime.name} ${r.runtime.version}`,
-      r.runtime.websocket,
-      r.runtime.kafkaBinding,
+      entry?.websocket ?? r.runtime.websocket,
+      entry?.binding ?? r.runtime.kafkaBinding,
       r.librdkafka.version,
+      ...(entries ? [entry?.glue ?? '—'] : []),
     ]
   })
   return [
@@ -70,7 +74,18 @@ export function environmentSection(
     '',
     'What each contender ran on:',
     '',
-    table(['contender', 'glue tier', 'runtime', 'WebSocket client', 'Kafka binding', 'librdkafka'], runtimes),
+    table(
+      [
+        'contender',
+        'glue tier',
+        'runtime',
+        'WebSocket client',
+        'Kafka binding',
+        'librdkafka',
+        ...(entries ? ['glue (registry)'] : []),
+      ],
+      runtimes,
+    ),
   ].join('\n')
 }
 
