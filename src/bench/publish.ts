@@ -1,16 +1,18 @@
 /**
  * @module bench/publish
  * Everything a run leaves behind, where users look: the comparison
- * (reports/performance_comparison_report.md and its input JSON), the charts
- * (charts/performance_comparison.png), and each contender's latest report at the original
- * project's path reports/{contender}_performance_report.json. The history stays under
- * reports/runs/<id>/. Returns the failures it found (mismatched settings, a soak leak). Every
+ * (reports/performance_comparison_report.md, its input JSON and the tidy
+ * reports/performance_comparison.csv), the charts (charts/performance_comparison.png), and each
+ * contender's latest report at the original project's path
+ * reports/{contender}_performance_report.json. The history stays under reports/runs/<id>/, with
+ * the run's provenance.json (commit, tree state, command line, contenders' registry entries). Returns the failures it found (mismatched settings, a soak leak). Every
  * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
+import { comparisonCsv } from '../comparison/csv.ts'
 import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
@@ -107,12 +109,14 @@ export async function publish(i: PublishInput): Promise<string[]> {
   writeFileAtomic(mdPath, markdown)
   // everything the markdown and charts were made from, to re-render or compare later
   writeFileAtomic(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
+  const csvPath = join(outDir, 'performance_comparison.csv')
+  writeFileAtomic(csvPath, comparisonCsv(input))
   writeFileAtomic(join(i.runDir, 'performance_comparison_report.md'), markdown)
   // the run's history records what it was made from beside its reports
   writeFileAtomic(join(i.runDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
   const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
-  console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)
+  console.log(`\ncomparison: ${mdPath}\ncsv:        ${csvPath}\nchart:      ${charts.png}`)
   if (i.extra.ladder) console.log(`ladder:     ${resolve(ROOT, i.o.charts, 'ladder.png')}`)
   if (copies.length > 0) console.log(`reports:    ${copies.join(', ')}\nhistory:    ${i.runDir}`)
   return failures
