@@ -182,7 +182,7 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
               axis: { labelAngle: 0 },
             },
             'Latency, exchange → Kafka ack (ms)',
-            `${input.feed ? 'from the feed’s intended send time' : 'from Upbit’s timestamp (its clock)'}; pipeline in the report; ${roundsNote(rounds)}`,
+            `${input.feed || input.ladder ? 'from the feed’s intended send time' : 'from Upbit’s timestamp (its clock)'}; pipeline in the report; ${roundsNote(rounds)}`,
             'milliseconds',
             contenders,
             true,

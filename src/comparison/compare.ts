@@ -138,7 +138,7 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
 function verdictSection(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const rows = KEY_METRICS.map((m) => [`${m.group}: ${m.label}`, verdict(m, byContender)])
   const latency = rows.findLastIndex(([label]) => label!.startsWith('Latency:'))
-  rows.splice(latency + 1, 0, ['Latency: behind the feed', behindVerdict(byContender, input.feed)])
+  rows.splice(latency + 1, 0, ['Latency: behind the feed', behindVerdict(byContender, input)])
   return ['## Verdict', '', table(['metric', 'verdict'], rows)].join('\n')
 }
 

@@ -19,6 +19,9 @@ import { formatSpread, formatValue, spreadOf, UNITS, type Unit } from './spread.
  */
 export const BEHIND_WAIT_US = 50_000
 
+/** The frames' timestamps came from the live exchange: no local feed (a ladder always has one, its figures kept apart). */
+const liveExchange = (input: Pick<ComparisonInput, 'feed' | 'ladder'>) => !input.feed && !input.ladder
+
 const median = (reports: Report[], get: (r: Report) => number) => spreadOf(reports.map(get))?.median ?? 0
 
 /** How long a contender's frames waited before it read them, p99, roughly: exchange→ack p99 − pipeline p99. */
@@ -45,9 +48,12 @@ export interface BehindFeed {
  * it is taken off: with the local feed its own send lag p99; with the live exchange (its clock,
  * the internet path), the smallest wait of the contenders, which share both.
  */
-export function behindFeed(byContender: Map<Contender, Report[]>, feed: ComparisonInput['feed']): BehindFeed[] {
+export function behindFeed(
+  byContender: Map<Contender, Report[]>,
+  input: Pick<ComparisonInput, 'feed' | 'ladder'>,
+): BehindFeed[] {
   const waits = [...byContender].map(([c, reports]) => [c, waitBeforeReadUs(reports)] as const)
-  const base = feed ? feed.lagP99Us : Math.min(...waits.map(([, w]) => w))
+  const base = input.feed ? input.feed.lagP99Us : liveExchange(input) ? Math.min(...waits.map(([, w]) => w)) : 0
   return waits
     .map(([contender, wait]) => {
       const reports = byContender.get(contender)!
@@ -64,8 +70,11 @@ export function behindFeed(byContender: Map<Contender, Report[]>, feed: Comparis
 }
 
 /** The verdict row on falling behind: the contenders named, or none. */
-export function behindVerdict(byContender: Map<Contender, Report[]>, feed: ComparisonInput['feed']): string {
-  const behind = behindFeed(byContender, feed)
+export function behindVerdict(
+  byContender: Map<Contender, Report[]>,
+  input: Pick<ComparisonInput, 'feed' | 'ladder'>,
+): string {
+  const behind = behindFeed(byContender, input)
   const ms = (us: number) => formatValue(us, UNITS.latency)
   if (behind.length === 0)
     return `none: every contender read its frames within ${ms(BEHIND_WAIT_US)} of when they were sent (p99)`
@@ -79,10 +88,10 @@ export function behindVerdict(byContender: Map<Contender, Report[]>, feed: Compa
 
 /** What exchange→ack means for this run's source, and how far it can be trusted. */
 export function exchangeClockNote(input: ComparisonInput, reports: Report[]): string {
-  if (input.feed)
+  if (!liveExchange(input))
     return (
       'Exchange→ack starts at each frame’s `timestamp`, which the local feed sets to the frame’s intended send time on this machine’s clock: ' +
-      'it counts the feed’s own lateness (send lag p99 above), the time the frame waited in the socket before the producer read it, and the pipeline. ' +
+      'it counts the feed’s own lateness, the time the frame waited in the socket before the producer read it, and the pipeline. ' +
       'It is free of coordinated omission: a producer that stops reading cannot stop its frames’ clocks.'
     )
   const min = Math.min(...reports.map((r) => r.latency.exchangeToAck.minUs))
@@ -133,7 +142,7 @@ export function headlineSection(input: ComparisonInput, byContender: Map<Contend
     '',
     table(['', ...contenders], rows),
     '',
-    `- Falling behind the feed: ${behindVerdict(byContender, input.feed)}.`,
+    `- Falling behind the feed: ${behindVerdict(byContender, input)}.`,
     `- ${exchangeClockNote(input, input.rounds.flat())}`,
   ].join('\n')
 }
