@@ -439,6 +439,11 @@ describe('the latency headline: exchange→ack', () => {
     expect(md).toContain('on Upbit’s clock')
     expect(md).toContain('The smallest exchange→ack any contender saw was 4.20 ms')
     expect(md).toContain('Trust the differences between contenders of one concurrent run')
+    // a ladder records no race feed but always ran on the local one
+    const ladder = { boundP99Us: 100_000, steps: [], saturation: { go: 50_000 }, limits: [] }
+    const local = compareReports(input(rounds, { feed: undefined, ladder }))
+    expect(local).not.toContain('Live exchange')
+    expect(local).toContain('intended send time')
   })
 })
 
