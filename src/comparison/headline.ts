@@ -76,8 +76,13 @@ export function behindVerdict(
 ): string {
   const behind = behindFeed(byContender, input)
   const ms = (us: number) => formatValue(us, UNITS.latency)
-  if (behind.length === 0)
-    return `none: every contender read its frames within ${ms(BEHIND_WAIT_US)} of when they were sent (p99)`
+  if (behind.length === 0) {
+    const late =
+      input.feed && input.feed.lagP99Us > 0
+        ? `, the feed’s own send lag p99 of ${ms(input.feed.lagP99Us)} taken off`
+        : ''
+    return `none: every contender read its frames within ${ms(BEHIND_WAIT_US)} of when they were sent (p99${late})`
+  }
   return behind
     .map(
       (b) =>
@@ -134,7 +139,7 @@ export function headlineSection(input: ComparisonInput, byContender: Map<Contend
     ...contenders.map((c) => formatSpread(spreadOf(byContender.get(c)!.map(row.get)), row.unit)),
   ])
   rows.push([
-    'waited before read, about (exchange→ack p99 − pipeline p99)',
+    'waited before read, about (exchange→ack p99 − pipeline p99; the feed’s own lag included)',
     ...contenders.map((c) => formatValue(waitBeforeReadUs(byContender.get(c)!), UNITS.latency)),
   ])
   return [
