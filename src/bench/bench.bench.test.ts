@@ -1,12 +1,12 @@
 /**
  * `bun run bench` itself, end to end and for real: the bench script starts (or reuses) the broker
  * and the local feed, races the real contender programs, audits their topics and writes the
- * comparison and the chart. Short windows and a few markets keep it bounded; figures are not
+ * comparison, its CSV and the chart. Short windows and a few markets keep it bounded; figures are not
  * asserted, only that the outputs exist, are valid, and that the audit is clean — or fails loudly
  * when a contender is killed.
  */
 import { describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Report, reportPath } from '../contract/report.ts'
@@ -76,6 +76,22 @@ describe('bun run bench', () => {
     for (const c of contenders) expect(run.output).toMatch(new RegExp(`audit ${c}\\s+OK`))
     const md = expectComparison(run.out)
     expect(md).toContain('concurrent')
+    expect(md).toContain('## Headline')
+    // the tidy CSV: one row per contender × round × metric, its values the reports' own
+    const csv = readFileSync(join(run.out, 'performance_comparison.csv'), 'utf8').trimEnd().split('\r\n')
+    expect(csv[0]).toBe('contender,round,metric,unit,value')
+    for (const c of contenders) {
+      const report = Report.parse(JSON.parse(readFileSync(reportPath(run.out, c), 'utf8')))
+      expect(csv).toContain(`${c},1,latency.exchange_to_ack_p99,us,${report.latency.exchangeToAck.p99Us}`)
+      expect(csv).toContain(`${c},1,totals.delivered,count,${report.messages.delivered}`)
+    }
+    // provenance: in the comparison's input and in the run's history
+    const { provenance } = JSON.parse(readFileSync(join(run.out, 'performance_comparison_input.json'), 'utf8'))
+    expect(provenance.commit).toMatch(/^([0-9a-f]{40}|unknown)$/)
+    expect(provenance.commandLine).toStartWith('bun run bench --out ')
+    expect(provenance.contenders.map((e: { name: string }) => e.name).sort()).toEqual([...contenders].sort())
+    const [runId] = readdirSync(join(run.out, 'runs'))
+    expect(JSON.parse(readFileSync(join(run.out, 'runs', runId!, 'provenance.json'), 'utf8'))).toEqual(provenance)
     // the latest reports are also where the original project put them, and they are valid
     for (const c of contenders) {
       const report = Report.parse(JSON.parse(readFileSync(reportPath(run.out, c), 'utf8')))

@@ -17,6 +17,7 @@ import { useKafka } from './broker/embedded.ts'
 import { runLadderBench } from './ladder-run.ts'
 import { EXIT_USAGE, usageErrorLine, type EntryPoint } from '../entry-point.ts'
 import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
+import { gitState } from './provenance.ts'
 import { publish } from './publish.ts'
 import { runRace } from './race.ts'
 import { contenderEnv, newRunId } from './run-env.ts'
@@ -72,6 +73,8 @@ export async function runBench(argv: string[], env: Record<string, string | unde
     return 2
   }
   const startedAt = new Date()
+  // what the run is made from, read before anything can change the tree
+  const project = gitState()
   const runId = newRunId(startedAt)
   let feed: Feed | undefined
   let kafka: Awaited<ReturnType<typeof useKafka>> | undefined
@@ -150,7 +153,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
         external: kafka.external,
         heapMb: kafka.cluster?.heapMb,
       }
-      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv, broker })))
+      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv, broker, project })))
     }
     for (const audit of audits) {
       console.log(

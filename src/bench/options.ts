@@ -134,8 +134,10 @@ Other runs
   --ladder-doublings N     how many times the last rate doubles past the list, at most;
                            0 = the list only                                  (default 4)
   --step-duration S        seconds per ladder step                            (default 20)
-  --ladder-p99-ms N        a ladder step is sustained when ≥ 99.9 % of the offer is delivered
-                           with pipeline p99 under N ms                       (default 100)
+  --ladder-p99-ms N        a ladder step is sustained when the producer kept up with the feed:
+                           exchange→ack p99 (less the feed's own lag) under N ms, its
+                           backlog grown by under N ms of the feed, ≥ 99.9 % of what it
+                           read delivered                                     (default 100)
   --pin on|off             with --ladder: the contender alone on the last core, the feed and the
                            broker on the others (taskset)                     (default on)
   --limits on|off          with --ladder: also measure the physical-limit rows (C producer on

@@ -1,17 +1,19 @@
 /**
  * @module bench/publish
  * Everything a run leaves behind, where users look: the comparison
- * (reports/performance_comparison_report.md and its input JSON), the charts
- * (charts/performance_comparison.png), and each contender's latest report at the original
- * project's path reports/{contender}_performance_report.json. The history stays under
- * reports/runs/<id>/. Returns the failures it found (mismatched settings, a soak leak). Every
+ * (reports/performance_comparison_report.md, its input JSON and the tidy
+ * reports/performance_comparison.csv), the charts (charts/performance_comparison.png), and each
+ * contender's latest report at the original project's path
+ * reports/{contender}_performance_report.json. The history stays under reports/runs/<id>/, with
+ * the run's provenance.json (commit, tree state, command line, contenders' registry entries). Returns the failures it found (mismatched settings, a soak leak). Every
  * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
-import type { BrokerFacts, FloorRow } from '../comparison/input.ts'
+import { comparisonCsv } from '../comparison/csv.ts'
+import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
@@ -19,6 +21,7 @@ import { writeFileAtomic } from '../atomic-write.ts'
 import type { AuditResult } from './audit.ts'
 import { readEnvironment } from './environment.ts'
 import type { BenchOptions } from './options.ts'
+import { commandLine, contendersThatRan, gitState } from './provenance.ts'
 import { soakSection, soakVerdict } from './soak.ts'
 
 export interface PublishInput {
@@ -31,6 +34,8 @@ export interface PublishInput {
   argv: string[]
   extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
   broker: Omit<BrokerFacts, 'cores'>
+  /** the project's commit and tree state when the run started (read now when absent) */
+  project?: Pick<Provenance, 'commit' | 'dirty'>
 }
 
 /** The worst window the feed had (lag over the windows, not over set-up and audits). */
@@ -70,6 +75,11 @@ export async function publish(i: PublishInput): Promise<string[]> {
   }
   const outDir = resolve(ROOT, i.o.out)
   mkdirSync(outDir, { recursive: true })
+  const provenance: Provenance = {
+    ...(i.project ?? gitState()),
+    commandLine: commandLine(i.argv),
+    contenders: contendersThatRan(reports),
+  }
   const input: ComparisonInput = {
     rounds: i.rounds,
     mode: i.o.ladder ? 'isolated' : i.o.mode,
@@ -78,7 +88,8 @@ export async function publish(i: PublishInput): Promise<string[]> {
     feed: feedFigures(i, reports),
     audit: i.audits,
     startedAt: i.startedAt.toISOString(),
-    commandLine: `bun run bench ${i.argv.join(' ')}`.trim(),
+    commandLine: provenance.commandLine,
+    provenance,
     warmupS: i.o.warmup,
     floor: i.extra.floor,
     broker: { ...i.broker, cores: i.broker.external ? undefined : i.extra.brokerCores },
@@ -98,10 +109,14 @@ export async function publish(i: PublishInput): Promise<string[]> {
   writeFileAtomic(mdPath, markdown)
   // everything the markdown and charts were made from, to re-render or compare later
   writeFileAtomic(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
+  const csvPath = join(outDir, 'performance_comparison.csv')
+  writeFileAtomic(csvPath, comparisonCsv(input))
   writeFileAtomic(join(i.runDir, 'performance_comparison_report.md'), markdown)
+  // the run's history records what it was made from beside its reports
+  writeFileAtomic(join(i.runDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
   const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
-  console.log(`\ncomparison: ${mdPath}\nchart:      ${charts.png}`)
+  console.log(`\ncomparison: ${mdPath}\ncsv:        ${csvPath}\nchart:      ${charts.png}`)
   if (i.extra.ladder) console.log(`ladder:     ${resolve(ROOT, i.o.charts, 'ladder.png')}`)
   if (copies.length > 0) console.log(`reports:    ${copies.join(', ')}\nhistory:    ${i.runDir}`)
   return failures

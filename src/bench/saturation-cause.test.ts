@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
-import { bisectNext, type LadderStepResult, searchSaturation } from './ladder.ts'
+import { makeReport } from '../comparison/fixture.ts'
+import { bisectNext, isSustained, type LadderStepResult, searchSaturation, stepFigures } from './ladder.ts'
 import { DEFAULT_LADDER_DOUBLINGS } from './options.ts'
 import { judgeLimit, rigCapped } from './saturation-cause.ts'
 
@@ -82,6 +83,24 @@ describe('judgeLimit', () => {
     expect(v.evidence).toContain('99.80 % delivered')
     expect(v.evidence).toMatch(/delivered too little of the offer, its p99 within the 100\.0 ms bound/)
   })
+  test('own: fell behind the feed, named with exchange→ack and the backlog’s growth', () => {
+    const v = judgeLimit(
+      [
+        step(35_000, {
+          sustained: false,
+          deliveredFraction: 0.97,
+          exchangeToAckP99Us: 60_000,
+          backlogGrowthMs: 450,
+          coresUsed: 0.6,
+        }),
+      ],
+      1,
+      100_000,
+    )
+    expect(v.kind).toBe('own')
+    expect(v.evidence).toContain('exchange→ack p99 60.0 ms, pipeline p99 8.0 ms, backlog grew 450.0 ms')
+    expect(v.evidence).toMatch(/fell behind the feed \(its backlog grew by more than the 100\.0 ms bound\)/)
+  })
   test('judges at the lowest unsustained probe and says when no limit was reached', () => {
     const v = judgeLimit(
       [step(80_000, { sustained: false, coresUsed: 0.99 }), step(60_000, { sustained: false, feedBehind: true })],
@@ -115,6 +134,62 @@ describe('judgeLimit', () => {
     expect(v.evidence).toContain('latency broke')
     const held = judgeLimit(steps.slice(0, 2), 1, 100_000)
     expect(held.evidence).toStartWith('at 71,016 msg/s offered of 100,000 asked (')
+  })
+})
+
+describe('the sustained rule: did the producer keep up with the feed', () => {
+  const rule = (o: Partial<Parameters<typeof isSustained>[0]>) =>
+    isSustained(
+      {
+        pipelineP99Us: 8000,
+        exchangeToAckP99Us: 9000,
+        feedLagP99Us: 1000,
+        backlogGrowthMs: 0,
+        readDeliveredFraction: 1,
+        ...o,
+      },
+      100_000,
+    )
+
+  // go in a 1-round ladder at 35,005 msg/s offered: 99.86 % of the offer delivered within a 15-s
+  // window (the frames in flight at its edges), p99 27.6 ms, 0.38 of its core idle: called not
+  // sustained by the old rule (≥ 99.9 % of the offer), though it kept up with the feed
+  test('frames in flight at the window’s edges do not fail a step that kept up', () => {
+    const report = makeReport('go', 1, (r) => {
+      r.timing.measuredDurationMs = 15_000
+      r.messages.received = 524_340
+      r.messages.produced = 524_340
+      r.messages.delivered = 524_340
+      r.latency.pipeline.p99Us = 27_600
+      r.latency.exchangeToAck.p99Us = 29_100
+    })
+    // the feed counted 525,075 frames sent between the start and end events it saw: 735 more than
+    // the producer read in its own window, 21 ms of the feed (the events' delay, not a backlog)
+    const figures = stepFigures('go', report, 525_075)
+    expect(figures.deliveredFraction).toBeLessThan(0.999)
+    expect(figures.backlogGrowthMs).toBeCloseTo(21, 0)
+    expect(isSustained({ ...figures, feedLagP99Us: 2000 }, 100_000)).toBe(true)
+  })
+
+  // node in a 30-s race: pipeline p99 58.8 ms like the others, exchange→ack p99 6,533 ms: its
+  // frames waited six seconds in its socket before it read them
+  test('a producer behind the feed fails on exchange→ack, whatever its pipeline p99', () => {
+    expect(rule({ pipelineP99Us: 58_800, exchangeToAckP99Us: 6_533_000 })).toBe(false)
+    expect(rule({ pipelineP99Us: 58_800, exchangeToAckP99Us: 86_000 })).toBe(true)
+  })
+
+  test('a growing backlog fails the step even while the frames it reads are fresh', () => {
+    expect(rule({ backlogGrowthMs: 250 })).toBe(false)
+    expect(rule({ backlogGrowthMs: 40 })).toBe(true)
+  })
+
+  test('frames read but not delivered fail the step', () => {
+    expect(rule({ readDeliveredFraction: 0.99 })).toBe(false)
+  })
+
+  test('the feed’s own lag is the rig’s, not charged to the producer', () => {
+    expect(rule({ exchangeToAckP99Us: 950_000, feedLagP99Us: 900_000 })).toBe(true)
+    expect(rule({ exchangeToAckP99Us: 950_000, feedLagP99Us: 100_000 })).toBe(false)
   })
 })
 

@@ -160,7 +160,9 @@ describe("the bench's outputs", () => {
       ...contenders.flatMap((c) => [join(roundDir, `${c}.log`), reportPath(roundDir, c), reportPath(out, c)]),
       join(out, 'performance_comparison_report.md'),
       join(out, 'performance_comparison_input.json'),
+      join(out, 'performance_comparison.csv'),
       join(runDir, 'performance_comparison_report.md'),
+      join(runDir, 'provenance.json'),
       join(charts, 'performance_comparison.png'),
       join(charts, 'performance_comparison.svg'),
     ].map((path) => [path, plantLink(path)] as const)
@@ -174,7 +176,8 @@ describe("the bench's outputs", () => {
       audits: results.map((r) => r.audit!),
       startedAt: new Date(),
       runDir,
-      argv: [],
+      // a command line carrying secrets: recorded in the provenance, redacted
+      argv: ['--x', `ws://${CREDENTIALS}@127.0.0.1:1/websocket/v1`, SECRET_PROPERTIES],
       extra: {},
       broker: { brokers: 1, replicationFactor: 1, minIsr: 1, external: true },
     })

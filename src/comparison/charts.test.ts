@@ -56,7 +56,7 @@ describe('renderCharts', () => {
     expect(svg.startsWith('<svg')).toBe(true)
     for (const title of [
       'Delivered throughput over time (msg/s)',
-      'Pipeline latency, frame in → Kafka ack (ms)',
+      'Latency, exchange → Kafka ack (ms)',
       'Resident memory (RSS) over time (MB)',
       'CPU time per delivered message (µs)',
     ]) {

@@ -355,6 +355,98 @@ describe('verdicts', () => {
   })
 })
 
+describe('provenance', () => {
+  const provenance = {
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    dirty: true,
+    commandLine: 'bun run bench --rounds 3',
+    contenders: FOUR.map((name) => ({
+      name,
+      runtime: `${name} 1.0`,
+      websocket: `${name}-ws`,
+      binding: `${name}-binding`,
+      tier: name === 'bun' ? 'tuned' : 'as-shipped',
+      glue: `${name}'s glue`,
+    })),
+  }
+
+  test('the header names the commit and a dirty tree; the environment lists each contender’s registry entry', () => {
+    const md = compareReports(input(threeRounds(), { provenance }))
+    expect(md).toContain('- Project: commit `0123456789abcdef0123456789abcdef01234567`, **with uncommitted changes**')
+    expect(md).toContain(
+      "| python | as-shipped | python 3.11.7 | python-ws | python-binding | 2.15.1 | python's glue |",
+    )
+    expect(compareReports(input(threeRounds(), { provenance: { ...provenance, dirty: false } }))).toContain(
+      ', tree clean',
+    )
+    expect(
+      compareReports(input(threeRounds(), { provenance: { ...provenance, commit: 'unknown', dirty: 'unknown' } })),
+    ).toContain('- Project: commit unknown')
+  })
+
+  test('an input saved before provenance was recorded still renders', () => {
+    const md = compareReports(input(threeRounds()))
+    expect(md).not.toContain('- Project:')
+    expect(md).toContain('| go | as-shipped |')
+  })
+})
+
+describe('the latency headline: exchange→ack', () => {
+  // a 30-s race on a busy machine: pipeline p99 57.8–59.6 ms for all four ("within noise"), while
+  // node's exchange→ack p99 read 6,533 ms: its frames queued in its socket before it read them
+  const fellBehind = () =>
+    [1, 2, 3].map((round) =>
+      FOUR.map((c) =>
+        makeReport(c, round, (r) => {
+          r.latency.pipeline.p99Us = 59_000 + 200 * round
+          r.latency.exchangeToAck.p99Us = c === 'node' ? 6_533_000 + 10_000 * round : 68_000 + 500 * round
+          r.latency.exchangeToAck.p999Us = r.latency.exchangeToAck.p99Us * 1.2
+          r.latency.exchangeToAck.maxUs = r.latency.exchangeToAck.p99Us * 1.3
+        }),
+      ),
+    )
+
+  test('a contender behind the feed is named in the verdict, though its pipeline p99 equals the others’', () => {
+    const md = compareReports(input(fellBehind()))
+    const verdictOf = (label: string) => {
+      const section = md.slice(md.indexOf('## Verdict'))
+      return rowOf(section, label)
+    }
+    expect(verdictOf('Latency: exchange→ack p99')).toContain('than node')
+    expect(verdictOf('Latency: exchange→ack p99')).not.toContain('within noise of node')
+    expect(verdictOf('Latency: behind the feed')).toContain('**node** fell behind the feed')
+    for (const c of ['bun', 'go', 'python']) expect(verdictOf('Latency: behind the feed')).not.toContain(`**${c}**`)
+    // pipeline alone would have called it a tie: it is the breakdown, with no verdict of its own
+    expect(verdictOf('Latency: pipeline p99')).toBeUndefined()
+    expect(md).toContain('**latency: exchange→ack p99** (the headline)')
+    expect(md).toContain('of which pipeline p99 (frame read → ack)')
+  })
+
+  test('says nobody fell behind when every frame was read soon after it was sent', () => {
+    const md = compareReports(input(threeRounds()))
+    expect(md).toContain('Falling behind the feed: none: every contender read its frames within 50.0 ms')
+    expect(md).toContain('intended send time')
+  })
+
+  test('with the live exchange, says what the figure means and how far it can be trusted', () => {
+    const rounds = threeRounds().map((round) =>
+      round.map((r) => ({
+        ...r,
+        latency: { ...r.latency, exchangeToAck: { ...r.latency.exchangeToAck, minUs: 4200 } },
+      })),
+    )
+    const md = compareReports(input(rounds, { feed: undefined }))
+    expect(md).toContain('on Upbit’s clock')
+    expect(md).toContain('The smallest exchange→ack any contender saw was 4.20 ms')
+    expect(md).toContain('Trust the differences between contenders of one concurrent run')
+    // a ladder records no race feed but always ran on the local one
+    const ladder = { boundP99Us: 100_000, steps: [], saturation: { go: 50_000 }, limits: [] }
+    const local = compareReports(input(rounds, { feed: undefined, ladder }))
+    expect(local).not.toContain('Live exchange')
+    expect(local).toContain('intended send time')
+  })
+})
+
 describe('spread', () => {
   test('median of an even count is the mean of the middle two', () => {
     expect(spreadOf([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 })

@@ -6,8 +6,9 @@
  * verdicts only where the rounds' ranges do not overlap, the tail over time, the original
  * project's expectations beside the measurements, audit and reliability).
  */
-import type { ComparisonInput } from './input.ts'
+import type { ComparisonInput, Provenance } from './input.ts'
 import { floorSection } from './floor-section.ts'
+import { behindVerdict, headlineSection } from './headline.ts'
 import { intervalsSection } from './intervals.ts'
 import { ladderSection } from './ladder-section.ts'
 import { KEY_METRICS, METRIC_GROUPS, type Metric } from './metrics.ts'
@@ -134,8 +135,10 @@ export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): 
   return `**${contenders[best]}** is ${beaten.join(', ')}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}`
 }
 
-function verdictSection(byContender: Map<Contender, Report[]>): string {
+function verdictSection(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const rows = KEY_METRICS.map((m) => [`${m.group}: ${m.label}`, verdict(m, byContender)])
+  const latency = rows.findLastIndex(([label]) => label!.startsWith('Latency:'))
+  rows.splice(latency + 1, 0, ['Latency: behind the feed', behindVerdict(byContender, input)])
   return ['## Verdict', '', table(['metric', 'verdict'], rows)].join('\n')
 }
 
@@ -151,6 +154,17 @@ function mode(input: ComparisonInput): string {
     : `${input.mode}, ${rounds(input.rounds.length)}`
 }
 
+function projectState(p: Provenance): string {
+  if (p.commit === 'unknown') return 'commit unknown (no git repository or no git)'
+  const tree =
+    p.dirty === 'unknown'
+      ? 'tree state unknown'
+      : p.dirty
+        ? '**with uncommitted changes** (what ran is not exactly this commit)'
+        : 'tree clean'
+  return `commit \`${p.commit}\`, ${tree}`
+}
+
 function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const reports = input.rounds.flat()
   const durations = [...new Set(reports.map((r) => r.config.testDurationS))].join(', ')
@@ -158,6 +172,7 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
     `# Upbit → Kafka producer comparison: ${[...byContender.keys()].join(' vs ')}`,
     '',
     `- Command: \`${input.commandLine}\``,
+    ...(input.provenance ? [`- Project: ${projectState(input.provenance)}`] : []),
     `- Date: ${input.startedAt}`,
     `- Mode: ${mode(input)}, ${durations} s window` +
       (input.warmupS !== undefined
@@ -192,11 +207,12 @@ export function compareReports(input: ComparisonInput): string {
   if (reports.length === 0) return `# Upbit → Kafka producer comparison\n\nNo contender produced a report.\n`
   const sections = [
     header(input, byContender),
-    environmentSection(input.environment, byContender, input.broker),
+    environmentSection(input.environment, byContender, input.broker, input.provenance?.contenders),
     feedSection(input.feed, reports),
     settingsSection(input.settings),
+    headlineSection(input, byContender),
+    verdictSection(input, byContender),
     sideBySide(byContender),
-    verdictSection(byContender),
     ...(input.floor ? [floorSection(input.floor, byContender)] : []),
     intervalsSection(input.rounds, [...byContender.keys()]),
     originalSection(

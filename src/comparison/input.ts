@@ -22,6 +22,15 @@ export interface LadderStep {
   pipelineP50Us: number
   pipelineP99Us: number
   pipelineP999Us: number
+  /** the feed's intended send time → ack, p99 (absent in reports written before it was recorded) */
+  exchangeToAckP99Us?: number
+  /**
+   * how far the producer's backlog grew over the window: the feed's offer it had not read by the
+   * window's end, in milliseconds of the offered rate (absent in older reports)
+   */
+  backlogGrowthMs?: number
+  /** delivered ÷ frames the producer read in its window, 0..1 (absent in older reports) */
+  readDeliveredFraction?: number
   rssMaxBytes: number
   cpuUsPerMessage: number
   /** met the sustained rule (absent in reports written before it was recorded) */
@@ -64,7 +73,10 @@ export interface FloorRow {
 
 /** The saturation ladder's outcome (reserved: the ladder itself is built elsewhere). */
 export interface LadderResult {
-  /** the pipeline p99 a step must stay under to count as kept up */
+  /**
+   * the bound a step must stay under to count as kept up: exchange→ack p99 (net of the feed's own
+   * send lag) and the backlog's growth, µs (pipeline p99 in ladders run before the rule changed)
+   */
   boundP99Us: number
   steps: LadderStep[]
   /** per contender, the highest offered rate it sustained (its saturation point; the median over rounds); null when no step was */
@@ -94,6 +106,28 @@ export interface BrokerFacts {
   cores?: number[]
 }
 
+/** A contender's registry entry as it ran (the runtime version is the one its report gave). */
+export interface ContenderProvenance {
+  name: string
+  /** runtime name and version */
+  runtime: string
+  websocket: string
+  binding: string
+  tier: string
+  glue: string
+}
+
+/** What a run was made from (src/bench/provenance.ts). */
+export interface Provenance {
+  /** the project's git commit at the run's start, or 'unknown' (no git, no repository) */
+  commit: string
+  /** uncommitted changes in the tree (`git status --porcelain` not empty) */
+  dirty: boolean | 'unknown'
+  /** the command line as typed, secrets redacted */
+  commandLine: string
+  contenders: ContenderProvenance[]
+}
+
 /** Everything one comparison is made from. */
 export interface ComparisonInput {
   /** per round, the reports of that round (one per contender that finished) */
@@ -106,7 +140,10 @@ export interface ComparisonInput {
   feed?: { rate: number; profile: string; seed: number; markets: number; lagP99Us: number; behind: boolean }
   audit: AuditResult[]
   startedAt: string
+  /** the command line, secrets redacted */
   commandLine: string
+  /** commit, tree state, command line and contenders' registry entries (absent in inputs saved before it was recorded) */
+  provenance?: Provenance
   /** WARMUP_SECONDS the contenders were given */
   warmupS?: number
   /** librdkafka alone at the race's rate (the paced C producer) */

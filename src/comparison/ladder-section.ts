@@ -50,6 +50,8 @@ function stepRow(s: LadderStep): string[] {
     formatValue(s.deliveredPerSec, UNITS.rate),
     // two decimals: the sustained threshold is 99.9 %, one decimal would round 99.96 % up to 100.0 %
     `${(100 * s.deliveredFraction).toFixed(2)} %`,
+    s.exchangeToAckP99Us === undefined ? '—' : formatValue(s.exchangeToAckP99Us, UNITS.latency),
+    s.backlogGrowthMs === undefined ? '—' : formatValue(s.backlogGrowthMs, UNITS.ms),
     formatValue(s.ackP99Us, UNITS.latency),
     formatValue(s.pipelineP50Us, UNITS.latency),
     formatValue(s.pipelineP99Us, UNITS.latency),
@@ -93,9 +95,11 @@ export function ladderSection(ladder: LadderResult): string {
     '## Saturation ladder',
     '',
     'Each contender alone, the feed stepped up (a fresh run per step) until a step was not sustained, then bisected to within 5 %. ' +
-      `A step is *sustained* when the contender delivers at least 99.9 % of what the feed offered it during the window (counted by the feed) with pipeline p99 ≤ ${formatValue(ladder.boundP99Us, UNITS.latency)}. ` +
+      `A step is *sustained* when the contender kept up with the feed: its exchange→ack p99 (from each frame's intended send time, so the time a frame waited before the producer read it counts), less the feed's own send lag p99, stays ≤ ${formatValue(ladder.boundP99Us, UNITS.latency)}; ` +
+      `its backlog grew by no more than that over the window (*backlog growth*: the frames the feed sent in the window that the producer had not read in it, as time at the offered rate); and it delivered at least 99.9 % of the frames it read. ` +
+      'The *delivered share* of the feed’s offer is shown but does not decide: frames in flight at the window’s edges move it by tenths of a percent at high rates. ' +
       'The saturation point is the highest sustained rate (median and range over rounds). *own* or *rig* says whose limit it was, judged at the lowest unsustained probe: ' +
-      'the producer’s CPU budget used up, or, with CPU to spare, its latency broke or it delivered too little (own); the feed behind its schedule or the broker’s cores used up (rig). ' +
+      'the producer’s CPU budget used up, or, with CPU to spare, its latency broke, its backlog grew or it delivered too little (own); the feed behind its schedule or the broker’s cores used up (rig). ' +
       '*msg/s per core* is delivered ÷ cores used, which carries over to bigger machines.' +
       (ladder.pinning ? ` CPU: ${ladder.pinning}.` : ''),
     '',
@@ -128,6 +132,8 @@ export function ladderSection(ladder: LadderResult): string {
         'offered',
         'delivered',
         'delivered share',
+        'exchange→ack p99',
+        'backlog growth',
         'ack p99',
         'pipeline p50',
         'pipeline p99',

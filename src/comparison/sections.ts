@@ -6,7 +6,7 @@
 import type { AuditResult } from '../bench/audit.ts'
 import { REGISTRY } from '../registry/registry.ts'
 import type { Environment } from '../bench/environment.ts'
-import type { BrokerFacts, ComparisonInput } from './input.ts'
+import type { BrokerFacts, ComparisonInput, ContenderProvenance } from './input.ts'
 import { table } from './markdown.ts'
 import { NOISE } from './metrics.ts'
 import type { Contender, Report } from '../contract/report.ts'
@@ -42,6 +42,7 @@ export function environmentSection(
   env: Environment,
   byContender: Map<Contender, Report[]>,
   broker?: BrokerFacts,
+  entries?: ContenderProvenance[],
 ): string {
   const rows = [
     ['CPU', `${env.cpuModel} (${env.cpus} logical cores)`],
@@ -55,13 +56,16 @@ export function environmentSection(
   ]
   const runtimes = [...byContender].map(([c, reports]) => {
     const r = reports[0]!
+    // the registry entry recorded when the run was made, else today's registry and the report
+    const entry = entries?.find((e) => e.name === c)
     return [
       c,
-      REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
+      entry?.tier ?? REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
       `${r.runtime.name} ${r.runtime.version}`,
-      r.runtime.websocket,
-      r.runtime.kafkaBinding,
+      entry?.websocket ?? r.runtime.websocket,
+      entry?.binding ?? r.runtime.kafkaBinding,
       r.librdkafka.version,
+      ...(entries ? [entry?.glue ?? '—'] : []),
     ]
   })
   return [
@@ -70,7 +74,18 @@ export function environmentSection(
     '',
     'What each contender ran on:',
     '',
-    table(['contender', 'glue tier', 'runtime', 'WebSocket client', 'Kafka binding', 'librdkafka'], runtimes),
+    table(
+      [
+        'contender',
+        'glue tier',
+        'runtime',
+        'WebSocket client',
+        'Kafka binding',
+        'librdkafka',
+        ...(entries ? ['glue (registry)'] : []),
+      ],
+      runtimes,
+    ),
   ].join('\n')
 }
 
@@ -228,7 +243,7 @@ export function howToReadSection(rounds: number, ladderRounds = 0): string {
       ` **Within N %**: a steady gap smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median), real but too small to name a winner.` +
       ' A verdict names a winner only where the min–max ranges do not overlap and the gap is larger than that.',
     '- Warm-up: every contender produced from the moment it was ready until the window opened (at least the warm-up, marked `phase: warmup`); the audit checks those messages separately and no figure counts them.',
-    '- Latency: *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report; *pipeline* is frame in → delivery report; *exchange→ack* is the frame’s own timestamp → delivery report (with the local feed, the intended send time).',
+    '- Latency: the headline is *exchange→ack*, the frame’s own timestamp → delivery report (with the local feed, the frame’s intended send time; with the live exchange, Upbit’s clock: see the headline section), so the time a frame waited before the producer read it counts. Its breakdown: *pipeline* is frame in → delivery report; *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report. The latency verdicts use exchange→ack; a contender whose frames waited more than 50 ms (p99) before it read them is named as behind the feed.',
     '- CPU µs per message is (user + system) CPU over the window divided by delivered messages; 1.00 cores is one core fully busy.',
     '- In concurrent mode the contenders share the machine’s cores and one feed; isolated mode runs them one at a time, alternating the order.',
   ].join('\n')
