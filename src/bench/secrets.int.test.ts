@@ -122,7 +122,17 @@ describe('secrets and planted links, every contender at once', () => {
         const reportDir = mkdtempSync(join(tmpdir(), 'ukb-secrets-'))
         const path = reportPath(reportDir, contender)
         const target = plantLink(path)
-        const run = await rig.runAlone(contender, { KAFKA_PROPERTIES: SECRET_PROPERTIES, REPORT_DIR: reportDir })
+        const run = await rig.runAlone(
+          contender,
+          { KAFKA_PROPERTIES: SECRET_PROPERTIES, REPORT_DIR: reportDir },
+          { stdin: '' },
+          // its window a second after it is ready, however long a busy machine took to start it
+          (running) =>
+            void running.waitFor('ready').then(
+              () => running.start(Date.now() + 1000),
+              () => {},
+            ),
+        )
         expect({ exit: run.exitCode, output: run.exitCode === 0 ? '' : run.output }).toEqual({ exit: 0, output: '' })
         expectReplaced(path, target)
         // the report states the secret properties it was given, their values redacted as librdkafka does
