@@ -15,9 +15,9 @@ import { contendersUnderTest } from './fixture.ts'
 
 const contenders = contendersUnderTest()
 /**
- * The serial modes (isolated, the ladder) are the harness's behaviour: two contenders prove it, so
- * the bench tier's time does not grow with the field. Each contender's own behaviour is the
- * conformance suite's; the concurrent race below still runs every one.
+ * The serial modes (isolated, the ladder) and a killed contender are the harness's behaviour: two
+ * contenders prove it, so the bench tier's time does not grow with the field. Each contender's own
+ * behaviour is the conformance suite's; the concurrent race below still runs every one.
  */
 const pair = contenders.slice(0, 2)
 
@@ -109,8 +109,9 @@ describe('bun run bench', () => {
   }, 300_000)
 
   test('a contender killed mid-window makes the bench fail with a clear audit message', async () => {
-    const victim = contenders[0]!
-    const run = await bench(['--duration', '6', '--rounds', '1', '--fault-kill', victim])
+    // the harness's audit of a race, not a contender's behaviour: a pair races, one is killed
+    const victim = pair[0]!
+    const run = await bench(['--duration', '6', '--rounds', '1', '--fault-kill', victim], pair)
     expect(run.code).toBe(1)
     expect(run.output).toMatch(new RegExp(`FAILED: audit ${victim} .*wrote no report`))
   }, 240_000)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Contender } from '../contract/report.ts'
 import { EXIT, SETTINGS_FILE, STDIN } from '../contract/rules.ts'
 import { bundledMarkets } from '../feed/markets.ts'
-import { contendersUnderTest, forEachContender, Rig } from './fixture.ts'
+import { ALONE_AT_ONCE, contendersUnderTest, forEachContender, Rig } from './fixture.ts'
 import { rssBytes, startHostilePeer, type Attack } from './hostile-ws.fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -110,48 +110,64 @@ describe('the shared table of bad inputs, every contender at once', () => {
   })
 })
 
-describe.each(contenders)('%s: what only shows at run time ends with an honest status', (contender) => {
+describe('what only shows at run time ends with an honest status, every contender at once', () => {
   test('a START far in the future is refused at once (no busy wait): failed, bad-start, exit 6', async () => {
-    const run = await runAlone(contender, {}, '9999999999999')
-    expect(run.exitCode).toBe(EXIT.failed)
-    expect(run.report?.status).toBe('failed')
-    expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
-    expect(run.elapsedMs).toBeLessThan(30_000)
+    await forEachContender(
+      contenders,
+      async (contender) => {
+        const run = await runAlone(contender, {}, '9999999999999')
+        expect(run.exitCode).toBe(EXIT.failed)
+        expect(run.report?.status).toBe('failed')
+        expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
+        expect(run.elapsedMs).toBeLessThan(30_000)
+      },
+      { atOnce: ALONE_AT_ONCE },
+    )
   })
 
   test.each([
     ['a stdin line with no newline that never ends', 'x'.repeat(32 * 1024), `longer than ${STDIN.maxLineBytes} bytes`],
     ['a flood of junk lines', 'junk\n'.repeat(10_000), `more than ${STDIN.maxIgnoredLines} stdin lines`],
   ])('%s is read with a bound (issue 25): failed, bad-start, exit 6, stdin left open', async (_, stdin, reason) => {
-    const run = await runAlone(contender, {}, { stdin })
-    expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.failed })
-    expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
-    // said on the console or in the report's reason
-    expect(`${run.output}\n${JSON.stringify(run.report?.statusReasons)}`).toContain(reason)
-    expect(run.output.match(/ignoring stdin line/g)?.length ?? 0).toBeLessThanOrEqual(STDIN.maxIgnoredLines)
+    await forEachContender(contenders, async (contender) => {
+      const run = await runAlone(contender, {}, { stdin })
+      expect({ exit: run.exitCode, output: run.output }).toMatchObject({ exit: EXIT.failed })
+      expect(run.report?.statusReasons.map((r) => r.code)).toEqual(['bad-start'])
+      // said on the console or in the report's reason
+      expect(`${run.output}\n${JSON.stringify(run.report?.statusReasons)}`).toContain(reason)
+      expect(run.output.match(/ignoring stdin line/g)?.length ?? 0).toBeLessThanOrEqual(STDIN.maxIgnoredLines)
+    })
   })
 
   test('every WebSocket connection refused: 0 messages is failed, exit 6, never complete', async () => {
-    const run = await runAlone(contender, {
-      UPBIT_WS_URL: 'ws://127.0.0.1:1/websocket/v1',
-      RECONNECT_BASE_MS: '100',
-      RECONNECT_MAX_RETRIES: '1',
+    await forEachContender(contenders, async (contender) => {
+      const run = await runAlone(contender, {
+        UPBIT_WS_URL: 'ws://127.0.0.1:1/websocket/v1',
+        RECONNECT_BASE_MS: '100',
+        RECONNECT_MAX_RETRIES: '1',
+      })
+      expect(run.exitCode).toBe(EXIT.failed)
+      expect(run.report?.status).toBe('failed')
+      expect(run.report?.statusReasons.map((r) => r.code)).toContain('no-messages')
     })
-    expect(run.exitCode).toBe(EXIT.failed)
-    expect(run.report?.status).toBe('failed')
-    expect(run.report?.statusReasons.map((r) => r.code)).toContain('no-messages')
   })
 
   test('a connection that drops right after every open uses up its retries (flaps do not reset them)', async () => {
     // long enough after the open that every runtime has seen it open (a flap, not a refusal)
     rig.feed.setFaults({ dropAfterMs: 500 })
     try {
-      const run = await runAlone(contender, { RECONNECT_BASE_MS: '50', RECONNECT_MAX_RETRIES: '2', TEST_DURATION: '4' })
-      expect(run.report).toBeDefined()
-      expect(run.report!.connections.flaps).toBeGreaterThan(0)
-      expect(run.report!.connections.failed).toBe(run.report!.connections.planned)
-      expect(run.report!.status).not.toBe('complete')
-      expect(run.exitCode).not.toBe(EXIT.complete)
+      await forEachContender(contenders, async (contender) => {
+        const run = await runAlone(contender, {
+          RECONNECT_BASE_MS: '50',
+          RECONNECT_MAX_RETRIES: '2',
+          TEST_DURATION: '4',
+        })
+        expect(run.report).toBeDefined()
+        expect(run.report!.connections.flaps).toBeGreaterThan(0)
+        expect(run.report!.connections.failed).toBe(run.report!.connections.planned)
+        expect(run.report!.status).not.toBe('complete')
+        expect(run.exitCode).not.toBe(EXIT.complete)
+      })
     } finally {
       rig.feed.setFaults({})
     }
@@ -265,15 +281,14 @@ describe('the market list', () => {
   })
   afterAll(() => rest?.stop(true))
 
-  test.each(contenders)(
-    '%s: duplicates are dropped; a list past the cap is refused naming the URL',
-    async (contender) => {
+  test('duplicates are dropped; a list past the cap is refused naming the URL, every contender', async () => {
+    await forEachContender(contenders, async (contender) => {
       const dup = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/dup` })
       expect(dup.report?.markets.count).toBe(4)
       const huge = await runAlone(contender, { UPBIT_REST_URL: `http://127.0.0.1:${rest.port}/huge` })
       expect(huge.exitCode).toBe(EXIT.markets)
       expect(huge.output).toContain(`127.0.0.1:${rest.port}/huge`)
       expect(huge.report).toBeUndefined()
-    },
-  )
+    })
+  })
 })

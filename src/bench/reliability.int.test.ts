@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startKafka } from './broker/embedded.ts'
 import type { Contender } from '../contract/report.ts'
-import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
+import { ALONE_AT_ONCE, contendersUnderTest, forEachContender, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
 let rig: Rig
@@ -26,7 +26,7 @@ function expectAuditClean(results: ShortRunResult[]) {
 
 const runAlone = (contender: Contender, env: Record<string, string>) => rig.runAlone(contender, env)
 
-describe.each(contenders)('%s under bad configuration', (contender) => {
+describe('bad configuration, every contender at once', () => {
   test.each([
     [{ TEST_DURATION: 'abc' }, /TEST_DURATION.*abc/],
     [{ TEST_DURATION: '-5' }, /TEST_DURATION.*-5/],
@@ -36,25 +36,30 @@ describe.each(contenders)('%s under bad configuration', (contender) => {
     [{ KAFKA_PROPERTIES: 'linger.ms=soon' }, /linger\.ms.*soon|soon.*linger\.ms/],
   ])('%p is rejected before any connection, naming the field and the value', async (env, message) => {
     const before = rig.feed.stats().connections.total
-    const run = await runAlone(contender, env)
-    expect(run.exitCode).toBe(2)
-    expect(run.output).toMatch(message)
-    expect(run.report).toBeUndefined()
+    await forEachContender(contenders, async (contender) => {
+      const run = await runAlone(contender, env)
+      expect(run.exitCode).toBe(2)
+      expect(run.output).toMatch(message)
+      expect(run.report).toBeUndefined()
+    })
     expect(rig.feed.stats().connections.total).toBe(before)
   })
 })
 
 describe('faults survived', () => {
-  test.each(contenders)(
-    '%s: an unreachable broker is a clear error within a bounded time, and no report',
-    async (contender) => {
-      const run = await runAlone(contender, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', STARTUP_TIMEOUT_MS: '3000' })
-      expect(run.exitCode).toBe(3)
-      expect(run.output).toMatch(/127\.0\.0\.1:1/)
-      expect(run.elapsedMs).toBeLessThan(20_000)
-      expect(run.report).toBeUndefined()
-    },
-  )
+  test('an unreachable broker is a clear error within a bounded time, and no report, every contender', async () => {
+    await forEachContender(
+      contenders,
+      async (contender) => {
+        const run = await runAlone(contender, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', STARTUP_TIMEOUT_MS: '3000' })
+        expect(run.exitCode).toBe(3)
+        expect(run.output).toMatch(/127\.0\.0\.1:1/)
+        expect(run.elapsedMs).toBeLessThan(20_000)
+        expect(run.report).toBeUndefined()
+      },
+      { atOnce: ALONE_AT_ONCE },
+    )
+  })
 
   test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
     rig.feed.setFaults({ maxConnectionsPerSec: 3 })
