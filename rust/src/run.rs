@@ -2,8 +2,8 @@
 //! module map"): start_up → connect → warm_up → measure → flush → report.
 use crate::clock::{auto_start_ms, read_start, tokio_instant_at, wall_ms, wall_ms_f};
 use crate::config::Config;
-use crate::measuring_window::interval;
-use crate::metrics::{self, Gauge};
+use crate::measuring_window::{measure, Window};
+use crate::metrics;
 use crate::pipeline::{Phase, Pipeline};
 use crate::report::build::{build, Facts};
 use crate::startup::{KafkaGuard, StartupError};
@@ -19,10 +19,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-const METRICS_PERIOD: Duration = Duration::from_secs(5);
-const MEMORY_PERIOD: Duration = Duration::from_secs(1);
-
-type Signal = watch::Receiver<Option<&'static str>>;
+pub type Signal = watch::Receiver<Option<&'static str>>;
 
 /// How a run ends without a report: before any connection (with the contract's exit name), or a
 /// report that could not be written (exit 1, which the contract does not foresee).
@@ -55,36 +52,22 @@ fn signals() -> Signal {
     rx
 }
 
-async fn signalled(rx: &mut Signal) {
+pub async fn signalled(rx: &mut Signal) {
     let _ = rx.wait_for(|s| s.is_some()).await;
 }
 
 /// What `connect` hands on: the client, its tasks and how many connections were planned.
-struct Connections {
-    client: Arc<Client>,
-    tasks: Vec<JoinHandle<()>>,
-    planned: usize,
+pub struct Connections {
+    pub client: Arc<Client>,
+    pub tasks: Vec<JoinHandle<()>>,
+    pub planned: usize,
 }
 
 /// What `warm_up` hands on: when the run was ready and when the window starts.
-struct Start {
-    ready_at_ms: i64,
-    start_ms: i64,
-    bad_start: Option<String>,
-}
-
-/// What `measure` and `flush` record of the window.
-struct Window {
-    opened_at: Instant,
-    opened_wall: f64,
-    closed_at: Instant,
-    closed_wall: f64,
-    cpu0: (i64, i64),
-    cpu: (i64, i64),
-    flushed_at: Instant,
-    rss: Gauge,
-    heap: Gauge,
-    signal: Option<&'static str>,
+pub struct Start {
+    pub ready_at_ms: i64,
+    pub start_ms: i64,
+    pub bad_start: Option<String>,
 }
 
 pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32, Failure> {
@@ -258,90 +241,6 @@ async fn warm_up(
         ready_at_ms,
         start_ms,
         bad_start,
-    }
-}
-
-/// measure: the window, from its start until TEST_DURATION later or a signal, with a metrics
-/// line every 5 s and memory sampled every second; then the sockets close.
-async fn measure(
-    cfg: &Config,
-    pipeline: &Pipeline,
-    conns: &mut Connections,
-    start: &Start,
-    sig: &mut Signal,
-) -> Window {
-    let client = conns.client.clone();
-    let client = &client;
-    let opened_at = Instant::now();
-    let opened_wall = wall_ms_f();
-    let cpu0 = metrics::cpu_us();
-    let (mut rss, mut heap) = (Gauge::default(), Gauge::default());
-    let target = Duration::from_secs(cfg.test_duration as u64);
-    let mut last_mem = metrics::memory();
-    let opens = start.bad_start.is_none();
-    if opens {
-        if sig.borrow().is_none() {
-            pipeline.set_phase(Phase::Window);
-        }
-        out::event(json!({"event": "start", "startMs": start.start_ms}));
-        let end = tokio_instant_at(start.start_ms) + target;
-        let t0 = tokio::time::Instant::now() - opened_at.elapsed();
-        let mut k = 1u32;
-        let mut mem_tick = tokio::time::interval(MEMORY_PERIOD);
-        while sig.borrow().is_none() {
-            let next_metrics = t0 + METRICS_PERIOD * k;
-            tokio::select! {
-                _ = tokio::time::sleep_until(end) => break,
-                _ = signalled(sig) => break,
-                _ = mem_tick.tick() => {
-                    last_mem = metrics::memory();
-                    rss.add(last_mem.0 as f64);
-                    heap.add(last_mem.1 as f64);
-                }
-                _ = tokio::time::sleep_until(next_metrics), if METRICS_PERIOD * k < target => {
-                    interval(pipeline, opened_at.elapsed(), last_mem, cfg, client, k.is_multiple_of(2));
-                    k += 1;
-                }
-            }
-        }
-    }
-    pipeline.set_phase(Phase::Closed);
-    let closed_at = Instant::now();
-    let closed_wall = wall_ms_f();
-    let signal = *sig.borrow();
-    if let Some(s) = signal {
-        out::log(&format!("{s}: closing the window, flushing"));
-    }
-    if opens {
-        let offset = closed_at.duration_since(opened_at);
-        let same = pipeline
-            .lock()
-            .rec
-            .intervals
-            .last()
-            .is_some_and(|s| s.offset_ms == (offset.as_micros() as f64 / 1000.0).round());
-        if !same {
-            interval(pipeline, offset, last_mem, cfg, client, false);
-        }
-    }
-    client.close();
-    for t in conns.tasks.drain(..) {
-        let _ = tokio::time::timeout(Duration::from_secs(2), t).await;
-    }
-    if opens {
-        out::event(json!({"event": "end", "endMs": closed_wall.round() as i64}));
-    }
-    Window {
-        opened_at,
-        opened_wall,
-        closed_at,
-        closed_wall,
-        cpu0,
-        cpu: (0, 0),
-        flushed_at: closed_at,
-        rss,
-        heap,
-        signal,
     }
 }
 
