@@ -66,7 +66,7 @@ func TestInFlightAtEndCountsMessagesNotQueuedEvents(t *testing.T) {
 	pl.SetPhase(pipeline.Window)
 	pl.SetPhase(pipeline.Closed)
 	r := &runner{
-		cfg:      config.Config{FlushTimeoutMs: 100, TestDurationS: 1},
+		cfg:      config.Config{FlushTimeoutMs: 100, TestDuration: 1},
 		rec:      rec,
 		pl:       pl,
 		producer: producer,

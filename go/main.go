@@ -3,7 +3,7 @@
 // librdkafka. The Kafka sink is picked by build tag: confluent-kafka-go as shipped (sink.go,
 // `go`) or librdkafka through cgo on a handle of its own (sink_tuned.go, -tags tuned,
 // `go-tuned`). One goroutine per connection; delivery reports drained by their own goroutine; the
-// run's phases are the runner's methods (runner.go).
+// run's phases are the runner's methods (run.go).
 package main
 
 import (
@@ -28,14 +28,6 @@ const runtimeName = "go"
 // exitFatal is for what the contract does not foresee (a report that cannot be written).
 const exitFatal = 1
 
-// startupError ends a run before any report, with its exit code.
-type startupError struct {
-	msg  string
-	code int
-}
-
-func (e *startupError) Error() string { return e.msg }
-
 func main() {
 	os.Exit(mainCode(os.Args[1:]))
 }
@@ -52,7 +44,7 @@ func mainCode(args []string) int {
 	}
 	var settings map[string]string
 	if err == nil {
-		settings, err = kafka.LoadSettings(cfg.ProducerSettingsFile, cfg.KafkaProperties)
+		settings, err = kafka.LoadSettings(cfg.ProducerSettings, cfg.KafkaProperties)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "config error: %v\n", err)
@@ -84,7 +76,7 @@ func mainCode(args []string) int {
 		var ce *kafka.ConfigError
 		switch {
 		case errors.As(err, &se):
-			code = se.code
+			code = contract.ExitCode(se.exit)
 		case errors.As(err, &ce):
 			code = exit.Config
 		default:

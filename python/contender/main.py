@@ -21,7 +21,8 @@ from contender.kafka.producer import EXPECTED_LIBRDKAFKA, librdkafka_version
 from contender.kafka.settings import effective_settings
 from contender.progress import Out
 from contender.redact import Scrubber
-from contender.run import FATAL, Run, StartupFailure
+from contender.run import FATAL, Run
+from contender.startup import StartupError
 
 
 def event_loop() -> tuple[Callable[[], asyncio.AbstractEventLoop], str]:
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         try:
             return runner.run(Run(config, settings, out, loop_name).run())
-        except StartupFailure as failure:
+        except StartupError as failure:
             out.event({"event": "error", "message": str(failure)})
             print(out.scrub(str(failure)), file=sys.stderr)  # one line naming what failed, like a config error
             return contract.exit_code(failure.exit_name)

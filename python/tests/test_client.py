@@ -19,16 +19,16 @@ DATA = b'{"code":"KRW-BTC","trade_price":1}'
 
 def options(url: str, **changes: object) -> ClientOptions:
     values = dict(
-        url=url,
+        upbit_ws_url=url,
         contender="python",
-        channel="ticker",
+        upbit_channel="ticker",
         compression=True,
         ping_interval_ms=20_000,
         handshake_timeout_ms=15_000,
         silence_timeout_ms=0,
-        max_retries=0,
-        backoff_base_ms=10,
-        stable_ms=10_000,
+        reconnect_max_retries=0,
+        reconnect_base_ms=10,
+        reconnect_stable_ms=10_000,
         max_frame_bytes=1 << 20,
     )
     values.update(changes)
@@ -102,7 +102,7 @@ def test_a_handshake_that_never_opens_is_abandoned_and_counted() -> None:
         async with server:
             url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
             client, _ = await run_client(
-                url, lambda client, frames: client.ready.wait(), handshake_timeout_ms=200, max_retries=1
+                url, lambda client, frames: client.ready.wait(), handshake_timeout_ms=200, reconnect_max_retries=1
             )
             return client
 
@@ -140,7 +140,7 @@ def test_a_silent_connection_is_closed_by_the_watchdog_and_status_frames_do_not_
                 while client.stats.silence_reconnects < 1:
                     await asyncio.sleep(0.02)
 
-            client, _ = await run_client(url, silenced, silence_timeout_ms=300, max_retries=1)
+            client, _ = await run_client(url, silenced, silence_timeout_ms=300, reconnect_max_retries=1)
             return client
 
     client = asyncio.run(scenario())

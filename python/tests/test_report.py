@@ -20,7 +20,8 @@ from contender.report.build import RunFacts, build_report
 from contender.report.host import host_info
 from contender.report.status import WarmupBooks, WindowFigures, judge
 from contender.report.write import ReportInvalid, ReportWriter
-from contender.upbit.client import ClientStats, DownTimer
+from contender.upbit.all_down import AllDownClock
+from contender.upbit.client import ClientStats
 
 STATS_SAMPLE = json.dumps(
     {
@@ -174,14 +175,12 @@ def test_a_report_that_breaks_the_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_down_time_counts_only_inside_the_window() -> None:
-    down = DownTimer()
-    down.opened(1.0)
-    down.closed(2.0)  # all down from 2.0 ...
-    down.window_opened(5.0)  # ... but the window opens at 5.0
-    down.opened(8.0)  # 3 s inside the window
-    down.closed(9.0)
-    down.opened(9.5)  # 0.5 s
-    down.closed(10.0)
-    down.window_closed(14.0)  # down from 10.0 to the close: 4 s
-    down.opened(20.0)  # after the window: not counted
-    assert down.longest_s == pytest.approx(4.0)
+    down = AllDownClock(0.0)
+    down.open_count(1, 1.0)
+    down.open_count(0, 2.0)  # all down from 2.0 ... (the window opens at 5.0)
+    down.open_count(1, 8.0)  # 3 s inside the window
+    down.open_count(0, 9.0)
+    down.open_count(1, 9.5)  # 0.5 s
+    down.open_count(0, 10.0)  # down from 10.0 to the close (14.0): 4 s
+    down.open_count(1, 20.0)  # after the window: not counted
+    assert down.longest_within(5.0, 14.0) == pytest.approx(4.0)

@@ -3,21 +3,23 @@
 use crate::contract::{self, quote, redact_properties_text, redact_url};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+
+use crate::config_values::check_value;
+pub use crate::config_values::{check_files, parse_properties};
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub contender: String,
-    pub test_duration_s: i64,
-    pub warmup_s: i64,
-    pub bootstrap: String,
-    pub topic: String,
-    pub properties: BTreeMap<String, String>,
-    pub settings_file: String,
-    pub rest_url: String,
-    pub ws_url: String,
-    pub channel: String,
-    pub compression: bool,
+    pub test_duration: i64,
+    pub warmup_seconds: i64,
+    pub kafka_bootstrap_servers: String,
+    pub kafka_topic: String,
+    pub kafka_properties: BTreeMap<String, String>,
+    pub producer_settings: String,
+    pub upbit_rest_url: String,
+    pub upbit_ws_url: String,
+    pub upbit_channel: String,
+    pub ws_compression: bool,
     pub markets_limit: i64,
     pub markets_per_connection: i64,
     pub connect_batch: i64,
@@ -108,135 +110,6 @@ fn flag_values(args: &[String]) -> Result<HashMap<String, String>, ConfigError> 
     Ok(out)
 }
 
-fn is_integer(raw: &str) -> bool {
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn parse_int(r: &Value, raw: &str) -> Result<i64, String> {
-    if !is_integer(raw) {
-        return Err("must be an integer".into());
-    }
-    let (min, max) = (
-        r["min"].as_i64().unwrap_or(0),
-        r["max"].as_i64().unwrap_or(0),
-    );
-    match raw.parse::<i64>() {
-        Ok(n) if n >= min && n <= max => Ok(n),
-        _ => Err(format!("must be between {min} and {max}")),
-    }
-}
-
-fn valid_hostports(raw: &str) -> bool {
-    raw.split(',').all(|hp| {
-        let Some((host, port)) = hp.rsplit_once(':') else {
-            return false;
-        };
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
-        !host.is_empty()
-            && !host.contains([' ', '\t'])
-            && (!host.contains(':') || hp.starts_with('['))
-            && !port.is_empty()
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && matches!(port.parse::<u32>(), Ok(1..=65535))
-    })
-}
-
-fn valid_topic(raw: &str) -> bool {
-    (1..=249).contains(&raw.len())
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        && raw != "."
-        && raw != ".."
-}
-
-fn valid_name(raw: &str) -> bool {
-    let b = raw.as_bytes();
-    (1..=32).contains(&b.len())
-        && b[0].is_ascii_lowercase()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-}
-
-fn parse_url(raw: &str, kind: &str, schemes: &[&str]) -> Result<String, String> {
-    let bad = || format!("must be {kind}");
-    let (scheme, rest) = raw.split_once("://").ok_or_else(bad)?;
-    if !schemes.contains(&scheme) {
-        return Err(bad());
-    }
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let host = &authority[authority.rfind('@').map_or(0, |a| a + 1)..];
-    if host.is_empty() || host.starts_with(':') || raw.contains([' ', '\t', '\n']) {
-        return Err(bad());
-    }
-    Ok(raw.trim_end_matches('/').to_owned())
-}
-
-/// `k=v[,k=v...]`: items and their parts trimmed, empty items skipped, keys non-empty, no
-/// consumer-only property (librdkafka would accept it and ignore it).
-pub fn parse_properties(spec: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    let mut keys = Vec::new();
-    for (i, item) in spec.split(',').enumerate() {
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        match item.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => {
-                out.insert(k.trim().to_owned(), v.trim().to_owned());
-                keys.push(k.trim().to_owned());
-            }
-            _ => return Err(contract::not_key_value_reason(spec, i)),
-        }
-    }
-    for k in keys {
-        if contract::consumer_only(&k) {
-            return Err(format!("{k} is a consumer property: a producer ignores it"));
-        }
-    }
-    Ok(out)
-}
-
-fn check_value(r: &Value, raw: &str) -> Result<(), String> {
-    match r["type"].as_str().unwrap_or("") {
-        "int" => parse_int(r, raw).map(|_| ()),
-        "enum" => {
-            let values: Vec<&str> = r["values"]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if values.contains(&raw) {
-                Ok(())
-            } else {
-                Err(format!("must be one of {}", values.join(", ")))
-            }
-        }
-        "string" | "file" | "dir" if raw.is_empty() => Err("must not be empty".into()),
-        "string" | "file" | "dir" => Ok(()),
-        "name" if valid_name(raw) => Ok(()),
-        "name" => Err(format!(
-            "must match {}",
-            r["pattern"].as_str().unwrap_or("")
-        )),
-        "hostports" if valid_hostports(raw) => Ok(()),
-        "hostports" => Err("must be host:port[,host:port...] with every port 1-65535".into()),
-        "topic" if valid_topic(raw) => Ok(()),
-        "topic" => Err(
-            "must be a legal Kafka topic name ([A-Za-z0-9._-], 1 to 249 characters, not . or ..)"
-                .into(),
-        ),
-        "properties" => parse_properties(raw).map(|_| ()),
-        "http-url" => parse_url(raw, "an http(s) URL", &["http", "https"]).map(|_| ()),
-        "ws-url" => parse_url(raw, "a ws(s) URL", &["ws", "wss"]).map(|_| ()),
-        other => panic!("config: type {other} unknown to this contender"),
-    }
-}
-
 /// Parses the environment and flags (flags win; an empty variable counts as unset).
 pub fn parse(
     env: &HashMap<String, String>,
@@ -274,16 +147,16 @@ pub fn parse(
         s("KAFKA_TOPIC")
     };
     Ok(Config {
-        test_duration_s: int("TEST_DURATION"),
-        warmup_s: int("WARMUP_SECONDS"),
-        bootstrap: s("KAFKA_BOOTSTRAP_SERVERS"),
-        topic,
-        properties: parse_properties(&raw["KAFKA_PROPERTIES"]).unwrap_or_default(),
-        settings_file: s("PRODUCER_SETTINGS"),
-        rest_url: raw["UPBIT_REST_URL"].trim_end_matches('/').to_owned(),
-        ws_url: raw["UPBIT_WS_URL"].trim_end_matches('/').to_owned(),
-        channel: s("UPBIT_CHANNEL"),
-        compression: raw["WS_COMPRESSION"] == "on",
+        test_duration: int("TEST_DURATION"),
+        warmup_seconds: int("WARMUP_SECONDS"),
+        kafka_bootstrap_servers: s("KAFKA_BOOTSTRAP_SERVERS"),
+        kafka_topic: topic,
+        kafka_properties: parse_properties(&raw["KAFKA_PROPERTIES"]).unwrap_or_default(),
+        producer_settings: s("PRODUCER_SETTINGS"),
+        upbit_rest_url: raw["UPBIT_REST_URL"].trim_end_matches('/').to_owned(),
+        upbit_ws_url: raw["UPBIT_WS_URL"].trim_end_matches('/').to_owned(),
+        upbit_channel: s("UPBIT_CHANNEL"),
+        ws_compression: raw["WS_COMPRESSION"] == "on",
         markets_limit: int("MARKETS_LIMIT"),
         markets_per_connection: int("MARKETS_PER_CONNECTION"),
         connect_batch: int("CONNECT_BATCH"),
@@ -304,63 +177,17 @@ pub fn parse(
     })
 }
 
-/// The settings file and REPORT_DIR, checked on disk before any connection.
-pub fn check_files(c: &Config) -> Result<(), ConfigError> {
-    let file = Path::new(&c.settings_file);
-    match std::fs::metadata(file) {
-        Err(e) => {
-            return Err(bad_value(
-                "PRODUCER_SETTINGS",
-                &c.settings_file,
-                &format!("cannot be read ({e})"),
-            ))
-        }
-        Ok(m) if !m.is_file() => {
-            return Err(bad_value(
-                "PRODUCER_SETTINGS",
-                &c.settings_file,
-                "must be a file",
-            ))
-        }
-        Ok(_) => {}
-    }
-    let dir = Path::new(&c.report_dir);
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return Err(bad_value(
-            "REPORT_DIR",
-            &c.report_dir,
-            &format!("cannot be created ({e})"),
-        ));
-    }
-    let probe = dir.join(format!(".write-check-{}", std::process::id()));
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-    {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(e) => Err(bad_value(
-            "REPORT_DIR",
-            &c.report_dir,
-            &format!("is not writable ({e})"),
-        )),
-    }
-}
-
 /// The report's `config` section: URLs without user info.
 pub fn report_view(c: &Config) -> serde_json::Value {
     serde_json::json!({
-        "testDurationS": c.test_duration_s,
-        "warmupS": c.warmup_s,
-        "kafkaBootstrapServers": c.bootstrap,
-        "topic": c.topic,
-        "upbitRestUrl": redact_url(&c.rest_url),
-        "upbitWsUrl": redact_url(&c.ws_url),
-        "channel": c.channel,
-        "wsCompression": if c.compression { "on" } else { "off" },
+        "testDurationS": c.test_duration,
+        "warmupS": c.warmup_seconds,
+        "kafkaBootstrapServers": c.kafka_bootstrap_servers,
+        "topic": c.kafka_topic,
+        "upbitRestUrl": redact_url(&c.upbit_rest_url),
+        "upbitWsUrl": redact_url(&c.upbit_ws_url),
+        "channel": c.upbit_channel,
+        "wsCompression": if c.ws_compression { "on" } else { "off" },
         "marketsPerConnection": c.markets_per_connection,
         "connectBatch": c.connect_batch,
         "connectIntervalMs": c.connect_interval_ms,
@@ -378,6 +205,7 @@ pub fn report_view(c: &Config) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config_values::{valid_hostports, valid_topic};
 
     fn parse_env(pairs: &[(&str, &str)], args: &[&str]) -> Result<Config, ConfigError> {
         let env = pairs
@@ -391,10 +219,10 @@ mod tests {
     #[test]
     fn defaults_follow_the_table() {
         let c = parse_env(&[], &[]).unwrap();
-        assert_eq!(c.test_duration_s, 60);
-        assert_eq!(c.topic, "upbit-ticker-rust");
+        assert_eq!(c.test_duration, 60);
+        assert_eq!(c.kafka_topic, "upbit-ticker-rust");
         assert_eq!(c.markets_per_connection, 15);
-        assert!(c.compression);
+        assert!(c.ws_compression);
     }
 
     #[test]
@@ -427,8 +255,8 @@ mod tests {
             &["--test-duration", "7"],
         )
         .unwrap();
-        assert_eq!(c.test_duration_s, 7);
-        assert_eq!(c.warmup_s, 10);
+        assert_eq!(c.test_duration, 7);
+        assert_eq!(c.warmup_seconds, 10);
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn read_settings_file(path: &str) -> Result<BTreeMap<String, String>, Config
 /// (set from KAFKA_BOOTSTRAP_SERVERS).
 pub fn effective_settings(c: &Config, file: BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut out = file;
-    for (k, v) in &c.properties {
+    for (k, v) in &c.kafka_properties {
         out.insert(k.clone(), v.clone());
     }
     out.remove("bootstrap.servers");
@@ -144,7 +144,7 @@ pub fn create(
     for (k, v) in settings {
         cc.set(k, v);
     }
-    cc.set("bootstrap.servers", &c.bootstrap);
+    cc.set("bootstrap.servers", &c.kafka_bootstrap_servers);
     cc.create_with_context(Ctx {
         sink,
         last_error: Default::default(),

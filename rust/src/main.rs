@@ -2,13 +2,16 @@
 //! (permessage-deflate) and rdkafka's BaseProducer against the shared librdkafka.
 mod clock;
 mod config;
+mod config_values;
 mod contract;
 mod kafka;
+mod measuring_window;
 mod metrics;
 mod out;
 mod pipeline;
 mod report;
-mod runner;
+mod run;
+mod startup;
 mod upbit;
 
 use std::collections::HashMap;
@@ -25,7 +28,7 @@ fn main_code() -> i32 {
             Ok(c) => c,
             Err(e) => return config_error(&e.0),
         };
-    let settings = match kafka::read_settings_file(&cfg.settings_file) {
+    let settings = match kafka::read_settings_file(&cfg.producer_settings) {
         Ok(file) => kafka::effective_settings(&cfg, file),
         Err(e) => return config_error(&e.0),
     };
@@ -49,12 +52,16 @@ fn main_code() -> i32 {
         }
     };
     let contender = cfg.contender.clone();
-    let result = rt.block_on(runner::run(cfg, settings));
+    let result = rt.block_on(run::run(cfg, settings));
     // a stdin read still blocked on its thread must not hold up the exit
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(code) => code,
-        Err((code, msg)) => {
+        Err(failure) => {
+            let (code, msg) = match failure {
+                run::Failure::Startup(e) => (e.code(), e.message),
+                run::Failure::Report(msg) => (1, msg),
+            };
             out::event(serde_json::json!({"event": "error", "message": msg}));
             eprintln!("[{contender}] fatal: {}", out::scrub(&msg));
             code

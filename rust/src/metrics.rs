@@ -6,48 +6,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-const HIGHEST_US: u64 = 3_600_000_000;
+mod histogram;
+mod sampler;
+pub use histogram::{histogram, record, summarize};
+pub use sampler::{cpu_us, memory, Gauge};
+
 const RING_BITS: u32 = 19; // 2^19 in-flight messages tracked: minutes of backlog at 2,000 msg/s
 const RING: usize = 1 << RING_BITS;
 const MASK: u64 = RING as u64 - 1;
-
-pub fn histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, HIGHEST_US, 3).expect("histogram bounds")
-}
-
-pub fn record(h: &mut Histogram<u64>, us: f64) {
-    let v = us.round().clamp(0.0, HIGHEST_US as f64) as u64;
-    h.saturating_record(v);
-}
-
-#[derive(Serialize, Default, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct LatencySummary {
-    pub count: u64,
-    pub min_us: f64,
-    pub mean_us: f64,
-    pub p50_us: f64,
-    pub p95_us: f64,
-    pub p99_us: f64,
-    pub p999_us: f64,
-    pub max_us: f64,
-}
-
-pub fn summarize(h: &Histogram<u64>) -> LatencySummary {
-    if h.is_empty() {
-        return LatencySummary::default();
-    }
-    LatencySummary {
-        count: h.len(),
-        min_us: h.min() as f64,
-        mean_us: (h.mean() * 10.0).round() / 10.0,
-        p50_us: h.value_at_quantile(0.50) as f64,
-        p95_us: h.value_at_quantile(0.95) as f64,
-        p99_us: h.value_at_quantile(0.99) as f64,
-        p999_us: h.value_at_quantile(0.999) as f64,
-        max_us: h.max() as f64,
-    }
-}
 
 #[derive(Serialize, Clone, Debug)]
 pub struct InvalidSample {
@@ -257,85 +223,9 @@ impl Recorder {
     }
 }
 
-/// Resident set size and anonymous resident memory (the Rust row's "heap"), from /proc.
-pub fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-            .unwrap_or(0)
-            * 1024
-    };
-    (field("VmRSS:"), field("RssAnon:"))
-}
-
-/// User and system CPU of the whole process, µs.
-pub fn cpu_us() -> (i64, i64) {
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage fills the struct it is given
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
-    let us = |t: libc::timeval| t.tv_sec * 1_000_000 + t.tv_usec;
-    (us(ru.ru_utime), us(ru.ru_stime))
-}
-
-#[derive(Default)]
-pub struct Gauge {
-    n: u64,
-    sum: f64,
-    min: f64,
-    max: f64,
-}
-
-impl Gauge {
-    pub fn add(&mut self, v: f64) {
-        if self.n == 0 || v < self.min {
-            self.min = v;
-        }
-        if self.n == 0 || v > self.max {
-            self.max = v;
-        }
-        self.n += 1;
-        self.sum += v;
-    }
-
-    pub fn summary(&self) -> serde_json::Value {
-        let avg = if self.n == 0 {
-            0.0
-        } else {
-            (self.sum / self.n as f64).round()
-        };
-        serde_json::json!({"samples": self.n, "avg": avg, "min": self.min, "max": self.max})
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn histogram_matches_the_shared_vectors() {
-        let v: serde_json::Value =
-            serde_json::from_str(include_str!("../../schemas/histogram-vectors.json")).unwrap();
-        let cases = v["cases"]
-            .as_array()
-            .or_else(|| v.as_array())
-            .expect("cases");
-        for case in cases {
-            let mut h = histogram();
-            for x in case["values"].as_array().unwrap() {
-                record(&mut h, x.as_f64().unwrap());
-            }
-            let got = serde_json::to_value(summarize(&h)).unwrap();
-            let want = &case["summary"];
-            for key in [
-                "count", "minUs", "p50Us", "p95Us", "p99Us", "p999Us", "maxUs",
-            ] {
-                assert_eq!(got[key].as_f64(), want[key].as_f64(), "{key} of {case}");
-            }
-        }
-    }
 
     #[test]
     fn books_of_a_delivery() {

@@ -53,3 +53,30 @@ pub fn event(mut payload: Value) {
     let _ = writeln!(w, "@bench {payload}");
     let _ = w.flush();
 }
+
+/// The closing human line, and one line per status reason.
+pub fn summary(rep: &serde_json::Value) {
+    let l = &rep["latency"]["pipeline"];
+    log(&format!(
+        "done ({}): {}/{} delivered in {:.3} s (accuracy {} ms), {} msg/s, pipeline p50={:.2} ms p99={:.2} ms, rss max {:.1} MB, cpu {} µs/msg",
+        rep["status"].as_str().unwrap_or(""),
+        rep["messages"]["delivered"],
+        rep["messages"]["received"],
+        rep["timing"]["measuredDurationMs"].as_f64().unwrap_or(0.0) / 1000.0,
+        rep["timing"]["accuracyMs"],
+        rep["throughput"]["deliveredPerSec"],
+        l["p50Us"].as_f64().unwrap_or(0.0) / 1000.0,
+        l["p99Us"].as_f64().unwrap_or(0.0) / 1000.0,
+        rep["memory"]["rssBytes"]["max"].as_f64().unwrap_or(0.0) / 1048576.0,
+        rep["cpu"]["usPerDeliveredMessage"],
+    ));
+    if let Some(reasons) = rep["statusReasons"].as_array() {
+        for r in reasons {
+            log(&format!(
+                "status reason {}: {}",
+                r["code"].as_str().unwrap_or(""),
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use crate::clock::wall_ms;
 use crate::kafka::{self, Producer};
 use crate::metrics::Recorder;
-use crate::upbit::framecheck::{self, Checker, Kind, Verdict};
+use crate::upbit::frame_check::{self, Checker, Kind, Verdict};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::BaseRecord;
@@ -91,7 +91,7 @@ impl Pipeline {
     pub fn on_frame(&self, frame: &[u8]) -> bool {
         let mut s = self.lock();
         let in_at = s.rec.now();
-        match framecheck::classify(frame) {
+        match frame_check::classify(frame) {
             Kind::Status => {
                 s.rec.status_frames += 1;
                 return false;
@@ -99,7 +99,7 @@ impl Pipeline {
             Kind::Error => {
                 *s.rec
                     .error_frames
-                    .entry(framecheck::error_name(frame))
+                    .entry(frame_check::error_name(frame))
                     .or_default() += 1;
                 return false;
             }

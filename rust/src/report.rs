@@ -1,5 +1,7 @@
 //! The report (schemas/report.schema.json): its status by the contract's rules, host facts, its
 //! assembly, and writing it atomically (a fresh O_EXCL file renamed over the path).
+pub mod build;
+
 use crate::contract;
 use serde_json::{json, Value};
 use std::io::Write;

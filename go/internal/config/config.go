@@ -28,33 +28,33 @@ var ErrHelp = flag.ErrHelp
 // Config is the typed configuration. Each field names its table row in its `env` tag; Parse fills
 // it by that tag, so a row without a field (or a field of the wrong type) fails the tests.
 type Config struct {
-	Contender            string            `env:"CONTENDER"`
-	TestDurationS        int               `env:"TEST_DURATION"`
-	WarmupS              int               `env:"WARMUP_SECONDS"`
-	KafkaBootstrap       string            `env:"KAFKA_BOOTSTRAP_SERVERS"`
-	Topic                string            `env:"KAFKA_TOPIC"`
-	KafkaProperties      map[string]string `env:"KAFKA_PROPERTIES"`
-	ProducerSettingsFile string            `env:"PRODUCER_SETTINGS"`
-	UpbitRestURL         string            `env:"UPBIT_REST_URL"`
-	UpbitWsURL           string            `env:"UPBIT_WS_URL"`
-	Channel              string            `env:"UPBIT_CHANNEL"`
-	WsCompression        string            `env:"WS_COMPRESSION"`
-	MarketsLimit         int               `env:"MARKETS_LIMIT"`
-	MarketsPerConnection int               `env:"MARKETS_PER_CONNECTION"`
-	ConnectBatch         int               `env:"CONNECT_BATCH"`
-	ConnectIntervalMs    int               `env:"CONNECT_INTERVAL_MS"`
-	ConnectPhaseMs       int               `env:"CONNECT_PHASE_MS"`
-	PingIntervalMs       int               `env:"PING_INTERVAL_MS"`
-	HandshakeTimeoutMs   int               `env:"HANDSHAKE_TIMEOUT_MS"`
-	SilenceTimeoutMs     int               `env:"SILENCE_TIMEOUT_MS"`
-	ReconnectMaxRetries  int               `env:"RECONNECT_MAX_RETRIES"`
-	ReconnectBaseMs      int               `env:"RECONNECT_BASE_MS"`
-	ReconnectStableMs    int               `env:"RECONNECT_STABLE_MS"`
-	MaxFrameBytes        int               `env:"MAX_FRAME_BYTES"`
-	StartMode            string            `env:"START_MODE"`
-	FlushTimeoutMs       int               `env:"FLUSH_TIMEOUT_MS"`
-	StartupTimeoutMs     int               `env:"STARTUP_TIMEOUT_MS"`
-	ReportDir            string            `env:"REPORT_DIR"`
+	Contender             string            `env:"CONTENDER"`
+	TestDuration          int               `env:"TEST_DURATION"`
+	WarmupSeconds         int               `env:"WARMUP_SECONDS"`
+	KafkaBootstrapServers string            `env:"KAFKA_BOOTSTRAP_SERVERS"`
+	KafkaTopic            string            `env:"KAFKA_TOPIC"`
+	KafkaProperties       map[string]string `env:"KAFKA_PROPERTIES"`
+	ProducerSettings      string            `env:"PRODUCER_SETTINGS"`
+	UpbitRestURL          string            `env:"UPBIT_REST_URL"`
+	UpbitWsURL            string            `env:"UPBIT_WS_URL"`
+	UpbitChannel          string            `env:"UPBIT_CHANNEL"`
+	WsCompression         string            `env:"WS_COMPRESSION"`
+	MarketsLimit          int               `env:"MARKETS_LIMIT"`
+	MarketsPerConnection  int               `env:"MARKETS_PER_CONNECTION"`
+	ConnectBatch          int               `env:"CONNECT_BATCH"`
+	ConnectIntervalMs     int               `env:"CONNECT_INTERVAL_MS"`
+	ConnectPhaseMs        int               `env:"CONNECT_PHASE_MS"`
+	PingIntervalMs        int               `env:"PING_INTERVAL_MS"`
+	HandshakeTimeoutMs    int               `env:"HANDSHAKE_TIMEOUT_MS"`
+	SilenceTimeoutMs      int               `env:"SILENCE_TIMEOUT_MS"`
+	ReconnectMaxRetries   int               `env:"RECONNECT_MAX_RETRIES"`
+	ReconnectBaseMs       int               `env:"RECONNECT_BASE_MS"`
+	ReconnectStableMs     int               `env:"RECONNECT_STABLE_MS"`
+	MaxFrameBytes         int               `env:"MAX_FRAME_BYTES"`
+	StartMode             string            `env:"START_MODE"`
+	FlushTimeoutMs        int               `env:"FLUSH_TIMEOUT_MS"`
+	StartupTimeoutMs      int               `env:"STARTUP_TIMEOUT_MS"`
+	ReportDir             string            `env:"REPORT_DIR"`
 }
 
 // FlagName is the row's flag: TEST_DURATION → --test-duration.

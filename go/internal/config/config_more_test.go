@@ -9,7 +9,7 @@ import (
 
 func TestComputedDefaults(t *testing.T) {
 	c := mustParse(t, nil)
-	if c.Contender != "go" || c.Topic != "upbit-ticker-go" || filepath.Base(c.ProducerSettingsFile) != "producer-settings.json" {
+	if c.Contender != "go" || c.KafkaTopic != "upbit-ticker-go" || filepath.Base(c.ProducerSettings) != "producer-settings.json" {
 		t.Fatalf("%+v", c)
 	}
 	if c.KafkaProperties == nil || len(c.KafkaProperties) != 0 {
@@ -20,7 +20,7 @@ func TestComputedDefaults(t *testing.T) {
 func TestFlagsWinOverEnvBothSpellings(t *testing.T) {
 	c := mustParse(t, map[string]string{"TEST_DURATION": "5", "CONTENDER": "bun", "UPBIT_REST_URL": "http://127.0.0.1:1/", "MARKETS_LIMIT": ""},
 		"--test-duration=7", "--markets-limit", "3", "--kafka-properties", " linger.ms = 5 ,acks=1,")
-	if c.TestDurationS != 7 || c.MarketsLimit != 3 || c.Contender != "bun" || c.Topic != "upbit-ticker-bun" || c.UpbitRestURL != "http://127.0.0.1:1" {
+	if c.TestDuration != 7 || c.MarketsLimit != 3 || c.Contender != "bun" || c.KafkaTopic != "upbit-ticker-bun" || c.UpbitRestURL != "http://127.0.0.1:1" {
 		t.Fatalf("%+v", c)
 	}
 	if len(c.KafkaProperties) != 2 || c.KafkaProperties["linger.ms"] != "5" || c.KafkaProperties["acks"] != "1" {

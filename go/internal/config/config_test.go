@@ -100,3 +100,22 @@ func TestEveryConfigFieldIsATableRow(t *testing.T) {
 		t.Errorf("%d fields for %d rows", typ.NumField(), len(rows))
 	}
 }
+
+// A field's name is its env name, mechanically (docs/architecture.md, "One module map"):
+// KAFKA_BOOTSTRAP_SERVERS → KafkaBootstrapServers, with Go's initialism for URL. No field is
+// renamed by hand, in any language.
+func TestFieldNamesFollowEnvNames(t *testing.T) {
+	typ := reflect.TypeFor[Config]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		words := strings.Split(f.Tag.Get("env"), "_")
+		for j, w := range words {
+			if w != "URL" {
+				words[j] = w[:1] + strings.ToLower(w[1:])
+			}
+		}
+		if want := strings.Join(words, ""); f.Name != want {
+			t.Errorf("the field for %s is %s, not %s", f.Tag.Get("env"), f.Name, want)
+		}
+	}
+}

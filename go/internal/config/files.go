@@ -9,8 +9,8 @@ import (
 // Check does what the table's `file` and `dir` types ask of the disk: a file must be readable,
 // a directory is created if missing and must take a new file. It runs before any connection.
 func Check(c Config) error {
-	if err := checkReadable(c.ProducerSettingsFile); err != nil {
-		return badValue("PRODUCER_SETTINGS", c.ProducerSettingsFile, err.Error())
+	if err := checkReadable(c.ProducerSettings); err != nil {
+		return badValue("PRODUCER_SETTINGS", c.ProducerSettings, err.Error())
 	}
 	if err := checkWritableDir(c.ReportDir); err != nil {
 		return badValue("REPORT_DIR", c.ReportDir, err.Error())

@@ -91,6 +91,7 @@ type RuleSet struct {
 var (
 	env   []EnvVar
 	rules RuleSet
+	exits map[string]int // the rules' exit codes by name, for ExitCode
 )
 
 func init() {
@@ -100,6 +101,11 @@ func init() {
 	mustDecode("contender-env.json", envJSON, &table)
 	env = table.Variables
 	mustDecode("contract-rules.json", rulesJSON, &rules)
+	var byName struct {
+		Exit map[string]int `json:"exit"`
+	}
+	mustDecode("contract-rules.json", rulesJSON, &byName)
+	exits = byName.Exit
 }
 
 // A broken embedded file is a build defect, not a runtime condition: fail at start-up, loudly.
@@ -114,3 +120,13 @@ func Env() []EnvVar { return env }
 
 // Rules are the exit codes, status thresholds and input bounds.
 func Rules() RuleSet { return rules }
+
+// ExitCode is an exit code by its name in the rules (complete, config, broker, markets, degraded,
+// failed, SIGINT, SIGTERM); a name the rules do not have is a defect of the caller.
+func ExitCode(name string) int {
+	code, ok := exits[name]
+	if !ok {
+		panic(fmt.Sprintf("contract: no exit code named %q", name))
+	}
+	return code
+}

@@ -45,3 +45,13 @@ func TestValidateEventLine(t *testing.T) {
 		}
 	}
 }
+
+// The start-up error carries an exit's name; its code is the rules', as the struct reads them.
+func TestExitCodeByName(t *testing.T) {
+	exit := Rules().Exit
+	for name, want := range map[string]int{"complete": exit.Complete, "config": exit.Config, "broker": exit.Broker, "markets": exit.Markets, "SIGTERM": exit.SIGTERM} {
+		if got := ExitCode(name); got != want {
+			t.Errorf("ExitCode(%q) = %d, want %d", name, got, want)
+		}
+	}
+}

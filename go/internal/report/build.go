@@ -45,7 +45,7 @@ func round(x float64, digits int) float64 {
 func Build(f Facts) Report {
 	r := f.Recorder
 	c := f.Config
-	targetMs := float64(c.TestDurationS) * 1000
+	targetMs := float64(c.TestDuration) * 1000
 	measuredMs := math.Max(f.ClosedAtMs-f.OpenedAtMs, 0)
 	seconds := math.Max(measuredMs/1000, 1e-9)
 	cpuUs := float64(f.CPU.UserUs + f.CPU.SystemUs)
@@ -84,7 +84,7 @@ func Build(f Facts) Report {
 			StartLagMs:         round(f.OpenedAtMs-float64(f.StartMs), 3),
 		},
 		Warmup: Warmup{
-			TargetS:    c.WarmupS,
+			TargetS:    c.WarmupSeconds,
 			DurationMs: round(math.Max(f.OpenedAtMs-float64(f.ReadyAtMs), 0), 3),
 			Received:   r.Warmup.Received,
 			Produced:   r.Warmup.Produced,
@@ -155,13 +155,13 @@ func Build(f Facts) Report {
 // echo is the report's config section: the settings that shape a run.
 func echo(c config.Config) Config {
 	return Config{
-		TestDurationS:         c.TestDurationS,
-		WarmupS:               c.WarmupS,
-		KafkaBootstrapServers: c.KafkaBootstrap,
-		Topic:                 c.Topic,
+		TestDurationS:         c.TestDuration,
+		WarmupS:               c.WarmupSeconds,
+		KafkaBootstrapServers: c.KafkaBootstrapServers,
+		Topic:                 c.KafkaTopic,
 		UpbitRestURL:          contract.RedactURL(c.UpbitRestURL),
 		UpbitWsURL:            contract.RedactURL(c.UpbitWsURL),
-		Channel:               c.Channel,
+		Channel:               c.UpbitChannel,
 		WsCompression:         c.WsCompression,
 		MarketsPerConnection:  c.MarketsPerConnection,
 		ConnectBatch:          c.ConnectBatch,

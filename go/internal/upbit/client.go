@@ -67,17 +67,14 @@ type Client struct {
 	unsettled   int
 	ready       chan struct{}
 	open        int
-	downs       []stretch // closed stretches with no connection open
-	downSince   time.Time // start of the current one; zero while a connection is open
+	down        *AllDownClock
 }
-
-type stretch struct{ from, to time.Time }
 
 // NewClient prepares the connections; Start opens them on their schedule.
 func NewClient(plan []PlannedConnection, opts ClientOptions) *Client {
 	c := &Client{
 		opts: opts, plan: plan, settled: make([]bool, len(plan)), unsettled: len(plan),
-		ready: make(chan struct{}), compression: map[string]bool{}, downSince: time.Now(),
+		ready: make(chan struct{}), compression: map[string]bool{}, down: NewAllDownClock(time.Now()),
 		dialer: websocket.Dialer{
 			Proxy:             http.ProxyFromEnvironment,
 			HandshakeTimeout:  opts.HandshakeTimeout,
@@ -136,21 +133,7 @@ func (c *Client) Live() int {
 func (c *Client) LongestAllDown(from, to time.Time) time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	all := c.downs
-	if !c.downSince.IsZero() {
-		all = append(slices.Clip(all), stretch{c.downSince, to})
-	}
-	var longest time.Duration
-	for _, s := range all {
-		if s.to.After(to) {
-			s.to = to
-		}
-		if s.from.Before(from) {
-			s.from = from
-		}
-		longest = max(longest, s.to.Sub(s.from))
-	}
-	return longest
+	return c.down.LongestWithin(from, to)
 }
 
 func (c *Client) update(f func(s *ClientStats)) {
@@ -167,10 +150,8 @@ func (c *Client) opened(i int, connectUs float64, compression string, disconnect
 	c.stats.ConnectUs = append(c.stats.ConnectUs, connectUs)
 	c.stats.DisconnectedMs += disconnected.Milliseconds()
 	c.compression[compression] = true
-	if c.open++; c.open == 1 {
-		c.downs = append(c.downs, stretch{c.downSince, time.Now()})
-		c.downSince = time.Time{}
-	}
+	c.open++
+	c.down.OpenCount(c.open, time.Now())
 	c.settleLocked(i)
 }
 
@@ -178,9 +159,8 @@ func (c *Client) opened(i int, connectUs float64, compression string, disconnect
 func (c *Client) closed(at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.open--; c.open == 0 {
-		c.downSince = at
-	}
+	c.open--
+	c.down.OpenCount(c.open, at)
 }
 
 // gaveUp records a connection out of retries.

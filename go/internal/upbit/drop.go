@@ -65,21 +65,19 @@ func readDrop(ctx context.Context, err error, silence time.Duration) drop {
 	return drop{kind: dropError, why: err.Error()}
 }
 
-// afterDrop is the one place that decides what a drop counts as, whether it resets the retry
-// budget, and whether and when to try again; false means given up or shutting down.
+// afterDrop is the one place that decides what a drop counts as (the retry budget says whether
+// it was a flap and which attempt comes next), and whether and when to try again; false means
+// given up or shutting down.
 func (k *conn) afterDrop(ctx context.Context, d drop) bool {
 	if d.kind == dropShutdown || ctx.Err() != nil {
 		return false
 	}
 	opts := k.c.opts
-	flap := d.wasOpen && d.openFor < opts.StableAfter
 	if d.wasOpen {
 		k.droppedAt = time.Now()
 		k.c.closed(k.droppedAt)
-		if !flap {
-			k.attempts = 0 // it stayed up long enough: a fresh budget for this drop
-		}
 	}
+	verdict := k.budget.Drop(d.wasOpen, d.openFor)
 	k.c.update(func(s *ClientStats) {
 		switch d.kind {
 		case dropRefused:
@@ -89,23 +87,22 @@ func (k *conn) afterDrop(ctx context.Context, d drop) bool {
 		case dropSilence:
 			s.SilenceReconnects++
 		}
-		if flap {
+		if verdict.Flap {
 			s.Flaps++
 		}
 	})
 	why := d.why
-	if flap {
+	if verdict.Flap {
 		why += fmt.Sprintf(" %v after opening (flap)", d.openFor.Round(time.Millisecond))
 	}
-	if k.attempts >= opts.MaxRetries {
+	if verdict.Attempt == 0 {
 		k.c.gaveUp(k.i)
-		k.c.log("connection %d %s; gave up after %d retries", k.index, why, k.attempts)
+		k.c.log("connection %d %s; gave up after %d retries", k.index, why, k.budget.Used())
 		return false
 	}
-	k.attempts++
 	k.c.update(func(s *ClientStats) { s.Reconnects++ })
-	delay := BackoffDelay(k.attempts, opts.BackoffBaseMs, d.kind == dropRefused, rand.Float64)
-	k.c.log("connection %d %s; retry %d/%d in %d ms", k.index, why, k.attempts, opts.MaxRetries, delay)
+	delay := BackoffDelay(verdict.Attempt, opts.BackoffBaseMs, d.kind == dropRefused, rand.Float64)
+	k.c.log("connection %d %s; retry %d/%d in %d ms", k.index, why, verdict.Attempt, opts.MaxRetries, delay)
 	return sleepCtx(ctx, time.Duration(delay)*time.Millisecond)
 }
 

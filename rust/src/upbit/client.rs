@@ -1,6 +1,6 @@
 //! The WebSocket client: every planned connection's task, what they share (counters, the
 //! compression each negotiated, the ready gate, the all-down clock).
-use super::conn;
+use super::connection;
 use super::plan::Planned;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -94,7 +94,7 @@ impl Client {
             .map(|(i, p)| {
                 let c = self.clone();
                 let at = first_batch + Duration::from_millis(p.open_at_ms);
-                tokio::spawn(conn::run(c, i, p, at))
+                tokio::spawn(connection::run(c, i, p, at))
             })
             .collect()
     }

@@ -39,14 +39,6 @@ pub fn first_batch_at(now_ms: i64, interval_ms: i64, phase_ms: i64) -> i64 {
     at
 }
 
-/// Backoff: base·2^(attempt−1), ±20 % jitter, capped at 16 s; 4× after a refused handshake.
-pub fn backoff_delay_ms(attempt: u32, base_ms: i64, rate_limited: bool, random: f64) -> u64 {
-    let exp = (base_ms as f64 * 2f64.powi(attempt as i32 - 1)).min(16_000.0);
-    let jitter = 1.0 + (random * 2.0 - 1.0) * 0.2;
-    let factor = if rate_limited { 4.0 } else { 1.0 };
-    (exp * jitter * factor).round() as u64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,8 +55,5 @@ mod tests {
         );
         assert_eq!(first_batch_at(10_500, 2000, 300), 12_300);
         assert_eq!(first_batch_at(10_500, 2000, -1), 10_500);
-        assert_eq!(backoff_delay_ms(1, 1000, false, 0.5), 1000);
-        assert_eq!(backoff_delay_ms(10, 1000, false, 0.5), 16_000);
-        assert_eq!(backoff_delay_ms(1, 1000, true, 0.5), 4000);
     }
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
 	"github.com/upbit-kafka-bench/go-producer/internal/pipeline"
-	"github.com/upbit-kafka-bench/go-producer/internal/report"
 )
 
 // metricsPeriod: an interval sample and a metrics line every this much of the window (the contract's timing)
@@ -55,7 +54,7 @@ func (r *runner) skipWindow(ctx context.Context) {
 	r.client.Close()
 }
 
-func (r *runner) target() time.Duration { return time.Duration(r.cfg.TestDurationS) * time.Second }
+func (r *runner) target() time.Duration { return time.Duration(r.cfg.TestDuration) * time.Second }
 
 func (r *runner) interruption(ctx context.Context) string {
 	switch {
@@ -85,7 +84,7 @@ func (r *runner) tick() (stop func()) {
 			}
 			sample, invalid := r.interval(time.Since(r.openedAt))
 			if k%progressEvery == 0 {
-				r.out.Progress(sample, invalid, r.cfg.TestDurationS, r.client.Stats())
+				r.out.Progress(sample, invalid, r.cfg.TestDuration, r.client.Stats())
 			}
 		}
 		<-done
@@ -123,64 +122,4 @@ func (r *runner) closeInterval() {
 	if !same {
 		r.interval(offset)
 	}
-}
-
-// flush: everything in flight gets FLUSH_TIMEOUT_MS; closing the producer then ends its event
-// goroutine, so every delivery report seen is recorded before the report is built, and what is
-// in flight is read from the recorder after that (never from Flush's remainder, which counts
-// queued events too and is read while the last reports may still be being served).
-func (r *runner) flush() {
-	r.producer.Flush(r.cfg.FlushTimeoutMs)
-	r.cpu = metrics.ReadCPU().Sub(r.cpu0)
-	r.memory.Stop()
-	r.flushedAt = time.Now()
-	r.producer.Close()
-}
-
-func wallMs(t time.Time) float64 { return float64(t.UnixMicro()) / 1000 }
-
-// report: build, check against the schema, write, and exit with the status's code.
-func (r *runner) report() (int, error) {
-	rep := r.build()
-	path, err := report.Write(r.cfg.ReportDir, rep)
-	if err != nil {
-		return 0, err
-	}
-	r.out.Summary(rep)
-	r.out.Event(reportEvent{Event: "report", Path: path, Status: rep.Status})
-	return report.ExitCode(rep.Status, r.signal), nil
-}
-
-// build: the report of what the run recorded, read under the pipeline's lock after flush.
-func (r *runner) build() report.Report {
-	rss, heap := r.memory.Summaries()
-	clientStats := r.client.Stats()
-	stats := r.pl.Stats()
-	var rep report.Report
-	r.pl.With(func(rec *metrics.Recorder) {
-		rep = report.Build(report.Facts{
-			Config:             r.cfg,
-			Interrupted:        r.signal != "",
-			BadStart:           r.badStart,
-			Runtime:            runtimeInfo(),
-			LibrdkafkaVersion:  libraryVersion(),
-			ProducerSettings:   r.producer.Settings(),
-			Codes:              r.codes,
-			PlannedConnections: len(r.plan),
-			ReadyAtMs:          r.readyAtMs,
-			StartMs:            r.startMs,
-			OpenedAtMs:         wallMs(r.openedAt),
-			ClosedAtMs:         wallMs(r.closedAt),
-			CPU:                r.cpu,
-			CPUWallMs:          float64(r.flushedAt.Sub(r.openedAt).Microseconds()) / 1000,
-			Client:             clientStats,
-			LongestAllDownMs:   r.client.LongestAllDown(r.openedAt, r.closedAt).Milliseconds(),
-			Recorder:           rec,
-			RSS:                rss,
-			Heap:               heap,
-			Stats:              stats,
-			Host:               report.HostInfo(),
-		})
-	})
-	return rep
 }

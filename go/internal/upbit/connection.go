@@ -3,7 +3,6 @@ package upbit
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,19 +21,18 @@ type conn struct {
 	i         int
 	index     int // ticket suffix
 	subscribe []byte
-	attempts  int       // retries used since the budget last reset
+	budget    *RetryBudget
 	droppedAt time.Time // when an open connection dropped; zero while open or never opened
 	buf       bytes.Buffer
 }
 
 func newConn(c *Client, i int) *conn {
 	p := c.plan[i]
-	subscribe, _ := json.Marshal([]any{
-		map[string]string{"ticket": fmt.Sprintf("%s-%d", c.opts.TicketPrefix, p.Index)},
-		map[string]any{"type": c.opts.Channel, "codes": p.Codes},
-		map[string]string{"format": "DEFAULT"},
-	})
-	return &conn{c: c, i: i, index: p.Index, subscribe: subscribe}
+	return &conn{
+		c: c, i: i, index: p.Index,
+		subscribe: SubscribeMessage(ticket(c.opts.TicketPrefix, p.Index), c.opts.Channel, p.Codes),
+		budget:    NewRetryBudget(c.opts.MaxRetries, c.opts.StableAfter),
+	}
 }
 
 func (k *conn) run(ctx context.Context, openAt time.Time) {

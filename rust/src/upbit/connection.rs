@@ -1,20 +1,20 @@
 //! One planned connection: open (TCP, TLS, upgrade offering permessage-deflate), subscribe,
 //! serve frames with keepalive pings and the silence watchdog, and after a drop spend the retry
 //! budget (flaps keep spending it).
+use super::backoff::backoff_delay_ms;
 use super::client::Client;
-use super::framecheck::{BAD_UTF8, TOO_LARGE};
-use super::plan::{backoff_delay_ms, Planned};
-use super::tap::{negotiated_deflate, Io, Tap};
+use super::dial::{connect, Ws};
+use super::frame_check::{BAD_UTF8, TOO_LARGE};
+use super::plan::Planned;
+use super::retry_budget::RetryBudget;
+use super::subscribe::subscribe_message;
 use crate::clock::jitter_random;
 use futures_util::SinkExt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 use yawc::close::CloseCode;
 use yawc::frame::{Frame, OpCode};
-use yawc::{HttpRequest, Options, WebSocket, WebSocketError};
-
-type Ws = WebSocket<Tap>;
+use yawc::{Options, WebSocketError};
 
 #[derive(PartialEq, Debug)]
 enum Kind {
@@ -50,23 +50,19 @@ struct Conn {
     i: usize,
     index: usize,
     subscribe: String,
-    attempts: u32,
+    budget: RetryBudget,
     dropped_at: Option<Instant>,
 }
 
 pub async fn run(c: Arc<Client>, i: usize, p: Planned, open_at: tokio::time::Instant) {
-    let subscribe = serde_json::json!([
-        {"ticket": format!("{}-{}", c.opts.ticket_prefix, p.index)},
-        {"type": c.opts.channel, "codes": p.codes},
-        {"format": "DEFAULT"},
-    ])
-    .to_string();
+    let ticket = format!("{}-{}", c.opts.ticket_prefix, p.index);
+    let subscribe = subscribe_message(&ticket, &c.opts.channel, &p.codes);
     let mut k = Conn {
         c: c.clone(),
         i,
         index: p.index,
         subscribe,
-        attempts: 0,
+        budget: RetryBudget::new(c.opts.max_retries, c.opts.stable_after),
         dropped_at: None,
     };
     let mut shutdown = c.shutdown.subscribe();
@@ -88,57 +84,6 @@ pub async fn run(c: Arc<Client>, i: usize, p: Planned, open_at: tokio::time::Ins
     if let Some(at) = k.dropped_at {
         c.update(|s| s.disconnected_ms += at.elapsed().as_millis() as u64);
     }
-}
-
-fn tls_connector() -> tokio_rustls::TlsConnector {
-    static CFG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
-    let cfg = CFG.get_or_init(|| {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let mut cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("rustls protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Arc::new(cfg)
-    });
-    tokio_rustls::TlsConnector::from(cfg.clone())
-}
-
-async fn connect(url: &url::Url, opts: Options) -> Result<(Ws, &'static str), WebSocketError> {
-    let host = url
-        .host_str()
-        .ok_or(WebSocketError::InvalidHttpScheme)?
-        .to_owned();
-    let port = url
-        .port_or_known_default()
-        .ok_or(WebSocketError::InvalidHttpScheme)?;
-    let tcp =
-        TcpStream::connect((host.trim_start_matches('[').trim_end_matches(']'), port)).await?;
-    tcp.set_nodelay(true)?;
-    let io: Box<dyn Io> = if url.scheme() == "wss" {
-        let name = rustls::pki_types::ServerName::try_from(host.clone())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-        Box::new(tls_connector().connect(name, tcp).await?)
-    } else {
-        Box::new(tcp)
-    };
-    let (tap, head) = Tap::new(io);
-    let ws =
-        WebSocket::handshake_with_request(url.clone(), tap, opts, HttpRequest::builder()).await?;
-    let deflate = negotiated_deflate(&head.lock().unwrap_or_else(|e| e.into_inner()));
-    Ok((
-        ws,
-        if deflate {
-            "permessage-deflate"
-        } else {
-            "none"
-        },
-    ))
 }
 
 impl Conn {
@@ -284,15 +229,12 @@ impl Conn {
             return false;
         }
         let o = &self.c.opts;
-        let flap = d.was_open && d.open_for < o.stable_after;
         if d.was_open {
             let now = Instant::now();
             self.dropped_at = Some(now);
             self.c.closed(now);
-            if !flap {
-                self.attempts = 0; // it stayed up long enough: a fresh budget for this drop
-            }
         }
+        let verdict = self.budget.drop(d.was_open.then_some(d.open_for));
         self.c.update(|s| {
             match d.kind {
                 Kind::Refused => s.rate_limited += 1,
@@ -300,33 +242,34 @@ impl Conn {
                 Kind::Silence => s.silence_reconnects += 1,
                 _ => {}
             }
-            if flap {
+            if verdict.flap {
                 s.flaps += 1;
             }
         });
         let mut why = d.why;
-        if flap {
+        if verdict.flap {
             why += &format!(" {} ms after opening (flap)", d.open_for.as_millis());
         }
-        if self.attempts >= o.max_retries {
+        let Some(attempt) = verdict.attempt else {
             self.c.gave_up(self.i);
             self.c.log(format!(
                 "connection {} {}; gave up after {} retries",
-                self.index, why, self.attempts
+                self.index,
+                why,
+                self.budget.used()
             ));
             return false;
-        }
-        self.attempts += 1;
+        };
         self.c.update(|s| s.reconnects += 1);
         let delay = backoff_delay_ms(
-            self.attempts,
+            attempt,
             o.backoff_base_ms,
             d.kind == Kind::Refused,
             jitter_random(),
         );
         self.c.log(format!(
             "connection {} {}; retry {}/{} in {} ms",
-            self.index, why, self.attempts, o.max_retries, delay
+            self.index, why, attempt, o.max_retries, delay
         ));
         let mut shutdown = self.c.shutdown.subscribe();
         tokio::select! {
