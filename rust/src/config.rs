@@ -45,7 +45,7 @@ pub fn flag_name(env: &str) -> String {
     format!("--{}", env.to_ascii_lowercase().replace('_', "-"))
 }
 
-fn rows() -> &'static Vec<Value> {
+pub fn rows() -> &'static Vec<Value> {
     contract::env()["variables"]
         .as_array()
         .expect("env variables")
@@ -88,21 +88,28 @@ fn flag_values(args: &[String]) -> Result<HashMap<String, String>, ConfigError> 
                 quote(arg)
             )));
         };
-        let (flag, value) = match body.split_once('=') {
-            Some((f, v)) => (f.to_owned(), v.to_owned()),
-            None => {
-                i += 1;
-                let Some(v) = args.get(i) else {
-                    return Err(ConfigError(format!("flag needs an argument: --{body}")));
-                };
-                (body.to_owned(), v.clone())
-            }
+        // the option is named before its value is taken: an unknown one is reported as such
+        let (flag, inline) = match body.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_owned())),
+            None => (body, None),
         };
         let Some(r) = rows()
             .iter()
             .find(|r| flag_name(r["name"].as_str().unwrap_or("")) == format!("--{flag}"))
         else {
             return Err(ConfigError(format!("unknown option --{flag}; see --help")));
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => {
+                i += 1;
+                let Some(v) = args.get(i) else {
+                    return Err(ConfigError(format!(
+                        "option needs a value: --{flag}; see --help"
+                    )));
+                };
+                v.clone()
+            }
         };
         out.insert(r["name"].as_str().unwrap_or("").to_owned(), value);
         i += 1;

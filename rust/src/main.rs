@@ -13,6 +13,7 @@ mod report;
 mod run;
 mod startup;
 mod upbit;
+mod usage;
 
 use std::collections::HashMap;
 
@@ -23,6 +24,10 @@ fn main() {
 fn main_code() -> i32 {
     let env: HashMap<String, String> = std::env::vars().collect();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", usage::usage());
+        return 0;
+    }
     let cfg =
         match config::parse(&env, &args, "rust").and_then(|c| config::check_files(&c).map(|_| c)) {
             Ok(c) => c,
