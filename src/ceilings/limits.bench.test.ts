@@ -232,8 +232,6 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
         kafka.bootstrap,
         '--topic',
         'limit-floor-never',
-        '--settings',
-        PATHS.producerSettings,
         '--frames',
         framesFile,
         '--seconds',
