@@ -87,6 +87,14 @@ const PERCENTILES = [
   ['p99.9', 'p999Us'],
 ] as const
 
+const PERCENTILE_AXIS = {
+  field: 'percentile',
+  type: 'nominal',
+  sort: PERCENTILES.map(([p]) => p),
+  title: 'percentile',
+  axis: { labelAngle: 0 },
+}
+
 /** Per contender and percentile, the pipeline latency over the rounds (ms). */
 function latencyBars(byContender: Map<Contender, Report[]>) {
   return [...byContender].flatMap(([contender, reports]) =>
@@ -126,13 +134,6 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
   const rounds = input.rounds.length
   const series = timeline(byContender)
   const lines = rounds > 1 ? `one line per contender per round (${rounds} rounds)` : 'one line per contender'
-  const percentileAxis = {
-    field: 'percentile',
-    type: 'nominal',
-    sort: PERCENTILES.map(([p]) => p),
-    title: 'percentile',
-    axis: { labelAngle: 0 },
-  }
   const contenderAxis = {
     field: 'contender',
     type: 'nominal',
@@ -150,7 +151,7 @@ export function comparisonSpec(input: ComparisonInput): TopLevelSpec {
   )
   const latency = barsWithWhiskers(
     latencyBars(byContender),
-    percentileAxis,
+    PERCENTILE_AXIS,
     'Pipeline latency, frame in → Kafka ack (ms)',
     roundsNote(rounds),
     'milliseconds',

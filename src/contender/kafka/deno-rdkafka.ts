@@ -7,7 +7,7 @@
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
 import { cstr, cstringOf, librdkafkaPath, RD } from '../../librdkafka/c-api.ts'
-import { KafkaConfigError } from '../../librdkafka/errors.ts'
+import { KafkaConfigError, KafkaError } from '../../librdkafka/errors.ts'
 import { isSecretProperty, REDACTED } from '../../contract/redact.ts'
 
 const SYMBOLS = {
@@ -121,4 +121,29 @@ export function makeConf(rd: Rdk, properties: Record<string, string>, events: nu
   }
   rd.rd_kafka_conf_set_events(conf, events)
   return conf
+}
+
+/** A producer on `settings` (events: delivery reports, errors, stats) and its topic handle. */
+export function newProducer(
+  rd: Rdk,
+  { settings, bootstrap, topic }: { settings: Record<string, string>; bootstrap: string; topic: string },
+): { rk: DenoPointer; rkt: DenoPointer } {
+  const conf = makeConf(
+    rd,
+    { ...settings, 'bootstrap.servers': bootstrap },
+    RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS,
+  )
+  const errstr = new Uint8Array(512)
+  const rk = rd.rd_kafka_new(RD.PRODUCER, conf, errstr, errstr.length)
+  if (!rk) {
+    // rd_kafka_new leaves conf to the caller when it fails
+    rd.rd_kafka_conf_destroy(conf)
+    throw new KafkaConfigError(cstringOf(errstr), 'CONF_INVALID')
+  }
+  const rkt = rd.rd_kafka_topic_new(rk, cstr(topic), null)
+  if (!rkt) {
+    rd.rd_kafka_destroy(rk)
+    throw new KafkaError(`cannot create topic handle ${topic}`, 'TOPIC')
+  }
+  return { rk, rkt }
 }

@@ -10,10 +10,10 @@
  * on the broker.
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
-import { cstr, cstringOf, RD } from '../../librdkafka/c-api.ts'
-import { KafkaConfigError, KafkaError } from '../../librdkafka/errors.ts'
+import { RD } from '../../librdkafka/c-api.ts'
+import { KafkaError } from '../../librdkafka/errors.ts'
 import { FfiProducer, type FfiCalls } from './ffi-producer.ts'
-import { cString, makeConf, open, type Libc, type Rdk } from './deno-rdkafka.ts'
+import { cString, newProducer, open, type Libc, type Rdk } from './deno-rdkafka.ts'
 import { DR_BATCH, VU_COUNT } from './produce-vector.ts'
 import type { Sink, SinkOptions } from './sink.ts'
 
@@ -70,23 +70,7 @@ function denoCalls(rd: Rdk, o: SinkOptions): FfiCalls<DenoPointer> & { queue: De
   const d = deno()
   const errName = (code: number) => cString(d, rd.rd_kafka_err2name(code))
   const address = (p: DenoPointer) => Number(d.UnsafePointer.value(p))
-  const conf = makeConf(
-    rd,
-    { ...o.settings, 'bootstrap.servers': o.bootstrap },
-    RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS,
-  )
-  const errstr = new Uint8Array(512)
-  const rk = rd.rd_kafka_new(RD.PRODUCER, conf, errstr, errstr.length)
-  if (!rk) {
-    // rd_kafka_new leaves conf to the caller when it fails
-    rd.rd_kafka_conf_destroy(conf)
-    throw new KafkaConfigError(cstringOf(errstr), 'CONF_INVALID')
-  }
-  const rkt = rd.rd_kafka_topic_new(rk, cstr(o.topic), null)
-  if (!rkt) {
-    rd.rd_kafka_destroy(rk)
-    throw new KafkaError(`cannot create topic handle ${o.topic}`, 'TOPIC')
-  }
+  const { rk, rkt } = newProducer(rd, o)
   const queue = rd.rd_kafka_queue_get_main(rk)
   let vectorPtr: DenoPointer = null
   const at = (msg: number) => new d.UnsafePointerView(d.UnsafePointer.create(BigInt(msg))!)

@@ -20,8 +20,8 @@ export function librdkafkaVersion(): string {
   return String(rdk().rd_kafka_version_str())
 }
 
-/** The producer's C calls through bun:ffi. */
-function bunCalls(o: SinkOptions): FfiCalls<Pointer> & { queue: Pointer } {
+/** A producer on the sink's settings (events: delivery reports, errors, stats) and its topic handle. */
+function newProducer(o: SinkOptions): { rk: Pointer; rkt: Pointer } {
   const c = rdk()
   const conf = makeConf(
     { ...o.settings, 'bootstrap.servers': o.bootstrap },
@@ -34,8 +34,14 @@ function bunCalls(o: SinkOptions): FfiCalls<Pointer> & { queue: Pointer } {
     c.rd_kafka_destroy(rk)
     throw new KafkaError(`cannot create topic handle ${o.topic}`, 'TOPIC')
   }
+  return { rk, rkt: rkt as Pointer }
+}
+
+/** The producer's C calls through bun:ffi. */
+function bunCalls(o: SinkOptions): FfiCalls<Pointer> & { queue: Pointer } {
+  const c = rdk()
+  const { rk, rkt } = newProducer(o)
   const queue = c.rd_kafka_queue_get_main(rk)! as Pointer
-  const drMessagesPtr = (out: BigUint64Array) => ptr(out)
   return {
     queue,
     librdkafkaVersion: librdkafkaVersion(),
@@ -53,7 +59,7 @@ function bunCalls(o: SinkOptions): FfiCalls<Pointer> & { queue: Pointer } {
     nextEvent: () => c.rd_kafka_queue_poll(queue, 0) as Pointer | null,
     eventType: (event) => c.rd_kafka_event_type(event),
     deliveries: (event) => ({
-      fill: (out) => Number(c.rd_kafka_event_message_array(event, drMessagesPtr(out), DR_BATCH)),
+      fill: (out) => Number(c.rd_kafka_event_message_array(event, ptr(out), DR_BATCH)),
       i32: (msg, offset) => read.i32(msg as Pointer, offset),
       pointer: (msg, offset) => read.ptr(msg as Pointer, offset),
     }),
