@@ -1,7 +1,9 @@
 /**
  * The layout's rules, checked on every import (type-only imports included): no import cycles, no
  * module under src/ imports scripts/ (entry points), the contract imports nothing of the project,
- * and the contender does not import the harness or the comparison.
+ * the contender does not import the harness or the comparison, the harness (bench, set-up,
+ * ceilings, comparison, scripts) does not import a contender's internals (it runs contenders as
+ * programs and reads what the contract says they write), and librdkafka/ defines what it exports.
  */
 import { describe, expect, test } from 'bun:test'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -79,6 +81,23 @@ describe('the import graph', () => {
     const bad = from('src/contender/')
       .filter(([file]) => !file.endsWith('.test.ts'))
       .filter(([, targets]) => targets.some((t) => outside.some((o) => t.startsWith(o))))
+    expect(bad).toEqual([])
+  })
+
+  test('the harness, set-up, the ceilings, the comparison and the scripts import no contender internals', () => {
+    // tests included: they judge contenders by their output, as the bench does
+    const harness = ['src/bench/', 'src/setup/', 'src/ceilings/', 'src/comparison/', 'scripts/']
+    const bad = [...graph]
+      .filter(([file]) => harness.some((h) => file.startsWith(h)))
+      .flatMap(([file, targets]) => targets.filter((t) => t.startsWith('src/contender/')).map((t) => `${file} → ${t}`))
+    expect(bad).toEqual([])
+  })
+
+  test('librdkafka/ imports only itself, the contract and the paths: the types it exports are its own', () => {
+    const allowed = ['src/librdkafka/', 'src/contract/', 'src/paths.ts']
+    const bad = from('src/librdkafka/').flatMap(([file, targets]) =>
+      targets.filter((t) => !allowed.some((a) => t.startsWith(a))).map((t) => `${file} → ${t}`),
+    )
     expect(bad).toEqual([])
   })
 

@@ -6,18 +6,15 @@
  * `seq` headers have no duplicates and no gaps beyond the undelivered messages the report admits,
  * `seq` rises with the offset in every partition (the idempotent producer keeps order across
  * retries), keys match the frame's market, and every value is byte-identical to a frame the feed
- * sent.
+ * sent. A topic whose contender wrote no report is held to nothing: any message in it is unaccounted
+ * for. `auditTopic` is the one audit, for the bench's race and for the tests' rounds alike.
  */
-import type { Report } from '../contract/report.ts'
+import type { Contender, Report } from '../contract/report.ts'
+import { readTopic, type ConsumedMessage } from '../librdkafka/consumer.ts'
 
-export interface AuditedMessage {
-  key: Uint8Array | null
-  value: Uint8Array
-  headers: Record<string, string>
-  /** where it was read from (order is checked per partition when present) */
-  partition?: number
-  offset?: number
-}
+/** A message to audit; where it was read from is optional (order is checked per partition when present). */
+export type AuditedMessage = Omit<ConsumedMessage, 'partition' | 'offset'> &
+  Partial<Pick<ConsumedMessage, 'partition' | 'offset'>>
 
 export interface AuditResult {
   contender: string
@@ -103,10 +100,10 @@ function tally(report: Report, messages: AuditedMessage[], wasSent?: (value: Uin
 }
 
 /**
- * `wasSent` answers whether the feed sent exactly these bytes; undefined skips that check
- * (live exchange: nothing to compare with).
+ * Holds `report` to the messages read back from its topic. `wasSent` answers whether the feed sent
+ * exactly these bytes; undefined skips that check (live exchange: nothing to compare with).
  */
-export function auditTopic(
+export function auditMessages(
   report: Report,
   topic: string,
   messages: AuditedMessage[],
@@ -153,4 +150,41 @@ export function auditTopic(
     ok: problems.length === 0,
     problems,
   }
+}
+
+/** With no report, nothing accounts for the topic's messages: a failed audit when there are any. */
+export function auditUnreported(
+  contender: Contender,
+  topic: string,
+  messages: AuditedMessage[],
+): AuditResult | undefined {
+  if (messages.length === 0) return undefined
+  const none = { warmupCount: 0, delivered: 0, missingSeqs: 0, duplicateSeqs: 0, wrongKeys: 0, outOfOrder: 0 }
+  return {
+    contender,
+    topic,
+    topicCount: messages.length,
+    ...none,
+    unknownValues: -1,
+    ok: false,
+    problems: [
+      `topic holds ${messages.length} messages but the contender wrote no report, so none of them is accounted for`,
+    ],
+  }
+}
+
+/**
+ * Reads `topic` back and audits it against `report` (see auditMessages); without a report, a topic
+ * holding messages fails the audit and an empty one has nothing to audit (undefined).
+ */
+export async function auditTopic(o: {
+  bootstrap: string
+  topic: string
+  contender: Contender
+  report: Report | undefined
+  wasSent?: (value: Uint8Array) => boolean
+}): Promise<AuditResult | undefined> {
+  const messages = await readTopic(o.bootstrap, o.topic)
+  if (!o.report) return auditUnreported(o.contender, o.topic, messages)
+  return auditMessages(o.report, o.topic, messages, o.wasSent)
 }

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { useKafka } from './broker/embedded.ts'
 import { createTopic } from '../librdkafka/admin.ts'
-import { readTopic } from '../librdkafka/consumer.ts'
 import { Report, reportPath, type Contender } from '../contract/report.ts'
 import { CONTENDER_NAMES } from '../registry/registry.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
@@ -146,9 +145,14 @@ export class Rig {
 
   /** Reads a run's topic back and audits it against the report (again, e.g. after a broker returned). */
   async audit(result: RoundResult & { topic: string }): Promise<ShortRunResult> {
-    if (!result.report) return result
-    const messages = await readTopic(this.bootstrap, result.topic)
-    return { ...result, audit: auditTopic(result.report, result.topic, messages, (v) => this.feed.wasSent(v)) }
+    const audit = await auditTopic({
+      bootstrap: this.bootstrap,
+      topic: result.topic,
+      contender: result.contender,
+      report: result.report,
+      wasSent: (v) => this.feed.wasSent(v),
+    })
+    return audit ? { ...result, audit } : result
   }
 
   async stop(): Promise<void> {

@@ -1,14 +1,17 @@
 /**
  * @module ceilings/c-producer
- * The "librdkafka alone" rows: runs src/ceilings/limit-producer.c (built by set-up against the same
+ * The "librdkafka alone" rows: runs src/ceilings/limit-producer/ (built by set-up against the same
  * shared librdkafka as every contender, path in the set-up manifest as `limitProducer`) with the
- * same producer settings file, over a frames file from ceilings/frames.ts, and parses its one JSON
- * line. Without a rate it is the ceiling (as fast as librdkafka takes messages); with `ratePerSec`
+ * same producer settings, over a frames file from ceilings/frames.ts, and parses its one JSON
+ * line. The settings file is read here, by the project's one reader of it
+ * (librdkafka/settings-file.ts), and handed to the tool as `-X key=value` properties: the C tool
+ * parses no JSON. Without a rate it is the ceiling (as fast as librdkafka takes messages); with `ratePerSec`
  * it is paced open loop, the floor at that rate (ceilings/floor.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { tethered } from '../bench/tether.ts'
+import { readSettingsFile, SettingsFileError } from '../librdkafka/settings-file.ts'
 import { PATHS } from '../paths.ts'
 import { LimitToolError, tail, type LimitResult } from './result.ts'
 
@@ -25,7 +28,7 @@ export const LatencyUs = z.object({
 })
 export type LatencyUs = z.infer<typeof LatencyUs>
 
-/** The C tool's JSON line (src/ceilings/limit-producer.c documents each field). */
+/** The C tool's JSON line (src/ceilings/limit-producer/main.c documents each field). */
 export const CLimitOutput = z.object({
   tool: z.literal('limit-c'),
   librdkafka: z.string(),
@@ -117,29 +120,30 @@ export function limitProducerPath(): string {
   return manifest.limitProducer
 }
 
+/** The tool's arguments: the settings file's properties, then `properties`, each as `-X key=value`. */
 export function cLimitArgs(o: CLimitOptions): string[] {
-  const args = [
-    '--bootstrap',
-    o.bootstrap,
-    '--topic',
-    o.topic,
-    '--settings',
-    o.settingsPath ?? PATHS.producerSettings,
-    '--frames',
-    o.framesFile,
-  ]
+  const args = ['--bootstrap', o.bootstrap, '--topic', o.topic, '--frames', o.framesFile]
   if (o.messages !== undefined) args.push('--messages', String(o.messages))
   if (o.seconds !== undefined) args.push('--seconds', String(o.seconds))
   if (o.ratePerSec !== undefined) args.push('--rate', String(o.ratePerSec))
   if (o.warmupSeconds !== undefined) args.push('--warmup-seconds', String(o.warmupSeconds))
-  for (const [key, value] of Object.entries(o.properties ?? {})) args.push('--property', `${key}=${value}`)
+  const settings = readSettingsFile(o.settingsPath ?? PATHS.producerSettings)
+  for (const [key, value] of Object.entries({ ...settings, ...o.properties })) args.push('-X', `${key}=${value}`)
   return args
 }
 
 /** Runs the tool and returns its parsed JSON line; a non-zero exit or a bad line throws LimitToolError. */
 export async function execCLimit(o: CLimitOptions): Promise<CLimitOutput> {
   const binary = o.binary ?? limitProducerPath()
-  const proc = Bun.spawn(tethered([...(o.prefix ?? []), binary, ...cLimitArgs(o)]), {
+  let args: string[]
+  try {
+    args = cLimitArgs(o)
+  } catch (error) {
+    // a settings file refused before the tool runs: a configuration error, as the tool's own exit 2
+    if (error instanceof SettingsFileError) throw new LimitToolError(`producer settings: ${error.message}`, 2, '')
+    throw error
+  }
+  const proc = Bun.spawn(tethered([...(o.prefix ?? []), binary, ...args]), {
     stdout: 'pipe',
     stderr: 'pipe',
     stdin: 'ignore',
@@ -181,7 +185,7 @@ export async function runCLimit(o: CLimitOptions): Promise<CLimitResult> {
     messagesPerSec: r.messagesPerSec,
     mbPerSec: r.mbPerSec,
     messages: r.delivered,
-    note: `src/ceilings/limit-producer.c on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ${avg.toFixed(0)} B avg, keyed by market${failures}`,
+    note: `src/ceilings/limit-producer/ on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ${avg.toFixed(0)} B avg, keyed by market${failures}`,
     cpuUsPerMessage: r.delivered > 0 ? (r.cpuUserUs + r.cpuSystemUs) / r.delivered : 0,
     output: r,
   }

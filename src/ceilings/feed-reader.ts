@@ -2,6 +2,8 @@
  * @module ceilings/feed-reader
  * The feed's own ceiling: a plain WebSocket reader (no Kafka, no check, no copy) subscribed to
  * every market with the seed's 15-per-connection plan, counting frames and bytes for a fixed time.
+ * It is a tool of the harness, not a contender: it reads the feed's market list and plans its
+ * connections itself (a contender's upbit/ modules are its own).
  * Run as its own process (`bun src/ceilings/feed-reader.ts --rest URL --ws URL --seconds S`) so it
  * does not share a thread with the feed; prints one JSON line. Plain means no compression (the
  * ceiling of sending, not of deflate), and connections are opened 2 per 600 ms (PAIRS_INTERVAL_MS), within Upbit's
@@ -9,8 +11,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { fetchMarkets } from '../contender/upbit/markets.ts'
-import { planConnections } from '../contender/upbit/plan.ts'
+import { MARKET_LIST } from '../contract/rules.ts'
 import { PAIRS_INTERVAL_MS } from '../feed/limits.ts'
 
 export const FeedReaderResult = z.object({
@@ -33,24 +34,50 @@ export interface ReadFeedOptions {
 }
 
 const CODE = /"code":"([^"]+)"/
+/** the seed's plan: 15 codes per connection, 2 connections per PAIRS_INTERVAL_MS */
+const PER_CONNECTION = 15
+const PER_BATCH = 2
+
+/** The feed's market codes in list order (the first `limit`; 0: all), read within a deadline and MARKET_LIST.maxBytes. */
+async function marketCodes(restUrl: string, timeoutMs: number, limit: number): Promise<string[]> {
+  const url = `${restUrl}/v1/market/all?isDetails=false`
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+  if (response.status !== 200) throw new Error(`feed reader: GET ${url} answered ${response.status}`)
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = response.body!.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    const chunk = r.value
+    total += chunk.byteLength
+    if (total > MARKET_LIST.maxBytes)
+      throw new Error(`feed reader: GET ${url}: more than ${MARKET_LIST.maxBytes} bytes`)
+    chunks.push(chunk)
+  }
+  const list = z.array(z.object({ market: z.string() })).parse(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+  const codes = [...new Set(list.map((m) => m.market))]
+  return limit > 0 ? codes.slice(0, limit) : codes
+}
+
+/** Codes per connection and when to open it (ms after the first), `PER_BATCH` connections per interval. */
+function plan(codes: string[]): { index: number; codes: string[]; openAtMs: number }[] {
+  return Array.from({ length: Math.ceil(codes.length / PER_CONNECTION) }, (_, index) => ({
+    index,
+    codes: codes.slice(index * PER_CONNECTION, (index + 1) * PER_CONNECTION),
+    openAtMs: Math.floor(index / PER_BATCH) * PAIRS_INTERVAL_MS,
+  }))
+}
 
 export async function readFeed(
   o: ReadFeedOptions,
 ): Promise<FeedReaderResult & { samples: { code: string; frame: string }[] }> {
-  const markets = await fetchMarkets(o.restUrl, 10_000, o.marketsLimit ?? 0)
-  const plan = planConnections(
-    markets.map((m) => m.market),
-    15,
-    2,
-    PAIRS_INTERVAL_MS,
-  )
+  const connections = plan(await marketCodes(o.restUrl, 10_000, o.marketsLimit ?? 0))
   let messages = 0
   let bytes = 0
   let counting = false
   const samples: { code: string; frame: string }[] = []
   const decoder = new TextDecoder()
   const sockets = await Promise.all(
-    plan.map(
+    connections.map(
       (c) =>
         new Promise<WebSocket>((resolve, reject) =>
           setTimeout(() => {

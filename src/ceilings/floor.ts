@@ -1,6 +1,6 @@
 /**
  * @module ceilings/floor
- * The floor: what librdkafka alone costs at a given rate. src/ceilings/limit-producer.c paced open loop
+ * The floor: what librdkafka alone costs at a given rate. src/ceilings/limit-producer/ paced open loop
  * (message i due at t0 + i/rate, latency also taken from that due time), with the contenders'
  * settings file, frames, keys and headers, after a warm-up that counts in no figure. The ladder
  * and the race show it as a reference row ("librdkafka alone at this rate") and divide each
@@ -124,7 +124,7 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
       failed: r.warmupFailed,
     },
     note:
-      `src/ceilings/limit-producer.c paced open loop on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ` +
+      `src/ceilings/limit-producer/ paced open loop on librdkafka ${r.librdkafka}, same settings file, ${r.frames} distinct frames of ` +
       `${avg.toFixed(0)} B avg, keyed by market; ${r.warmupSeconds} s warm-up excluded${failures}${r.behind ? '; BEHIND schedule: not a floor' : ''}`,
     output: r,
   }

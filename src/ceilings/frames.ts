@@ -5,7 +5,7 @@
  * The bench passes frames recorded from the running feed instead: every writer takes {code, frame}.
  *
  * Two file formats:
- *  - frames file (src/ceilings/limit-producer.c `--frames`): one record per line, `CODE \t FRAME \n`.
+ *  - frames file (src/ceilings/limit-producer/ `--frames`): one record per line, `CODE \t FRAME \n`.
  *    The code has no tab or newline; the frame has no newline (compact JSON never does; JSON
  *    escapes control characters inside strings).
  *  - payload file (ProducerPerformance `--payload-file`): one frame per line, `FRAME \n`, read

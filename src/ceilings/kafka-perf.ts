@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs'
 import { tethered } from '../bench/tether.ts'
 import { PATHS } from '../paths.ts'
-import { readSettingsFile } from '../contender/kafka/settings.ts'
+import { readSettingsFile } from '../librdkafka/settings-file.ts'
 import { LimitToolError, tail, type LimitResult } from './result.ts'
 
 /** librdkafka property → how the Java producer spells it (value translated when units differ). */
@@ -150,7 +150,7 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
   }
   if (!existsSync(PATHS.kafkaLibs))
     throw new LimitToolError(`Kafka jars missing at ${PATHS.kafkaLibs}: run \`bun run setup\``, null, '')
-  const translated = toJavaProducerProps(o.settings ?? readSettingsFile())
+  const translated = toJavaProducerProps(o.settings ?? readSettingsFile(PATHS.producerSettings))
   const props: Record<string, string> = { ...translated.props, 'bootstrap.servers': o.bootstrap }
   const bufferMb = Math.ceil(Number(props['buffer.memory'] ?? 32 * 1024 * 1024) / (1024 * 1024))
   const heapMb = o.heapMb ?? bufferMb + 512

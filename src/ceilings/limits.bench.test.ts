@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { useKafka } from '../bench/broker/embedded.ts'
 import { PATHS } from '../paths.ts'
 import { createTopic } from '../librdkafka/admin.ts'
-import { readSettingsFile } from '../contender/kafka/settings.ts'
+import { readSettingsFile } from '../librdkafka/settings-file.ts'
 import { limitProducerPath, runCLimit } from './c-producer.ts'
 import { runCFloor } from './floor.ts'
 import { bundledMarkets } from '../feed/markets.ts'
@@ -81,7 +81,7 @@ describe('frames', () => {
 
 describe('settings for ProducerPerformance', () => {
   test('librdkafka names become Java names; the ones with no equivalent are noted', () => {
-    const t = toJavaProducerProps(readSettingsFile())
+    const t = toJavaProducerProps(readSettingsFile(PATHS.producerSettings))
     expect(t.props).toMatchObject({
       'batch.size': '32768',
       'linger.ms': '10',
@@ -232,8 +232,6 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
         kafka.bootstrap,
         '--topic',
         'limit-floor-never',
-        '--settings',
-        PATHS.producerSettings,
         '--frames',
         framesFile,
         '--seconds',

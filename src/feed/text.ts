@@ -8,6 +8,7 @@
  * time runs once per second; what changes every step (volumes, accumulators, timestamps) is written
  * as digits.
  */
+import { tickerKeyBytes, tickerKeys, tradeKeys, type TickerKey } from './keys.ts'
 import { ascii, type Sink } from './sink.ts'
 
 export interface TapeState {
@@ -83,107 +84,16 @@ export class PriceTexts {
   }
 }
 
-const TICKER_KEYS = [
-  [
-    'opening_price',
-    'high_price',
-    'low_price',
-    'trade_price',
-    'prev_closing_price',
-    'acc_trade_price',
-    'change',
-    'change_price',
-    'signed_change_price',
-    'change_rate',
-    'signed_change_rate',
-    'ask_bid',
-    'trade_volume',
-    'acc_trade_volume',
-    'trade_date',
-    'trade_time',
-    'trade_timestamp',
-    'acc_ask_volume',
-    'acc_bid_volume',
-    'highest_52_week_price',
-    'highest_52_week_date',
-    'lowest_52_week_price',
-    'lowest_52_week_date',
-    'market_state',
-    'is_trading_suspended',
-    'delisting_date',
-    'market_warning',
-    'timestamp',
-    'acc_trade_price_24h',
-    'acc_trade_volume_24h',
-    'stream_type',
-  ],
-  [
-    'op',
-    'hp',
-    'lp',
-    'tp',
-    'pcp',
-    'atp',
-    'c',
-    'cp',
-    'scp',
-    'cr',
-    'scr',
-    'ab',
-    'tv',
-    'atv',
-    'tdt',
-    'ttm',
-    'ttms',
-    'aav',
-    'abv',
-    'h52wp',
-    'h52wdt',
-    'l52wp',
-    'l52wdt',
-    'ms',
-    'its',
-    'dd',
-    'mw',
-    'tms',
-    'atp24h',
-    'atv24h',
-    'st',
-  ],
-].map((keys) => keys.map((k) => `,"${k}":`))
-const TRADE_KEYS = [
-  [
-    'timestamp',
-    'trade_date',
-    'trade_time',
-    'trade_timestamp',
-    'trade_price',
-    'trade_volume',
-    'ask_bid',
-    'prev_closing_price',
-    'change',
-    'change_price',
-    'sequential_id',
-    'best_ask_price',
-    'best_ask_size',
-    'best_bid_price',
-    'best_bid_size',
-    'stream_type',
-  ],
-  ['tms', 'td', 'ttm', 'ttms', 'tp', 'tv', 'ab', 'pcp', 'c', 'cp', 'sid', 'bap', 'bas', 'bbp', 'bbs', 'st'],
-].map((keys) => keys.map((k) => `,"${k}":`))
 /** Runs cached per market and format: a power of two. */
 const SLOTS = 256
 const CHANGE = ['"FALL"', '"EVEN"', '"RISE"']
 const SIDES = ['"BID"', '"ASK"']
 const STREAMS = ['"REALTIME"}', '"SNAPSHOT"}']
-/** Per format: the ticker keys written between digits, as bytes. */
-const TK = [0, 1].map((f) => TICKER_KEYS[f]!.map(ascii))
 /** Per format and side: `"BID","trade_volume":` */
-const SIDE_RUN = [0, 1].map((f) => SIDES.map((side) => ascii(`${side}${TICKER_KEYS[f]![12]}`)))
+const SIDE_RUN = [0, 1].map((f) => SIDES.map((side) => ascii(`${side}${tickerKeys(f).trade_volume}`)))
 /** Per format and stream (0 REALTIME, 1 SNAPSHOT): the closing run. */
-const TICKER_END = [0, 1].map((f) => STREAMS.map((st) => ascii(`${TICKER_KEYS[f]![30]}${st}`)))
-const TRADE_END = [0, 1].map((f) => STREAMS.map((st) => ascii(`${TRADE_KEYS[f]![15]}${st}`)))
+const TICKER_END = [0, 1].map((f) => STREAMS.map((st) => ascii(`${tickerKeys(f).stream_type}${st}`)))
+const TRADE_END = [0, 1].map((f) => STREAMS.map((st) => ascii(`${tradeKeys(f).stream_type}${st}`)))
 
 /** One format's runs of a market keyed by price (direct-mapped, like PriceTexts), each made on first use. */
 class Runs {
@@ -205,9 +115,11 @@ class Runs {
   tradePrice(p: number): Uint8Array {
     const slot = p & (SLOTS - 1)
     if (this.keys[0]![slot] !== p) {
-      const k = TICKER_KEYS[this.f]!
+      const k = tickerKeys(this.f)
       this.keys[0]![slot] = p
-      this.tradePrices[slot] = ascii(`${this.s.text.prices.get(p)}${k[4]}${this.s.text.prevCloseText}${k[5]}`)
+      this.tradePrices[slot] = ascii(
+        `${this.s.text.prices.get(p)}${k.prev_closing_price}${this.s.text.prevCloseText}${k.acc_trade_price}`,
+      )
     }
     return this.tradePrices[slot]!
   }
@@ -216,14 +128,15 @@ class Runs {
   change(p: number): Uint8Array {
     const slot = p & (SLOTS - 1)
     if (this.keys[1]![slot] !== p) {
-      const k = TICKER_KEYS[this.f]!
+      const k = tickerKeys(this.f)
       const diff = p - this.s.prevClose
       const sign = diff < 0 ? '-' : ''
       const price = (Math.abs(diff) * this.s.tick).toFixed(8)
       const rate = (this.s.prevClose > 0 ? Math.abs(diff) / this.s.prevClose : 0).toFixed(10)
       this.keys[1]![slot] = p
       this.changes[slot] = ascii(
-        `${k[6]}${CHANGE[Math.sign(diff) + 1]}${k[7]}${price}${k[8]}${sign}${price}${k[9]}${rate}${k[10]}${sign}${rate}${k[11]}`,
+        `${k.change}${CHANGE[Math.sign(diff) + 1]}${k.change_price}${price}${k.signed_change_price}${sign}${price}` +
+          `${k.change_rate}${rate}${k.signed_change_rate}${sign}${rate}${k.ask_bid}`,
       )
     }
     return this.changes[slot]!
@@ -233,15 +146,20 @@ class Runs {
   trade(p: number): Uint8Array[] {
     const slot = p & (SLOTS - 1)
     if (this.keys[2]![slot] !== p) {
-      const k = TRADE_KEYS[this.f]!
+      const k = tradeKeys(this.f)
       const t = this.s.text
       const price = t.prices.get(p)
       const diff = p - this.s.prevClose
       this.keys[2]![slot] = p
       this.trades[slot] = [
-        ascii(`${k[4]}${price}${k[5]}`),
-        ascii(`${CHANGE[Math.sign(diff) + 1]}${k[9]}${(Math.abs(diff) * this.s.tick).toFixed(8)}${k[10]}`),
-        ascii(`${k[11]}${t.prices.get(p + 1)}${k[12]}${t.bestAskSizeText}${k[13]}${price}${k[14]}${t.bestBidSizeText}`),
+        ascii(`${k.trade_price}${price}${k.trade_volume}`),
+        ascii(
+          `${CHANGE[Math.sign(diff) + 1]}${k.change_price}${(Math.abs(diff) * this.s.tick).toFixed(8)}${k.sequential_id}`,
+        ),
+        ascii(
+          `${k.best_ask_price}${t.prices.get(p + 1)}${k.best_ask_size}${t.bestAskSizeText}` +
+            `${k.best_bid_price}${price}${k.best_bid_size}${t.bestBidSizeText}`,
+        ),
       ]
     }
     return this.trades[slot]!
@@ -252,20 +170,33 @@ class Runs {
 export function marketText(s: Omit<TapeState, 'text'>, values52: string[]): MarketText {
   const prices = new PriceTexts(s.tick, s.decimals)
   const prevCloseText = (s.prevClose * s.tick).toFixed(8)
-  const fixedValues = [...values52.slice(0, 4), '"ACTIVE"', 'false', 'null', values52[4]!]
+  const [high52, high52Date, low52, low52Date, warning] = values52
+  const fixedValues: [TickerKey, string | undefined][] = [
+    ['highest_52_week_price', high52],
+    ['highest_52_week_date', high52Date],
+    ['lowest_52_week_price', low52],
+    ['lowest_52_week_date', low52Date],
+    ['market_state', '"ACTIVE"'],
+    ['is_trading_suspended', 'false'],
+    ['delisting_date', 'null'],
+    ['market_warning', warning],
+  ]
   const formats = [0, 1]
   return {
     prices,
     prevCloseText,
     head: formats.map((f) =>
-      ascii(`${s.prefixes[0]![f]}${TICKER_KEYS[f]![0]}${prices.get(s.open)}${TICKER_KEYS[f]![1]}`),
+      ascii(`${s.prefixes[0]![f]}${tickerKeys(f).opening_price}${prices.get(s.open)}${tickerKeys(f).high_price}`),
     ),
     fixedRun: formats.map((f) =>
-      ascii(fixedValues.map((v, i) => `${TICKER_KEYS[f]![19 + i]}${v}`).join('') + TICKER_KEYS[f]![27]),
+      ascii(fixedValues.map(([key, v]) => `${tickerKeys(f)[key]}${v}`).join('') + tickerKeys(f).timestamp),
     ),
-    tradeHead: formats.map((f) => ascii(`${s.prefixes[1]![f]}${TRADE_KEYS[f]![0]}`)),
+    tradeHead: formats.map((f) => ascii(`${s.prefixes[1]![f]}${tradeKeys(f).timestamp}`)),
     tradeSide: formats.map((f) =>
-      SIDES.map((side) => ascii(`${TRADE_KEYS[f]![6]}${side}${TRADE_KEYS[f]![7]}${prevCloseText}${TRADE_KEYS[f]![8]}`)),
+      SIDES.map((side) => {
+        const k = tradeKeys(f)
+        return ascii(`${k.ask_bid}${side}${k.prev_closing_price}${prevCloseText}${k.change}`)
+      }),
     ),
     highLow: [new Uint8Array(0), new Uint8Array(0)],
     highLowMadeFor: [-1, -1, -1, -1],
@@ -291,10 +222,12 @@ export class Clock {
       const [d, t] = [iso.slice(0, 10), iso.slice(11, 19)]
       const [date, time] = [d.replaceAll('-', ''), t.replaceAll(':', '')]
       this.tickerDates = [0, 1].map((f) =>
-        ascii(`${TICKER_KEYS[f]![14]}"${date}"${TICKER_KEYS[f]![15]}"${time}"${TICKER_KEYS[f]![16]}`),
+        ascii(
+          `${tickerKeys(f).trade_date}"${date}"${tickerKeys(f).trade_time}"${time}"${tickerKeys(f).trade_timestamp}`,
+        ),
       )
       this.tradeDates = [0, 1].map((f) =>
-        ascii(`${TRADE_KEYS[f]![1]}"${d}"${TRADE_KEYS[f]![2]}"${t}"${TRADE_KEYS[f]![3]}`),
+        ascii(`${tradeKeys(f).trade_date}"${d}"${tradeKeys(f).trade_time}"${t}"${tradeKeys(f).trade_timestamp}`),
       )
     }
     return this
@@ -308,14 +241,16 @@ function runs(s: TapeState, f: number): Runs {
 /** 22 pieces: 14 copies of cached bytes and 8 numbers written as digits. */
 export function writeTicker(out: Sink, s: TapeState, f: number, ts: number, snapshot: number, clock: Clock): void {
   const t = s.text
-  const k = TK[f]!
+  const k = tickerKeyBytes(f)
   const r = runs(s, f)
   const tradeMs = s.lastTradeMs || ts
   const made = t.highLowMadeFor
   if (made[2 * f] !== s.high || made[2 * f + 1] !== s.low) {
     made[2 * f] = s.high
     made[2 * f + 1] = s.low
-    t.highLow[f] = ascii(`${t.prices.get(s.high)}${TICKER_KEYS[f]![2]}${t.prices.get(s.low)}${TICKER_KEYS[f]![3]}`)
+    t.highLow[f] = ascii(
+      `${t.prices.get(s.high)}${tickerKeys(f).low_price}${t.prices.get(s.low)}${tickerKeys(f).trade_price}`,
+    )
   }
   out.put(t.head[f]!)
   out.put(t.highLow[f]!)
@@ -324,19 +259,19 @@ export function writeTicker(out: Sink, s: TapeState, f: number, ts: number, snap
   out.put(r.change(s.price))
   out.put(SIDE_RUN[f]![+s.lastAsk]!)
   out.putFixed8(s.lastVolume)
-  out.put(k[13]!)
+  out.put(k.acc_trade_volume)
   out.putFixed8(s.accVolume)
   out.put(clock.at(tradeMs).tickerDates[f]!)
   out.putUint(Math.floor(tradeMs))
-  out.put(k[17]!)
+  out.put(k.acc_ask_volume)
   out.putFixed8(s.accAsk)
-  out.put(k[18]!)
+  out.put(k.acc_bid_volume)
   out.putFixed8(s.accBid)
   out.put(t.fixedRun[f]!)
   out.putUint(Math.floor(ts))
-  out.put(k[28]!)
+  out.put(k.acc_trade_price_24h)
   out.putFixed8(s.price24h)
-  out.put(k[29]!)
+  out.put(k.acc_trade_volume_24h)
   out.putFixed8(s.volume24h)
   out.put(TICKER_END[f]![snapshot]!)
 }

@@ -33,6 +33,7 @@ const symbols = {
   rd_kafka_queue_new: { args: [p], returns: p },
   rd_kafka_queue_destroy: { args: [p], returns: v },
   rd_kafka_queue_poll: { args: [p, i32], returns: p },
+  rd_kafka_queue_io_event_enable: { args: [p, i32, p, usize], returns: v },
   rd_kafka_event_type: { args: [p], returns: i32 },
   rd_kafka_event_message_array: { args: [p, p, usize], returns: usizeOut },
   rd_kafka_event_stats: { args: [p], returns: cstring },

@@ -5,11 +5,14 @@
  * the start, no consumer group commits. Only used after producers finished, so "the end" is fixed.
  */
 import { ptr, read, toArrayBuffer, type Pointer } from 'bun:ffi'
-import type { AuditedMessage } from '../bench/audit.ts'
 import { KafkaError } from './errors.ts'
 import { cstr, errName, errString, makeClient, makeConf, RD, rdk, requestMetadata } from './bindings.ts'
 
-export interface ConsumedMessage extends AuditedMessage {
+/** One message read back: its bytes, its headers (the last value of each name) and where it was. */
+export interface ConsumedMessage {
+  key: Uint8Array | null
+  value: Uint8Array
+  headers: Record<string, string>
   partition: number
   offset: number
 }

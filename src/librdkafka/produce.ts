@@ -6,9 +6,9 @@
  * project's producer settings (acks=all, idempotence, ...) so a check means what a run would see.
  */
 import { ptr, read, type Pointer } from 'bun:ffi'
-import { readFileSync } from 'node:fs'
 import { PATHS } from '../paths.ts'
 import { cstr, errName, makeClient, makeConf, RD, rdk } from './bindings.ts'
+import { readSettingsFile } from './settings-file.ts'
 
 export interface ProduceOutcome {
   delivered: number
@@ -30,10 +30,9 @@ export interface ProduceOptions {
   timeoutMs?: number
 }
 
-/** config/producer-settings.json without its comment and statistics (no stats events needed here). */
+/** config/producer-settings.json without its statistics (no stats events needed here). */
 function projectSettings(): Record<string, string> {
-  const all = JSON.parse(readFileSync(PATHS.producerSettings, 'utf8')) as Record<string, string>
-  const { $comment: _, 'statistics.interval.ms': __, ...settings } = all
+  const { 'statistics.interval.ms': _, ...settings } = readSettingsFile(PATHS.producerSettings)
   return settings
 }
 

@@ -25,7 +25,7 @@ import {
   STDIN,
   TIMING,
 } from '../contract/rules.ts'
-import { summarizeValues } from '../contender/metrics/histogram.ts'
+import { summarizeValues } from '../contract/histogram.ts'
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
@@ -58,7 +58,7 @@ function histogramVectors(): unknown {
     ['fractions round to whole µs', [0.4, 0.6, 1.5, 2.49, 999.5]],
   ]
   return {
-    source: 'src/contender/metrics/histogram.ts',
+    source: 'src/contract/histogram.ts',
     cases: cases.map(([name, values]) => ({ name, values, summary: summarizeValues(values) })),
   }
 }

@@ -12,7 +12,7 @@
  *   5. the C limit producer (the floor and ceilings)
  *   6. Apache Kafka jars from Maven Central
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CACHE, librdkafkaPrefix, PATHS, ROOT } from '../paths.ts'
 import type { BuildContext, SetupStep } from '../registry/entry.ts'
@@ -95,10 +95,15 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
   const context: BuildContext = { librdkafkaPrefix: prefix, librdkafkaVersion: version }
   for (const s of contenderSteps(context)) await step(s.name, s.done, s.work)
 
-  const limitSrc = join(ROOT, 'src', 'ceilings', 'limit-producer.c')
+  // the C tool's parts (src/ceilings/limit-producer/: *.c and the header they share), one binary
+  const limitSrc = join(ROOT, 'src', 'ceilings', 'limit-producer')
   const limitBin = join(CACHE, 'bin', 'limit-producer')
   if (existsSync(limitSrc)) {
     const limitHash = hashFiles([limitSrc]) + prefix
+    const limitParts = readdirSync(limitSrc)
+      .filter((name) => name.endsWith('.c'))
+      .sort()
+      .map((name) => join(limitSrc, name))
     await step(
       'C limit producer',
       () => existsSync(limitBin) && stampOk(`${limitBin}.stamp`, limitHash),
@@ -109,7 +114,7 @@ export async function runSetup(options: { quiet: boolean }): Promise<void> {
           '-O2',
           '-o',
           limitBin,
-          limitSrc,
+          ...limitParts,
           `-I${prefix}/include`,
           `-L${prefix}/lib`,
           `-Wl,-rpath,${prefix}/lib`,

@@ -6,7 +6,7 @@
  */
 import type { IntervalSample } from '../../contract/report.ts'
 import { TIMING } from '../../contract/rules.ts'
-import { latencyHistogram, record } from './histogram.ts'
+import { latencyHistogram, record } from '../../contract/histogram.ts'
 
 /** The period of the series and of the `metrics` lines. */
 export const INTERVAL_MS = TIMING.metricsIntervalMs

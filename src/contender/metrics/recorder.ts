@@ -8,7 +8,7 @@
 import type { LatencySummary } from '../../contract/report.ts'
 import { INVALID_SAMPLES } from '../../contract/rules.ts'
 import type { InvalidFrameReason } from '../upbit/frame-check.ts'
-import { latencyHistogram, record, summarize } from './histogram.ts'
+import { latencyHistogram, record, summarize } from '../../contract/histogram.ts'
 import { IntervalSeries } from './intervals.ts'
 
 /** In-flight messages tracked for latency; 2^19 covers ~4 minutes at 2,000 msg/s of backlog. */

@@ -1,11 +1,12 @@
 /**
- * @module metrics/histogram
+ * @module contract/histogram
  * HDR histograms in microseconds (3 significant digits, as OpenMessaging Benchmark and wrk2 do),
  * read out into the report's LatencySummary. Every contender reads them out the same way, proven
- * by shared vectors (schemas/histogram-vectors.json, checked by Go's and Python's tests).
+ * by shared vectors that set-up generates from this read-out (schemas/histogram-vectors.json,
+ * checked by every other contender's tests): it is the contract's reference, so it lives here.
  */
 import * as hdr from 'hdr-histogram-js'
-import type { LatencySummary } from '../../contract/report.ts'
+import type { LatencySummary } from './report.ts'
 
 export type Histogram = hdr.Histogram
 
