@@ -89,7 +89,7 @@ describe('3-node KRaft cluster', () => {
     const values = Array.from({ length: 2000 }, (_, i) => `{"seq":${i}}`)
     const outcome = await produceAndWait(cluster.bootstrap, topic, values)
     expect(outcome).toMatchObject({ delivered: 2000, failed: 0, unreported: 0 })
-    const read = await readTopic(cluster.bootstrap, topic, { timeoutMs: 60_000 })
+    const read = await readTopic(cluster.bootstrap, topic, { idleTimeoutMs: 60_000 })
     expect(read.map((m) => new TextDecoder().decode(m.value)).sort()).toEqual([...values].sort())
   }, 120_000)
 
