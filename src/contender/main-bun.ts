@@ -3,8 +3,7 @@
  * WebSocket client (docs/contenders.md). `bun src/contender/main-bun.ts [--flags]`.
  */
 import { main } from './cli.ts'
-import { ConfigError } from './config.ts'
-import { KafkaConfigError } from '../librdkafka/errors.ts'
+import { ffiOpenSink } from './startup.ts'
 import { createFfiSink } from './kafka/ffi-sink.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
 import { bunSockets } from './upbit/socket-bun.ts'
@@ -23,20 +22,6 @@ await main({
         "process.memoryUsage().heapUsed: JavaScriptCore's heap size (JS objects; not native memory such as librdkafka's queues or socket buffers)",
     },
     sockets: bunSockets,
-    async openSink(config, settings, handlers) {
-      try {
-        return createFfiSink({
-          bootstrap: config.kafkaBootstrapServers,
-          topic: config.topic,
-          contender: config.contender,
-          settings,
-          ...handlers,
-        })
-      } catch (error) {
-        // a property librdkafka rejects is a configuration error (exit 2), named by librdkafka
-        if (error instanceof KafkaConfigError) throw new ConfigError(`producer settings: ${error.message}`)
-        throw error
-      }
-    },
+    openSink: ffiOpenSink(createFfiSink),
   },
 })

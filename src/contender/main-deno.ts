@@ -5,9 +5,8 @@
  * (src/registry/deno-runtime.ts) and the permissions the registry entry grants.
  */
 import { main } from './cli.ts'
-import { ConfigError } from './config.ts'
+import { ffiOpenSink } from './startup.ts'
 import { deno } from './deno-api.ts'
-import { KafkaConfigError } from '../librdkafka/errors.ts'
 import { createDenoFfiSink } from './kafka/ffi-sink-deno.ts'
 import { loadProducerSettings } from './kafka/settings.ts'
 import { denoSockets } from './upbit/socket-deno.ts'
@@ -28,20 +27,6 @@ await main({
         "process.memoryUsage().heapUsed: V8's used heap (JS objects; not ArrayBuffer backing stores, nor librdkafka's native memory)",
     },
     sockets,
-    async openSink(config, settings, handlers) {
-      try {
-        return await createDenoFfiSink({
-          bootstrap: config.kafkaBootstrapServers,
-          topic: config.topic,
-          contender: config.contender,
-          settings,
-          ...handlers,
-        })
-      } catch (error) {
-        // a property librdkafka rejects is a configuration error (exit 2), named by librdkafka
-        if (error instanceof KafkaConfigError) throw new ConfigError(`producer settings: ${error.message}`)
-        throw error
-      }
-    },
+    openSink: ffiOpenSink(createDenoFfiSink),
   },
 })

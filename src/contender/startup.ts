@@ -5,8 +5,9 @@
  * the market list (exit 4). Each failure leaves no report.
  */
 import { EXIT } from '../contract/rules.ts'
-import type { Config } from './config.ts'
-import type { Sink, SinkHandlers } from './kafka/sink.ts'
+import { KafkaConfigError } from '../librdkafka/errors.ts'
+import { ConfigError, type Config } from './config.ts'
+import type { Sink, SinkHandlers, SinkOptions } from './kafka/sink.ts'
 import { fetchMarkets, type MarketInfo } from './upbit/markets.ts'
 
 /** A failure before any connection, with the exit code the contract gives it. */
@@ -22,6 +23,28 @@ export class StartupError extends Error {
 }
 
 export type OpenSink = (config: Config, settings: Record<string, string>, handlers: SinkHandlers) => Promise<Sink>
+
+/**
+ * The OpenSink of a sink on librdkafka's C API (bun's and deno's FFI sinks): the sink's options
+ * from the configuration, and a property librdkafka rejects a configuration error (exit 2), named
+ * by librdkafka.
+ */
+export function ffiOpenSink(create: (o: SinkOptions) => Sink | Promise<Sink>): OpenSink {
+  return async (config, settings, handlers) => {
+    try {
+      return await create({
+        bootstrap: config.kafkaBootstrapServers,
+        topic: config.topic,
+        contender: config.contender,
+        settings,
+        ...handlers,
+      })
+    } catch (error) {
+      if (error instanceof KafkaConfigError) throw new ConfigError(`producer settings: ${error.message}`)
+      throw error
+    }
+  }
+}
 
 export async function startUp(
   config: Config,
