@@ -110,14 +110,31 @@ function shown(cmd: string[]): string {
   return cmd.length > 12 ? [...cmd.slice(0, 12), `… (${cmd.length - 12} more)`].join(' ') : cmd.join(' ')
 }
 
-function bunTest(files: string[], timeoutMs: number): string[] {
+/**
+ * The broker tiers' files run two at a time (bun's `--parallel`, one worker process per file, each
+ * with its own feed and topics on the shared broker): most of a conformance scenario is waiting on
+ * windows, back-offs and restarts, so two overlap on 2 cores where one after another took most of
+ * the 20-minute budget. The slowest files start first (TIMINGS: per-file milliseconds of a whole
+ * run; `bun run test --update-timings` rewrites it). The unit tier stays serial: some feed tests
+ * count frames against a clock.
+ */
+const BROKER_TIER_WORKERS = 2
+const TIMINGS = 'src/testing/timings.json'
+
+function bunTest(files: string[], timeoutMs: number, tier: Tier): string[] {
   // -t may match nothing in one tier while it does in another: that tier is no failure
   const pattern = bunArgs.flags.some((f) => f === '-t' || f.startsWith('--test-name-pattern'))
+  const own = (flag: string) => bunArgs.flags.some((f) => f === flag || f.startsWith(`${flag}=`))
+  const parallel =
+    tier !== 'unit' && files.length > 1 && !own('--parallel')
+      ? [`--parallel=${BROKER_TIER_WORKERS}`, ...(own('--timings') ? [] : ['--timings', TIMINGS])]
+      : []
   return [
     'bun',
     'test',
     '--timeout',
     String(timeoutMs),
+    ...parallel,
     ...(pattern ? ['--pass-with-no-tests'] : []),
     ...bunArgs.flags,
     ...files.map((f) => `./${f}`),
@@ -154,7 +171,7 @@ async function main() {
     await runStep('lint', ['bun', 'scripts/lint.ts'], ROOT, base)
   }
   const unit = byTier.get('unit') ?? []
-  if (unit.length > 0) await runStep('unit (bun)', bunTest(unit, UNIT_TIMEOUT_MS), ROOT, base)
+  if (unit.length > 0) await runStep('unit (bun)', bunTest(unit, UNIT_TIMEOUT_MS, 'unit'), ROOT, base)
   // without a broker address the suites' unit parts skip their broker tests. Steps run one
   // after another: some of bun's feed tests count frames against a clock and a busier CPU fails them.
   if (short) for (const s of suites) await check(`unit (${s.id})`, s.unit, withoutKafka(base))
@@ -178,7 +195,7 @@ async function main() {
     const env = { ...base, ...kafka.env, TEST_BROKERS: String(kafka.brokers) }
     try {
       for (const tier of integration)
-        await runStep(`${tier} (bun)`, bunTest(byTier.get(tier)!, INTEGRATION_TIMEOUT_MS), ROOT, env)
+        await runStep(`${tier} (bun)`, bunTest(byTier.get(tier)!, INTEGRATION_TIMEOUT_MS, tier), ROOT, env)
       if (!short) for (const s of suites) await check(s.id, s.full, env)
     } finally {
       off()

@@ -62,7 +62,11 @@ describe('faults survived', () => {
   })
 
   test('connection bursts answered with 429: pacing backs off, every contender still subscribes', async () => {
-    rig.feed.setFaults({ maxConnectionsPerSec: 3 })
+    // 60 markets are 4 connections per contender, all opened at once. A limit of one connection per
+    // contender per second refuses three quarters of the first burst whatever the field's size and
+    // lets the rest in over three back-offs of the six allowed; a fixed 3/s did not scale: eight
+    // contenders' 32 connections needed more retries than six doubling back-offs give
+    rig.feed.setFaults({ maxConnectionsPerSec: Math.max(3, contenders.length) })
     try {
       const results = await rig.run({
         contenders,
