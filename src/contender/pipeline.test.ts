@@ -3,7 +3,7 @@
  * which `phase` header, and that warm-up acks arriving inside the window stay out of it.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
-import type { Phase, Sink } from './kafka/sink.ts'
+import type { Phase, Producer } from './kafka/sink.ts'
 import { Recorder } from './metrics/recorder.ts'
 import { RunCounts } from './metrics/run-counts.ts'
 import { Pipeline } from './pipeline.ts'
@@ -15,19 +15,16 @@ const bytes = (text: string) => new TextEncoder().encode(text).buffer as ArrayBu
 
 function rig() {
   const produced: Array<{ seq: number; phase: Phase }> = []
-  const sink: Sink = {
-    librdkafkaVersion: 'test',
-    settings: {},
+  // all the pipeline sees of a sink
+  const sink: Producer = {
     produce: (_key, _value, seq, phase) => (produced.push({ seq, phase }), true),
     poll: () => 0,
     outqLen: () => 0,
-    flush: async () => 0,
-    checkBroker: async () => {},
-    close() {},
   }
   const recorder = new Recorder()
   const counts = new RunCounts()
-  const pipeline = new Pipeline(sink, recorder, counts, frameRules('ticker', ['KRW-BTC'], 1024))
+  const pipeline = new Pipeline(recorder, counts)
+  pipeline.attach(sink, frameRules('ticker', ['KRW-BTC'], 1024))
   return { pipeline, recorder, counts, produced }
 }
 

@@ -8,9 +8,12 @@
  * window together without gaps. Delivery reports are served on this thread: by the sink itself
  * when librdkafka signals them (`servesItself`), otherwise polled every millisecond while
  * messages are in flight and every 20 ms when idle.
+ *
+ * Built before the producer, whose delivery reports it receives (`onDelivery`); the producer and
+ * the frame rules (they need the market list) are attached once start-up has them.
  */
 import { TIMING } from '../contract/rules.ts'
-import type { Phase, Sink } from './kafka/sink.ts'
+import type { Phase, Producer } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { RunCounts } from './metrics/run-counts.ts'
 import { checkFrame, type FrameRules } from './upbit/frame-check.ts'
@@ -34,14 +37,19 @@ export class Pipeline {
   private busy = false
   private stopped = false
   /** the sink needs polling on a timer (it does not serve its events when librdkafka signals them) */
-  private readonly timed: boolean
+  private timed = false
+  private sink!: Producer
+  private rules!: FrameRules
 
   constructor(
-    private readonly sink: Sink,
     private readonly recorder: Recorder,
     private readonly counts: RunCounts,
-    private readonly rules: FrameRules,
-  ) {
+  ) {}
+
+  /** The producer and the frame rules, once start-up has both; before this no frame arrives. */
+  attach(sink: Producer, rules: FrameRules): void {
+    this.sink = sink
+    this.rules = rules
     for (const code of rules.markets) this.keys.set(code, Buffer.from(code))
     this.timed = !sink.servesItself
     if (this.timed) this.schedulePoll(IDLE_POLL_MS)
@@ -155,7 +163,7 @@ export class Pipeline {
     }
   }
 
-  /** A delivery report from the sink (wired by the contender). */
+  /** A delivery report from the sink: the handler the sink is opened with. */
   readonly onDelivery = (seq: number, errName: string | undefined): void => {
     if (seq >= this.windowFirstSeq) {
       this.recorder.deliveryReport(seq, errName, performance.now(), Date.now())

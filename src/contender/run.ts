@@ -1,8 +1,10 @@
 /**
  * @module run
- * One run of the TypeScript contender, the same on Bun and Node (docs/contenders.md, behaviour):
- * start-up → paced connections → ready → warm-up → window → flush → status → report. What
- * differs per runtime (the Kafka binding, the WebSocket client's knobs) comes in the adapter.
+ * One run of the TypeScript contender, the same on Bun, Node and Deno (docs/contenders.md,
+ * behaviour), one method per phase, named alike in every contender (docs/architecture.md, "One
+ * module map"): startUp → connect → warmUp → measure → flush → report. Its fields are what one
+ * phase hands the next. What differs per runtime (the Kafka binding, the WebSocket client's
+ * knobs) comes in the adapter.
  */
 import { autoStart, withinHorizon } from './clock/boundary.ts'
 import { readStartLine, sleepUntil } from './clock/start-signal.ts'
@@ -19,11 +21,13 @@ import type { ProgressOut } from './progress.ts'
 import { buildReport } from './report/build.ts'
 import { writeReport } from './report/write.ts'
 import { startUp, type OpenSink } from './startup.ts'
-import { judge } from './status.ts'
+import type { Sink } from './kafka/sink.ts'
+import { judge } from './report/status.ts'
 import { UpbitClient } from './upbit/client.ts'
 import { frameRules } from './upbit/frame-check.ts'
 import { countByQuote } from './upbit/markets.ts'
 import { planConnections } from './upbit/plan.ts'
+import type { PlannedConnection } from './upbit/plan.ts'
 import type { SocketFactory } from './upbit/socket.ts'
 
 export interface RuntimeAdapter {
@@ -58,129 +62,209 @@ export async function runContender(
   adapter: RuntimeAdapter,
   out: ProgressOut,
 ): Promise<number> {
-  const recorder = new Recorder()
-  const counts = new RunCounts()
-  const stats = new StatsSummary()
-  let pipeline: Pipeline | undefined
-  const { sink, markets } = await startUp(config, settings, adapter.openSink, {
-    onDelivery: (seq, errName) => pipeline?.onDelivery(seq, errName),
-    onStats: (json) => {
-      if (pipeline?.phase === 'window') stats.add(json)
-    },
-    onError: (message) => out.log(`kafka: ${message}`),
-  })
-  const codes = markets.map((m) => m.market)
-  const plan = planConnections(codes, config.marketsPerConnection, config.connectBatch, config.connectIntervalMs)
-  out.log(`${codes.length} markets ${JSON.stringify(countByQuote(codes))} → ${plan.length} connections`)
+  return new Run(config, settings, adapter, out).run()
+}
 
-  pipeline = new Pipeline(sink, recorder, counts, frameRules(config.channel, codes, config.maxFrameBytes))
-  const client = new UpbitClient(plan, {
-    url: config.upbitWsUrl,
-    compression: config.wsCompression === 'on',
-    sockets: adapter.sockets,
-    ticketPrefix: config.contender,
-    channel: config.channel,
-    connectIntervalMs: config.connectIntervalMs,
-    connectPhaseMs: config.connectPhaseMs,
-    pingIntervalMs: config.pingIntervalMs,
-    handshakeTimeoutMs: config.handshakeTimeoutMs,
-    silenceTimeoutMs: config.silenceTimeoutMs,
-    maxRetries: config.reconnectMaxRetries,
-    backoffBaseMs: config.reconnectBaseMs,
-    stableMs: config.reconnectStableMs,
-    maxFrameBytes: config.maxFrameBytes,
-    onFrame: pipeline.onFrame,
-    onFrameRefused: (reason) => pipeline?.refused(reason),
-    onLog: (line) => out.log(line),
-  })
-  const memory = new MemorySampler()
-  const interrupts = new Interrupts((signal) => out.log(`${signal}: closing the window, flushing`))
+class Run {
+  private readonly recorder = new Recorder()
+  private readonly counts = new RunCounts()
+  private readonly stats = new StatsSummary()
+  private readonly memory = new MemorySampler()
+  /** built first: the producer is opened with its delivery handler */
+  private readonly pipeline = new Pipeline(this.recorder, this.counts)
+  private sink!: Sink
+  private codes: string[] = []
+  private plan: PlannedConnection[] = []
+  private client!: UpbitClient
+  private interrupts!: Interrupts
 
-  await Promise.race([client.ready, interrupts.closed])
-  const readyAtMs = Date.now()
-  out.ready({ contender: config.contender, connections: client.live, markets: codes.length, atMs: readyAtMs })
-  pipeline.startWarmup()
+  private readyAtMs = 0
+  private start: { startMs?: number; bad?: number } = {}
+  private opens = false
+  private openedAtMs = 0
+  private openedAt = 0
+  private window?: MeasuringWindow
+  private closedAtMs = 0
+  private longestAllDownMs = 0
+  private cpu0?: NodeJS.CpuUsage
+  private cpu = { user: 0, system: 0 }
+  private flushedAt = 0
 
-  const start = interrupts.signal ? {} : await windowStart(config, readyAtMs, interrupts)
-  if (start.bad !== undefined) out.error(`START ${start.bad} refused: outside [now − 60 s, now + 1 h]`)
-  if (start.startMs !== undefined) {
-    out.warmup({ fromMs: readyAtMs, startMs: start.startMs })
-    out.log(`warm-up until ${new Date(start.startMs).toISOString()}, then a ${config.testDurationS}-s window`)
-    await sleepUntil(start.startMs, interrupts.closed)
+  constructor(
+    private readonly config: Config,
+    private readonly settings: Record<string, string>,
+    private readonly adapter: RuntimeAdapter,
+    private readonly out: ProgressOut,
+  ) {}
+
+  async run(): Promise<number> {
+    await this.startUp()
+    this.connect()
+    await this.warmUp()
+    await this.measure()
+    await this.flush()
+    return this.report()
   }
 
-  const startMs = start.startMs ?? start.bad ?? readyAtMs
-  const opens = start.startMs !== undefined && !interrupts.signal
-  const openedAtMs = Date.now()
-  const openedAt = performance.now()
-  const cpu0 = process.cpuUsage()
-  let window: MeasuringWindow | undefined
-  if (opens) {
-    pipeline.openWindow()
-    memory.start()
-    out.start({ startMs })
-    window = new MeasuringWindow(openedAt, config.testDurationS, recorder, memory, client.stats, out)
-    await sleepUntil(startMs + config.testDurationS * 1000, interrupts.closed)
+  /** The producer, the broker's answer, the market list; a failure is a StartupError and no report. */
+  private async startUp(): Promise<void> {
+    const { sink, markets } = await startUp(this.config, this.settings, this.adapter.openSink, {
+      onDelivery: this.pipeline.onDelivery,
+      onStats: (json) => {
+        if (this.pipeline.phase === 'window') this.stats.add(json)
+      },
+      onError: (message) => this.out.log(`kafka: ${message}`),
+    })
+    this.sink = sink
+    this.codes = markets.map((m) => m.market)
   }
 
-  // closed: stop reading, flush, judge, report
-  pipeline.closeWindow()
-  const closedAtMs = Date.now()
-  window?.close(performance.now() - openedAt)
-  client.close()
-  if (opens) out.end({ endMs: closedAtMs })
-  const longestAllDownMs = opens ? client.allDown.longestWithin(openedAtMs, closedAtMs) : 0
-  const flushStarted = performance.now()
-  await sink.flush(config.flushTimeoutMs)
-  pipeline.stop()
-  const cpu1 = process.cpuUsage(cpu0)
-  memory.stop()
-  const flushedAt = performance.now()
-  if (recorder.inFlight > 0)
-    out.log(
-      `${recorder.inFlight} window messages still in flight after ${Math.round(flushedAt - flushStarted)} ms of flush`,
-    )
+  /** The plan, the pipeline's producer and rules, the client opening its connections. */
+  private connect(): void {
+    const { config, out, codes } = this
+    this.plan = planConnections(codes, config.marketsPerConnection, config.connectBatch, config.connectIntervalMs)
+    out.log(`${codes.length} markets ${JSON.stringify(countByQuote(codes))} → ${this.plan.length} connections`)
+    this.pipeline.attach(this.sink, frameRules(config.channel, codes, config.maxFrameBytes))
+    this.client = new UpbitClient(this.plan, {
+      url: config.upbitWsUrl,
+      compression: config.wsCompression === 'on',
+      sockets: this.adapter.sockets,
+      ticketPrefix: config.contender,
+      channel: config.channel,
+      connectIntervalMs: config.connectIntervalMs,
+      connectPhaseMs: config.connectPhaseMs,
+      pingIntervalMs: config.pingIntervalMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      silenceTimeoutMs: config.silenceTimeoutMs,
+      maxRetries: config.reconnectMaxRetries,
+      backoffBaseMs: config.reconnectBaseMs,
+      stableMs: config.reconnectStableMs,
+      maxFrameBytes: config.maxFrameBytes,
+      onFrame: this.pipeline.onFrame,
+      onFrameRefused: this.pipeline.refused,
+      onLog: (line) => out.log(line),
+    })
+    this.interrupts = new Interrupts((signal) => out.log(`${signal}: closing the window, flushing`))
+  }
 
-  const verdict = judge({
-    received: recorder.received,
-    invalid: recorder.invalid,
-    delivered: recorder.delivered,
-    failed: recorder.failed,
-    inFlight: recorder.inFlight,
-    warmup: counts.warmup,
-    targetMs: config.testDurationS * 1000,
-    measuredMs: closedAtMs - openedAtMs,
-    longestAllDownMs,
-    plannedConnections: plan.length,
-    givenUp: client.stats.failed,
-    badStartMs: start.bad,
-    interrupted: interrupts.signal,
-  })
-  const report = buildReport({
-    config,
-    verdict,
-    runtime: adapter.runtime,
-    librdkafkaVersion: sink.librdkafkaVersion,
-    producerSettings: sink.settings,
-    codes,
-    byQuote: countByQuote(codes),
-    plannedConnections: plan.length,
-    readyAtMs,
-    startMs,
-    openedAtMs,
-    closedAtMs,
-    cpu: { userUs: cpu1.user, systemUs: cpu1.system, wallMs: flushedAt - openedAt },
-    longestAllDownMs,
-    client: client.stats,
-    recorder,
-    counts,
-    memory,
-    librdkafkaStats: stats.summary,
-  })
-  sink.close()
-  const path = writeReport(config.reportDir, report)
-  out.summary(report)
-  out.report({ path, status: report.status })
-  interrupts.dispose()
-  return verdict.exitCode
+  /** `ready` once every connection is settled, then warm-up produce until the window's start. */
+  private async warmUp(): Promise<void> {
+    const { config, out, interrupts, client } = this
+    await Promise.race([client.ready, interrupts.closed])
+    this.readyAtMs = Date.now()
+    out.ready({
+      contender: config.contender,
+      connections: client.live,
+      markets: this.codes.length,
+      atMs: this.readyAtMs,
+    })
+    this.pipeline.startWarmup()
+
+    this.start = interrupts.signal ? {} : await windowStart(config, this.readyAtMs, interrupts)
+    const { startMs, bad } = this.start
+    if (bad !== undefined) out.error(`START ${bad} refused: outside [now − 60 s, now + 1 h]`)
+    if (startMs !== undefined) {
+      out.warmup({ fromMs: this.readyAtMs, startMs })
+      out.log(`warm-up until ${new Date(startMs).toISOString()}, then a ${config.testDurationS}-s window`)
+      await sleepUntil(startMs, interrupts.closed)
+    }
+  }
+
+  /** The window: `start`, a metrics line every 5 s, until TEST_DURATION or a signal; `end`. */
+  private async measure(): Promise<void> {
+    const { config, out, interrupts } = this
+    const startMs = this.startMs()
+    this.opens = this.start.startMs !== undefined && !interrupts.signal
+    this.openedAtMs = Date.now()
+    this.openedAt = performance.now()
+    const cpu0 = process.cpuUsage()
+    if (this.opens) {
+      this.pipeline.openWindow()
+      this.memory.start()
+      out.start({ startMs })
+      this.window = new MeasuringWindow(
+        this.openedAt,
+        config.testDurationS,
+        this.recorder,
+        this.memory,
+        this.client.stats,
+        out,
+      )
+      await sleepUntil(startMs + config.testDurationS * 1000, interrupts.closed)
+    }
+    // closed: stop reading
+    this.pipeline.closeWindow()
+    this.closedAtMs = Date.now()
+    this.window?.close(performance.now() - this.openedAt)
+    this.client.close()
+    if (this.opens) out.end({ endMs: this.closedAtMs })
+    this.longestAllDownMs = this.opens ? this.client.allDown.longestWithin(this.openedAtMs, this.closedAtMs) : 0
+    this.cpu0 = cpu0
+  }
+
+  /** FLUSH_TIMEOUT_MS of flush; the clocks stopped. */
+  private async flush(): Promise<void> {
+    const flushStarted = performance.now()
+    await this.sink.flush(this.config.flushTimeoutMs)
+    this.pipeline.stop()
+    this.cpu = process.cpuUsage(this.cpu0)
+    this.memory.stop()
+    this.flushedAt = performance.now()
+    if (this.recorder.inFlight > 0)
+      this.out.log(
+        `${this.recorder.inFlight} window messages still in flight after ${Math.round(this.flushedAt - flushStarted)} ms of flush`,
+      )
+  }
+
+  /** Status judged, report built, checked against the schema, written; the exit code by status. */
+  private report(): number {
+    const { config, recorder, counts, client, out } = this
+    const verdict = judge({
+      received: recorder.received,
+      invalid: recorder.invalid,
+      delivered: recorder.delivered,
+      failed: recorder.failed,
+      inFlight: recorder.inFlight,
+      warmup: counts.warmup,
+      targetMs: config.testDurationS * 1000,
+      measuredMs: this.closedAtMs - this.openedAtMs,
+      longestAllDownMs: this.longestAllDownMs,
+      plannedConnections: this.plan.length,
+      givenUp: client.stats.failed,
+      badStartMs: this.start.bad,
+      interrupted: this.interrupts.signal,
+    })
+    const report = buildReport({
+      config,
+      verdict,
+      runtime: this.adapter.runtime,
+      librdkafkaVersion: this.sink.librdkafkaVersion,
+      producerSettings: this.sink.settings,
+      codes: this.codes,
+      byQuote: countByQuote(this.codes),
+      plannedConnections: this.plan.length,
+      readyAtMs: this.readyAtMs,
+      startMs: this.startMs(),
+      openedAtMs: this.openedAtMs,
+      closedAtMs: this.closedAtMs,
+      cpu: { userUs: this.cpu.user, systemUs: this.cpu.system, wallMs: this.flushedAt - this.openedAt },
+      longestAllDownMs: this.longestAllDownMs,
+      client: client.stats,
+      recorder,
+      counts,
+      memory: this.memory,
+      librdkafkaStats: this.stats.summary,
+    })
+    this.sink.close()
+    const path = writeReport(config.reportDir, report)
+    out.summary(report)
+    out.report({ path, status: report.status })
+    this.interrupts.dispose()
+    return verdict.exitCode
+  }
+
+  /** The window's start: the agreed one, else the refused START, else ready. */
+  private startMs(): number {
+    return this.start.startMs ?? this.start.bad ?? this.readyAtMs
+  }
 }

@@ -35,6 +35,13 @@ export interface Sink {
   close(): void
 }
 
+/**
+ * What the pipeline uses of a sink: produce, and serving delivery reports (itself or on the
+ * pipeline's timer). The rest (flush, the broker check, close, the effective settings) belongs to
+ * the run.
+ */
+export type Producer = Pick<Sink, 'produce' | 'poll' | 'outqLen' | 'servesItself'>
+
 /** Where delivery reports, librdkafka statistics JSON and client errors go. */
 export interface SinkHandlers {
   onDelivery(seq: number, errName: string | undefined): void

@@ -7,7 +7,7 @@ import { parseConfig } from '../config.ts'
 import { Recorder } from '../metrics/recorder.ts'
 import { RunCounts } from '../metrics/run-counts.ts'
 import { MemorySampler } from '../metrics/sampler.ts'
-import { judge } from '../status.ts'
+import { judge } from './status.ts'
 import { emptyStats } from '../upbit/stats.ts'
 import { buildReport } from './build.ts'
 

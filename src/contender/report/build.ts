@@ -7,10 +7,10 @@ import type { Recorder } from '../metrics/recorder.ts'
 import type { RunCounts } from '../metrics/run-counts.ts'
 import type { MemorySampler } from '../metrics/sampler.ts'
 import { summarizeValues } from '../../contract/histogram.ts'
-import type { Verdict } from '../status.ts'
+import type { Verdict } from './status.ts'
 import { compressionOf, type ClientStats } from '../upbit/stats.ts'
 import type { LibrdkafkaStats, Report } from '../../contract/report.ts'
-import { hostInfo } from './write.ts'
+import { hostInfo } from './host.ts'
 import { redactSettings, redactUrl } from '../../contract/redact.ts'
 
 export interface RunFacts {

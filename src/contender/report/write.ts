@@ -5,24 +5,12 @@
  * atomically, never through a link planted at its path (src/atomic-write.ts).
  */
 import { mkdirSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
 import { dirname } from 'node:path'
 import { Report, reportPath } from '../../contract/report.ts'
 import { writeFileAtomic } from '../../atomic-write.ts'
 
 export class ReportError extends Error {
   override name = 'ReportError'
-}
-
-export function hostInfo(): Report['host'] {
-  const list = cpus()
-  return {
-    platform: process.platform,
-    arch: process.arch,
-    cpus: list.length,
-    cpuModel: list[0]?.model.trim() ?? 'unknown',
-    memoryBytes: totalmem(),
-  }
 }
 
 /** Validates and writes `{dir}/{contender}_performance_report.json`; returns the path. */

@@ -1,11 +1,11 @@
 /**
- * @module status
+ * @module report/status
  * The run's verdict, exactly as src/contract/rules.ts states it: `failed` or `degraded` with
  * every reason that holds, in the contract's order, else `complete`; `interrupted` wins over
  * both and keeps its reasons. The exit code follows from the status (rules.ts EXIT).
  */
-import type { Status, StatusReason } from '../contract/report.ts'
-import { EXIT, STATUS } from '../contract/rules.ts'
+import type { Status, StatusReason } from '../../contract/report.ts'
+import { EXIT, STATUS } from '../../contract/rules.ts'
 
 export interface WindowFacts {
   /** data frames received in the window, invalid ones included */
