@@ -205,9 +205,13 @@ def test_the_settings_file_is_one_object_of_strings(tmp_path: Path, text: str, r
 
 def test_settings_comments_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    path.write_text('{"$comment": ["anything"], "acks": "all"}')
+    path.write_text('{"$comment": "anything", "acks": "all"}')
     assert read_settings_file(path) == {"acks": "all"}
     assert read_settings_file(contract.DEFAULT_PRODUCER_SETTINGS)["linger.ms"] == "10"
+    # a comment is still one of the object's values, which are all strings (as in every contender)
+    path.write_text('{"$comment": ["anything"], "acks": "all"}')
+    with pytest.raises(ConfigError, match=r'"\$comment" must be a string'):
+        read_settings_file(path)
 
 
 def test_help_is_asked_before_any_double_dash_and_lists_every_row() -> None:

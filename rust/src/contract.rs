@@ -36,6 +36,15 @@ pub fn rule_f64(path: &[&str]) -> f64 {
         .unwrap_or_else(|| panic!("contract rule {path:?}"))
 }
 
+pub fn rule_str(path: &[&str]) -> &'static str {
+    let mut v = rules();
+    for p in path {
+        v = &v[*p];
+    }
+    v.as_str()
+        .unwrap_or_else(|| panic!("contract rule {path:?}"))
+}
+
 pub fn exit_code(name: &str) -> i32 {
     rule_i64(&["exit", name]) as i32
 }

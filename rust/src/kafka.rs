@@ -94,7 +94,7 @@ pub fn read_settings_file(path: &str) -> Result<BTreeMap<String, String>, Config
                 &format!("{} must be a string, not {v}", contract::quote(&k)),
             ));
         };
-        if !k.starts_with('$') {
+        if !k.starts_with(contract::rule_str(&["settingsFile", "commentPrefix"])) {
             out.insert(k, s);
         }
     }

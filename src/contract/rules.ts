@@ -94,8 +94,12 @@ export const MARKET_LIST = { maxBytes: 8 * 1024 * 1024, maxMarkets: 10_000 } as 
  */
 export const STDIN = { maxLineBytes: 1024, maxIgnoredLines: 10 } as const
 
-/** The PRODUCER_SETTINGS file: a regular file (not a FIFO or a device) of at most maxBytes. */
-export const SETTINGS_FILE = { maxBytes: 1024 * 1024 } as const
+/**
+ * The PRODUCER_SETTINGS file: a regular file (not a FIFO or a device) of at most maxBytes, one
+ * JSON object whose values are all strings (comments included) and nothing after it; keys that
+ * start with commentPrefix are comments, dropped after that check.
+ */
+export const SETTINGS_FILE = { maxBytes: 1024 * 1024, commentPrefix: '$' } as const
 
 /** A `START <epochMs>` line must fall within [now − pastMs, now + futureMs]. */
 export const START_HORIZON = { pastMs: 60_000, futureMs: 3_600_000 } as const

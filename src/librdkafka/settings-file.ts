@@ -79,5 +79,5 @@ export function readSettingsFile(path: string): Record<string, string> {
       `${JSON.stringify(key)} must be a string, not ${JSON.stringify((raw as Record<string, unknown>)[key])}`,
     )
   }
-  return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !key.startsWith('$')))
+  return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !key.startsWith(SETTINGS_FILE.commentPrefix)))
 }

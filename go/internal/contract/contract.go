@@ -74,7 +74,8 @@ type RuleSet struct {
 		MaxIgnoredLines int `json:"maxIgnoredLines"`
 	} `json:"stdin"`
 	SettingsFile struct {
-		MaxBytes int64 `json:"maxBytes"`
+		MaxBytes      int64  `json:"maxBytes"`
+		CommentPrefix string `json:"commentPrefix"`
 	} `json:"settingsFile"`
 	InvalidSamples struct {
 		Max   int `json:"max"`

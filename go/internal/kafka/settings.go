@@ -50,7 +50,7 @@ func ReadSettingsFile(path string) (map[string]string, error) {
 		if value[0] != '"' || json.Unmarshal(value, &s) != nil {
 			return nil, settingsError(path, "%q must be a string, not %s", key, value)
 		}
-		if !strings.HasPrefix(key, "$") {
+		if !strings.HasPrefix(key, contract.Rules().SettingsFile.CommentPrefix) {
 			out[key] = s
 		}
 	}

@@ -44,13 +44,14 @@ def read_settings_file(path: Path) -> dict[str, str]:
         raise bad_value(_NAME, str(path), f"must hold one JSON object ({error})") from None
     if not isinstance(data, dict):
         raise bad_value(_NAME, str(path), f"must hold one JSON object, not {type(data).__name__}")
+    comment = contract.rules()["settingsFile"]["commentPrefix"]
     settings: dict[str, str] = {}
     for key, value in data.items():
-        if key.startswith("$"):
-            continue
+        # every value is a string, comments included: the one rule every contender applies
         if not isinstance(value, str):
             raise bad_value(_NAME, str(path), f"{json.dumps(key)} must be a string, not {json.dumps(value)}")
-        settings[key] = value
+        if not key.startswith(comment):
+            settings[key] = value
     # a producer accepts a consumer's property and ignores it: the report would state a setting
     # that never took effect
     for key in sorted(settings):

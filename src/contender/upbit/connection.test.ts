@@ -184,8 +184,10 @@ describe('a connection', () => {
       s.serverOpens()
       feed = setInterval(() => s.serverSends('{"code":"KRW-BTC"}'), 5)
     })
-    const c = connect(factory, { silenceTimeoutMs: 40 })
-    await new Promise((r) => setTimeout(r, 150))
+    // a frame every 5 ms against a 400-ms watchdog, watched for three of its periods: a busy
+    // machine's timer gaps stay far under 400 ms, while a watchdog the frames did not feed fires
+    const c = connect(factory, { silenceTimeoutMs: 400 })
+    await new Promise((r) => setTimeout(r, 1200))
     clearInterval(feed)
     expect(sockets.length).toBe(1)
     expect(c.stats.silenceReconnects).toBe(0)
