@@ -32,7 +32,13 @@ export interface PublishInput {
   runDir: string
   feed?: Feed
   argv: string[]
-  extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
+  extra: {
+    ladder?: LadderResult
+    feedWindows?: FeedStats[]
+    floor?: FloorRow
+    brokerCores?: number[]
+    machineBusy?: number[]
+  }
   broker: Omit<BrokerFacts, 'cores'>
   /** the project's commit and tree state when the run started (read now when absent) */
   project?: Pick<Provenance, 'commit' | 'dirty'>
@@ -94,6 +100,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
     floor: i.extra.floor,
     broker: { ...i.broker, cores: i.broker.external ? undefined : i.extra.brokerCores },
     ladder: i.extra.ladder,
+    machineBusy: i.extra.machineBusy,
   }
   let markdown = compareReports(input)
   if (i.o.soak) {

@@ -12,6 +12,7 @@ import type { Feed, FeedStats } from '../feed/server.ts'
 import { createTopic } from '../librdkafka/admin.ts'
 import { auditTopic, type AuditResult } from './audit.ts'
 import { kafkaJvmPids, startCpuSample } from './cpu-sample.ts'
+import { startMachineSample } from './machine-cpu.ts'
 import { LiveView } from './live-view.ts'
 import { runRound, type RoundResult } from './round.ts'
 import type { RunningContender } from './spawn.ts'
@@ -50,6 +51,8 @@ export interface RaceOutcome {
   failures: string[]
   /** CPU of every Kafka JVM per group, from the window's start to the reports, in cores */
   brokerCores: number[]
+  /** share of all the machine's cores busy over each round's window (every process, not only the rig's) */
+  machineBusy: number[]
 }
 
 /** rounds → groups run one after another → contenders in a group run together */
@@ -77,7 +80,15 @@ export function resultProblems(result: RoundResult): string[] {
 }
 
 export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
-  const outcome: RaceOutcome = { rounds: [], feedWindows: [], results: [], audits: [], failures: [], brokerCores: [] }
+  const outcome: RaceOutcome = {
+    rounds: [],
+    feedWindows: [],
+    results: [],
+    audits: [],
+    failures: [],
+    brokerCores: [],
+    machineBusy: [],
+  }
   for (const [r, groups] of groupsOf(o.contenders, o.mode, o.rounds).entries()) {
     const roundReports: Report[] = []
     for (const group of groups) {
@@ -96,6 +107,7 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
       const view = new LiveView(group, o.durationS)
       let windowOpened = false
       let brokerCpu: { stop(): number } | undefined
+      let machine: ReturnType<typeof startMachineSample> | undefined
       const results = await runRound({
         contenders: group,
         env: { ...o.env, TEST_DURATION: String(o.durationS) },
@@ -111,6 +123,7 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
             windowOpened = true
             o.feed?.resetCounts()
             brokerCpu = startCpuSample(kafkaJvmPids())
+            machine = startMachineSample()
           }
           view.event(c, e)
         },
@@ -118,6 +131,8 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
       })
       if (o.feed) outcome.feedWindows.push(o.feed.stats())
       if (brokerCpu) outcome.brokerCores.push(brokerCpu.stop())
+      const busy = machine?.stop()
+      if (busy !== undefined) outcome.machineBusy.push(busy)
       for (const result of results) {
         outcome.results.push(result)
         const label = `${result.contender} (round ${r + 1})`

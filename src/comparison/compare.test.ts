@@ -200,6 +200,17 @@ describe('compareReports', () => {
     expect(behind).toContain('fell behind its own schedule (send lag p99 120.0 ms)')
   })
 
+  test('shows how busy the machine was in each window and flags a round over 70 %', () => {
+    const busy = compareReports(input(threeRounds(), { machineBusy: [0.42, 0.86, 0.55] }))
+    expect(busy).toContain('## The machine during the windows')
+    expect(busy).toContain('| 2 | **86 %** |')
+    expect(busy).toContain('over 70 % busy during the window of round 2 (86 %)')
+    const calm = compareReports(input(threeRounds(), { machineBusy: [0.42, 0.5, 0.55] }))
+    expect(calm).toContain('| 1 | 42 % |')
+    expect(calm).not.toContain('busy during the window of round')
+    expect(compareReports(input(threeRounds()))).not.toContain('## The machine during the windows')
+  })
+
   test('shows the audit and fails loudly on a bad topic', () => {
     const bad = compareReports(input(threeRounds(), { audit: [audit('bun'), audit('go', false)] }))
     expect(bad).toContain('**FAIL**')

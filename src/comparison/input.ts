@@ -150,4 +150,6 @@ export interface ComparisonInput {
   floor?: FloorRow
   broker?: BrokerFacts
   ladder?: LadderResult
+  /** share of all the machine's cores busy over each round's window, 0..1 (absent before it was recorded) */
+  machineBusy?: number[]
 }

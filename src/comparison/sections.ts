@@ -121,6 +121,35 @@ export function feedSection(feed: ComparisonInput['feed'], reports: Report[]): s
   return lines.join('\n')
 }
 
+/**
+ * How busy the whole machine was during each round's window: contenders, feed, broker and anything
+ * else. Over MACHINE_BUSY_FLAG the round is flagged: a contender may then have waited for a core,
+ * and its latency and throughput are the machine's as much as its own (issue 26: a fair race
+ * leaves the machine room).
+ */
+export const MACHINE_BUSY_FLAG = 0.7
+
+export function machineSection(busy: number[] | undefined, flagAt = MACHINE_BUSY_FLAG): string {
+  if (!busy || busy.length === 0) return ''
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`
+  const lines = [
+    '## The machine during the windows',
+    '',
+    table(
+      ['round', 'all cores busy'],
+      busy.map((b, r) => [String(r + 1), b > flagAt ? `**${pct(b)}**` : pct(b)]),
+    ),
+  ]
+  const over = busy.map((b, r) => [r + 1, b] as const).filter(([, b]) => b > flagAt)
+  if (over.length > 0)
+    lines.push(
+      '',
+      `> **Warning:** the machine was over ${pct(flagAt)} busy during the window of round ${over.map(([r, b]) => `${r} (${pct(b)})`).join(', ')}. ` +
+        'A contender may have waited for a core there: its latency and throughput are then the machine’s as much as its own. Race fewer contenders at once, a lower --rate, or --mode isolated.',
+    )
+  return lines.join('\n')
+}
+
 export function settingsSection(settings: Record<string, string>): string {
   const rows = Object.entries(settings)
     .sort(([a], [b]) => a.localeCompare(b))
