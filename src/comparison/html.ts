@@ -40,6 +40,7 @@ const BOOT = `(function () {
   var charts = JSON.parse(document.getElementById('bench-charts').textContent);
   var options = {
     renderer: 'svg',
+    // Vega's expression interpreter, not generated code: the page's policy allows no eval
     ast: true,
     actions: { export: true, source: false, compiled: false, editor: false },
   };
