@@ -66,6 +66,10 @@ function expectComparison(out: string, field: string[] = contenders) {
   const png = readFileSync(join(out, 'charts', 'performance_comparison.png'))
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
   expect(statSync(join(out, 'charts', 'performance_comparison.png')).size).toBeGreaterThan(10_000)
+  // the HTML report beside it (drawn in a browser by src/comparison/html.test.ts)
+  const html = readFileSync(join(out, 'performance_comparison_report.html'), 'utf8')
+  expect(html).toStartWith('<!doctype html>')
+  for (const c of field) expect(html).toContain(`<th>${c}</th>`)
   return md
 }
 

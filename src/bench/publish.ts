@@ -1,7 +1,8 @@
 /**
  * @module bench/publish
  * Everything a run leaves behind, where users look: the comparison
- * (reports/performance_comparison_report.md, its input JSON and the tidy
+ * (reports/performance_comparison_report.md, the same as one self-contained interactive page
+ * reports/performance_comparison_report.html, its input JSON and the tidy
  * reports/performance_comparison.csv), the charts (charts/performance_comparison.png), and each
  * contender's latest report at the original project's path
  * reports/{contender}_performance_report.json. The history stays under reports/runs/<id>/, with
@@ -10,9 +11,11 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { chartList } from '../comparison/chart-list.ts'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
 import { comparisonCsv } from '../comparison/csv.ts'
+import { comparisonHtml } from '../comparison/html.ts'
 import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
@@ -114,6 +117,9 @@ export async function publish(i: PublishInput): Promise<string[]> {
   }
   const mdPath = join(outDir, 'performance_comparison_report.md')
   writeFileAtomic(mdPath, markdown)
+  // built from the markdown as written (redacted), never from the raw reports
+  const htmlPath = join(outDir, 'performance_comparison_report.html')
+  writeFileAtomic(htmlPath, comparisonHtml(markdown, chartList(input)))
   // everything the markdown and charts were made from, to re-render or compare later
   writeFileAtomic(join(outDir, 'performance_comparison_input.json'), JSON.stringify(input))
   const csvPath = join(outDir, 'performance_comparison.csv')
@@ -123,7 +129,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
   writeFileAtomic(join(i.runDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
   const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
-  console.log(`\ncomparison: ${mdPath}\ncsv:        ${csvPath}\nchart:      ${charts.png}`)
+  console.log(`\ncomparison: ${mdPath}\nhtml:       ${htmlPath}\ncsv:        ${csvPath}\nchart:      ${charts.png}`)
   if (i.extra.ladder) console.log(`ladder:     ${resolve(ROOT, i.o.charts, 'ladder.png')}`)
   if (copies.length > 0) console.log(`reports:    ${copies.join(', ')}\nhistory:    ${i.runDir}`)
   return failures

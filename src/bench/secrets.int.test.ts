@@ -185,6 +185,7 @@ describe("the bench's outputs", () => {
     const planted = [
       ...contenders.flatMap((c) => [join(roundDir, `${c}.log`), reportPath(roundDir, c), reportPath(out, c)]),
       join(out, 'performance_comparison_report.md'),
+      join(out, 'performance_comparison_report.html'),
       join(out, 'performance_comparison_input.json'),
       join(out, 'performance_comparison.csv'),
       join(runDir, 'performance_comparison_report.md'),
@@ -212,6 +213,7 @@ describe("the bench's outputs", () => {
     for (const [path, target] of planted) expectReplaced(path, target)
     const md = readFileSync(join(out, 'performance_comparison_report.md'), 'utf8')
     expect(md).toContain(REDACTED)
+    expect(readFileSync(join(out, 'performance_comparison_report.html'), 'utf8')).toContain(REDACTED)
     expect(leaks([runDir, out])).toEqual([])
   }, 180_000)
 })

@@ -13,9 +13,8 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseFont } from 'opentype.js'
 import * as vega from 'vega'
 import { compile, type TopLevelSpec } from 'vega-lite'
-import { comparisonSpec } from './chart-specs.ts'
+import { chartList } from './chart-list.ts'
 import { FONT } from './chart-style.ts'
-import { ladderSpec } from './ladder-chart.ts'
 import type { ComparisonInput } from './input.ts'
 import { writeFileAtomic } from '../atomic-write.ts'
 
@@ -81,12 +80,12 @@ async function write(spec: TopLevelSpec, dir: string, name: string): Promise<{ p
 }
 
 /**
- * Writes dir/performance_comparison.{svg,png}, and dir/ladder.{svg,png} when the input has a
- * saturation ladder. Returns the comparison chart's paths.
+ * Writes dir/NAME.{svg,png} for every chart of comparison/chart-list.ts (performance_comparison,
+ * and ladder when the input has a saturation ladder). Returns the comparison chart's paths.
  */
 export async function renderCharts(input: ComparisonInput, dir: string): Promise<{ png: string; svg: string }> {
   mkdirSync(dir, { recursive: true })
-  const paths = await write(comparisonSpec(input), dir, 'performance_comparison')
-  if (input.ladder) await write(ladderSpec(input.ladder), dir, 'ladder')
-  return paths
+  const written = []
+  for (const chart of chartList(input)) written.push(await write(chart.spec, dir, chart.name))
+  return written[0]!
 }
