@@ -9,12 +9,13 @@
  * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
 import { comparisonCsv } from '../comparison/csv.ts'
 import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
+import { recordedRate, type Recording } from '../feed/replay.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
 import { writeFileAtomic } from '../atomic-write.ts'
@@ -31,6 +32,8 @@ export interface PublishInput {
   startedAt: Date
   runDir: string
   feed?: Feed
+  /** the recording the feed played (--source replay:FILE) */
+  recording?: Recording
   argv: string[]
   extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
   broker: Omit<BrokerFacts, 'cores'>
@@ -42,10 +45,14 @@ export interface PublishInput {
 function feedFigures(i: PublishInput, reports: Report[]): ComparisonInput['feed'] {
   if (!i.feed || i.o.ladder) return undefined
   const windows = i.extra.feedWindows?.length ? i.extra.feedWindows : [i.feed.stats()]
+  const played = i.recording
   return {
-    rate: i.o.rate,
-    profile: i.o.profile,
-    seed: i.o.seed,
+    rate: played ? recordedRate(played) : i.o.rate,
+    profile: played
+      ? `replay of ${basename(played.path)} (${played.frames.length} frames over ${(played.spanMs / 1000).toFixed(1)} s, looped)`
+      : i.o.profile,
+    // a recording has no seed
+    seed: played ? undefined : i.o.seed,
     markets: reports[0]!.markets.count,
     lagP99Us: Math.max(...windows.map((w) => w.lag.p99Us)),
     behind: windows.some((w) => w.behind),
