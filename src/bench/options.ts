@@ -114,9 +114,10 @@ The race
 
 The feed
   --source S               local: the bundled Upbit-compatible feed; upbit: the live exchange;
-                           replay:FILE: the local feed plays a \`bun run feed --record\` file
-                           at its recorded timing, looped, its market list (values audited
-                           against it; --rate, --profile, --seed do not apply) (default local)
+                           replay:FILE: the local feed serves a \`bun run feed --record\`
+                           file's market list and frames at their recorded times, looped,
+                           values audited against them (no --rate, --profile, --seed)
+                                                                              (default local)
   --rate N                 local feed rate, messages/s over all markets       (default 2000)
   --profile P              live (a few busy KRW markets, a long tail) | uniform (default live)
   --seed N                 feed seed: same seed, same messages                (default 42)
