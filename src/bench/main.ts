@@ -2,9 +2,10 @@
  * @module bench/main
  * `bun run bench`: starts Kafka (unless KAFKA_BOOTSTRAP_SERVERS) and the local Upbit-compatible
  * feed (unless --source upbit; playing a recording with --source replay:FILE), runs the race or
- * the ladder, audits every topic, and publishes the comparison. Returns the exit code: 0 only when every contender ran `complete` and every audit is
- * clean; 1 otherwise; 2 for bad options. SIGINT, SIGTERM and SIGHUP stop the contenders, the feed
- * and the broker it started, and exit 130 / 143 / 129.
+ * the ladder, audits every topic, and publishes the comparison. Returns the exit code: 0 only
+ * when every contender ran `complete` and every audit is clean; 1 otherwise; 2 for bad options.
+ * SIGINT, SIGTERM and SIGHUP stop the contenders, the feed and the broker it started, and exit
+ * 130 / 143 / 129.
  */
 import { join, resolve } from 'node:path'
 import { measureFloor } from '../ceilings/measure.ts'
