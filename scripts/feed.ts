@@ -58,7 +58,7 @@ const Options = z
     'replay-speed': z.coerce.number().positive().default(1),
     record: z.string().min(1).optional(),
     'record-seconds': z.coerce.number().positive().default(60),
-    'record-from': z.url({ protocol: /^https?$/ }).optional(),
+    'record-from': z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
     'ws-compression': z

@@ -173,6 +173,15 @@ test('bun run feed prints its URLs when ready, serves /stats, and rejects a bad 
   const badEnum = Bun.spawnSync(['bun', 'scripts/feed.ts', '--ws-compression', 'yes'], { cwd: ROOT })
   expect(badEnum.exitCode).toBe(2)
   expect(badEnum.stderr.toString()).toMatch(/--ws-compression "yes"/)
+  const badFrom = Bun.spawnSync(['bun', 'scripts/feed.ts', '--record', 'r.jsonl', '--record-from', 'ftp://x'], {
+    cwd: ROOT,
+  })
+  expect([badFrom.exitCode, badFrom.stderr.toString()]).toEqual([
+    2,
+    expect.stringMatching(/--record-from "ftp:\/\/x": must be an http:\/\/ or https:\/\/ URL/),
+  ])
+  const aloneFrom = Bun.spawnSync(['bun', 'scripts/feed.ts', '--record-from', 'http://127.0.0.1:1'], { cwd: ROOT })
+  expect([aloneFrom.exitCode, aloneFrom.stderr.toString()]).toEqual([2, expect.stringMatching(/needs --record/)])
 
   const proc = Bun.spawn(
     [
