@@ -5,6 +5,7 @@
  *   bun run feed --port 8080 --rate 2000 --seed 7 --profile live
  *   bun run feed --replay ticks.jsonl --replay-speed 10
  *   bun run feed --record ticks.jsonl --record-seconds 60
+ *   bun run feed --record ticks.jsonl --record-seconds 5 --record-from http://127.0.0.1:9000
  */
 import { z } from 'zod'
 import { SWITCH } from '../src/contract/rules.ts'
@@ -21,6 +22,9 @@ const USAGE = `usage: bun run feed [options]
   --replay-speed X             replay speed factor (default 1)
   --record FILE                record the live exchange to JSONL and exit
   --record-seconds N           how long to record (default 60)
+  --record-from URL            record another Upbit-compatible server instead (its REST base,
+                               e.g. another bun run feed's http://127.0.0.1:PORT; its WebSocket
+                               at /websocket/v1; default the live exchange)
   --idle-timeout-s N           close a connection after N s with no frame sent or received
                                (client pings, PING and data all count; default 120, as Upbit)
   --no-track-sent              do not remember sent frames (saves memory at high rates)
@@ -54,6 +58,7 @@ const Options = z
     'replay-speed': z.coerce.number().positive().default(1),
     record: z.string().min(1).optional(),
     'record-seconds': z.coerce.number().positive().default(60),
+    'record-from': z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     'idle-timeout-s': z.coerce.number().positive().default(120),
     'no-track-sent': z.boolean().default(false),
     'ws-compression': z
@@ -75,6 +80,10 @@ const Options = z
     path: ['stall-for-ms'],
   })
   .refine((o) => !(o.record && o.replay), { message: '--record and --replay exclude each other', path: ['record'] })
+  .refine((o) => o['record-from'] === undefined || o.record !== undefined, {
+    message: '--record-from needs --record',
+    path: ['record-from'],
+  })
   .refine((o) => o['silence-max'] === undefined || o['silence-after-ms'] !== undefined, {
     message: '--silence-max needs --silence-after-ms',
     path: ['silence-max'],
@@ -93,6 +102,7 @@ function parse(argv: string[]): z.infer<typeof Options> {
       'replay-speed': str,
       record: str,
       'record-seconds': str,
+      'record-from': str,
       'idle-timeout-s': str,
       'no-track-sent': { type: 'boolean' },
       'ws-compression': str,
@@ -112,6 +122,13 @@ function parse(argv: string[]): z.infer<typeof Options> {
   return parsed.data
 }
 
+/** A server's REST base and its WebSocket beside it, as Upbit's are (undefined: the live exchange). */
+function recordFrom(url: string | undefined): { restUrl?: string; wsUrl?: string } {
+  if (url === undefined) return {}
+  const base = url.replace(/\/+$/, '')
+  return { restUrl: base, wsUrl: `${base.replace(/^http/, 'ws')}/websocket/v1` }
+}
+
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2))
   if (o.record) {
@@ -119,6 +136,7 @@ async function main(): Promise<void> {
       const { frames, codes } = await record({
         file: o.record,
         seconds: o['record-seconds'],
+        ...recordFrom(o['record-from']),
         log: (l) => console.log(l),
       })
       console.log(`record: ${frames} frames over ${codes} markets written to ${o.record}`)

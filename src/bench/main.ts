@@ -1,15 +1,17 @@
 /**
  * @module bench/main
  * `bun run bench`: starts Kafka (unless KAFKA_BOOTSTRAP_SERVERS) and the local Upbit-compatible
- * feed (unless --source upbit), runs the race or the ladder, audits every topic, and publishes the
- * comparison. Returns the exit code: 0 only when every contender ran `complete` and every audit is
- * clean; 1 otherwise; 2 for bad options. SIGINT, SIGTERM and SIGHUP stop the contenders, the feed
- * and the broker it started, and exit 130 / 143 / 129.
+ * feed (unless --source upbit; playing a recording with --source replay:FILE), runs the race or
+ * the ladder, audits every topic, and publishes the comparison. Returns the exit code: 0 only
+ * when every contender ran `complete` and every audit is clean; 1 otherwise; 2 for bad options.
+ * SIGINT, SIGTERM and SIGHUP stop the contenders, the feed and the broker it started, and exit
+ * 130 / 143 / 129.
  */
 import { join, resolve } from 'node:path'
 import { measureFloor } from '../ceilings/measure.ts'
 import { conformanceGate } from '../conformance/gate.ts'
 import type { Report } from '../contract/report.ts'
+import { recordedRate, type Recording } from '../feed/replay.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
 import type { AuditResult } from './audit.ts'
@@ -19,14 +21,16 @@ import { EXIT_USAGE, usageErrorLine, type EntryPoint } from '../entry-point.ts'
 import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
 import { gitState } from './provenance.ts'
 import { publish } from './publish.ts'
+import { readReplaySource } from './replay-source.ts'
 import { runRace } from './race.ts'
 import { contenderEnv, newRunId } from './run-env.ts'
 import { once, onShutdown } from './shutdown.ts'
 import { killAllContenders } from './spawn.ts'
 
-function feedOptions(o: BenchOptions): FeedOptions {
+function feedOptions(o: BenchOptions, recording: Recording | undefined): FeedOptions {
   return {
     port: 0,
+    recording,
     rate: o.rate,
     seed: o.seed,
     profile: o.profile,
@@ -62,11 +66,13 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       `not yet proven by the conformance suite for their current build: ${gate.unproven.join(', ')} (\`bun run conformance NAME\`)`,
     )
   if (o.ladder && o.source !== 'local') {
-    console.error('--ladder needs the local feed (--source local): the live exchange cannot be stepped')
+    console.error('--ladder needs the local feed (--source local): the live exchange or a recording cannot be stepped')
     return 2
   }
+  let recording: Recording | undefined
   try {
     checkOutputDirs(o)
+    recording = readReplaySource(o)
   } catch (error) {
     if (!(error instanceof BenchOptionsError)) throw error
     console.error(error.message)
@@ -86,9 +92,12 @@ export async function runBench(argv: string[], env: Record<string, string | unde
   const off = onShutdown(stopAll)
   try {
     kafka = await useKafka({ partitions: o.partitions, brokers: o.brokers as 1 | 3 })
-    if (o.source === 'local') feed = await startFeed(feedOptions(o))
+    if (o.source !== 'upbit') feed = await startFeed(feedOptions(o, recording))
+    const plays = recording
+      ? `${recording.path} (${recording.frames.length} frames over ${(recording.spanMs / 1000).toFixed(1)} s, looped, ${Math.round(recordedRate(recording))} msg/s)`
+      : `${o.rate} msg/s (${o.profile}, seed ${o.seed})`
     console.log(
-      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${o.rate} msg/s (${o.profile}, seed ${o.seed}, Upbit limits ${o['upbit-limits']})` : 'live Upbit'}`,
+      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${plays}, Upbit limits ${o['upbit-limits']}` : 'live Upbit'}`,
     )
     const runDir = join(resolve(ROOT, o.out), 'runs', runId)
     let rounds: Report[][]
@@ -136,12 +145,14 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       failures.push(...outcome.failures)
       if (o.floor === 'on' && feed) {
         const seconds = Math.min(o.duration, 30)
-        console.log(`\nfloor: librdkafka alone (paced C producer) at ${o.rate} msg/s for ${seconds} s`)
+        // a replay's rate is the recording's mean
+        const rate = recording ? Math.max(1, Math.round(recordedRate(recording))) : o.rate
+        console.log(`\nfloor: librdkafka alone (paced C producer) at ${rate} msg/s for ${seconds} s`)
         ;[extra.floor] = await measureFloor({
           bootstrap: kafka.bootstrap,
           partitions: o.partitions,
           runId,
-          rates: [o.rate],
+          rates: [rate],
           seconds,
         })
       }
@@ -154,7 +165,9 @@ export async function runBench(argv: string[], env: Record<string, string | unde
         external: kafka.external,
         heapMb: kafka.cluster?.heapMb,
       }
-      failures.push(...(await publish({ o, rounds, audits, startedAt, runDir, feed, extra, argv, broker, project })))
+      failures.push(
+        ...(await publish({ o, rounds, audits, startedAt, runDir, feed, recording, extra, argv, broker, project })),
+      )
     }
     for (const audit of audits) {
       console.log(

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
 import { runBench } from './main.ts'
-import { checkOutputDirs, HELP, parseBenchOptions } from './options.ts'
+import { checkOutputDirs, HELP, parseBenchOptions, replayFile } from './options.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
@@ -52,9 +52,22 @@ describe('bench options', () => {
     [['--warmup=5000'], /--warmup "5000": must be between 0 and 3600/],
     [['--ladder-doublings', '9'], /--ladder-doublings "9": must be between 0 and 8/],
     [['--no-such-flag'], /no-such-flag/],
+    [['--source', 'replay'], /--source "replay": must be local, upbit or replay:FILE/],
+    [['--source', 'replay:'], /--source "replay:": must be local, upbit or replay:FILE/],
+    [['--source', 'file.jsonl'], /--source "file.jsonl": must be local, upbit or replay:FILE/],
+    [['--source', 'replay:x.jsonl', '--rate', '500'], /--rate "500": does not apply to --source replay:x\.jsonl/],
+    [['--source', 'replay:x.jsonl', '--seed', '1'], /--seed "1": does not apply/],
+    [['--source', 'replay:x.jsonl', '--profile', 'uniform'], /--profile "uniform": does not apply/],
   ])('%p is refused naming the flag and the reason', (argv, message) => {
     expect(() => parseBenchOptions(argv as string[], {})).toThrow(message as RegExp)
   })
+})
+
+test('--source replay:FILE names a recording, relative to the project; local and upbit name none', () => {
+  expect(replayFile(parse('--source', 'replay:rec/ticks.jsonl'))).toBe(join(ROOT, 'rec', 'ticks.jsonl'))
+  expect(replayFile(parse('--source', 'replay:/tmp/a.jsonl'))).toBe('/tmp/a.jsonl')
+  expect(replayFile(parse('--source', 'local'))).toBeUndefined()
+  expect(replayFile(parse('--source', 'upbit'))).toBeUndefined()
 })
 
 test('the README shows the bench’s --help exactly as it prints', () => {

@@ -53,7 +53,10 @@ export const BenchOptions = z.object({
   rate: int(1, 1_000_000).default(2000),
   profile: z.enum(['live', 'uniform']).default('live'),
   seed: int(0, 2 ** 31 - 1).default(42),
-  source: z.enum(['local', 'upbit']).default('local'),
+  source: z
+    .string()
+    .regex(/^(local|upbit|replay:.+)$/, 'must be local, upbit or replay:FILE')
+    .default('local'),
   channel: z.enum(CHANNELS).default('ticker'),
   'ws-compression': z.enum(SWITCH).default('on'),
   'upbit-limits': z.enum(SWITCH).default('on'),
@@ -110,7 +113,10 @@ The race
   --ready-timeout-s N      give up on a contender not ready after N s         (default 180)
 
 The feed
-  --source S               local: the bundled Upbit-compatible feed; upbit: the live exchange
+  --source S               local: the bundled Upbit-compatible feed; upbit: the live exchange;
+                           replay:FILE: the local feed serves a \`bun run feed --record\`
+                           file's market list and frames at their recorded times, looped,
+                           values audited against them (no --rate, --profile, --seed)
                                                                               (default local)
   --rate N                 local feed rate, messages/s over all markets       (default 2000)
   --profile P              live (a few busy KRW markets, a long tail) | uniform (default live)
@@ -159,6 +165,11 @@ Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker or cluster, start none), T
 
 export class BenchOptionsError extends Error {}
 
+/** The recording `--source replay:FILE` names (relative to the project), or undefined for local and upbit. */
+export function replayFile(o: Pick<BenchOptions, 'source'>): string | undefined {
+  return o.source.startsWith('replay:') ? resolve(ROOT, o.source.slice('replay:'.length)) : undefined
+}
+
 export function parseBenchOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
   const keys = Object.keys(BenchOptions.shape)
   const booleans = new Set(['ladder', 'soak', 'reuse-topic'])
@@ -190,6 +201,13 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
   const durationGiven = values.duration !== undefined || Boolean(env.TEST_DURATION)
   const given = new Set(Object.keys(values).filter((k) => values[k] !== undefined))
   const options = { ...parsed.data, help: Boolean(values.help), durationGiven, given }
+  // the recording decides what is sent and when: a flag that would have, silently not, misleads
+  if (replayFile(options) !== undefined)
+    for (const flag of ['rate', 'profile', 'seed'])
+      if (given.has(flag))
+        throw new BenchOptionsError(
+          `--${flag} ${JSON.stringify(values[flag])}: does not apply to --source ${options.source} (the recording sets what is sent and when)`,
+        )
   // --soak is the 10-minute leak check unless a duration was asked for (--duration 30, --duration=30)
   if (options.soak && !durationGiven) options.duration = 600
   // the ladder looks for the producers' limits: the local feed deflating for 36 connections per

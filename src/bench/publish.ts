@@ -10,7 +10,7 @@
  * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { chartList } from '../comparison/chart-list.ts'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
@@ -18,6 +18,7 @@ import { comparisonCsv } from '../comparison/csv.ts'
 import { comparisonHtml } from '../comparison/html.ts'
 import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
+import { recordedRate, type Recording } from '../feed/replay.ts'
 import type { Feed, FeedStats } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
 import { writeFileAtomic } from '../atomic-write.ts'
@@ -34,6 +35,8 @@ export interface PublishInput {
   startedAt: Date
   runDir: string
   feed?: Feed
+  /** the recording the feed played (--source replay:FILE) */
+  recording?: Recording
   argv: string[]
   extra: {
     ladder?: LadderResult
@@ -51,10 +54,14 @@ export interface PublishInput {
 function feedFigures(i: PublishInput, reports: Report[]): ComparisonInput['feed'] {
   if (!i.feed || i.o.ladder) return undefined
   const windows = i.extra.feedWindows?.length ? i.extra.feedWindows : [i.feed.stats()]
+  const played = i.recording
   return {
-    rate: i.o.rate,
-    profile: i.o.profile,
-    seed: i.o.seed,
+    rate: played ? recordedRate(played) : i.o.rate,
+    profile: played
+      ? `replay of ${basename(played.path)} (${played.frames.length} frames over ${(played.spanMs / 1000).toFixed(1)} s, looped)`
+      : i.o.profile,
+    // a recording has no seed
+    seed: played ? undefined : i.o.seed,
     markets: reports[0]!.markets.count,
     lagP99Us: Math.max(...windows.map((w) => w.lag.p99Us)),
     behind: windows.some((w) => w.behind),

@@ -6,6 +6,10 @@
  * frames (--payload-file, one frame per line) so message sizes match. Its final summary line is
  * parsed into throughput and latency percentiles.
  *
+ * A warm-up is discarded: Kafka 4.1.1 has no --warmup-records, so perf-warmup/PerfWarmup.java runs
+ * ProducerPerformance twice in one JVM, first `warmupRecords` records (default half the measured
+ * count) whose summary is not the figure, then the measured run. The row's note says so.
+ *
  * Differences that stay (reported in the row's note):
  *  - ProducerPerformance sends no key and no headers (the contenders send key = market code and
  *    the seq/contender headers), and picks a random payload per record.
@@ -14,6 +18,7 @@
  *  - statistics.interval.ms has none either (Java has its metrics registry instead).
  */
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { tethered } from '../bench/tether.ts'
 import { PATHS } from '../paths.ts'
 import { readSettingsFile } from '../librdkafka/settings-file.ts'
@@ -139,10 +144,38 @@ export interface KafkaPerfOptions {
   heapMb?: number
   /** give up after this long (default 10 minutes) */
   timeoutMs?: number
+  /**
+   * records sent first in the same JVM and discarded, so the figure is not the cold start's
+   * (class loading, JIT, first metadata and connections); default half of `records`; 0 = cold
+   */
+  warmupRecords?: number
+}
+
+/** The launcher that runs the warm-up, then the measured run, in one JVM (Java's single-file source mode). */
+const WARMUP_LAUNCHER = join(import.meta.dir, 'perf-warmup', 'PerfWarmup.java')
+/** The line PerfWarmup prints between the runs: the figure is the summary after it. */
+export const MEASURED_MARKER = '# perf-warmup: measured run'
+
+export function warmupRecordsOf(o: Pick<KafkaPerfOptions, 'records' | 'warmupRecords'>): number {
+  return o.warmupRecords ?? Math.ceil(o.records / 2)
+}
+
+/** The warm-up's summary (discarded, shown in the note) and the measured run's (the figure). */
+export function splitPerfOutput(output: string): { warmup?: PerfSummary; measured?: PerfSummary } {
+  const at = output.indexOf(MEASURED_MARKER)
+  // no marker: the measured run never started, whatever the warm-up printed
+  if (at < 0) return { warmup: parsePerfSummary(output) }
+  return { warmup: parsePerfSummary(output.slice(0, at)), measured: parsePerfSummary(output.slice(at)) }
 }
 
 export type KafkaPerfResult = LimitResult &
-  PerfSummary & { p99Ms: number; javaProps: Record<string, string>; dropped: string[] }
+  PerfSummary & {
+    p99Ms: number
+    javaProps: Record<string, string>
+    dropped: string[]
+    /** the records sent first and discarded, and their p99 (what a cold run would have reported) */
+    warmup: { records: number; p99Ms?: number }
+  }
 
 export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translated: TranslatedSettings } {
   if ((o.payloadFile === undefined) === (o.recordSize === undefined)) {
@@ -154,6 +187,9 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
   const props: Record<string, string> = { ...translated.props, 'bootstrap.servers': o.bootstrap }
   const bufferMb = Math.ceil(Number(props['buffer.memory'] ?? 32 * 1024 * 1024) / (1024 * 1024))
   const heapMb = o.heapMb ?? bufferMb + 512
+  const warmup = warmupRecordsOf(o)
+  if (!Number.isSafeInteger(warmup) || warmup < 0)
+    throw new LimitToolError(`runKafkaPerf: warmupRecords must be a whole number ≥ 0, not ${warmup}`, null, '')
   const cmd = [
     'java',
     `-Xmx${heapMb}m`,
@@ -162,7 +198,8 @@ export function kafkaPerfCommand(o: KafkaPerfOptions): { cmd: string[]; translat
     '-Duser.country=US',
     '-cp',
     `${PATHS.kafkaLibs}/*`,
-    'org.apache.kafka.tools.ProducerPerformance',
+    WARMUP_LAUNCHER,
+    String(warmup),
     '--topic',
     o.topic,
     '--num-records',
@@ -186,22 +223,37 @@ export async function runKafkaPerf(o: KafkaPerfOptions): Promise<KafkaPerfResult
     proc.exited,
   ])
   clearTimeout(timer)
-  const summary = parsePerfSummary(out)
+  const { warmup, measured: summary } = splitPerfOutput(out)
   if (code !== 0 || !summary) {
     throw new LimitToolError(
-      `ProducerPerformance ${code !== 0 ? `exited ${code}` : 'printed no summary line'}: ${tail(err + out, 8)}`,
+      `ProducerPerformance ${code !== 0 ? `exited ${code}` : 'printed no summary line for its measured run'}: ${tail(err + out, 8)}`,
       code,
       out + err,
     )
   }
-  const size = o.payloadFile !== undefined ? 'payloads from the same frames' : `${o.recordSize} B random payloads`
-  const dropped = translated.dropped.length > 0 ? `; no Java equivalent for ${translated.dropped.join(', ')}` : ''
+  const discarded = { records: warmupRecordsOf(o), p99Ms: warmup?.p99Ms }
   return {
     name: 'Kafka ProducerPerformance (Java)',
     ...summary,
     messages: summary.records,
-    note: `org.apache.kafka.tools.ProducerPerformance, --throughput ${o.throughput ?? -1}, ${size}, no key or headers; same settings in Java names${dropped}`,
+    note: perfNote(o, translated, discarded),
     javaProps: translated.props,
     dropped: translated.dropped,
+    warmup: discarded,
   }
+}
+
+/** What the row measured and how, the warm-up first: a reader must not take it for a cold run. */
+export function perfNote(
+  o: Pick<KafkaPerfOptions, 'throughput' | 'payloadFile' | 'recordSize'>,
+  translated: TranslatedSettings,
+  warmup: { records: number; p99Ms?: number },
+): string {
+  const size = o.payloadFile !== undefined ? 'payloads from the same frames' : `${o.recordSize} B random payloads`
+  const dropped = translated.dropped.length > 0 ? `; no Java equivalent for ${translated.dropped.join(', ')}` : ''
+  const warm =
+    warmup.records > 0
+      ? `after a discarded warm-up of ${warmup.records.toLocaleString('en-US')} records in the same JVM${warmup.p99Ms === undefined ? '' : ` (their p99 ${warmup.p99Ms} ms)`}, the measured run on a new producer`
+      : 'cold: no warm-up, the JVM start counts'
+  return `org.apache.kafka.tools.ProducerPerformance, ${warm}, --throughput ${o.throughput ?? -1}, ${size}, no key or headers; same settings in Java names${dropped}`
 }

@@ -136,8 +136,8 @@ export interface ComparisonInput {
   environment: Environment
   /** the effective producer settings (identical for all, see refuseMismatched) */
   settings: Record<string, string>
-  /** the local feed; absent for the live exchange */
-  feed?: { rate: number; profile: string; seed: number; markets: number; lagP99Us: number; behind: boolean }
+  /** the local feed; absent for the live exchange (seed absent when it played a recording) */
+  feed?: { rate: number; profile: string; seed?: number; markets: number; lagP99Us: number; behind: boolean }
   audit: AuditResult[]
   startedAt: string
   /** the command line, secrets redacted */

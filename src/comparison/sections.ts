@@ -104,7 +104,7 @@ export function feedSection(feed: ComparisonInput['feed'], reports: Report[]): s
         [
           formatValue(feed.rate, UNITS.rate),
           feed.profile,
-          String(feed.seed),
+          feed.seed === undefined ? '—' : String(feed.seed),
           String(feed.markets),
           formatValue(feed.lagP99Us, UNITS.latency),
         ],

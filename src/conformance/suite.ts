@@ -28,4 +28,4 @@ export const CONFORMANCE_FILES = [
 ] as const
 
 /** Registry-parametrised files that test the bench itself (its race and outputs), not a contender's contract. */
-export const BENCH_TIER_FILES = ['src/bench/bench.bench.test.ts'] as const
+export const BENCH_TIER_FILES = ['src/bench/bench.bench.test.ts', 'src/bench/replay.bench.test.ts'] as const

@@ -9,9 +9,15 @@ import type { Server, ServerWebSocket } from 'bun'
 import { CHANNELS, channelOfKind, FORMATS, formatOfKind, KINDS, kindName, kindOf, TICKER, TRADE } from './channels.ts'
 import { malformedFrame } from './faults.ts'
 import type { Generator } from './generator.ts'
-import type { Recorded } from './replay.ts'
+import { restamp, type Recorded } from './replay.ts'
 import { SentSet } from './sent-set.ts'
 import { Sink } from './sink.ts'
+
+const REALTIME = '"stream_type":"REALTIME"'
+const SNAPSHOT = '"stream_type":"SNAPSHOT"'
+
+/** A recorded frame's kind: DEFAULT format, its own type's channel. */
+const recordedKind = (entry: Recorded) => kindOf(0, entry.frame.includes('"type":"trade"') ? TRADE : TICKER)
 
 /** What the hub needs to know of a connection; the session owns the rest. */
 export interface Registration {
@@ -104,12 +110,35 @@ export class Hub {
     return { total, byKind }
   }
 
-  /** One frame of the market's current state to one socket, as a subscription's first message. */
+  /**
+   * When replaying, per kind and market the recorded frame that is the market's current state: the
+   * last one replayed, or before any, the market's first in the recording.
+   */
+  recordedState: Array<Array<string | undefined>> | undefined
+
+  /** Starts a replay's state from each market's first frame in `frames` (sorted by time). */
+  replaying(frames: Recorded[], index: Map<string, number>): void {
+    this.recordedState = Array.from({ length: KINDS }, () => new Array<string | undefined>(this.codes.length))
+    for (const entry of frames) {
+      const state = this.recordedState[recordedKind(entry)]!
+      state[index.get(entry.code)!] ??= entry.frame
+    }
+  }
+
+  /**
+   * One frame of the market's current state to one socket, as a subscription's first message; its
+   * length, 0 when a replay has no recorded frame of that kind and market (nothing is sent: a
+   * snapshot the recording does not hold would not be the recording).
+   */
   sendSnapshot(ws: ServerWebSocket<unknown>, m: number, format: number, channel: number): number {
     const c = CHANNELS[channel]!
-    const bytes = Buffer.from(
-      this.generator.render(m, format, c.type, this.epoch + performance.now(), 'SNAPSHOT', c.depth),
-    )
+    const now = this.epoch + performance.now()
+    let bytes: Buffer
+    if (this.recordedState) {
+      const frame = this.recordedState[kindOf(format, channel)]?.[m]
+      if (frame === undefined) return 0
+      bytes = Buffer.from(restamp(frame, now).replace(REALTIME, SNAPSHOT))
+    } else bytes = Buffer.from(this.generator.render(m, format, c.type, now, 'SNAPSHOT', c.depth))
     if (this.trackSent) this.sentSet.add(SentSet.hash(bytes))
     ws.sendBinary(bytes, this.compress)
     this.counts.snapshots++
@@ -155,16 +184,17 @@ export class Hub {
     }
   }
 
-  /** Recorded frames go out byte for byte, to DEFAULT receivers of their type. */
+  /** Recorded frames go out to DEFAULT receivers of their type, byte for byte but their intended send time. */
   emitRecorded(entry: Recorded, m: number, intended: number): void {
-    const kind = kindOf(0, entry.frame.includes('"type":"trade"') ? TRADE : TICKER)
+    const kind = recordedKind(entry)
+    this.recordedState![kind]![m] = entry.frame
     const receivers = this.subCount[kind]![m]!
     if (receivers === 0 || !this.server) return
     this.published[m]!++
     this.lastPublishAt[m] = intended
     this.publishedTotal++
     this.counts.messages++
-    const bytes = Buffer.from(entry.frame)
+    const bytes = Buffer.from(restamp(entry.frame, this.epoch + intended))
     if (this.trackSent) this.sentSet.add(SentSet.hash(bytes))
     this.server.publish(this.topics[kind]![m]!, bytes, this.compress)
     this.counts.bytes += bytes.length * receivers

@@ -1,11 +1,13 @@
 /**
  * @module feed/record
- * Records the live exchange's ticker stream as JSONL `{t, code, frame}` (t = ms since the recording
- * started, frame = the frame's text as received) for `--replay`. Fails fast, naming the URL, when
- * the exchange cannot be reached, as on machines without internet access.
+ * Records the live exchange's ticker stream as JSONL for `--replay` (format in replay.ts): first the
+ * market list it subscribed to, as `{"markets":[…]}`, then `{t, code, frame}` per frame (t = ms
+ * since the recording started, frame = the frame's text as received). Fails fast, naming the URL,
+ * when the exchange cannot be reached, as on machines without internet access.
  */
 import { createWriteStream } from 'node:fs'
 import { z } from 'zod'
+import { Market } from './markets.ts'
 
 export interface RecordOptions {
   file: string
@@ -23,7 +25,7 @@ export class RecordError extends Error {
 }
 
 const CODE = /"(?:code|cd)":"([^"]+)"/
-const MarketList = z.array(z.object({ market: z.string() })).min(1)
+const MarketList = z.array(Market).min(1)
 
 export async function record(o: RecordOptions): Promise<{ frames: number; codes: number }> {
   const restUrl = o.restUrl ?? 'https://api.upbit.com'
@@ -31,19 +33,22 @@ export async function record(o: RecordOptions): Promise<{ frames: number; codes:
   const timeoutMs = o.connectTimeoutMs ?? 5000
   const log = o.log ?? (() => {})
   const listUrl = `${restUrl}/v1/market/all?isDetails=false`
-  let codes: string[]
+  let markets: Market[]
   try {
     const response = await fetch(listUrl, { signal: AbortSignal.timeout(timeoutMs) })
     if (!response.ok) throw new Error(`answered ${response.status} ${response.statusText}`)
-    codes = MarketList.parse(await response.json()).map((m) => m.market)
+    markets = MarketList.parse(await response.json())
   } catch (error) {
     throw new RecordError(
       `cannot record: the exchange at ${listUrl} is unreachable (${(error as Error).message}); --record needs internet access to Upbit`,
     )
   }
+  const codes = markets.map((m) => m.market)
   log(`record: ${codes.length} markets from ${listUrl}`)
 
   const out = createWriteStream(o.file)
+  // the replay serves this list, quiet markets included, as the exchange did
+  out.write(`${JSON.stringify({ markets })}\n`)
   const started = performance.now()
   const decoder = new TextDecoder()
   let frames = 0

@@ -11,8 +11,8 @@ import type { Faults } from './faults.ts'
 import { Generator } from './generator.ts'
 import { Hub } from './hub.ts'
 import { blockedBody, Limiter, tooManyBody, UPBIT_LIMITS } from './limits.ts'
-import { bundledMarkets, type Market } from './markets.ts'
-import { loadRecording, ReplaySource, type Recorded } from './replay.ts'
+import { bundledMarkets } from './markets.ts'
+import { loadRecording, recordedRate, replayMarkets, ReplaySource, type Recording } from './replay.ts'
 import { MarketRoute } from './rest.ts'
 import { BEHIND_P99_US, RateSource, Scheduler } from './schedule.ts'
 import { SentSet } from './sent-set.ts'
@@ -49,15 +49,11 @@ class LocalFeed implements Feed {
   private readonly startedAtMs = Date.now()
 
   constructor(options: FeedOptions) {
-    let recording: Recorded[] | undefined
-    let markets = options.markets ?? bundledMarkets()
-    if (options.replay) {
-      recording = loadRecording(options.replay)
-      // a recording may name markets listed after (or delisted before) the bundled snapshot
-      const have = new Set(markets.map((m) => m.market))
-      const extra = [...new Set(recording.map((r) => r.code))].filter((c) => !have.has(c))
-      markets = [...markets, ...extra.map((market): Market => ({ market, korean_name: market, english_name: market }))]
-    }
+    const recording: Recording | undefined =
+      options.recording ?? (options.replay ? loadRecording(options.replay) : undefined)
+    const markets = recording
+      ? replayMarkets(recording, options.markets ?? bundledMarkets())
+      : (options.markets ?? bundledMarkets())
     this.codes = markets.map((m) => m.market)
     this.index = new Map(this.codes.map((c, i) => [c, i]))
     this.route = new MarketRoute(markets)
@@ -76,10 +72,12 @@ class LocalFeed implements Feed {
     this.limiter = new Limiter(upbit, options.faults?.maxConnectionsPerSec)
     this.sessions = new Sessions(this.hub, this.limiter, this.index, (options.idleTimeoutS ?? 120) * 1000)
     this.setFaults(options.faults ?? {})
-    this.rate = options.rate ?? 1000
+    // a replay's rate is the recording's (looped), whatever was asked
+    this.rate = recording ? recordedRate(recording) * (options.replaySpeed ?? 1) : (options.rate ?? 1000)
     this.rateSource = new RateSource(this.rate, (intended) => this.hub.emitGenerated(intended))
+    if (recording) this.hub.replaying(recording.frames, this.index)
     const source = recording
-      ? new ReplaySource(recording, options.replaySpeed ?? 1, (entry, intended) =>
+      ? new ReplaySource(recording.frames, options.replaySpeed ?? 1, (entry, intended) =>
           this.hub.emitRecorded(entry, this.index.get(entry.code)!, intended),
         )
       : this.rateSource

@@ -179,7 +179,7 @@ export class Sessions {
       for (const t of request.types) {
         if (t.onlyRealtime) continue
         for (const target of t.targets) {
-          this.hub.sendSnapshot(ws, this.index.get(target.code)!, c.format, target.channel)
+          if (this.hub.sendSnapshot(ws, this.index.get(target.code)!, c.format, target.channel) === 0) continue
           c.snapshots++
           c.lastSentAt = performance.now()
         }

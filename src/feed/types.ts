@@ -6,6 +6,7 @@ import type { Faults } from './faults.ts'
 import type { LimitKind, UpbitLimits } from './limits.ts'
 import type { Market } from './markets.ts'
 import type { Profile } from './profile.ts'
+import type { Recording } from './replay.ts'
 
 export interface FeedOptions {
   /** 0 = a free port. */
@@ -17,8 +18,10 @@ export interface FeedOptions {
   /** Default: the bundled real market list. */
   markets?: Market[]
   faults?: Faults
-  /** JSONL recording to play back instead of generating. */
+  /** JSONL recording to play back instead of generating (replay.ts: its format, its market list). */
   replay?: string
+  /** A recording already loaded (loadRecording), played instead of `replay`'s file. */
+  recording?: Recording
   replaySpeed?: number
   /** Close a connection after this long with no frame sent or received, as Upbit does after about 120 s; default 120. */
   idleTimeoutS?: number
