@@ -132,6 +132,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       audits = outcome.audits
       extra.feedWindows = outcome.feedWindows
       extra.brokerCores = outcome.brokerCores
+      extra.order = outcome.order
       failures.push(...outcome.failures)
       if (o.floor === 'on' && feed) {
         const seconds = Math.min(o.duration, 30)

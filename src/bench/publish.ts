@@ -32,7 +32,14 @@ export interface PublishInput {
   runDir: string
   feed?: Feed
   argv: string[]
-  extra: { ladder?: LadderResult; feedWindows?: FeedStats[]; floor?: FloorRow; brokerCores?: number[] }
+  extra: {
+    ladder?: LadderResult
+    feedWindows?: FeedStats[]
+    floor?: FloorRow
+    brokerCores?: number[]
+    /** per round, the contenders' start (isolated: run) order */
+    order?: string[][]
+  }
   broker: Omit<BrokerFacts, 'cores'>
   /** the project's commit and tree state when the run started (read now when absent) */
   project?: Pick<Provenance, 'commit' | 'dirty'>
@@ -83,6 +90,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
   const input: ComparisonInput = {
     rounds: i.rounds,
     mode: i.o.ladder ? 'isolated' : i.o.mode,
+    order: i.extra.order,
     environment: readEnvironment(),
     settings: reports[0]!.producerSettings,
     feed: feedFigures(i, reports),
