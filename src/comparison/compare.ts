@@ -29,6 +29,7 @@ import {
   fewestRounds,
   formatBounds,
   formatInterval,
+  intervalConfidence,
   LEVEL,
   ratioInterval,
   shortfall,
@@ -191,7 +192,12 @@ function intervalTable(byContender: Map<Contender, Report[]>): string {
       }),
     ]
   })
-  return table(['ratio to the best (interval)', ...contenders], rows)
+  const counts = [...byContender.values()].map((r) => r.length)
+  const confidence = intervalConfidence(Math.min(...counts), Math.min(...counts))
+  const label = counts.every((n) => n === 1)
+    ? 'ratio to the best (one round: no interval)'
+    : `ratio to the best (${Math.round(confidence * 100)} % interval${confidence < LEVEL ? ', the most the rounds allow' : ''})`
+  return table([label, ...contenders], rows)
 }
 
 /** What the rounds can say, stated with the verdicts: the method and, for few rounds, its limit. */
@@ -208,7 +214,7 @@ function intervalNote(byContender: Map<Contender, Report[]>): string {
     (fewest === 1
       ? 'one round measures no noise, so nothing separates a difference from chance. '
       : `the smallest two-sided p-value ${fewest} against ${fewest} rounds can give is ${smallestP(fewest, fewest).toFixed(2)} (every round of one contender above every round of the other), so the intervals shown are the widest the rounds allow, at the confidence they state. `) +
-    `Race at least ${floor} rounds (\`--rounds ${floor}\`) for a verdict.`
+    `Race at least ${floor} rounds (\`--rounds ${floor}\`; the race’s default runs more) for a verdict.`
   )
 }
 

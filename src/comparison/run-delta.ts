@@ -6,13 +6,12 @@
  * verdict: better or worse only where the interval excludes no change, otherwise inconclusive.
  * `--fail-on-regression PCT` turns the worse rows past PCT % into a failing exit, for a user's CI.
  */
-import { refuseMismatched } from './compare.ts'
+import { refuseMismatched, reportsByContender } from './compare.ts'
 import { table } from './markdown.ts'
 import { KEY_METRICS, type Metric } from './metrics.ts'
 import type { LoadedRun } from './runs.ts'
 import { excludesOne, fewestRounds, LEVEL, ratioInterval, smallestP, type RatioInterval } from './significance.ts'
 import { formatSpread, spreadOf } from './spread.ts'
-import type { Report } from '../contract/report.ts'
 
 export type Direction = 'better' | 'worse' | 'inconclusive'
 
@@ -26,12 +25,6 @@ export interface DeltaRow {
   verdict: Direction
 }
 
-const perContender = (rounds: Report[][]) => {
-  const map = new Map<string, Report[]>()
-  for (const r of rounds.flat()) map.set(r.contender, [...(map.get(r.contender) ?? []), r])
-  return map
-}
-
 /** better / worse only where the interval excludes 1; a rise is worse when lower is better. */
 function directionOf(metric: Metric, interval: RatioInterval | undefined): Direction {
   if (!interval || !excludesOne(interval)) return 'inconclusive'
@@ -41,8 +34,8 @@ function directionOf(metric: Metric, interval: RatioInterval | undefined): Direc
 
 /** Every key metric of every contender both runs have, in the old run's order. */
 export function deltaRows(a: LoadedRun, b: LoadedRun): DeltaRow[] {
-  const olds = perContender(a.rounds)
-  const news = perContender(b.rounds)
+  const olds = reportsByContender(a.rounds)
+  const news = reportsByContender(b.rounds)
   const rows: DeltaRow[] = []
   for (const [contender, oldReports] of olds) {
     const newReports = news.get(contender)
@@ -79,7 +72,7 @@ const only = (from: LoadedRun, other: LoadedRun) => {
 }
 
 function describeRun(label: string, run: LoadedRun): string {
-  const contenders = [...new Set(run.rounds.flat().map((r) => r.contender))]
+  const contenders = [...reportsByContender(run.rounds).keys()]
   const n = run.rounds.length
   return `${label}: ${run.dir} (${run.layout}, ${n} round${n === 1 ? '' : 's'}; ${contenders.join(', ')})`
 }

@@ -116,7 +116,7 @@ export function ratioInterval(x: number[], y: number[], level = LEVEL): RatioInt
   const k = cutFor(m, n, level)
   // the widest interval (all the pairwise ratios) when no cut reaches the level
   const cut = Math.max(1, k)
-  const confidence = Math.max(0, 1 - 2 * uCdf(m, n, cut - 1))
+  const confidence = intervalConfidence(m, n, level)
   // U counts the pairs where x is above y: small U, y above x; large U, y below
   const u = wilcoxonRankSum(x, y) - (m * (m + 1)) / 2
   const p = Math.min(1, 2 * Math.min(uCdf(m, n, u), uCdf(m, n, m * n - u)))
@@ -138,6 +138,11 @@ export function ratioInterval(x: number[], y: number[], level = LEVEL): RatioInt
 /** The interval is at LEVEL and does not hold 1: the two differ, at that confidence. */
 export function excludesOne(i: RatioInterval): boolean {
   return i.attainable && (i.low > 1 || i.high < 1)
+}
+
+/** The confidence of the interval m against n rounds give: LEVEL or more, or the most they allow. */
+export function intervalConfidence(m: number, n: number, level = LEVEL): number {
+  return Math.max(0, 1 - 2 * uCdf(m, n, Math.max(1, cutFor(m, n, level)) - 1))
 }
 
 /** The smallest two-sided p-value m against n rounds can give: every round of one side beyond every round of the other. */
