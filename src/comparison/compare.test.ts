@@ -312,7 +312,7 @@ describe('verdicts', () => {
   test('one round measures no noise: inconclusive, however large the gap', () => {
     const far = rssRounds([[50e6, 40e6]])
     expect(verdict(rss, far)).toBe(
-      'inconclusive (bun, go): go is best; bun ×1.25, one round each: no interval (1 against 1 rounds cannot reach 95 % (smallest p-value 1.00); at least 4 rounds each can)',
+      'inconclusive (bun, go): go is best; bun ×1.25, no interval (one round measures no noise; at least 4 rounds each can name a winner)',
     )
   })
 
@@ -342,7 +342,7 @@ describe('verdicts', () => {
       ]),
     )
     expect(v).toBe(
-      'inconclusive (bun, go): go is best; bun ×1.15, 90 % CI 1.14–1.16 (3 against 3 rounds cannot reach 95 % (smallest p-value 0.10); at least 4 rounds each can)',
+      'inconclusive (bun, go): go is best; bun ×1.15, 90 % CI 1.14–1.16 (3 against 3 rounds cannot reach 95 %: smallest p-value 0.10; at least 4 rounds each can)',
     )
   })
 

@@ -22,9 +22,7 @@ describe('the Mann–Whitney / Hodges–Lehmann ratio interval', () => {
     expect(i.low).toBeCloseTo(120 / 102, 10)
     expect(i.high).toBeCloseTo(122 / 100, 10)
     expect(excludesOne(i)).toBe(false)
-    expect(shortfall(i)).toBe(
-      '3 against 3 rounds cannot reach 95 % (smallest p-value 0.10); at least 4 rounds each can',
-    )
+    expect(shortfall(i)).toBe('3 against 3 rounds cannot reach 95 %: smallest p-value 0.10; at least 4 rounds each can')
     expect(formatInterval(i)).toBe('90 % CI 1.18–1.22')
   })
 
@@ -81,7 +79,10 @@ describe('the Mann–Whitney / Hodges–Lehmann ratio interval', () => {
   })
 
   test('one round each: no interval at all', () => {
-    expect(formatInterval(ratioInterval([100], [130])!)).toBe('one round each: no interval')
+    expect(formatInterval(ratioInterval([100], [130])!)).toBe('no interval')
+    expect(shortfall(ratioInterval([100], [130])!)).toBe(
+      'one round measures no noise; at least 4 rounds each can name a winner',
+    )
     expect(smallestP(1, 1)).toBe(1)
   })
 })

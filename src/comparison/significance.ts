@@ -229,12 +229,14 @@ export function formatBounds(low: number, high: number): string {
 
 /** `95 % CI 1.12–1.18` on a ratio. */
 export function formatInterval(i: RatioInterval): string {
-  if (i.m === 1 && i.n === 1) return 'one round each: no interval'
+  if (i.m === 1 && i.n === 1) return 'no interval'
   return `${pct(i.confidence)} CI ${formatBounds(i.low, i.high)}`
 }
 
 /** What the round counts allow, in words, when they cannot reach LEVEL (empty when they can). */
 export function shortfall(i: RatioInterval): string {
   if (i.attainable) return ''
-  return `${i.m} against ${i.n} rounds cannot reach ${pct(LEVEL)} (smallest p-value ${i.minP.toFixed(2)}); at least ${fewestRounds()} rounds each can`
+  if (i.m === 1 && i.n === 1)
+    return `one round measures no noise; at least ${fewestRounds()} rounds each can name a winner`
+  return `${i.m} against ${i.n} rounds cannot reach ${pct(LEVEL)}: smallest p-value ${i.minP.toFixed(2)}; at least ${fewestRounds()} rounds each can`
 }
