@@ -372,6 +372,19 @@ describe('verdicts', () => {
     expect(v).toBe('within 10 % (bun, go)')
   })
 
+  test('a ladder’s tables, one run per contender, get no interval and say so', () => {
+    const ladder = {
+      boundP99Us: 100_000,
+      steps: [],
+      saturation: { go: 50_000, bun: 40_000 },
+      saturationByRound: { go: [50_000, 48_000, 52_000], bun: [40_000, 41_000, 39_000] },
+      limits: [],
+    }
+    const md = compareReports(input([FOUR.map((c) => makeReport(c))], { ladder }))
+    expect(md).toContain('The ladder’s tables hold one run per contender (its highest sustained step): no interval')
+    expect(md).not.toContain('Race at least 4 rounds')
+  })
+
   test('state the rule and, with 3 rounds, what the rounds cannot say', () => {
     const out = compareReports(input(threeRounds()))
     expect(out).toContain(

@@ -201,7 +201,7 @@ function intervalTable(byContender: Map<Contender, Report[]>): string {
 }
 
 /** What the rounds can say, stated with the verdicts: the method and, for few rounds, its limit. */
-function intervalNote(byContender: Map<Contender, Report[]>): string {
+function intervalNote(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const counts = [...byContender.values()].map((r) => r.length)
   const fewest = Math.min(...counts)
   const floor = fewestRounds()
@@ -209,6 +209,8 @@ function intervalNote(byContender: Map<Contender, Report[]>): string {
     `Intervals: the ${Math.round(LEVEL * 100)} % Hodges–Lehmann interval of the ratio of two contenders’ per-round figures, from the exact Mann–Whitney U distribution (rank-based, as benchstat decides; its confidence is exact for any number of rounds). ` +
     `A winner is named only where the interval excludes 1 and the gap is over the metric’s threshold.`
   if (fewest >= floor) return method
+  if (ladderRounds(input) > 0)
+    return `${method} The ladder’s tables hold one run per contender (its highest sustained step): no interval, so no verdict; its saturation points are compared in the ladder section.`
   return (
     `${method} **With ${fewest} round${fewest === 1 ? '' : 's'} per contender no verdict is possible at ${Math.round(LEVEL * 100)} %:** ` +
     (fewest === 1
@@ -227,7 +229,7 @@ function verdictSection(input: ComparisonInput, byContender: Map<Contender, Repo
     '',
     table(['metric', 'verdict'], rows),
     '',
-    intervalNote(byContender),
+    intervalNote(input, byContender),
     '',
     intervalTable(byContender),
   ].join('\n')
