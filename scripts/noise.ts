@@ -38,7 +38,7 @@ if (positionals.length === 0) usageError(ENTRY, 'name at least one run')
 const SANE = 10
 
 const rounds = (cv: number) =>
-  String(roundsToDetect(cv, 0.1, 0.9, SANE) ?? `> ${SANE} (about ${normalTheoryRounds(cv)})`)
+  String(roundsToDetect(cv, 0.1, 0.9, SANE) ?? `> ${SANE} (normal theory, optimistic: ${normalTheoryRounds(cv)})`)
 
 const cvs: number[] = []
 for (const given of positionals) {
