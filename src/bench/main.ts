@@ -1,11 +1,11 @@
 /**
  * @module bench/main
  * `bun run bench`: starts Kafka (unless KAFKA_BOOTSTRAP_SERVERS) and the local Upbit-compatible
- * feed (unless --source upbit; playing a recording with --source replay:FILE), runs the race or
- * the ladder, audits every topic, and publishes the comparison. Returns the exit code: 0 only
- * when every contender ran `complete` and every audit is clean; 1 otherwise; 2 for bad options.
- * SIGINT, SIGTERM and SIGHUP stop the contenders, the feed and the broker it started, and exit
- * 130 / 143 / 129.
+ * feed (unless --source upbit; playing a recording with --source replay:FILE), runs the race or the ladder, audits every topic, and publishes the
+ * comparison. Returns the exit code: 0 only when every contender ran `complete` and every audit is
+ * clean; 1 otherwise; 2 for bad options. SIGINT, SIGTERM and SIGHUP stop the contenders, the feed
+ * and the broker it started, and exit 130 / 143 / 129. `--compare A B` only reads two finished
+ * runs (bench/compare-runs).
  */
 import { join, resolve } from 'node:path'
 import { measureFloor } from '../ceilings/measure.ts'
@@ -16,6 +16,7 @@ import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
 import type { AuditResult } from './audit.ts'
 import { useKafka } from './broker/embedded.ts'
+import { compareRuns } from './compare-runs.ts'
 import { runLadderBench } from './ladder-run.ts'
 import { EXIT_USAGE, usageErrorLine, type EntryPoint } from '../entry-point.ts'
 import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
@@ -56,6 +57,8 @@ export async function runBench(argv: string[], env: Record<string, string | unde
     console.log(HELP)
     return 0
   }
+  // reads two finished runs: nothing to gate, start or check
+  if (o.compareRuns) return compareRuns(o)
   const gate = conformanceGate(o.contenders)
   if (gate.refused.length > 0) {
     for (const line of gate.refused) console.error(line)
@@ -142,6 +145,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       extra.feedWindows = outcome.feedWindows
       extra.brokerCores = outcome.brokerCores
       extra.machineBusy = outcome.machineBusy
+      extra.order = outcome.order
       failures.push(...outcome.failures)
       if (o.floor === 'on' && feed) {
         const seconds = Math.min(o.duration, 30)

@@ -5,16 +5,17 @@ import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
 import { runBench } from './main.ts'
+import { fewestRounds } from '../comparison/significance.ts'
 import { checkOutputDirs, HELP, parseBenchOptions, replayFile } from './options.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
 describe('bench options', () => {
-  test('defaults: every contender, 3 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
+  test('defaults: every contender, 5 rounds, 10 s warm-up, Upbit limits on, compression on, one broker', () => {
     const o = parse()
     expect(o.contenders).toEqual([...DEFAULT_FIELD])
     expect([o.rounds, o.warmup, o.duration, o['upbit-limits'], o['ws-compression'], o.brokers]).toEqual([
-      3,
+      5,
       10,
       60,
       'on',
@@ -27,6 +28,21 @@ describe('bench options', () => {
     expect(parse('--ladder')['ws-compression']).toBe('off')
     expect(parse('--ladder', '--ws-compression', 'on')['ws-compression']).toBe('on')
     expect(parse()['ws-compression']).toBe('on')
+  })
+
+  test('the race runs enough rounds for a 95 % verdict; the ladder and the soak, whose rounds are long, 3 unless asked', () => {
+    expect(parse().rounds).toBeGreaterThanOrEqual(fewestRounds())
+    expect(parse('--ladder').rounds).toBe(3)
+    expect(parse('--soak').rounds).toBe(3)
+    expect(parse('--ladder', '--rounds', '5').rounds).toBe(5)
+    expect(parse('--rounds', '2').rounds).toBe(2)
+  })
+
+  test('--compare takes two runs and --fail-on-regression a percentage', () => {
+    const o = parse('--compare', 'a', 'b', '--fail-on-regression', '2.5')
+    expect(o.compareRuns).toEqual(['a', 'b'])
+    expect(o['fail-on-regression']).toBe(2.5)
+    expect(parse().compareRuns).toBeUndefined()
   })
 
   test('--contenders all races every registered contender', () => {

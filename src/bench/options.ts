@@ -19,6 +19,20 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`))
 
+/**
+ * Rounds of a race by default, from this machine's measured noise (docs/performance.md, "How many
+ * rounds"; `bun scripts/noise.ts RUN`): CPU per message varied over the rounds of the quiet-day
+ * race by a CV of 1.3–3.3 % (python the noisiest); at 3.3 %, 5 rounds a side are the fewest that
+ * tell a 10 % difference apart with the comparison's 95 % interval 90 % of the time (simulated:
+ * 4 rounds, 80 %), and 4 are the least that can reach 95 % at all. Today's race on a machine
+ * loaded by parallel builds (CV 10–17 %) would need 27–73: no sane default, and its verdicts are
+ * inconclusive, as they should be.
+ */
+export const DEFAULT_ROUNDS = 5
+
+/** The ladder's and the soak's rounds are long (a whole search, 10 minutes): 3 unless asked. */
+export const LONG_RUN_ROUNDS = 3
+
 /** how many times the ladder's last rate doubles past its list by default (--ladder-doublings) */
 export const DEFAULT_LADDER_DOUBLINGS = 4
 
@@ -47,7 +61,7 @@ export const BenchOptions = z.object({
     )
     .default([...DEFAULT_FIELD]),
   mode: z.enum(['concurrent', 'isolated']).default('concurrent'),
-  rounds: int(1, 100).default(3),
+  rounds: int(1, 100).default(DEFAULT_ROUNDS),
   duration: int(1, 86_400).default(60),
   warmup: int(0, 3600).default(10),
   rate: int(1, 1_000_000).default(2000),
@@ -85,6 +99,13 @@ export const BenchOptions = z.object({
     .optional(),
   out: z.string().default('reports'),
   charts: z.string().default('charts'),
+  compare: z.boolean().default(false),
+  'fail-on-regression': z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a percentage, such as 10 or 2.5')
+    .transform(Number)
+    .pipe(z.number().max(1000, 'must be at most 1000'))
+    .optional(),
 })
 export type BenchOptions = z.infer<typeof BenchOptions> & {
   help: boolean
@@ -92,6 +113,8 @@ export type BenchOptions = z.infer<typeof BenchOptions> & {
   durationGiven: boolean
   /** the flags given on the command line (a mode may pick other defaults for the rest) */
   given: Set<string>
+  /** with --compare: the old run and the new one, as given */
+  compareRuns?: [string, string]
 }
 
 export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are started for you)
@@ -100,9 +123,12 @@ The race
   --contenders LIST        which registered contenders race, comma-separated, each once, or
                            all (default ${DEFAULT_FIELD.join(',')}; registered:
                            ${CONTENDER_NAMES.join(',')})
-  --mode MODE              concurrent: all at once on one feed (the seed's);
-                           isolated: one at a time, order rotating by round   (default concurrent)
-  --rounds N               repeat the race N times; every figure is median (min–max) (default 3)
+  --mode MODE              concurrent: all at once on one feed (the seed's); isolated: one
+                           at a time; the start order rotates by round in both (default concurrent)
+  --rounds N               repeat the race N times; every figure is median (min–max), every
+                           verdict rests on a 95 % interval, which needs 4 rounds or more;
+                           ${DEFAULT_ROUNDS} from this machine's measured noise (docs/performance.md)
+                                                       (default ${DEFAULT_ROUNDS}; ${LONG_RUN_ROUNDS} with --ladder or --soak)
   --duration S             measuring window, whole seconds (env TEST_DURATION) (default 60)
   --warmup S               produced before the window, never counted; the start moves later
                            to make room                                       (default 10)
@@ -159,9 +185,18 @@ Output
   --out DIR                where reports go                                   (default reports)
   --charts DIR             where charts go                                    (default charts)
 
+Comparing two runs (nothing started)
+  --compare A B            per contender and key metric: old (A) → new (B), the change, its
+                           95 % interval and a verdict, better / worse / inconclusive (as
+                           benchstat); A, B: run ids under --out's runs/, or directories
+                           holding a run's reports. A verdict needs 4 rounds a side
+  --fail-on-regression PCT with --compare: exit 1 when a figure got worse by more than PCT %
+                           and its interval excludes no change
+
 Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker or cluster, start none), TEST_DURATION
 (default --duration). Exit: 0 every contender complete and every audit clean; 1 anything else;
-2 bad options.`
+2 bad options. With --compare: 0, or 1 for a regression past --fail-on-regression; 2 for an A
+or B that is missing or not a run.`
 
 export class BenchOptionsError extends Error {}
 
@@ -172,20 +207,31 @@ export function replayFile(o: Pick<BenchOptions, 'source'>): string | undefined 
 
 export function parseBenchOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
   const keys = Object.keys(BenchOptions.shape)
-  const booleans = new Set(['ladder', 'soak', 'reuse-topic'])
+  const booleans = new Set(['ladder', 'soak', 'reuse-topic', 'compare'])
   let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
   try {
-    values = parseArgs({
+    ;({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
+      // only --compare takes arguments of its own (A B)
+      allowPositionals: true,
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(keys.map((k) => [k, { type: booleans.has(k) ? 'boolean' : 'string' }])),
       } as NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
-    }).values as Record<string, string | boolean | undefined>
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] })
   } catch (error) {
     throw new BenchOptionsError((error as Error).message)
   }
+  if (values.compare && positionals.length !== 2)
+    throw new BenchOptionsError(
+      `--compare needs two runs, old and new (--compare A B), not ${positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+    )
+  if (!values.compare && positionals.length > 0)
+    throw new BenchOptionsError(`unexpected argument ${JSON.stringify(positionals[0])} (only --compare takes two runs)`)
+  if (values['fail-on-regression'] !== undefined && !values.compare)
+    throw new BenchOptionsError('--fail-on-regression needs --compare A B')
   const input: Record<string, unknown> = { ...values }
   if (input.duration === undefined && env.TEST_DURATION) input.duration = env.TEST_DURATION
   const parsed = BenchOptions.safeParse(input)
@@ -200,7 +246,13 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
   }
   const durationGiven = values.duration !== undefined || Boolean(env.TEST_DURATION)
   const given = new Set(Object.keys(values).filter((k) => values[k] !== undefined))
-  const options = { ...parsed.data, help: Boolean(values.help), durationGiven, given }
+  const options: BenchOptions = {
+    ...parsed.data,
+    help: Boolean(values.help),
+    durationGiven,
+    given,
+    ...(values.compare ? { compareRuns: [positionals[0]!, positionals[1]!] as [string, string] } : {}),
+  }
   // the recording decides what is sent and when: a flag that would have, silently not, misleads
   if (replayFile(options) !== undefined)
     for (const flag of ['rate', 'profile', 'seed'])
@@ -210,6 +262,7 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
         )
   // --soak is the 10-minute leak check unless a duration was asked for (--duration 30, --duration=30)
   if (options.soak && !durationGiven) options.duration = 600
+  if ((options.ladder || options.soak) && !given.has('rounds')) options.rounds = LONG_RUN_ROUNDS
   // the ladder looks for the producers' limits: the local feed deflating for 36 connections per
   // contender tops out near 40k msg/s on 2 cores, below them, so it sends uncompressed unless asked
   if (options.ladder && !given.has('ws-compression')) options['ws-compression'] = 'off'

@@ -44,6 +44,8 @@ export interface PublishInput {
     floor?: FloorRow
     brokerCores?: number[]
     machineBusy?: number[]
+    /** per round, the contenders' start (isolated: run) order */
+    order?: string[][]
   }
   broker: Omit<BrokerFacts, 'cores'>
   /** the project's commit and tree state when the run started (read now when absent) */
@@ -99,6 +101,7 @@ export async function publish(i: PublishInput): Promise<string[]> {
   const input: ComparisonInput = {
     rounds: i.rounds,
     mode: i.o.ladder ? 'isolated' : i.o.mode,
+    order: i.extra.order,
     environment: readEnvironment(),
     settings: reports[0]!.producerSettings,
     feed: feedFigures(i, reports),

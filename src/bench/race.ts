@@ -1,7 +1,9 @@
 /**
  * @module bench/race
  * The race over rounds: per round, one group (concurrent: every contender at once) or one group
- * per contender (isolated: one at a time, the order rotating by round); every group gets fresh
+ * per contender (isolated: one at a time); the order rotates by round in both modes (concurrent:
+ * the order they are started and open their connections in, which decides who waits longest for
+ * the window and who connects while the others' handshakes load the machine); every group gets fresh
  * topics, its feed counts reset at the window, and each contender's topic audited against its
  * report. A contender whose report is not `complete`, that delivered nothing, or whose audit
  * differs makes the race fail.
@@ -53,13 +55,19 @@ export interface RaceOutcome {
   brokerCores: number[]
   /** share of all the machine's cores busy over each round's window (every process, not only the rig's) */
   machineBusy: number[]
+  /** per round, the order the contenders were started in (isolated: run in) */
+  order: Contender[][]
 }
 
-/** rounds → groups run one after another → contenders in a group run together */
+/**
+ * rounds → groups run one after another → contenders in a group run together. Round r starts
+ * with the r-th contender, so over as many rounds as contenders each starts first once and no
+ * contender's figures carry the same position's advantage every round.
+ */
 export function groupsOf(contenders: Contender[], mode: RaceOptions['mode'], rounds: number): Contender[][][] {
   return Array.from({ length: rounds }, (_, round) => {
-    if (mode === 'concurrent') return [contenders]
-    return contenders.map((_, i) => [contenders[(i + round) % contenders.length]!])
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!)
+    return mode === 'concurrent' ? [order] : order.map((c) => [c])
   })
 }
 
@@ -80,6 +88,7 @@ export function resultProblems(result: RoundResult): string[] {
 }
 
 export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
+  const plan = groupsOf(o.contenders, o.mode, o.rounds)
   const outcome: RaceOutcome = {
     rounds: [],
     feedWindows: [],
@@ -88,8 +97,9 @@ export async function runRace(o: RaceOptions): Promise<RaceOutcome> {
     failures: [],
     brokerCores: [],
     machineBusy: [],
+    order: plan.map((groups) => groups.flat()),
   }
-  for (const [r, groups] of groupsOf(o.contenders, o.mode, o.rounds).entries()) {
+  for (const [r, groups] of plan.entries()) {
     const roundReports: Report[] = []
     for (const group of groups) {
       const topicFor = (c: Contender) => `upbit-bench-${o.runId}-r${r + 1}-${c}`

@@ -5,7 +5,7 @@ import { compareReports, refuseMismatched, verdict, reportsByContender, type Com
 import { makeReport, SETTINGS } from './fixture.ts'
 import { KEY_METRICS } from './metrics.ts'
 import { Report } from '../contract/report.ts'
-import { formatSpread, spreadOf, UNITS, withinNoise } from './spread.ts'
+import { formatSpread, spreadOf, UNITS } from './spread.ts'
 
 /** the four contenders these fixtures have profiles for */
 const FOUR = ['bun', 'node', 'go', 'python'] as const
@@ -296,73 +296,134 @@ describe('compareReports', () => {
 describe('verdicts', () => {
   const rss = KEY_METRICS.find((m) => m.label === 'RSS avg')!
   const delivered = KEY_METRICS.find((m) => m.group === 'Throughput' && m.label === 'delivered')!
+  const fiveRounds = () => [1, 2, 3, 4, 5].map((r) => FOUR.map((c) => makeReport(c, r)))
+  /** bun's and go's RSS avg per round */
+  const rssRounds = (pairs: number[][]) =>
+    reportsByContender(
+      pairs.map(([bun, go], i) => [
+        makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
+        makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
+      ]),
+    )
 
-  test('say within noise for near-identical figures', () => {
-    const byContender = reportsByContender(threeRounds())
-    expect(verdict(delivered, byContender)).toBe('within noise (bun, node, go, python)')
+  test('near-identical figures are inconclusive, with each interval shown', () => {
+    const v = verdict(delivered, reportsByContender(fiveRounds()))
+    expect(v).toStartWith('inconclusive (bun, node, go, python): go is best; ')
+    expect(v).toContain('bun ×1.00, 97 % CI 0.997–1.004; node ×1.00, 97 % CI 0.998–1.005; python ×1.00, 97 % CI 0.999')
   })
 
-  test('name the winner and the factor for a large difference', () => {
-    const byContender = reportsByContender(threeRounds())
-    expect(verdict(rss, byContender)).toBe(
-      '**go** is 2.48× leaner than bun, 3.31× leaner than node, 2.10× leaner than python',
+  test('a clear difference names the winner, the factor and its 95 % interval', () => {
+    const v = verdict(rss, reportsByContender(fiveRounds()))
+    expect(v).toStartWith('**go** is 2.48× leaner than bun (97 % CI 2.34–2.63)')
+    expect(v).toContain('3.31× leaner than node')
+    expect(v).toContain('2.10× leaner than python')
+    expect(v).not.toContain('inconclusive')
+  })
+
+  test('one round measures no noise: inconclusive, however large the gap', () => {
+    const far = rssRounds([[50e6, 40e6]])
+    expect(verdict(rss, far)).toBe(
+      'inconclusive (bun, go): go is best; bun ×1.25, no interval (one round measures no noise; at least 4 rounds each can name a winner)',
     )
   })
 
-  test('with one round, use the stated threshold', () => {
-    const close = reportsByContender([
-      [
-        makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)),
-        makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 47e6)),
-      ],
-    ])
-    expect(verdict(rss, close)).toBe('within noise (bun, go)')
-    const far = reportsByContender([
-      [
-        makeReport('bun', 2, (r) => void (r.memory.rssBytes.avg = 50e6)),
-        makeReport('go', 2, (r) => void (r.memory.rssBytes.avg = 40e6)),
-      ],
-    ])
-    expect(verdict(rss, far)).toBe('**go** is 1.25× leaner than bun')
+  test('overlapping samples are inconclusive, even far above the threshold, and show the interval', () => {
+    // go 40 MB steady; bun swings 30..60 MB over rounds: medians 20 % apart, samples overlap
+    const v = verdict(
+      rss,
+      rssRounds([
+        [30e6, 40e6],
+        [48e6, 40.1e6],
+        [60e6, 40.2e6],
+        [44e6, 39.9e6],
+        [52e6, 40e6],
+      ]),
+    )
+    expect(v).toStartWith('inconclusive (bun, go): go is best; bun ×1.20, 9')
+    expect(v).toMatch(/CI 0\.[0-9]+–1\.[0-9]+$/)
   })
 
-  test('call overlapping ranges across rounds noise, even far above the threshold', () => {
-    // go 40 MB steady; bun swings 30..60 MB over rounds: medians 20 % apart, ranges overlap
-    const rounds = [30e6, 48e6, 60e6].map((bun, i) => [
-      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun)),
-      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = 40e6)),
-    ])
-    expect(verdict(rss, reportsByContender(rounds))).toBe('within noise (bun, go)')
+  test('3 rounds cannot name a winner, however clear the gap, and say why', () => {
+    const v = verdict(
+      rss,
+      rssRounds([
+        [46e6, 40e6],
+        [46.2e6, 40.1e6],
+        [46.1e6, 40.2e6],
+      ]),
+    )
+    expect(v).toBe(
+      'inconclusive (bun, go): go is best; bun ×1.15, 90 % CI 1.14–1.16 (3 against 3 rounds cannot reach 95 %: smallest p-value 0.10; at least 4 rounds each can)',
+    )
   })
 
-  test('name a winner when the ranges are separate and the gap is above the threshold', () => {
-    const rounds = [
-      [46e6, 40e6],
-      [46.2e6, 40.1e6],
-      [46.1e6, 40.2e6],
-    ].map(([bun, go], i) => [
-      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
-      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
-    ])
-    expect(verdict(rss, reportsByContender(rounds))).toBe('**go** is 1.15× leaner than bun')
+  test('4 separate rounds and a gap above the threshold name a winner', () => {
+    const v = verdict(
+      rss,
+      rssRounds([
+        [46e6, 40e6],
+        [46.2e6, 40.1e6],
+        [46.1e6, 40.2e6],
+        [46.3e6, 40.1e6],
+      ]),
+    )
+    expect(v).toBe('**go** is 1.15× leaner than bun (97 % CI 1.14–1.16)')
   })
 
   test('a steady gap below the threshold names no winner, and says why', () => {
-    const rounds = [
-      [41e6, 40e6],
-      [41.2e6, 40.1e6],
-      [41.1e6, 40.2e6],
-    ].map(([bun, go], i) => [
-      makeReport('bun', i + 1, (r) => void (r.memory.rssBytes.avg = bun!)),
-      makeReport('go', i + 1, (r) => void (r.memory.rssBytes.avg = go!)),
-    ])
-    expect(verdict(rss, reportsByContender(rounds))).toBe('within 10 % (bun, go)')
+    const v = verdict(
+      rss,
+      rssRounds([
+        [41e6, 40e6],
+        [41.2e6, 40.1e6],
+        [41.1e6, 40.2e6],
+        [41.3e6, 40.1e6],
+      ]),
+    )
+    expect(v).toBe('within 10 % (bun, go)')
   })
 
-  test('state the noise rule in the report', () => {
+  test('a ladder’s tables, one run per contender, get no interval and say so', () => {
+    const ladder = {
+      boundP99Us: 100_000,
+      steps: [],
+      saturation: { go: 50_000, bun: 40_000 },
+      saturationByRound: { go: [50_000, 48_000, 52_000], bun: [40_000, 41_000, 39_000] },
+      limits: [],
+    }
+    const md = compareReports(input([FOUR.map((c) => makeReport(c))], { ladder }))
+    expect(md).toContain('The ladder’s tables hold one run per contender (its highest sustained step): no interval')
+    expect(md).not.toContain('Race at least 4 rounds')
+  })
+
+  test('state the rule and, with 3 rounds, what the rounds cannot say', () => {
     const out = compareReports(input(threeRounds()))
-    expect(out).toContain('min–max ranges overlap')
-    expect(out).toContain('smaller than 5 % for throughput or 10 % for latency')
+    expect(out).toContain(
+      'A winner is named only where that interval excludes 1 **and** the gap is larger than 5 % for throughput or 10 % for latency',
+    )
+    expect(out).toContain('**With 3 rounds per contender no verdict is possible at 95 %:**')
+    expect(out).toContain('the smallest two-sided p-value 3 against 3 rounds can give is 0.10')
+    expect(out).toContain('| ratio to the best (90 % interval, the most the rounds allow) | bun | node | go | python |')
+    expect(compareReports(input(fiveRounds()))).toContain('| ratio to the best (97 % interval) |')
+    expect(compareReports(input(fiveRounds()))).not.toContain('no verdict is possible')
+  })
+})
+
+describe('the order within rounds', () => {
+  test('the header states it, round by round, when the race recorded it', () => {
+    const order = [
+      ['bun', 'node', 'go', 'python'],
+      ['node', 'go', 'python', 'bun'],
+      ['go', 'python', 'bun', 'node'],
+    ]
+    const md = compareReports(input(threeRounds(), { mode: 'concurrent', order }))
+    expect(md).toContain(
+      '- Order within rounds (started and connected in, rotating by round): round 1: bun, node, go, python; round 2: node, go, python, bun; round 3: go, python, bun, node',
+    )
+    expect(compareReports(input(threeRounds(), { order }))).toContain(
+      '- Order within rounds (run in, rotating by round)',
+    )
+    expect(compareReports(input(threeRounds()))).not.toContain('Order within rounds')
   })
 })
 
@@ -406,7 +467,7 @@ describe('the latency headline: exchange→ack', () => {
   // a 30-s race on a busy machine: pipeline p99 57.8–59.6 ms for all four ("within noise"), while
   // node's exchange→ack p99 read 6,533 ms: its frames queued in its socket before it read them
   const fellBehind = () =>
-    [1, 2, 3].map((round) =>
+    [1, 2, 3, 4].map((round) =>
       FOUR.map((c) =>
         makeReport(c, round, (r) => {
           r.latency.pipeline.p99Us = 59_000 + 200 * round
@@ -465,16 +526,6 @@ describe('spread', () => {
   test('latency switches from µs to ms and keeps one unit for the range', () => {
     expect(formatSpread(spreadOf([850, 900, 1200]), UNITS.latency)).toBe('900 µs (850–1,200)')
     expect(formatSpread(spreadOf([1500, 1700, 2100]), UNITS.latency)).toBe('1.70 ms (1.50–2.10)')
-  })
-  test('one round needs more than the threshold to leave noise', () => {
-    const a = spreadOf([100])!
-    expect(withinNoise(a, spreadOf([104])!, 0.05)).toBe(true)
-    expect(withinNoise(a, spreadOf([106])!, 0.05)).toBe(false)
-  })
-  test('several rounds: overlapping ranges are noise, separate ones are not', () => {
-    const a = spreadOf([100, 101, 102])!
-    expect(withinNoise(a, spreadOf([101, 121, 140])!, 0.1)).toBe(true)
-    expect(withinNoise(a, spreadOf([104, 105, 106])!, 0.1)).toBe(false)
   })
 })
 

@@ -133,6 +133,11 @@ export interface ComparisonInput {
   /** per round, the reports of that round (one per contender that finished) */
   rounds: Report[][]
   mode: 'concurrent' | 'isolated'
+  /**
+   * per round, the order the contenders were started in (concurrent) or ran in (isolated),
+   * rotating by round (absent in inputs saved before it was recorded, and for the ladder)
+   */
+  order?: string[][]
   environment: Environment
   /** the effective producer settings (identical for all, see refuseMismatched) */
   settings: Record<string, string>

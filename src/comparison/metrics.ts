@@ -1,7 +1,7 @@
 /**
  * @module comparison/metrics
  * The rows of the side-by-side table: what each reads from a Report, how it prints, which way is
- * better, and the threshold under which a single-round difference is called noise.
+ * better, and the gap under which no winner is named even when the interval excludes 1.
  */
 import type { LatencySummary, Report } from '../contract/report.ts'
 import { UNITS, type Better, type Unit } from './spread.ts'
@@ -13,7 +13,7 @@ export interface Metric {
   get: (r: Report) => number
   /** which way is better; rows without it (totals, counts) get no ratio */
   better?: Better
-  /** relative difference under which a one-round difference is noise */
+  /** relative gap under which no winner is named, however sure the interval */
   threshold?: number
   /** the word of the plain verdict ("go is 1.8× leaner than bun"); set on key metrics only */
   verdict?: string
@@ -24,7 +24,7 @@ export interface MetricGroup {
   metrics: Metric[]
 }
 
-/** Thresholds for one-round verdicts (and the floor for several rounds); stated in the report. */
+/** The gaps a verdict must exceed besides an interval excluding 1; stated in the report. */
 export const NOISE = { throughput: 0.05, latency: 0.1, resources: 0.1 } as const
 
 /**

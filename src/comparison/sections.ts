@@ -9,6 +9,7 @@ import type { Environment } from '../bench/environment.ts'
 import type { BrokerFacts, ComparisonInput, ContenderProvenance } from './input.ts'
 import { table } from './markdown.ts'
 import { NOISE } from './metrics.ts'
+import { fewestRounds, LEVEL } from './significance.ts'
 import type { Contender, Report } from '../contract/report.ts'
 import { formatSpread, formatValue, spreadOf, UNITS, type Unit } from './spread.ts'
 
@@ -268,12 +269,12 @@ export function howToReadSection(rounds: number, ladderRounds = 0): string {
     '',
     `- ${spread}`,
     '- `×N` after a figure: how many times worse it is than the best contender in that row (higher is better for throughput, lower for everything else). The best, and figures within 0.5 % of it, carry no suffix; a range appears only where rounds differ.',
-    `- **Within noise**: with several rounds, two contenders whose min–max ranges overlap; with one round (no noise measured), a difference smaller than the threshold below.` +
-      ` **Within N %**: a steady gap smaller than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median), real but too small to name a winner.` +
-      ' A verdict names a winner only where the min–max ranges do not overlap and the gap is larger than that.',
+    `- **Verdicts** rest on the ${Math.round(LEVEL * 100)} % interval of each contender’s ratio to the best (Hodges–Lehmann, from the exact Mann–Whitney U distribution of the rounds’ figures: rank-based, as benchstat decides). A winner is named only where that interval excludes 1 **and** the gap is larger than ${pct(NOISE.throughput)} for throughput or ${pct(NOISE.latency)} for latency, memory and CPU (relative to the larger median).` +
+      ` **Inconclusive**: the interval holds 1 (the rounds cannot tell the two apart), shown with the interval. **Within N %**: the interval excludes 1 but the gap is under that threshold, real but too small to name a winner.` +
+      ` m against n rounds can give no p-value below 2 ÷ C(m+n, m): with 3 rounds each that is 0.10, so no verdict at ${Math.round(LEVEL * 100)} % is possible and the intervals are the widest the rounds allow (90 %); ${fewestRounds()} rounds each is the least that can name a winner.`,
     '- Warm-up: every contender produced from the moment it was ready until the window opened (at least the warm-up, marked `phase: warmup`); the audit checks those messages separately and no figure counts them.',
     '- Latency: the headline is *exchange→ack*, the frame’s own timestamp → delivery report (with the local feed, the frame’s intended send time; with the live exchange, Upbit’s clock: see the headline section), so the time a frame waited before the producer read it counts. Its breakdown: *pipeline* is frame in → delivery report; *processing* is frame in → produce() returned; *kafka ack* is produce() → delivery report. The latency verdicts use exchange→ack; a contender whose frames waited more than 50 ms (p99) before it read them is named as behind the feed.',
     '- CPU µs per message is (user + system) CPU over the window divided by delivered messages; 1.00 cores is one core fully busy.',
-    '- In concurrent mode the contenders share the machine’s cores and one feed; isolated mode runs them one at a time, alternating the order.',
+    '- In concurrent mode the contenders share the machine’s cores and one feed; isolated mode runs them one at a time. In both the order (who is started and connects first, or runs first) rotates by round, as the header states.',
   ].join('\n')
 }

@@ -2,7 +2,7 @@
  * @module comparison/spread
  * One figure over several rounds: median, min and max; how it prints (`median (min–max)` with a
  * unit chosen from the median); how two contenders' figures compare (ratio against the best, and
- * whether the difference is within noise).
+ * whether the gap is too small to name a winner; whether it is real is comparison/significance's).
  */
 
 /** A figure measured over one or more rounds. */
@@ -99,18 +99,8 @@ export function bestOf(spreads: (Spread | undefined)[], better: Better): number 
 }
 
 /**
- * The noise rule, stated in the report. With more than one round on both sides, a difference is
- * within noise when the two min–max ranges overlap: only separated ranges earn a verdict. With a
- * single round there is no measured noise, so a difference below `threshold` is called noise.
- */
-export function withinNoise(a: Spread, b: Spread, threshold: number): boolean {
-  if (a.n > 1 && b.n > 1) return a.min <= b.max && b.min <= a.max
-  return belowThreshold(a, b, threshold)
-}
-
-/**
- * A gap smaller than `threshold` relative to the larger median: never a verdict, even with
- * separate ranges (a steady 1 % is real, but not a winner worth naming).
+ * A gap smaller than `threshold` relative to the larger median: never a verdict, even when the
+ * interval excludes 1 (a steady 1 % is real, but not a winner worth naming).
  */
 export function belowThreshold(a: Spread, b: Spread, threshold: number): boolean {
   const diff = Math.abs(a.median - b.median)
