@@ -45,6 +45,14 @@ export function summarize(histogram: Histogram): LatencySummary {
   }
 }
 
+/**
+ * The histogram itself, as HdrHistogram's compressed V2 base64 (what every HDR library reads), so
+ * the comparison can pool rounds: summaries cannot be merged, histograms can.
+ */
+export function encode(histogram: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram)
+}
+
 export function summarizeValues(values: number[]): LatencySummary {
   const histogram = latencyHistogram()
   for (const value of values) record(histogram, value)
