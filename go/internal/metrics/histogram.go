@@ -59,6 +59,17 @@ func Summarize(h *hdrhistogram.Histogram) LatencySummary {
 	}
 }
 
+// Encode is the histogram itself in HdrHistogram's compressed V2 form, base64 (what every HDR
+// library reads), so the comparison can pool rounds: summaries cannot be merged, histograms can.
+func Encode(h *hdrhistogram.Histogram) string {
+	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		// the library fails only on an unknown version or a failed write to its in-memory buffer
+		panic("hdrhistogram: V2 compressed encoding failed: " + err.Error())
+	}
+	return string(b)
+}
+
 // SummarizeValues records µs values into a fresh histogram and reads it out: the one function
 // from samples to a LatencySummary, for cross-language test vectors.
 func SummarizeValues(us []float64) LatencySummary {
