@@ -4,6 +4,8 @@
  * read out into the report's LatencySummary. Every contender reads them out the same way, proven
  * by shared vectors that set-up generates from this read-out (schemas/histogram-vectors.json,
  * checked by every other contender's tests): it is the contract's reference, so it lives here.
+ * A percentile's rank is HdrHistogram's, ceil(p/100·N) (Java's, this library's, the Rust crate's);
+ * Go and Python ask their libraries, which round the rank to the nearest, for the rank they mean.
  */
 import * as hdr from 'hdr-histogram-js'
 import type { LatencySummary } from './report.ts'

@@ -11,7 +11,8 @@ import (
 func TestSummarizeValuesVector(t *testing.T) {
 	values := []float64{-5, 0, 0.4, 1, 2, 3, 1000, 2047, 2049, 10_000, 123_456, 1_000_000}
 	got := SummarizeValues(values)
-	want := LatencySummary{Count: 12, MinUs: 0, MeanUs: 94898.8, P50Us: 3, P95Us: 123_519, P99Us: 1_000_447, P999Us: 1_000_447, MaxUs: 1_000_447}
+	// p95 of 12 samples is rank ceil(11.4) = 12, as the TypeScript reference reads it (not 11, hdrhistogram-go's own rounding)
+	want := LatencySummary{Count: 12, MinUs: 0, MeanUs: 94898.8, P50Us: 3, P95Us: 1_000_447, P99Us: 1_000_447, P999Us: 1_000_447, MaxUs: 1_000_447}
 	if got != want {
 		t.Fatalf("\n got %+v\nwant %+v", got, want)
 	}
