@@ -3,6 +3,7 @@
  * window, the topic read back and audited. Each scenario runs all contenders side by side.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import * as hdr from 'hdr-histogram-js'
 import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
 import { NODE_VERSION } from '../registry/node-runtime.ts'
@@ -19,6 +20,33 @@ afterAll(async () => {
   await rig?.stop()
 })
 
+const LATENCIES = ['processing', 'kafkaAck', 'pipeline', 'exchangeToAck'] as const
+
+/**
+ * Each of the report's four histograms, written by the contender's own HDR library (hdr-histogram-js,
+ * hdrhistogram-go, Python's hdrhistogram, the hdrhistogram crate), decodes here with hdr-histogram-js
+ * to the summary beside it: the same count and the same value at the 99th percentile, exactly
+ * (every contender reads the rank as HdrHistogram does, ceil(p·N): schemas/histogram-vectors.json).
+ */
+function decodedLatencies(report: Report) {
+  return LATENCIES.map((name) => {
+    const decoded = hdr.decodeFromCompressedBase64(report.latency.histograms[name])
+    return { name, count: decoded.totalCount, p99Us: decoded.totalCount ? decoded.getValueAtPercentile(99) : 0 }
+  })
+}
+
+function expectHistogramsMatchSummaries(r: ShortRunResult) {
+  const summaries = LATENCIES.map((name) => ({
+    name,
+    count: r.report!.latency[name].count,
+    p99Us: r.report!.latency[name].p99Us,
+  }))
+  expect({ contender: r.contender, latencies: decodedLatencies(r.report!) }).toEqual({
+    contender: r.contender,
+    latencies: summaries,
+  })
+}
+
 function expectClean(results: ShortRunResult[]) {
   for (const r of results) {
     expect({ contender: r.contender, error: r.error, exit: r.exitCode }).toEqual({
@@ -28,6 +56,7 @@ function expectClean(results: ShortRunResult[]) {
     })
     expect(Report.safeParse(r.report).success).toBe(true)
     expect({ contender: r.contender, problems: r.audit?.problems }).toEqual({ contender: r.contender, problems: [] })
+    expectHistogramsMatchSummaries(r)
   }
 }
 
@@ -116,6 +145,9 @@ describe('contenders against the local feed and a real broker', () => {
       expect(r.audit!.warmupCount).toBe(w.delivered)
       expect(r.audit!.topicCount).toBe(w.delivered + r.report!.messages.delivered)
       expect(r.report!.latency.pipeline.count).toBe(r.report!.messages.delivered)
+      // the histograms are the window's: the warm-up's deliveries are in none of them
+      const pipeline = hdr.decodeFromCompressedBase64(r.report!.latency.histograms.pipeline)
+      expect(pipeline.totalCount).toBe(r.report!.messages.delivered)
     }
   })
 })
