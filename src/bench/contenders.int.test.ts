@@ -8,6 +8,7 @@ import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
 import { NODE_VERSION } from '../registry/node-runtime.ts'
 import { entryOf } from '../registry/registry.ts'
+import { decodedLatencies, summarizedLatencies } from './encoded-histograms.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -20,30 +21,14 @@ afterAll(async () => {
   await rig?.stop()
 })
 
-const LATENCIES = ['processing', 'kafkaAck', 'pipeline', 'exchangeToAck'] as const
-
 /**
- * Each of the report's four histograms, written by the contender's own HDR library (hdr-histogram-js,
- * hdrhistogram-go, Python's hdrhistogram, the hdrhistogram crate), decodes here with hdr-histogram-js
- * to the summary beside it: the same count and the same value at the 99th percentile, exactly
- * (every contender reads the rank as HdrHistogram does, ceil(p·N): schemas/histogram-vectors.json).
+ * Each of the report's four histograms, written by the contender's own HDR library, decodes here
+ * with hdr-histogram-js to the summary beside it: the same count and p99, exactly.
  */
-function decodedLatencies(report: Report) {
-  return LATENCIES.map((name) => {
-    const decoded = hdr.decodeFromCompressedBase64(report.latency.histograms[name])
-    return { name, count: decoded.totalCount, p99Us: decoded.totalCount ? decoded.getValueAtPercentile(99) : 0 }
-  })
-}
-
 function expectHistogramsMatchSummaries(r: ShortRunResult) {
-  const summaries = LATENCIES.map((name) => ({
-    name,
-    count: r.report!.latency[name].count,
-    p99Us: r.report!.latency[name].p99Us,
-  }))
   expect({ contender: r.contender, latencies: decodedLatencies(r.report!) }).toEqual({
     contender: r.contender,
-    latencies: summaries,
+    latencies: summarizedLatencies(r.report!),
   })
 }
 
