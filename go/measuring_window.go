@@ -103,8 +103,8 @@ func (r *runner) interval(offset time.Duration) (sample metrics.IntervalSample, 
 	r.pl.With(func(rec *metrics.Recorder) {
 		sample = rec.Interval(offsetMs, last.RssBytes, last.HeapBytes)
 		if rec.Pipeline.TotalCount() > 0 {
-			p95 = float64(rec.Pipeline.ValueAtQuantile(95))
-			p99 = float64(rec.Pipeline.ValueAtQuantile(99))
+			p95 = float64(metrics.ValueAtPercentile(rec.Pipeline, 95))
+			p99 = float64(metrics.ValueAtPercentile(rec.Pipeline, 99))
 		}
 		invalid = rec.Invalid
 	})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hdrh.histogram import HdrHistogram
 
-from contender.metrics.histogram import HIGHEST_US, new_histogram, percentile, record, summarize
+from contender.metrics.histogram import HIGHEST_US, encode, new_histogram, percentile, record, summarize
 
 
 def test_an_empty_histogram_reads_all_zeros() -> None:
@@ -93,3 +93,17 @@ def test_the_shared_vectors_read_out_as_on_every_contender() -> None:
         for us in case["values"]:
             record(histogram, us)
         assert summarize(histogram) == case["summary"], case["name"]
+
+
+def test_the_encoded_histogram_decodes_to_the_one_the_summary_was_read_from() -> None:
+    """encode() is what the report carries: hdrhistogram decodes it (and, in the bench,
+    hdr-histogram-js) to the same count and percentiles as the summary."""
+    histogram = new_histogram()
+    for i in range(5000):
+        v = 0 if i % 50 == 0 else (i * 7919) % 5000
+        record(histogram, v * v / 10)
+    decoded = HdrHistogram.decode(encode(histogram))
+    assert summarize(decoded) == summarize(histogram)
+    assert decoded.get_total_count() == 5000
+    assert percentile(decoded, 99) == summarize(histogram)["p99Us"]
+    assert HdrHistogram.decode(encode(new_histogram())).get_total_count() == 0

@@ -10,10 +10,12 @@ from time import perf_counter
 
 import pytest
 from confluent_kafka import KafkaError, Message
+from hdrh.histogram import HdrHistogram
 
 from contender import contract
 from contender.config import parse
 from contender.kafka.stats import summarize_stats
+from contender.metrics.histogram import percentile
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import HEAP_MEANING, Gauge, read_memory
 from contender.report.build import RunFacts, build_report
@@ -163,6 +165,16 @@ def test_the_report_carries_the_runs_figures(tmp_path: Path) -> None:
     assert report["librdkafkaStats"]["requests"] == 0  # one sample: no growth measured
     assert report["reliability"]["failedByCode"] == {"_MSG_TIMED_OUT": 1}
     assert report["intervals"][0]["offsetMs"] == 5000
+
+
+def test_the_report_carries_the_window_histograms_its_summaries_were_read_from(tmp_path: Path) -> None:
+    latency = build_report(facts(tmp_path, recorded_run()))["latency"]
+    assert set(latency["histograms"]) == {"processing", "kafkaAck", "pipeline", "exchangeToAck"}
+    for name, encoded in latency["histograms"].items():
+        decoded = HdrHistogram.decode(encoded)
+        summary = latency[name]
+        assert (decoded.get_total_count(), percentile(decoded, 99)) == (summary["count"], summary["p99Us"]), name
+    assert latency["pipeline"]["count"] == 99
 
 
 def test_a_report_that_breaks_the_schema_is_refused(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 mod histogram;
 mod sampler;
-pub use histogram::{histogram, record, summarize};
+pub use histogram::{encode, histogram, record, summarize};
 pub use sampler::{cpu_us, memory, Gauge};
 
 const RING_BITS: u32 = 19; // 2^19 in-flight messages tracked: minutes of backlog at 2,000 msg/s

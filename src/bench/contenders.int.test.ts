@@ -3,10 +3,12 @@
  * window, the topic read back and audited. Each scenario runs all contenders side by side.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import * as hdr from 'hdr-histogram-js'
 import { SETTINGS } from '../comparison/fixture.ts'
 import { Report } from '../contract/report.ts'
 import { NODE_VERSION } from '../registry/node-runtime.ts'
 import { entryOf } from '../registry/registry.ts'
+import { decodedLatencies, summarizedLatencies } from './encoded-histograms.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -19,6 +21,17 @@ afterAll(async () => {
   await rig?.stop()
 })
 
+/**
+ * Each of the report's four histograms, written by the contender's own HDR library, decodes here
+ * with hdr-histogram-js to the summary beside it: the same count and p99, exactly.
+ */
+function expectHistogramsMatchSummaries(r: ShortRunResult) {
+  expect({ contender: r.contender, latencies: decodedLatencies(r.report!) }).toEqual({
+    contender: r.contender,
+    latencies: summarizedLatencies(r.report!),
+  })
+}
+
 function expectClean(results: ShortRunResult[]) {
   for (const r of results) {
     expect({ contender: r.contender, error: r.error, exit: r.exitCode }).toEqual({
@@ -28,6 +41,7 @@ function expectClean(results: ShortRunResult[]) {
     })
     expect(Report.safeParse(r.report).success).toBe(true)
     expect({ contender: r.contender, problems: r.audit?.problems }).toEqual({ contender: r.contender, problems: [] })
+    expectHistogramsMatchSummaries(r)
   }
 }
 
@@ -116,6 +130,9 @@ describe('contenders against the local feed and a real broker', () => {
       expect(r.audit!.warmupCount).toBe(w.delivered)
       expect(r.audit!.topicCount).toBe(w.delivered + r.report!.messages.delivered)
       expect(r.report!.latency.pipeline.count).toBe(r.report!.messages.delivered)
+      // the histograms are the window's: the warm-up's deliveries are in none of them
+      const pipeline = hdr.decodeFromCompressedBase64(r.report!.latency.histograms.pipeline)
+      expect(pipeline.totalCount).toBe(r.report!.messages.delivered)
     }
   })
 })

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startKafka } from './broker/embedded.ts'
 import type { Contender } from '../contract/report.ts'
+import { decodedLatencies, summarizedLatencies } from './encoded-histograms.ts'
 import { ALONE_AT_ONCE, contendersUnderTest, forEachContender, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -110,6 +111,11 @@ describe('faults survived', () => {
       expect(r.report!.status).toBe('interrupted')
       expect(r.report!.timing.measuredDurationMs).toBeLessThan(30_000)
       expect(r.report!.messages.delivered).toBeGreaterThan(0)
+      // an interrupted report still carries the (shortened) window's histograms behind its summaries
+      expect({ contender: r.contender, latencies: decodedLatencies(r.report!) }).toEqual({
+        contender: r.contender,
+        latencies: summarizedLatencies(r.report!),
+      })
     }
   })
 

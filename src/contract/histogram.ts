@@ -4,6 +4,8 @@
  * read out into the report's LatencySummary. Every contender reads them out the same way, proven
  * by shared vectors that set-up generates from this read-out (schemas/histogram-vectors.json,
  * checked by every other contender's tests): it is the contract's reference, so it lives here.
+ * A percentile's rank is HdrHistogram's, ceil(p/100·N) (Java's, this library's, the Rust crate's);
+ * Go and Python ask their libraries, which round the rank to the nearest, for the rank they mean.
  */
 import * as hdr from 'hdr-histogram-js'
 import type { LatencySummary } from './report.ts'
@@ -43,6 +45,14 @@ export function summarize(histogram: Histogram): LatencySummary {
     // HDR's max: the highest value equivalent to the largest recorded one, as percentiles are
     maxUs: histogram.getValueAtPercentile(100),
   }
+}
+
+/**
+ * The histogram itself, as HdrHistogram's compressed V2 base64 (what every HDR library reads), so
+ * the comparison can pool rounds: summaries cannot be merged, histograms can.
+ */
+export function encode(histogram: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram)
 }
 
 export function summarizeValues(values: number[]): LatencySummary {

@@ -54,6 +54,9 @@ function histogramVectors(): unknown {
     ['zeros count in min', [0, 0, 5, 17]],
     ['one value', [1234]],
     ['1..1000', Array.from({ length: 1000 }, (_, i) => i + 1)],
+    // p99 of 1,070 samples falls between ranks (1059.3): HdrHistogram takes the rank up, ceil(p·N);
+    // hdrhistogram-go and Python's hdrhistogram round it to the nearest unless told otherwise
+    ['1..1070: a rank between two samples is taken up', Array.from({ length: 1070 }, (_, i) => i + 1)],
     ['heavy tail, 10,000 samples up to 5 s', samples(10_000, 42, 5_000_000)],
     ['fractions round to whole µs', [0.4, 0.6, 1.5, 2.49, 999.5]],
   ]

@@ -51,12 +51,40 @@ func Summarize(h *hdrhistogram.Histogram) LatencySummary {
 		Count:  n,
 		MinUs:  float64(h.Min()),
 		MeanUs: math.Round(h.Mean()*10) / 10,
-		P50Us:  float64(h.ValueAtQuantile(50)),
-		P95Us:  float64(h.ValueAtQuantile(95)),
-		P99Us:  float64(h.ValueAtQuantile(99)),
-		P999Us: float64(h.ValueAtQuantile(99.9)),
+		P50Us:  float64(ValueAtPercentile(h, 50)),
+		P95Us:  float64(ValueAtPercentile(h, 95)),
+		P99Us:  float64(ValueAtPercentile(h, 99)),
+		P999Us: float64(ValueAtPercentile(h, 99.9)),
 		MaxUs:  float64(h.Max()),
 	}
+}
+
+// ValueAtPercentile is HDR's value at percentile with HdrHistogram's rank, ceil(p/100·N), as
+// Java's HdrHistogram, hdr-histogram-js (the contract's reference) and the Rust crate read it.
+// hdrhistogram-go rounds the rank to the nearest instead, so on its own it reads one sample
+// lower whenever p/100·N has a fraction under a half (p99 of 1,070 samples: rank 1059, not 1060),
+// and the report's p99 would disagree with the pooled histogram's. Asking it for the quantile
+// rank/N makes its rounding land on exactly that rank.
+func ValueAtPercentile(h *hdrhistogram.Histogram, p float64) int64 {
+	n := h.TotalCount()
+	if n == 0 {
+		return 0
+	}
+	x := min(p, 100) / 100 * float64(n)
+	// HdrHistogram's guard: an fp result 1 ulp over a whole count is that count
+	rank := max(int64(math.Ceil(x-(math.Nextafter(x, math.Inf(1))-x))), 1)
+	return h.ValueAtQuantile(100 * float64(rank) / float64(n))
+}
+
+// Encode is the histogram itself in HdrHistogram's compressed V2 form, base64 (what every HDR
+// library reads), so the comparison can pool rounds: summaries cannot be merged, histograms can.
+func Encode(h *hdrhistogram.Histogram) string {
+	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		// the library fails only on an unknown version or a failed write to its in-memory buffer
+		panic("hdrhistogram: V2 compressed encoding failed: " + err.Error())
+	}
+	return string(b)
 }
 
 // SummarizeValues records µs values into a fresh histogram and reads it out: the one function

@@ -192,7 +192,7 @@ func (r *Recorder) Interval(offsetMs float64, rssBytes, heapBytes int64) Interva
 	seconds := math.Max((offsetMs-r.lastOffsetMs)/1000, 1e-9)
 	p99 := 0.0
 	if r.interval.TotalCount() > 0 {
-		p99 = float64(r.interval.ValueAtQuantile(99))
+		p99 = float64(ValueAtPercentile(r.interval, 99))
 	}
 	s := IntervalSample{
 		OffsetMs:        math.Round(offsetMs),

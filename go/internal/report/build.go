@@ -131,6 +131,12 @@ func Build(f Facts) Report {
 			KafkaAck:      metrics.Summarize(r.KafkaAck),
 			Pipeline:      metrics.Summarize(r.Pipeline),
 			ExchangeToAck: metrics.Summarize(r.ExchangeToAck),
+			Histograms: Histograms{
+				Processing:    metrics.Encode(r.Processing),
+				KafkaAck:      metrics.Encode(r.KafkaAck),
+				Pipeline:      metrics.Encode(r.Pipeline),
+				ExchangeToAck: metrics.Encode(r.ExchangeToAck),
+			},
 		},
 		LibrdkafkaStats: f.Stats,
 		Memory:          Memory{RssBytes: f.RSS, HeapBytes: f.Heap},

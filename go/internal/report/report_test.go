@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/upbit-kafka-bench/go-producer/internal/config"
 	"github.com/upbit-kafka-bench/go-producer/internal/contract"
 	"github.com/upbit-kafka-bench/go-producer/internal/metrics"
@@ -115,5 +116,33 @@ func TestWriteRefusesAReportTheSchemaRefuses(t *testing.T) {
 	}
 	if _, err := os.Stat(Path(dir, "go")); err == nil {
 		t.Fatal("written anyway")
+	}
+}
+
+// The report carries the window's four histograms, the very ones its four summaries were read
+// from: each decodes to its summary's count and p99.
+func TestBuildCarriesTheWindowHistograms(t *testing.T) {
+	r := Build(sampleFacts())
+	l := r.Latency
+	for _, c := range []struct {
+		name    string
+		encoded string
+		summary metrics.LatencySummary
+	}{
+		{"processing", l.Histograms.Processing, l.Processing},
+		{"kafkaAck", l.Histograms.KafkaAck, l.KafkaAck},
+		{"pipeline", l.Histograms.Pipeline, l.Pipeline},
+		{"exchangeToAck", l.Histograms.ExchangeToAck, l.ExchangeToAck},
+	} {
+		h, err := hdrhistogram.Decode([]byte(c.encoded))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if h.TotalCount() != c.summary.Count || float64(h.ValueAtQuantile(99)) != c.summary.P99Us {
+			t.Errorf("%s decodes to count %d p99 %d, its summary says %+v", c.name, h.TotalCount(), h.ValueAtQuantile(99), c.summary)
+		}
+	}
+	if l.Processing.Count != 2 || l.ExchangeToAck.Count != 1 {
+		t.Errorf("the sample window's counts changed: %+v", l)
 	}
 }

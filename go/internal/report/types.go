@@ -119,6 +119,16 @@ type Latency struct {
 	KafkaAck      metrics.LatencySummary `json:"kafkaAck"`
 	Pipeline      metrics.LatencySummary `json:"pipeline"`
 	ExchangeToAck metrics.LatencySummary `json:"exchangeToAck"`
+	// the window's histograms behind the four summaries, encoded (metrics.Encode)
+	Histograms Histograms `json:"histograms"`
+}
+
+// Histograms are the window's four latency histograms in HdrHistogram's compressed V2 base64.
+type Histograms struct {
+	Processing    string `json:"processing"`
+	KafkaAck      string `json:"kafkaAck"`
+	Pipeline      string `json:"pipeline"`
+	ExchangeToAck string `json:"exchangeToAck"`
 }
 
 type Memory struct {

@@ -4,10 +4,13 @@ and the same on every contender), read out into the report's LatencySummary.
 Semantics shared with the other runtimes: every recorded value counts, zeros included (so minUs
 may be 0); negative values (clock steps) are recorded as 0 and values past one hour as one hour;
 percentiles are HDR's value at percentile (the highest value equivalent to the bucket holding
-that rank); max is HDR's highest equivalent value; the mean is rounded to 0.1 µs.
+that rank, the rank being ceil(p/100·N) as HdrHistogram takes it); max is HDR's highest
+equivalent value; the mean is rounded to 0.1 µs.
 """
 
 from __future__ import annotations
+
+import math
 
 from hdrh.histogram import HdrHistogram
 
@@ -59,9 +62,29 @@ def record(histogram: HdrHistogram, us: float) -> None:
     histogram.record_value(value if value < HIGHEST_US else HIGHEST_US)
 
 
+def _rank_percent(percent: float, count: int) -> float:
+    """The percent to ask the package for so that it reads HdrHistogram's rank, ceil(p/100·N), as
+    Java's HdrHistogram, hdr-histogram-js (the contract's reference) and the Rust crate read it.
+    The package rounds the rank to the nearest instead, so on its own it reads one sample lower
+    whenever p/100·N has a fraction under a half (p99 of 1,070 samples: rank 1059, not 1060), and
+    the report's p99 would disagree with the pooled histogram's. Asked for rank/N, its rounding
+    lands on exactly that rank."""
+    x = min(percent, 100.0) / 100.0 * count
+    # HdrHistogram's guard: an fp result 1 ulp over a whole count is that count
+    rank = max(math.ceil(x - math.ulp(x)), 1)
+    return 100.0 * rank / count
+
+
 def percentile(histogram: HdrHistogram, percent: float) -> int:
-    """HDR's value at ``percent``; 0 for an empty histogram."""
-    return histogram.get_value_at_percentile(percent) if histogram.get_total_count() else 0
+    """HDR's value at ``percent`` (HdrHistogram's rank); 0 for an empty histogram."""
+    count = histogram.get_total_count()
+    return histogram.get_value_at_percentile(_rank_percent(percent, count)) if count else 0
+
+
+def encode(histogram: HdrHistogram) -> str:
+    """The histogram itself in HdrHistogram's compressed V2 form, base64 (what every HDR library
+    reads), so the comparison can pool rounds: summaries cannot be merged, histograms can."""
+    return histogram.encode().decode("ascii")
 
 
 def summarize(histogram: HdrHistogram) -> dict[str, float]:
@@ -70,11 +93,12 @@ def summarize(histogram: HdrHistogram) -> dict[str, float]:
     if count == 0:
         return {"count": 0, "minUs": 0, "meanUs": 0, **{name: 0 for name in PERCENTILES}, "maxUs": 0}
     # one pass over the counts for all four percentiles
-    values = histogram.get_percentile_to_value_dict(list(PERCENTILES.values()))
+    asked = {name: _rank_percent(percent, count) for name, percent in PERCENTILES.items()}
+    values = histogram.get_percentile_to_value_dict(list(asked.values()))
     return {
         "count": count,
         "minUs": histogram.get_min_value(),
         "meanUs": round(histogram.get_mean_value(), 1),
-        **{name: values[percent] for name, percent in PERCENTILES.items()},
+        **{name: values[percent] for name, percent in asked.items()},
         "maxUs": histogram.get_max_value(),
     }

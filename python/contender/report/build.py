@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contender.config import Config
-from contender.metrics.histogram import summarize
+from contender.metrics.histogram import encode, summarize
 from contender.metrics.recorder import Recorder
 from contender.metrics.resources import Gauge
 from contender.redact import redact_settings, redact_url
@@ -143,6 +143,13 @@ def build_report(f: RunFacts) -> dict[str, Any]:
             "kafkaAck": summarize(r.kafka_ack),
             "pipeline": summarize(r.pipeline),
             "exchangeToAck": summarize(r.exchange_to_ack),
+            # the window's histograms the summaries were read from, so rounds can be pooled
+            "histograms": {
+                "processing": encode(r.processing),
+                "kafkaAck": encode(r.kafka_ack),
+                "pipeline": encode(r.pipeline),
+                "exchangeToAck": encode(r.exchange_to_ack),
+            },
         },
         "librdkafkaStats": f.librdkafka_stats,
         "memory": {"rssBytes": f.rss.summary(), "heapBytes": f.heap.summary()},

@@ -150,6 +150,13 @@ pub fn build(f: Facts) -> serde_json::Value {
             "kafkaAck": metrics::summarize(&r.kafka_ack),
             "pipeline": metrics::summarize(&r.pipeline),
             "exchangeToAck": metrics::summarize(&r.exchange_to_ack),
+            // the window's histograms the summaries were read from, so rounds can be pooled
+            "histograms": {
+                "processing": metrics::encode(&r.processing),
+                "kafkaAck": metrics::encode(&r.kafka_ack),
+                "pipeline": metrics::encode(&r.pipeline),
+                "exchangeToAck": metrics::encode(&r.exchange_to_ack),
+            },
         },
         "librdkafkaStats": sh.stats.summary(),
         "memory": {"rssBytes": f.rss.summary(), "heapBytes": f.heap.summary()},
@@ -244,5 +251,71 @@ mod tests {
         assert_eq!(rep["messages"]["invalid"], 1);
         assert_eq!(rep["producerSettings"]["sasl.password"], "[redacted]");
         assert!(!rep.to_string().contains("hunter2"));
+    }
+
+    /// The report carries the window's four histograms, the very ones its four summaries were
+    /// read from: each decodes to its summary's count and p99.
+    #[test]
+    fn the_report_carries_the_window_histograms() {
+        use base64::Engine;
+        use hdrhistogram::serialization::Deserializer;
+        let cfg = crate::config::parse(&Default::default(), &[], "rust").unwrap();
+        let pipeline = Pipeline::new("t", "rust", Box::new(|_| {}));
+        {
+            let rec = &mut pipeline.lock().rec;
+            for seq in 1..=300u64 {
+                rec.received += 1;
+                rec.frame_in(
+                    seq,
+                    seq * 1_000,
+                    100,
+                    if seq % 3 == 0 { 0 } else { 1_700_000_000_000 },
+                );
+                rec.produced_ok(seq, seq * 1_000 + (seq % 7) * 10_000);
+                rec.delivery_report(
+                    seq,
+                    None,
+                    seq * 1_000 + 2_000_000 + (seq % 97) * 300_000,
+                    1_700_000_000_005 + seq as i64,
+                );
+            }
+        }
+        let settings = BTreeMap::new();
+        let rep = build(Facts {
+            cfg: &cfg,
+            settings: &settings,
+            pipeline: &pipeline,
+            client: &quiet_client(),
+            codes: &["KRW-BTC".to_owned()],
+            planned: 0,
+            ready_at_ms: 1,
+            start_ms: 2,
+            opened_wall: 2.0,
+            closed_wall: 3.0,
+            longest_all_down_ms: 0,
+            cpu: (1, 1),
+            cpu_wall_ms: 1.0,
+            rss: Gauge::default(),
+            heap: Gauge::default(),
+            bad_start: None,
+            signal: None,
+        });
+        let latency = &rep["latency"];
+        for name in ["processing", "kafkaAck", "pipeline", "exchangeToAck"] {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(latency["histograms"][name].as_str().unwrap())
+                .unwrap();
+            let h: hdrhistogram::Histogram<u64> = Deserializer::new()
+                .deserialize(&mut bytes.as_slice())
+                .unwrap();
+            assert_eq!(h.len(), latency[name]["count"].as_u64().unwrap(), "{name}");
+            assert_eq!(
+                h.value_at_quantile(0.99) as f64,
+                latency[name]["p99Us"].as_f64().unwrap(),
+                "{name}"
+            );
+        }
+        assert_eq!(latency["pipeline"]["count"], 300);
+        assert_eq!(latency["exchangeToAck"]["count"], 200);
     }
 }

@@ -5,10 +5,10 @@
  * tracking a message allocates nothing. Only window frames and their acks come here; the
  * warm-up is counted in RunCounts.
  */
-import type { LatencySummary } from '../../contract/report.ts'
+import type { Report } from '../../contract/report.ts'
 import { INVALID_SAMPLES } from '../../contract/rules.ts'
 import type { InvalidFrameReason } from '../upbit/frame-check.ts'
-import { latencyHistogram, record, summarize } from '../../contract/histogram.ts'
+import { encode, latencyHistogram, record, summarize } from '../../contract/histogram.ts'
 import { IntervalSeries } from './intervals.ts'
 
 /** In-flight messages tracked for latency; 2^19 covers ~4 minutes at 2,000 msg/s of backlog. */
@@ -114,17 +114,19 @@ export class Recorder {
     return this.produced - this.reported
   }
 
-  latency(): {
-    processing: LatencySummary
-    kafkaAck: LatencySummary
-    pipeline: LatencySummary
-    exchangeToAck: LatencySummary
-  } {
+  /** The four summaries and, beside them, the very histograms they were read from. */
+  latency(): Report['latency'] {
     return {
       processing: summarize(this.processing),
       kafkaAck: summarize(this.kafkaAck),
       pipeline: summarize(this.pipeline),
       exchangeToAck: summarize(this.exchangeToAck),
+      histograms: {
+        processing: encode(this.processing),
+        kafkaAck: encode(this.kafkaAck),
+        pipeline: encode(this.pipeline),
+        exchangeToAck: encode(this.exchangeToAck),
+      },
     }
   }
 }
