@@ -16,6 +16,8 @@ import { compile, type TopLevelSpec } from 'vega-lite'
 import { comparisonSpec } from './chart-specs.ts'
 import { FONT } from './chart-style.ts'
 import { ladderSpec } from './ladder-chart.ts'
+import { CURVES_CHART, percentileCurvesSpec } from './percentile-curves.ts'
+import { reportsByContender } from './compare.ts'
 import type { ComparisonInput } from './input.ts'
 import { writeFileAtomic } from '../atomic-write.ts'
 
@@ -81,12 +83,15 @@ async function write(spec: TopLevelSpec, dir: string, name: string): Promise<{ p
 }
 
 /**
- * Writes dir/performance_comparison.{svg,png}, and dir/ladder.{svg,png} when the input has a
- * saturation ladder. Returns the comparison chart's paths.
+ * Writes dir/performance_comparison.{svg,png}, dir/latency_percentiles.{svg,png} when any
+ * contender's reports carry histograms, and dir/ladder.{svg,png} when the input has a saturation
+ * ladder. Returns the comparison chart's paths.
  */
 export async function renderCharts(input: ComparisonInput, dir: string): Promise<{ png: string; svg: string }> {
   mkdirSync(dir, { recursive: true })
   const paths = await write(comparisonSpec(input), dir, 'performance_comparison')
+  const curves = percentileCurvesSpec(input, [...reportsByContender(input.rounds).keys()])
+  if (curves) await write(curves, dir, CURVES_CHART)
   if (input.ladder) await write(ladderSpec(input.ladder), dir, 'ladder')
   return paths
 }

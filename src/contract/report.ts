@@ -38,6 +38,17 @@ export const LatencySummary = z.object({
 })
 export type LatencySummary = z.infer<typeof LatencySummary>
 
+/**
+ * One HDR histogram in HdrHistogram's compressed V2 encoding (base64 of the deflated V2 payload), microseconds,
+ * 3 significant digits: what hdr-histogram-js, hdrhistogram-go, Python's hdrhistogram and the hdrhistogram crate
+ * all read, so rounds and runs can be pooled and users can load them into their own tools.
+ */
+export const EncodedHistogram = z
+  .string()
+  .min(1)
+  .max(1_000_000)
+  .regex(/^[A-Za-z0-9+/]+=*$/)
+
 /** A sampled gauge (memory) over the window. */
 export const GaugeSummary = z.object({ samples: count, avg: nonNeg, min: nonNeg, max: nonNeg })
 export type GaugeSummary = z.infer<typeof GaugeSummary>
@@ -238,6 +249,13 @@ export const Report = z.object({
     pipeline: LatencySummary,
     /** the frame's own `timestamp` (ms) → delivery report; with the local feed, intended send → ack */
     exchangeToAck: LatencySummary,
+    /** the window's histograms behind the four summaries above, encoded */
+    histograms: z.object({
+      processing: EncodedHistogram,
+      kafkaAck: EncodedHistogram,
+      pipeline: EncodedHistogram,
+      exchangeToAck: EncodedHistogram,
+    }),
   }),
   librdkafkaStats: LibrdkafkaStats,
   /** RSS from the OS; heap as `runtime.heapMeaning` says (not comparable across runtimes; RSS is) */

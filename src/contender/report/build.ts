@@ -7,6 +7,7 @@ import type { Recorder } from '../metrics/recorder.ts'
 import type { RunCounts } from '../metrics/run-counts.ts'
 import type { MemorySampler } from '../metrics/sampler.ts'
 import { summarizeValues } from '../../contract/histogram.ts'
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js'
 import type { Verdict } from '../status.ts'
 import { compressionOf, type ClientStats } from '../upbit/stats.ts'
 import type { LibrdkafkaStats, Report } from '../../contract/report.ts'
@@ -134,7 +135,15 @@ export function buildReport(f: RunFacts): Report {
       deliveredPerSec: round(r.delivered / seconds),
       deliveredBytesPerSec: round(r.deliveredBytes / seconds),
     },
-    latency: r.latency(),
+    latency: {
+      ...r.latency(),
+      histograms: {
+        processing: encodeIntoCompressedBase64(r.processing),
+        kafkaAck: encodeIntoCompressedBase64(r.kafkaAck),
+        pipeline: encodeIntoCompressedBase64(r.pipeline),
+        exchangeToAck: encodeIntoCompressedBase64(r.exchangeToAck),
+      },
+    },
     librdkafkaStats: f.librdkafkaStats,
     memory: { rssBytes: f.memory.rss.summary(), heapBytes: f.memory.heap.summary() },
     cpu: {
