@@ -75,7 +75,7 @@ function panel(metric: PooledMetric, pooled: Map<Contender, Pooled>, contenders:
     ...PANEL,
     title: { text: `Latency by percentile, ${METRIC_TITLES[metric]} (ms)`, subtitle },
     data: { values },
-    mark: { type: 'line', strokeWidth: 3 },
+    mark: { type: 'line', strokeWidth: 3, clip: true },
     encoding: {
       x: {
         field: 'inverseTail',
