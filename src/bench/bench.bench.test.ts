@@ -88,7 +88,14 @@ describe('bun run bench', () => {
       const report = Report.parse(JSON.parse(readFileSync(reportPath(run.out, c), 'utf8')))
       expect(csv).toContain(`${c},1,latency.exchange_to_ack_p99,us,${report.latency.exchangeToAck.p99Us}`)
       expect(csv).toContain(`${c},1,totals.delivered,count,${report.messages.delivered}`)
+      // over all samples (one round: its histogram), and the raw histograms a user can load
+      expect(csv.some((l) => l.startsWith(`${c},pooled,latency.exchange_to_ack_p99,us,`))).toBe(true)
+      for (const metric of ['processing', 'kafkaAck', 'pipeline', 'exchangeToAck'])
+        expect(readFileSync(join(run.out, 'histograms', `${c}-r1-${metric}.hgrm`), 'utf8')).toContain('Total count')
     }
+    expect(md).toContain('## Latency over all samples (rounds pooled)')
+    expect(md).toContain('(charts/latency_percentiles.png)')
+    expect(statSync(join(run.out, 'charts', 'latency_percentiles.png')).size).toBeGreaterThan(10_000)
     // provenance: in the comparison's input and in the run's history
     const { provenance } = JSON.parse(readFileSync(join(run.out, 'performance_comparison_input.json'), 'utf8'))
     expect(provenance.commit).toMatch(/^([0-9a-f]{40}|unknown)$/)

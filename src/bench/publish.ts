@@ -3,18 +3,20 @@
  * Everything a run leaves behind, where users look: the comparison
  * (reports/performance_comparison_report.md, the same as one self-contained interactive page
  * reports/performance_comparison_report.html, its input JSON and the tidy
- * reports/performance_comparison.csv), the charts (charts/performance_comparison.png), and each
+ * reports/performance_comparison.csv), the raw latency histograms (reports/histograms/*.hgrm),
+ * the charts (charts/performance_comparison.png, latency_percentiles.png), and each
  * contender's latest report at the original project's path
  * reports/{contender}_performance_report.json. The history stays under reports/runs/<id>/, with
  * the run's provenance.json (commit, tree state, command line, contenders' registry entries). Returns the failures it found (mismatched settings, a soak leak). Every
  * file is written atomically and never through a planted link (src/atomic-write.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { chartList } from '../comparison/chart-list.ts'
 import { renderCharts } from '../comparison/charts.ts'
 import { compareReports, refuseMismatched, type ComparisonInput, type LadderResult } from '../comparison/compare.ts'
 import { comparisonCsv } from '../comparison/csv.ts'
+import { exportHistograms } from '../comparison/histogram-export.ts'
 import { comparisonHtml } from '../comparison/html.ts'
 import type { BrokerFacts, FloorRow, Provenance } from '../comparison/input.ts'
 import { reportPath, type Report } from '../contract/report.ts'
@@ -115,7 +117,8 @@ export async function publish(i: PublishInput): Promise<string[]> {
     ladder: i.extra.ladder,
     machineBusy: i.extra.machineBusy,
   }
-  let markdown = compareReports(input)
+  const chartsDir = resolve(ROOT, i.o.charts)
+  let markdown = compareReports(input, { charts: relative(outDir, chartsDir) || '.' })
   if (i.o.soak) {
     const verdicts = reports.map(soakVerdict)
     markdown += `\n${soakSection(verdicts)}`
@@ -138,8 +141,12 @@ export async function publish(i: PublishInput): Promise<string[]> {
   // the run's history records what it was made from beside its reports
   writeFileAtomic(join(i.runDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`)
   const copies = i.o.ladder ? [] : publishLatestReports(i.rounds, i.runDir, outDir)
-  const charts = await renderCharts(input, resolve(ROOT, i.o.charts))
+  const histograms = exportHistograms(i.rounds, outDir)
+  const charts = await renderCharts(input, chartsDir)
   console.log(`\ncomparison: ${mdPath}\nhtml:       ${htmlPath}\ncsv:        ${csvPath}\nchart:      ${charts.png}`)
+  if (histograms.written.length > 0)
+    console.log(`histograms: ${histograms.dir} (${histograms.written.length} .hgrm files)`)
+  for (const note of histograms.notes) console.log(`histograms: ${note}`)
   if (i.extra.ladder) console.log(`ladder:     ${resolve(ROOT, i.o.charts, 'ladder.png')}`)
   if (copies.length > 0) console.log(`reports:    ${copies.join(', ')}\nhistory:    ${i.runDir}`)
   return failures

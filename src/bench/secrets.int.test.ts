@@ -182,6 +182,7 @@ describe("the bench's outputs", () => {
     const charts = join(out, 'charts')
     mkdirSync(roundDir)
     mkdirSync(charts)
+    mkdirSync(join(out, 'histograms'))
     const planted = [
       ...contenders.flatMap((c) => [join(roundDir, `${c}.log`), reportPath(roundDir, c), reportPath(out, c)]),
       join(out, 'performance_comparison_report.md'),
@@ -192,6 +193,9 @@ describe("the bench's outputs", () => {
       join(runDir, 'provenance.json'),
       join(charts, 'performance_comparison.png'),
       join(charts, 'performance_comparison.svg'),
+      join(charts, 'latency_percentiles.png'),
+      join(charts, 'latency_percentiles.svg'),
+      ...contenders.map((c) => join(out, 'histograms', `${c}-r1-exchangeToAck.hgrm`)),
     ].map((path) => [path, plantLink(path)] as const)
 
     const results = await rig.run({ contenders, dir: roundDir, env: { KAFKA_PROPERTIES: SECRET_PROPERTIES } })

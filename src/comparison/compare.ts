@@ -3,7 +3,8 @@
  * The comparison: refuses reports that were not produced under the same librdkafka and producer
  * settings, and turns the rounds' reports into reports/performance_comparison_report.md
  * (side-by-side table with `median (min–max)` over rounds, ratios against the best, plain
- * verdicts only where the rounds' ranges do not overlap, the tail over time, the original
+ * verdicts only where the rounds' ranges do not overlap, latency percentiles over all samples
+ * (the rounds' histograms pooled), the tail over time, the original
  * project's expectations beside the measurements, audit and reliability).
  */
 import type { ComparisonInput, Provenance } from './input.ts'
@@ -25,6 +26,8 @@ import {
 } from './sections.ts'
 import { table } from './markdown.ts'
 import { originalSection } from './original.ts'
+import { CURVES_CHART } from './percentile-curves.ts'
+import { pooledSection } from './pooled-section.ts'
 import {
   excludesOne,
   fewestRounds,
@@ -298,8 +301,14 @@ function header(input: ComparisonInput, byContender: Map<Contender, Report[]>): 
   return lines.join('\n')
 }
 
+/** Where the markdown is written relative to the rest. */
+export interface CompareOptions {
+  /** the charts directory relative to the markdown, for links (absent: no links) */
+  charts?: string
+}
+
 /** The comparison report as markdown. */
-export function compareReports(input: ComparisonInput): string {
+export function compareReports(input: ComparisonInput, options: CompareOptions = {}): string {
   const byContender = reportsByContender(input.rounds)
   const reports = input.rounds.flat()
   if (reports.length === 0) return `# Upbit → Kafka producer comparison\n\nNo contender produced a report.\n`
@@ -311,6 +320,11 @@ export function compareReports(input: ComparisonInput): string {
     settingsSection(input.settings),
     headlineSection(input, byContender),
     verdictSection(input, byContender),
+    pooledSection(
+      input.rounds,
+      [...byContender.keys()],
+      options.charts === undefined ? undefined : `${options.charts}/${CURVES_CHART}.png`,
+    ),
     sideBySide(byContender),
     ...(input.floor ? [floorSection(input.floor, byContender)] : []),
     intervalsSection(input.rounds, [...byContender.keys()]),

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { comparisonCsv, CSV_COLUMNS, csvField, metricName } from './csv.ts'
+import { comparisonCsv, CSV_COLUMNS, csvField, metricName, POOLED_ROUND } from './csv.ts'
 import { makeReport, SETTINGS } from './fixture.ts'
 import type { ComparisonInput } from './input.ts'
 import { METRIC_GROUPS } from './metrics.ts'
+import { pool, roundReports } from './pooled.ts'
 
 const FOUR = ['bun', 'node', 'go', 'python'] as const
 
@@ -48,7 +49,8 @@ describe('performance_comparison.csv', () => {
   test('is tidy: a header, then one row per contender × round × metric, each once', () => {
     expect(text.split('\r\n')[0]).toBe(CSV_COLUMNS.join(','))
     expect(text.endsWith('\r\n')).toBe(true)
-    expect(rows.length).toBe(FOUR.length * 3 * metrics)
+    // and per contender, exchange→ack and pipeline over all samples: samples, p50, p99, p99.9, max
+    expect(rows.length).toBe(FOUR.length * 3 * metrics + FOUR.length * 2 * 5)
     const keys = new Set(rows.map((r) => `${r.contender}|${r.round}|${r.metric}`))
     expect(keys.size).toBe(rows.length)
     for (const r of rows) {
@@ -75,6 +77,38 @@ describe('performance_comparison.csv', () => {
     expect(find('bun', '1', 'librdkafka_statistics.batch_size_avg_bytes')!.unit).toBe('bytes')
     expect(find('python', '1', 'latency.pipeline_p99_9')).toBeUndefined()
     expect(find('python', '1', 'latency.pipeline_p999')!.unit).toBe('us')
+  })
+
+  test('rows with round "pooled" hold the percentiles over all samples of the rounds', () => {
+    const pooledInput = input()
+    const result = pool(roundReports(pooledInput.rounds, 'go'))
+    if (!('pooled' in result)) throw new Error(result.note)
+    const go = rows.filter((r) => r.contender === 'go' && r.round === POOLED_ROUND)
+    expect(go.map((r) => `${r.metric},${r.unit}`)).toEqual([
+      'latency.exchange_to_ack_samples,count',
+      'latency.exchange_to_ack_p50,us',
+      'latency.exchange_to_ack_p99,us',
+      'latency.exchange_to_ack_p999,us',
+      'latency.exchange_to_ack_max,us',
+      'latency.pipeline_samples,count',
+      'latency.pipeline_p50,us',
+      'latency.pipeline_p99,us',
+      'latency.pipeline_p999,us',
+      'latency.pipeline_max,us',
+    ])
+    const p99 = go.find((r) => r.metric === 'latency.exchange_to_ack_p99')!
+    expect(p99.value).toBe(String(result.pooled.figures.exchangeToAck.p99Us))
+    const samples = go.find((r) => r.metric === 'latency.exchange_to_ack_samples')!
+    const perRound = pooledInput.rounds.flat().filter((r) => r.contender === 'go')
+    expect(samples.value).toBe(String(perRound.reduce((n, r) => n + r.latency.exchangeToAck.count, 0)))
+  })
+
+  test('reports without histograms (older runs) give no pooled rows, and the rest stands', () => {
+    const old = input()
+    for (const r of old.rounds.flat()) delete (r.latency as { histograms?: unknown }).histograms
+    const oldRows = parse(comparisonCsv(old))
+    expect(oldRows.length).toBe(FOUR.length * 3 * metrics)
+    expect(oldRows.some((r) => r.round === POOLED_ROUND)).toBe(false)
   })
 
   test('metric names are stable slugs of the markdown’s group and row', () => {

@@ -6,9 +6,17 @@
  * µs as `us`, memory in bytes), so nothing is lost to the markdown's formatting. The metrics are
  * METRIC_GROUPS (the markdown's rows), so the two never disagree. RFC 4180 quoting is a few lines
  * here: no field the project writes needs more, and the field set is fixed.
+ *
+ * After the rounds, rows with round `pooled`: exchange→ack and pipeline percentiles over all
+ * samples of a contender's rounds (their HDR histograms added, comparison/pooled.ts), named as the
+ * per-round rows (`latency.exchange_to_ack_p99`), plus `_max` and `_samples`; absent for a
+ * contender whose reports carry no histograms.
  */
 import type { ComparisonInput } from './input.ts'
 import { METRIC_GROUPS, type Metric } from './metrics.ts'
+import { METRIC_TITLES } from './pooled-section.ts'
+import { poolByContender, pooledOnly, POOLED_METRICS } from './pooled.ts'
+import { reportsByContender } from './compare.ts'
 import { UNITS, type Unit } from './spread.ts'
 
 export const CSV_COLUMNS = ['contender', 'round', 'metric', 'unit', 'value'] as const
@@ -62,5 +70,33 @@ export function comparisonCsv(input: ComparisonInput): string {
         rows.push([report.contender, String(r + 1), name, rawUnit(metric), Number.isFinite(value) ? String(value) : ''])
       }
   })
+  rows.push(...pooledRows(input))
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
+}
+
+/** The round column of the rows over all samples. */
+export const POOLED_ROUND = 'pooled'
+
+const POOLED_FIELDS = [
+  ['samples', 'count', 'count'],
+  ['p50', 'p50Us', 'us'],
+  ['p99', 'p99Us', 'us'],
+  ['p99.9', 'p999Us', 'us'],
+  ['max', 'maxUs', 'us'],
+] as const
+
+function pooledRows(input: ComparisonInput): string[][] {
+  const contenders = [...reportsByContender(input.rounds).keys()]
+  const pooled = pooledOnly(poolByContender(input.rounds, contenders))
+  return [...pooled].flatMap(([contender, p]) =>
+    POOLED_METRICS.flatMap((metric) =>
+      POOLED_FIELDS.map(([label, field, unit]) => [
+        contender,
+        POOLED_ROUND,
+        metricName('Latency', `${METRIC_TITLES[metric]} ${label}`),
+        unit,
+        String(p.figures[metric][field]),
+      ]),
+    ),
+  )
 }

@@ -2,11 +2,13 @@
  * @module comparison/fixture
  * Realistic, schema-valid Reports for tests of the comparison and the charts: a 60-second window
  * at about 2,000 msg/s with 5-second intervals, figures shaped like each runtime's, and a `tweak`
- * to set whatever a test is about. Every report is checked with Report.parse before it is returned.
+ * to set whatever a test is about. Latency summaries come with real HDR histograms behind them
+ * (comparison/histogram-fixture.ts). Every report is checked with Report.parse before it is returned.
  */
 import { readFileSync } from 'node:fs'
 import { Report, type Contender, type LatencySummary } from '../contract/report.ts'
 import { PATHS } from '../paths.ts'
+import { withHistograms } from './histogram-fixture.ts'
 
 interface Profile {
   rate: number
@@ -176,12 +178,12 @@ export function makeReport(contender: Contender, round = 1, tweak?: (r: Report) 
       deliveredPerSec: delivered / seconds,
       deliveredBytesPerSec: (delivered * 620) / seconds,
     },
-    latency: {
+    latency: withHistograms({
       processing: latency(18 * wobble, received),
       kafkaAck: latency((p.pipelineP50Us - 30) * wobble, delivered),
       pipeline: latency(p.pipelineP50Us * wobble, delivered),
       exchangeToAck: latency((p.pipelineP50Us + 400) * wobble, delivered),
-    },
+    }),
     librdkafkaStats: {
       samples: 60,
       intLatencyP50Us: 40,

@@ -177,8 +177,9 @@ describe('the HTML report in headless Chromium', () => {
     )
     expect(markdownTableHeads(markdown).length).toBeGreaterThan(5)
     expect(heads).toEqual(markdownTableHeads(markdown))
-    expect(loaded.charts.map((c) => c.name)).toEqual(['performance_comparison', 'ladder'])
-    expect(loaded.charts.map((c) => c.marksPerPanel.length)).toEqual([4, 3])
+    // the percentile curves come with the reports' histograms: exchange→ack and pipeline panels
+    expect(loaded.charts.map((c) => c.name)).toEqual(['performance_comparison', 'latency_percentiles', 'ladder'])
+    expect(loaded.charts.map((c) => c.marksPerPanel.length)).toEqual([4, 2, 3])
     expect(chartProblems(loaded)).toEqual([])
   })
 
