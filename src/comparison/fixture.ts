@@ -5,9 +5,11 @@
  * to set whatever a test is about. Latency summaries come with real HDR histograms behind them
  * (comparison/histogram-fixture.ts). Every report is checked with Report.parse before it is returned.
  */
-import { readFileSync } from 'node:fs'
 import { Report, type Contender, type LatencySummary } from '../contract/report.ts'
+import type { Environment } from '../bench/environment.ts'
+import { readSettingsFile } from '../librdkafka/settings-file.ts'
 import { PATHS } from '../paths.ts'
+import type { ComparisonInput } from './input.ts'
 import { withHistograms } from './histogram-fixture.ts'
 
 interface Profile {
@@ -53,11 +55,33 @@ const RUNTIMES: Record<string, Pick<Report['runtime'], 'version' | 'websocket' |
 }
 
 /** The project's one producer settings file, as every contender echoes it. */
-export const SETTINGS: Record<string, string> = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync(PATHS.producerSettings, 'utf8')) as Record<string, string>).filter(
-    ([k]) => !k.startsWith('$'),
-  ),
-)
+export const SETTINGS: Record<string, string> = readSettingsFile(PATHS.producerSettings)
+
+/** A machine of no consequence, for tests whose subject is not the environment table. */
+export const ENV: Environment = {
+  cpuModel: 'x',
+  cpus: 2,
+  memoryBytes: 1e9,
+  os: 'linux',
+  bunVersion: '1',
+  javaVersion: '1',
+  librdkafkaVersion: '2.15.1',
+  kafkaVersion: '4.1.0',
+}
+
+/** A concurrent race of these rounds on ENV, nothing audited; `extra` sets whatever a test is about. */
+export function comparisonInput(rounds: Report[][], extra: Partial<ComparisonInput> = {}): ComparisonInput {
+  return {
+    rounds,
+    mode: 'concurrent',
+    environment: ENV,
+    settings: SETTINGS,
+    audit: [],
+    startedAt: '2026-01-02T03:04:05.000Z',
+    commandLine: 'bun run bench',
+    ...extra,
+  }
+}
 
 function latency(p50: number, count: number): LatencySummary {
   return {

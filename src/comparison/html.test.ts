@@ -11,27 +11,15 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Page } from 'playwright-core'
 import { writeFileAtomic } from '../atomic-write.ts'
-import type { Environment } from '../bench/environment.ts'
 import type { Report } from '../contract/report.ts'
 import { launchChromium, type Chromium } from '../testing/chromium.ts'
 import { chartList, type Chart } from './chart-list.ts'
 import { compareReports } from './compare.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
 import { comparisonHtml } from './html.ts'
 import type { ComparisonInput, LadderResult } from './input.ts'
 
 const FOUR = ['bun', 'node', 'go', 'python'] as const
-
-const ENV = {
-  cpuModel: 'x',
-  cpus: 4,
-  memoryBytes: 1e9,
-  os: 'linux',
-  bunVersion: '1',
-  javaVersion: '1',
-  librdkafkaVersion: '2.12.0',
-  kafkaVersion: '4.1.0',
-} satisfies Environment
 
 const LADDER: LadderResult = {
   boundP99Us: 100_000,
@@ -59,16 +47,7 @@ const LADDER: LadderResult = {
 }
 
 function input(rounds: Report[][] = [1, 2, 3].map((r) => FOUR.map((c) => makeReport(c, r)))): ComparisonInput {
-  return {
-    rounds,
-    mode: 'concurrent',
-    environment: ENV,
-    settings: SETTINGS,
-    audit: [],
-    startedAt: '2026-01-02T03:04:05.000Z',
-    commandLine: 'bun run bench',
-    ladder: LADDER,
-  }
+  return comparisonInput(rounds, { ladder: LADDER })
 }
 
 /** Writes the HTML report of `markdown` and `charts` to a fresh directory; returns its path. */

@@ -2,39 +2,14 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Environment } from '../bench/environment.ts'
 import type { Report } from '../contract/report.ts'
 import { colorOf } from './chart-style.ts'
 import { renderCharts } from './charts.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
-import type { ComparisonInput } from './input.ts'
+import { comparisonInput as input, makeReport } from './fixture.ts'
 import { curve, CURVES_CHART, percentileCurvesSpec, type CurvePoint } from './percentile-curves.ts'
 import { pool, roundReports } from './pooled.ts'
 
 const FOUR = ['bun', 'node', 'go', 'python'] as const
-
-const ENV: Environment = {
-  cpuModel: 'x',
-  cpus: 2,
-  memoryBytes: 1e9,
-  os: 'linux',
-  bunVersion: '1',
-  javaVersion: '1',
-  librdkafkaVersion: '2.15.1',
-  kafkaVersion: '4.1.0',
-}
-
-function input(rounds: Report[][]): ComparisonInput {
-  return {
-    rounds,
-    mode: 'concurrent',
-    environment: ENV,
-    settings: SETTINGS,
-    audit: [],
-    startedAt: '2026-01-02T03:04:05.000Z',
-    commandLine: 'bun run bench',
-  }
-}
 
 interface Panel {
   title: { text: string }

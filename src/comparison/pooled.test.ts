@@ -1,37 +1,13 @@
 import { describe, expect, test } from 'bun:test'
 import * as hdr from 'hdr-histogram-js'
 import { deflateSync } from 'node:zlib'
-import type { Environment } from '../bench/environment.ts'
 import { latencyHistogram, record, summarize } from '../contract/histogram.ts'
 import type { Report } from '../contract/report.ts'
-import { compareReports, type ComparisonInput } from './compare.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
+import { compareReports } from './compare.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
 import { encodeValues } from './histogram-fixture.ts'
 import { decodeHistogram, pool, poolByContender, roundReports } from './pooled.ts'
 import { formatValue, UNITS } from './spread.ts'
-
-const ENV: Environment = {
-  cpuModel: 'x',
-  cpus: 2,
-  memoryBytes: 1e9,
-  os: 'linux',
-  bunVersion: '1',
-  javaVersion: '1',
-  librdkafkaVersion: '2.15.1',
-  kafkaVersion: '4.1.0',
-}
-
-function comparisonInput(rounds: Report[][]): ComparisonInput {
-  return {
-    rounds,
-    mode: 'concurrent',
-    environment: ENV,
-    settings: SETTINGS,
-    audit: [],
-    startedAt: '2026-01-02T03:04:05.000Z',
-    commandLine: 'bun run bench',
-  }
-}
 
 /** A deterministic pseudo-random sequence (a test must give the same samples every time). */
 function lcg(seed: number): () => number {
