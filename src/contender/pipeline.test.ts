@@ -24,7 +24,7 @@ function rig() {
   const recorder = new Recorder()
   const counts = new RunCounts()
   const pipeline = new Pipeline(recorder, counts)
-  pipeline.attach(sink, frameRules('ticker', ['KRW-BTC'], 1024))
+  pipeline.attach(sink, frameRules('ticker', ['KRW-BTC']))
   return { pipeline, recorder, counts, produced }
 }
 
@@ -91,14 +91,16 @@ describe('pipeline phases', () => {
     }).toEqual({ delivered: 1, failed: 0, errors: {}, pipeline: 1 })
   })
 
-  test('a text frame over MAX_FRAME_BYTES is too-large, sampled by its head', () => {
-    const { pipeline, recorder } = rig()
+  test('a frame the connection refused as too large is counted invalid in the window, sampled without bytes', () => {
+    const { pipeline, recorder, counts, produced } = rig()
     stop = () => pipeline.stop()
+    pipeline.startWarmup()
+    pipeline.refused('too-large')
     pipeline.openWindow()
-    pipeline.onFrame(`{"code":"KRW-BTC","pad":"${'x'.repeat(5000)}"}`)
-    expect(recorder.invalidSamples).toEqual([
-      { reason: 'too-large', frame: `{"code":"KRW-BTC","pad":"${'x'.repeat(175)}`, bytes: 5027 },
-    ])
+    pipeline.refused('too-large')
+    expect(recorder.invalidSamples).toEqual([{ reason: 'too-large', frame: '', bytes: 0 }])
     expect({ received: recorder.received, invalid: recorder.invalid }).toEqual({ received: 1, invalid: 1 })
+    expect(counts.warmup.received).toBe(1)
+    expect(produced).toEqual([])
   })
 })

@@ -72,11 +72,7 @@ export class Pipeline {
   /** Every WebSocket message, in arrival order; returns whether it was a data frame (for the silence watchdog). */
   readonly onFrame = (data: FrameData): boolean => {
     const inAt = performance.now()
-    if (typeof data === 'string') {
-      // text frames are rare (Upbit sends binary); measure before copying a huge one
-      const bytes = Buffer.byteLength(data)
-      if (bytes > this.rules.maxBytes) return this.tooLarge(data, bytes)
-    }
+    // the connection refused a frame over MAX_FRAME_BYTES before it got here (refused below)
     // a view, not a copy, of what the socket handed over (an ArrayBuffer, or a Buffer from a client such as ws)
     const frame =
       typeof data === 'string'
@@ -119,16 +115,6 @@ export class Pipeline {
         break
     }
     if (this.timed && !this.busy) this.schedulePoll(BUSY_POLL_MS)
-    return true
-  }
-
-  /** A text frame too large to check. */
-  private readonly tooLarge = (frame: string, bytes: number): boolean => {
-    if (this.phase === 'window') {
-      this.recorder.frame(bytes)
-      this.recorder.invalidFrame('too-large', frame, bytes)
-    } else if (this.phase === 'warmup') this.counts.warmup.received++
-    else if (this.phase === 'before-ready') this.counts.beforeReady++
     return true
   }
 

@@ -124,7 +124,7 @@ class Run {
     const { config, out, codes } = this
     this.plan = planConnections(codes, config.marketsPerConnection, config.connectBatch, config.connectIntervalMs)
     out.log(`${codes.length} markets ${JSON.stringify(countByQuote(codes))} → ${this.plan.length} connections`)
-    this.pipeline.attach(this.sink, frameRules(config.channel, codes, config.maxFrameBytes))
+    this.pipeline.attach(this.sink, frameRules(config.channel, codes))
     this.client = new UpbitClient(this.plan, {
       url: config.upbitWsUrl,
       compression: config.wsCompression === 'on',

@@ -30,7 +30,7 @@ class FakeSocket {
     this.extensions = extensions
     this.onopen?.()
   }
-  serverSends(data: string) {
+  serverSends(data: string | ArrayBuffer) {
     this.onmessage?.({ data })
   }
   fails(message: string, status?: number) {
@@ -175,6 +175,24 @@ describe('a connection', () => {
     expect(c.refused).toEqual(['too-large'])
     expect(sockets[0]!).toMatchObject({ closed: true, closeCode: 1009 })
     expect(c.stats).toMatchObject({ reconnects: 1 })
+    c.connection.close()
+  })
+
+  test('the one judge of size counts bytes, not characters: exactly MAX_FRAME_BYTES is a frame, one byte more is refused', async () => {
+    const frames: string[] = []
+    const { factory, sockets } = fakeSockets((s) => s.serverOpens())
+    const c = connect(factory, { maxFrameBytes: 1024, stableMs: 0 }, (d) => (frames.push(d), true))
+    await until(() => c.settled === 1)
+    const head = '{"code":"KRW-BTC","pad":"'
+    // 'é' is two bytes in UTF-8: the frame is 1,024 bytes in 526 characters
+    const exact = `${head}x${'é'.repeat(498)}"}`
+    expect(Buffer.byteLength(exact)).toBe(1024)
+    sockets[0]!.serverSends(exact)
+    await until(() => frames.length === 1)
+    sockets[0]!.serverSends(new TextEncoder().encode(`${exact} `).buffer as ArrayBuffer)
+    await until(() => sockets.length === 2)
+    expect(frames).toEqual([exact])
+    expect(c.refused).toEqual(['too-large'])
     c.connection.close()
   })
 

@@ -2,7 +2,8 @@
  * @module upbit/frame-check
  * The hot path's cheap, explicit check of a frame, with no JSON parse (a full parse per message
  * would be the benchmark's biggest cost). In the contract's order (docs/contenders.md, behaviour
- * 9): larger than MAX_FRAME_BYTES → `too-large`; not `{`…`}` → `not-json`; no `"code":"…"` →
+ * 9), after the size, which upbit/connection judged before the frame got here (a frame over
+ * MAX_FRAME_BYTES is refused there, the one place, so never reaches this check): not `{`…`}` → `not-json`; no `"code":"…"` →
  * `no-code`; a code not subscribed → `unknown-code`; no payload field of the channel →
  * `bad-payload`. Upbit's `{"status":"UP"}` and `{"error":{…}}` answers are recognised first
  * among code-less frames: they are not data frames at all.
@@ -22,7 +23,6 @@ export type FrameVerdict =
 
 export interface FrameRules {
   markets: ReadonlySet<string>
-  maxBytes: number
   /** the channel's payload field, e.g. `"trade_price":` */
   payload: Buffer
   /** ticker and trade: the field must hold a number; orderbook: the needle ends with `[` already */
@@ -39,11 +39,10 @@ const QUOTE = 0x22
 /** Upbit's longest codes are about 15 characters; anything far longer is not a code */
 const MAX_CODE = 32
 
-export function frameRules(channel: Channel, codes: Iterable<string>, maxBytes: number): FrameRules {
+export function frameRules(channel: Channel, codes: Iterable<string>): FrameRules {
   const orderbook = channel === 'orderbook'
   return {
     markets: new Set(codes),
-    maxBytes,
     payload: Buffer.from(orderbook ? '"orderbook_units":[' : '"trade_price":'),
     payloadIsNumber: !orderbook,
   }
@@ -77,7 +76,6 @@ function errorName(frame: Buffer): FrameVerdict {
 
 export function checkFrame(frame: Buffer, rules: FrameRules): FrameVerdict {
   const n = frame.length
-  if (n > rules.maxBytes) return { kind: 'invalid', reason: 'too-large' }
   if (n < 2 || frame[0] !== OPEN || frame[n - 1] !== CLOSE) return { kind: 'invalid', reason: 'not-json' }
   const at = frame.indexOf(CODE)
   if (at < 0) {
