@@ -125,8 +125,9 @@ The race
                            ${CONTENDER_NAMES.join(',')})
   --mode MODE              concurrent: all at once on one feed (the seed's); isolated: one
                            at a time; the start order rotates by round in both (default concurrent)
-  --rounds N               repeat the race N times; every figure is median (min–max), every
-                           verdict rests on a 95 % interval, which needs 4 rounds or more;
+  --rounds N               repeat the race N times; every figure is median (min–max up to 8
+                           rounds, an interval for the median: 93.8 % at 5 rounds, 95 % from 6);
+                           every verdict rests on a 95 % interval, which needs 4 rounds or more;
                            ${DEFAULT_ROUNDS} from this machine's measured noise (docs/performance.md)
                                                        (default ${DEFAULT_ROUNDS}; ${LONG_RUN_ROUNDS} with --ladder or --soak)
   --duration S             measuring window, whole seconds (env TEST_DURATION) (default 60)

@@ -269,7 +269,7 @@ describe('compareReports', () => {
     const one = [threeRounds()[0]!]
     const out = compareReports(input(one, { ladder }))
     expect(out).toContain('- Mode: saturation ladder (isolated), 3 rounds of the search, ')
-    expect(out).toContain('median (min–max)` over 3 rounds of the search')
+    expect(out).toContain('median (lo–hi)` over 3 rounds of the search (over 3 rounds the range is min–max, a distribution-free interval that holds the true median with 75 % confidence')
     expect(out).not.toContain('One round: every figure')
     expect(out).toContain('| go | 96,875 msg/s (90,625–96,875) |')
     expect(compareReports(input(one))).toContain('One round: every figure')

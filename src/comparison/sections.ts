@@ -12,6 +12,7 @@ import { NOISE } from './metrics.ts'
 import { fewestRounds, LEVEL } from './significance.ts'
 import type { Contender, Report } from '../contract/report.ts'
 import { formatSpread, formatValue, spreadOf, UNITS, type Unit } from './spread.ts'
+import { describeMedianInterval } from './median-interval.ts'
 
 /** Median (min–max) over rounds of one figure of one contender's reports. */
 export function spreadCell(reports: Report[], get: (r: Report) => number, unit: Unit = UNITS.count): string {
@@ -260,9 +261,9 @@ export function howToReadSection(rounds: number, ladderRounds = 0): string {
   const pct = (x: number) => `${Math.round(x * 100)} %`
   const spread =
     ladderRounds > 0
-      ? `The saturation points are \`median (min–max)\` over ${ladderRounds} round${ladderRounds === 1 ? '' : 's'} of the search; the side-by-side tables are one run per contender (its highest sustained step), with no spread.`
+      ? `The saturation points are \`median (lo–hi)\` over ${ladderRounds} round${ladderRounds === 1 ? '' : 's'} of the search (${describeMedianInterval(ladderRounds)}); the side-by-side tables are one run per contender (its highest sustained step), with no spread.`
       : rounds > 1
-        ? `Every figure is \`median (min–max)\` over ${rounds} rounds.`
+        ? `Every figure is \`median (lo–hi)\`: ${describeMedianInterval(rounds)}. The verdicts below compare two contenders with their own interval, of the ratio.`
         : 'One round: every figure is that round’s, with no spread.'
   return [
     '## How to read this',

@@ -1,15 +1,20 @@
 /**
  * @module comparison/spread
- * One figure over several rounds: median, min and max; how it prints (`median (min–max)` with a
- * unit chosen from the median); how two contenders' figures compare (ratio against the best, and
+ * One figure over several rounds: median, min, max and the interval for the median
+ * (comparison/median-interval: min–max up to 8 rounds, narrower from 9); how it prints
+ * (`median (lo–hi)` with a unit chosen from the median); how two contenders' figures compare (ratio against the best, and
  * whether the gap is too small to name a winner; whether it is real is comparison/significance's).
  */
+import { medianInterval } from './median-interval.ts'
 
 /** A figure measured over one or more rounds. */
 export interface Spread {
   median: number
   min: number
   max: number
+  /** the distribution-free interval for the median that the figure prints with */
+  lo: number
+  hi: number
   /** how many rounds it was measured in */
   n: number
 }
@@ -19,7 +24,8 @@ export function spreadOf(values: number[]): Spread | undefined {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length }
+  const { lo, hi } = medianInterval(sorted)
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, lo, hi, n: sorted.length }
 }
 
 /** How a figure prints: divide by `div`, add `suffix`, with `digits` decimals (from the median). */
@@ -62,7 +68,7 @@ function plain(x: number, digits: number): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
-/** `1.23 ms` for one round (or rounds that print alike); `1.23 ms (1.10–1.40)` for several. */
+/** `1.23 ms` for one round (or rounds that print alike); `1.23 ms (1.10–1.40)`, the median's interval, for several. */
 export function formatSpread(s: Spread | undefined, unit: Unit): string {
   if (!s) return '—'
   const scale = unit(s.median)
@@ -70,12 +76,12 @@ export function formatSpread(s: Spread | undefined, unit: Unit): string {
   const f = (x: number) => plain(x / scale.div, digits)
   const head = `${f(s.median)}${scale.suffix}`
   // rounds that print the same need no range
-  return s.n > 1 && f(s.min) !== f(s.max) ? `${head} (${f(s.min)}–${f(s.max)})` : head
+  return s.n > 1 && f(s.lo) !== f(s.hi) ? `${head} (${f(s.lo)}–${f(s.hi)})` : head
 }
 
 /** Formats one value with a unit (no spread). */
 export function formatValue(x: number, unit: Unit): string {
-  return formatSpread({ median: x, min: x, max: x, n: 1 }, unit)
+  return formatSpread({ median: x, min: x, max: x, lo: x, hi: x, n: 1 }, unit)
 }
 
 export type Better = 'higher' | 'lower'
