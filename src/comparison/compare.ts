@@ -2,13 +2,14 @@
  * @module comparison/compare
  * The comparison: refuses reports that were not produced under the same librdkafka and producer
  * settings, and turns the rounds' reports into reports/performance_comparison_report.md
- * (side-by-side table with `median (min–max)` over rounds, ratios against the best, plain
- * verdicts only where the rounds' ranges do not overlap, latency percentiles over all samples
+ * (side-by-side table with `median (lo–hi)` over rounds, an interval for the median, ratios
+ * against the best, verdicts on a 95 % interval of each ratio, the runtime × tier grid, latency percentiles over all samples
  * (the rounds' histograms pooled), the tail over time, the original
  * project's expectations beside the measurements, audit and reliability).
  */
 import type { ComparisonInput, Provenance } from './input.ts'
 import { floorSection } from './floor-section.ts'
+import { gridSection } from './grid-section.ts'
 import { headlineSection } from './headline.ts'
 import { intervalsSection } from './intervals.ts'
 import { ladderSection } from './ladder-section.ts'
@@ -173,6 +174,7 @@ export function compareReports(input: ComparisonInput, options: CompareOptions =
     settingsSection(input.settings),
     headlineSection(input, byContender),
     verdictSection(input, byContender),
+    gridSection(input, byContender),
     pooledSection(
       input.rounds,
       [...byContender.keys()],

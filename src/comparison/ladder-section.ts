@@ -9,7 +9,7 @@ import type { FloorRow, LadderResult, LadderStep } from './input.ts'
 import { table } from './markdown.ts'
 import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 
-function saturationCell(ladder: LadderResult, c: string): string {
+export function saturationCell(ladder: LadderResult, c: string): string {
   const rounds = (ladder.saturationByRound?.[c] ?? []).filter((x): x is number => x !== null)
   const atLeast = ladder.limitVerdicts?.[c]?.lowerBound ? '≥ ' : ''
   if (rounds.length === 0)
@@ -88,6 +88,7 @@ export function ladderSection(ladder: LadderResult): string {
     formatValue(f.cpuUsPerMessage, UNITS.usPerMessage),
     formatValue(f.ackP50Us, UNITS.latency),
     formatValue(f.ackP99Us, UNITS.latency),
+    f.rssMaxBytes ? formatValue(f.rssMaxBytes, UNITS.megabytes) : '—',
     f.behind ? 'fell behind' : '',
   ])
   const limits = ladder.limits.map((l) => [l.name, formatValue(l.messagesPerSec, UNITS.rate), l.note])
@@ -120,7 +121,7 @@ export function ladderSection(ladder: LadderResult): string {
           '',
           'librdkafka alone at a paced rate (the C producer, same settings, frames, keys and headers): the floor the CPU columns are divided by.',
           '',
-          table(['rate', 'CPU', 'ack p50', 'ack p99', ''], floor),
+          table(['rate', 'CPU', 'ack p50', 'ack p99', 'peak RSS', ''], floor),
         ]
       : []),
     '',

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'bun:test'
+import type { Report } from '../contract/report.ts'
+import { compareReports, reportsByContender } from './compare.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
+import { gridSection } from './grid-section.ts'
+
+/** go as shipped and go tuned (its CPU per message halved), bun and python, over five rounds */
+function rounds(): Report[][] {
+  return [1, 2, 3, 4, 5].map((round) => [
+    makeReport('bun', round),
+    makeReport('go', round),
+    makeReport('go-tuned', round, (r) => {
+      r.runtime.name = 'go'
+      r.cpu.usPerDeliveredMessage = makeReport('go', round).cpu.usPerDeliveredMessage / 2
+    }),
+    makeReport('python', round),
+  ])
+}
+
+describe('the runtime × tier grid', () => {
+  test('one row per runtime, each contender in its tier’s column, the glue share where both tiers raced', () => {
+    const input = comparisonInput(rounds())
+    const grid = gridSection(input, reportsByContender(input.rounds))
+    const row = (runtime: string) => grid.split('\n').find((l) => l.startsWith(`| ${runtime} |`))!
+    expect(grid).toContain('| runtime | as-shipped | tuned | glue share (CPU) |')
+    const go = row('go').split(' | ')
+    expect(go[1]).toContain('**go**: CPU ')
+    expect(go[2]).toContain('**go-tuned**: CPU ')
+    // as shipped costs twice the tuned in every round: the ratio is 2 and its interval holds only 2
+    expect(go[3]).toContain('go ÷ go-tuned: ×2.00')
+    expect(row('bun').split(' | ')[1]).toBe('—')
+    expect(row('bun').split(' | ')[2]).toContain('**bun**')
+    expect(row('python').split(' | ')[1]).toContain('**python**')
+    expect(row('python')).toEndWith('| — |')
+    expect(grid).toContain('exchange→ack p99 ')
+    expect(grid).not.toContain('floor')
+  })
+
+  test('with the floor each cell’s CPU reads ×floor; with a ladder each cell names its saturation point', () => {
+    const floor = {
+      ratePerSec: 2000,
+      cpuUsPerMessage: 10,
+      ackP50Us: 1,
+      ackP99Us: 2,
+      dueToAckP99Us: 3,
+      delivered: 1,
+      behind: false,
+    }
+    const ladder = { boundP99Us: 100_000, steps: [], saturation: { go: 50_000 }, limits: [] }
+    const input = comparisonInput(rounds(), { floor, ladder })
+    const grid = gridSection(input, reportsByContender(input.rounds))
+    expect(grid).toMatch(/\*\*go\*\*: CPU [\d.]+ µs\/msg \([\d.–]+\) \(×[\d.]+ floor\)/)
+    expect(grid).toContain('saturation 50,000 msg/s')
+    expect(compareReports(input)).toContain('## Runtime × tier')
+  })
+})

@@ -1,0 +1,87 @@
+/**
+ * @module comparison/grid-section
+ * The runtime × tier grid: one row per runtime, its as-shipped and tuned contenders side by side,
+ * each cell the figures a reader weighs (CPU per message with ×floor, RSS, exchange→ack p99 over
+ * all samples, and the saturation point when the run was a ladder), and the glue's share where a
+ * runtime raced in both tiers: as shipped ÷ tuned CPU per message with its 95 % interval. A
+ * runtime's rows come from the reports (`runtime.name`), its tier from the registry entry the run
+ * recorded, so a new contender lands in the grid by its entry alone.
+ */
+import type { Contender, Report } from '../contract/report.ts'
+import { REGISTRY } from '../registry/registry.ts'
+import type { ComparisonInput } from './input.ts'
+import { saturationCell } from './ladder-section.ts'
+import { table } from './markdown.ts'
+import { pool } from './pooled.ts'
+import { formatInterval, ratioInterval } from './significance.ts'
+import { formatRatio, formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
+
+export const TIER_COLUMNS = ['as-shipped', 'tuned'] as const
+
+function tierOf(input: ComparisonInput, c: Contender): string {
+  return (
+    input.provenance?.contenders.find((e) => e.name === c)?.tier ??
+    REGISTRY.find((e) => e.name === c)?.tier ??
+    'unregistered'
+  )
+}
+
+function cell(input: ComparisonInput, c: Contender, reports: Report[]): string {
+  const cpu = spreadOf(reports.map((r) => r.cpu.usPerDeliveredMessage))
+  const floor = input.floor?.cpuUsPerMessage
+  const parts = [
+    `CPU ${formatSpread(cpu, UNITS.usPerMessage)}${cpu && floor ? ` (×${(cpu.median / floor).toFixed(2)} floor)` : ''}`,
+    `RSS ${formatSpread(
+      spreadOf(reports.map((r) => r.memory.rssBytes.avg)),
+      UNITS.megabytes,
+    )}`,
+  ]
+  const pooled = pool(reports.map((report, i) => ({ round: i + 1, report })))
+  if ('pooled' in pooled)
+    parts.push(`exchange→ack p99 ${formatValue(pooled.pooled.figures.exchangeToAck.p99Us, UNITS.latency)}`)
+  if (input.ladder) parts.push(`saturation ${saturationCell(input.ladder, c)}`)
+  return `**${c}**: ${parts.join(', ')}`
+}
+
+/** as shipped ÷ tuned CPU per message: how much of the runtime's cost is its glue. */
+function glueShare(shipped: [Contender, Report[]] | undefined, tuned: [Contender, Report[]] | undefined): string {
+  if (!shipped || !tuned) return '—'
+  const interval = ratioInterval(
+    tuned[1].map((r) => r.cpu.usPerDeliveredMessage),
+    shipped[1].map((r) => r.cpu.usPerDeliveredMessage),
+  )
+  if (!interval) return '—'
+  return `${shipped[0]} ÷ ${tuned[0]}: ×${formatRatio(interval.ratio)} (${formatInterval(interval)})`
+}
+
+export function gridSection(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
+  const runtimes = new Map<string, Map<string, [Contender, Report[]][]>>()
+  for (const [c, reports] of byContender) {
+    const runtime = reports[0]!.runtime.name
+    const tiers = runtimes.get(runtime) ?? new Map<string, [Contender, Report[]][]>()
+    const tier = tierOf(input, c)
+    tiers.set(tier, [...(tiers.get(tier) ?? []), [c, reports]])
+    runtimes.set(runtime, tiers)
+  }
+  const others = [...new Set([...runtimes.values()].flatMap((t) => [...t.keys()]))].filter(
+    (t) => !(TIER_COLUMNS as readonly string[]).includes(t),
+  )
+  const columns = [...TIER_COLUMNS, ...others]
+  const rows = [...runtimes].map(([runtime, tiers]) => [
+    runtime,
+    ...columns.map((t) => (tiers.get(t) ?? []).map(([c, reports]) => cell(input, c, reports)).join('<br>') || '—'),
+    glueShare(tiers.get('as-shipped')?.[0], tiers.get('tuned')?.[0]),
+  ])
+  return [
+    '## Runtime × tier',
+    '',
+    '*As shipped*: the runtime’s mainstream librdkafka binding used as its documentation shows; *tuned*: the thinnest glue the runtime allows (each contender’s glue is in the environment table). ' +
+      'Each cell: CPU per delivered message, median (range) over rounds' +
+      (input.floor ? ', ×floor against librdkafka alone at the same rate' : '') +
+      ', RSS avg, exchange→ack p99 over all samples' +
+      (input.ladder ? ', saturation point' : '') +
+      '. *Glue share*: the as-shipped contender’s CPU per message over the tuned one’s, with its 95 % interval; — where the runtime raced in one tier only.',
+    '',
+    table(['runtime', ...columns, 'glue share (CPU)'], rows),
+  ].join('\n')
+}
