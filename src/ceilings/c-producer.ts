@@ -69,6 +69,8 @@ export const CLimitOutput = z.object({
   /** idle waits of the pacing loop */
   waits: z.number().int().nonnegative(),
   ackUnavailable: z.number().int().nonnegative(),
+  /** the process's peak resident set, bytes (getrusage's ru_maxrss) */
+  maxRssBytes: z.number().int().nonnegative(),
   /** produce() → delivery report */
   ackUs: LatencyUs,
   /** due time → delivery report (null: ceiling) */

@@ -59,6 +59,8 @@ export interface CFloorResult {
   cpuUsPerMessage: number
   /** that CPU / the window's wall time */
   coresUsed: number
+  /** the process's peak resident set, bytes: librdkafka, its queue and the frames, nothing else */
+  rssMaxBytes: number
   /** the part of cpuUsPerMessage spent on the application thread (pacing waits, produce(), delivery
    * reports); the rest is librdkafka's own threads */
   appThreadCpuUsPerMessage: number
@@ -112,6 +114,7 @@ export async function runCFloor(o: CFloorOptions): Promise<CFloorResult> {
     firstError: r.firstError,
     cpuUsPerMessage: r.delivered > 0 ? (r.cpuUserUs + r.cpuSystemUs) / r.delivered : 0,
     coresUsed: r.coresUsed,
+    rssMaxBytes: r.maxRssBytes,
     appThreadCpuUsPerMessage: r.delivered > 0 ? r.cpuAppThreadUs / r.delivered : 0,
     ackUs: r.ackUs,
     dueToAckUs: r.dueToAckUs,

@@ -184,6 +184,9 @@ describe('C floor (librdkafka alone, paced open loop)', () => {
     expect(r.failed).toBe(0)
     expect(r.delivered).toBe(r.sent)
     expect(r.warmup).toEqual({ seconds: 1, messages: 2000, delivered: 2000, failed: 0 })
+    // the peak RSS the floor section divides by: librdkafka and 6,000 frames hold at least a few MB
+    expect(r.rssMaxBytes).toBeGreaterThan(2e6)
+    expect(r.rssMaxBytes).toBeLessThan(2e9)
 
     // every delivery it reports is in the topic once: warm-up seqs 0..1999, then the window's
     const seqs = (await readBack(kafka.bootstrap, topic)).map((line) => {

@@ -168,6 +168,7 @@ export async function measureFloor(o: MeasureFloorOptions): Promise<FloorRow[]> 
       ackP50Us: r.ackUs.p50,
       ackP99Us: r.ackUs.p99,
       dueToAckP99Us: r.dueToAckUs.p99,
+      rssMaxBytes: r.rssMaxBytes,
       delivered: r.delivered,
       behind: r.behind,
     })

@@ -67,6 +67,8 @@ export interface FloorRow {
   ackP99Us: number
   /** due time → ack: what the contenders' pipeline latency compares with */
   dueToAckP99Us: number
+  /** the C producer's peak RSS (absent in inputs saved before it was recorded) */
+  rssMaxBytes?: number
   delivered: number
   behind: boolean
 }

@@ -63,12 +63,14 @@ void print_result(const struct options *o, const struct window *w, size_t nframe
     else printf(",\"ratePerSec\":null,\"scheduled\":null");
     printf(",\"warmupSeconds\":%.17g,\"warmupMessages\":%llu,\"warmupDelivered\":%llu,\"warmupFailed\":%llu"
            ",\"sendRatePerSec\":%.1f,\"cpuUsPerMessage\":%.3f,\"coresUsed\":%.4f,\"cpuAppThreadUs\":%lld,\"waits\":%llu,"
-           "\"ackUnavailable\":%llu",
+           "\"ackUnavailable\":%llu,\"maxRssBytes\":%lld",
            o->warmup_seconds, (unsigned long long)w->warmup_produced, (unsigned long long)counts.warmup_delivered,
            (unsigned long long)counts.warmup_failed, send_rate(w),
            counts.delivered ? (double)(cpu_user + cpu_sys) / (double)counts.delivered : 0.0,
            secs > 0 ? (double)(cpu_user + cpu_sys) / (secs * 1e6) : 0.0, (long long)cpu_app,
-           (unsigned long long)w->waits, (unsigned long long)counts.ack_unavailable);
+           (unsigned long long)w->waits, (unsigned long long)counts.ack_unavailable,
+           /* peak resident set over the process's life (Linux: KiB), the contenders' RSS max beside it */
+           (long long)w->ru1.ru_maxrss * 1024);
     print_hist("ackUs", &ack_hist);
     if (run.paced) {
         print_hist("dueToAckUs", &due_hist);
