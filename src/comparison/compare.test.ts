@@ -269,7 +269,9 @@ describe('compareReports', () => {
     const one = [threeRounds()[0]!]
     const out = compareReports(input(one, { ladder }))
     expect(out).toContain('- Mode: saturation ladder (isolated), 3 rounds of the search, ')
-    expect(out).toContain('median (lo–hi)` over 3 rounds of the search (over 3 rounds the range is min–max, a distribution-free interval that holds the true median with 75 % confidence')
+    expect(out).toContain(
+      'median (lo–hi)` over 3 rounds of the search (over 3 rounds the range is min–max, a distribution-free interval that holds the true median with 75 % confidence',
+    )
     expect(out).not.toContain('One round: every figure')
     expect(out).toContain('| go | 96,875 msg/s (90,625–96,875) |')
     expect(compareReports(input(one))).toContain('One round: every figure')
@@ -522,7 +524,8 @@ describe('the latency headline: exchange→ack', () => {
 
 describe('spread', () => {
   test('median of an even count is the mean of the middle two', () => {
-    expect(spreadOf([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 })
+    // four rounds: the median's interval is min–max
+    expect(spreadOf([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, lo: 1, hi: 4, n: 4 })
   })
   test('latency switches from µs to ms and keeps one unit for the range', () => {
     expect(formatSpread(spreadOf([850, 900, 1200]), UNITS.latency)).toBe('900 µs (850–1,200)')

@@ -16,7 +16,10 @@ const FLOOR: FloorRow = {
 
 describe('against librdkafka alone', () => {
   const byContender = reportsByContender([
-    [makeReport('bun', 1, (r) => (r.memory.rssBytes.max = 90e6)), makeReport('go', 1, (r) => (r.memory.rssBytes.max = 45e6))],
+    [
+      makeReport('bun', 1, (r) => (r.memory.rssBytes.max = 90e6)),
+      makeReport('go', 1, (r) => (r.memory.rssBytes.max = 45e6)),
+    ],
   ])
 
   test('with the C producer’s peak RSS, each contender’s RSS max reads as a multiple of it', () => {

@@ -31,10 +31,7 @@ function cell(input: ComparisonInput, c: Contender, reports: Report[]): string {
   const floor = input.floor?.cpuUsPerMessage
   const parts = [
     `CPU ${formatSpread(cpu, UNITS.usPerMessage)}${cpu && floor ? ` (×${(cpu.median / floor).toFixed(2)} floor)` : ''}`,
-    `RSS ${formatSpread(
-      spreadOf(reports.map((r) => r.memory.rssBytes.avg)),
-      UNITS.megabytes,
-    )}`,
+    `RSS ${formatSpread(spreadOf(reports.map((r) => r.memory.rssBytes.avg)), UNITS.megabytes)}`,
   ]
   const pooled = pool(reports.map((report, i) => ({ round: i + 1, report })))
   if ('pooled' in pooled)
