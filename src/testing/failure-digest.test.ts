@@ -28,6 +28,13 @@ describe('FailureDigest', () => {
     expect([...digest.failedFiles]).toEqual(['src/feed/b.test.ts'])
   })
 
+  test('the summary bun prints after the last file repeats failures: neither new ones nor that file’s', () => {
+    const digest = new FailureDigest()
+    digest.push('src/a.test.ts:\nerror: boom\n(fail) x\n\nsrc/z.test.ts:\n(pass) y\n\n1 tests failed:\n(fail) x\n')
+    expect([...digest.failedFiles]).toEqual(['src/a.test.ts'])
+    expect(digest.failures).toHaveLength(1)
+  })
+
   test('no failure renders nothing; the context is bounded', () => {
     const digest = new FailureDigest()
     for (let i = 0; i < 100; i++) digest.push(`line ${i}\n`)

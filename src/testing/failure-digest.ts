@@ -8,6 +8,8 @@ const MAX_FAILURES = 6
 const FAILED_TEST = /^\(fail\) /
 /** bun test names each file on a line of its own before the file's results */
 const FILE_HEADER = /^(\S+\.test\.ts):$/
+/** bun's closing summary repeats every failed test after the last file: not new failures */
+const SUMMARY = /^\d+ tests? failed:$/
 
 export class FailureDigest {
   private recent: string[] = []
@@ -16,6 +18,7 @@ export class FailureDigest {
   /** the files the failed tests are in, as bun named them (relative to its working directory) */
   readonly failedFiles = new Set<string>()
   private file: string | undefined
+  private inSummary = false
   private dropped = 0
 
   /** Feeds a chunk of a step's output (any split, any stream). */
@@ -35,7 +38,9 @@ export class FailureDigest {
     // eslint-disable-next-line no-control-regex -- colour codes would hide the (fail) prefix
     const line = raw.replace(/\x1b\[[0-9;]*m/g, '')
     const header = FILE_HEADER.exec(line)
-    if (header) this.file = header[1]
+    if (header) [this.file, this.inSummary] = [header[1], false]
+    if (SUMMARY.test(line)) this.inSummary = true
+    if (FAILED_TEST.test(line) && this.inSummary) return
     if (FAILED_TEST.test(line)) {
       if (this.file !== undefined) this.failedFiles.add(this.file)
       if (this.failures.length < MAX_FAILURES) this.failures.push([...this.recent, line])
