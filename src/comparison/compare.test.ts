@@ -270,7 +270,7 @@ describe('compareReports', () => {
     const out = compareReports(input(one, { ladder }))
     expect(out).toContain('- Mode: saturation ladder (isolated), 3 rounds of the search, ')
     expect(out).toContain(
-      'median (lo–hi)` over 3 rounds of the search (over 3 rounds the range is min–max, a distribution-free interval that holds the true median with 75 % confidence',
+      'median (lo–hi)` over 3 rounds of the search: over 3 rounds the range is min–max, a distribution-free interval that holds the true median with 75 % confidence',
     )
     expect(out).not.toContain('One round: every figure')
     expect(out).toContain('| go | 96,875 msg/s (90,625–96,875) |')

@@ -261,7 +261,7 @@ export function howToReadSection(rounds: number, ladderRounds = 0): string {
   const pct = (x: number) => `${Math.round(x * 100)} %`
   const spread =
     ladderRounds > 0
-      ? `The saturation points are \`median (lo–hi)\` over ${ladderRounds} round${ladderRounds === 1 ? '' : 's'} of the search (${describeMedianInterval(ladderRounds)}); the side-by-side tables are one run per contender (its highest sustained step), with no spread.`
+      ? `The saturation points are \`median (lo–hi)\` over ${ladderRounds} round${ladderRounds === 1 ? '' : 's'} of the search: ${describeMedianInterval(ladderRounds)}. The side-by-side tables are one run per contender (its highest sustained step), with no spread.`
       : rounds > 1
         ? `Every figure is \`median (lo–hi)\`: ${describeMedianInterval(rounds)}. The verdicts below compare two contenders with their own interval, of the ratio.`
         : 'One round: every figure is that round’s, with no spread.'
