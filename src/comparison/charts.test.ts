@@ -2,39 +2,21 @@ import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Environment } from '../bench/environment.ts'
 import { colorOf } from './chart-style.ts'
 import { renderCharts } from './charts.ts'
 import type { ComparisonInput, LadderResult } from './input.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
 
 /** the four contenders these fixtures have profiles for */
 const FOUR = ['bun', 'node', 'go', 'python'] as const
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
-const ENV = {
-  cpuModel: 'x',
-  cpus: 4,
-  memoryBytes: 1e9,
-  os: 'linux',
-  bunVersion: '1',
-  javaVersion: '1',
-  librdkafkaVersion: '2.12.0',
-  kafkaVersion: '4.1.0',
-} satisfies Environment
-
 function input(ladder?: LadderResult): ComparisonInput {
-  return {
-    rounds: [1, 2, 3].map((r) => FOUR.map((c) => makeReport(c, r))),
-    mode: 'concurrent',
-    environment: ENV,
-    settings: SETTINGS,
-    audit: [],
-    startedAt: '2026-01-02T03:04:05.000Z',
-    commandLine: 'bun run bench',
-    ladder,
-  }
+  return comparisonInput(
+    [1, 2, 3].map((r) => FOUR.map((c) => makeReport(c, r))),
+    { ladder },
+  )
 }
 
 function pngSize(bytes: Uint8Array): { width: number; height: number } {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { comparisonCsv, CSV_COLUMNS, csvField, metricName, POOLED_ROUND } from './csv.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
 import type { ComparisonInput } from './input.ts'
 import { METRIC_GROUPS } from './metrics.ts'
 import { pool, roundReports } from './pooled.ts'
@@ -8,30 +8,15 @@ import { pool, roundReports } from './pooled.ts'
 const FOUR = ['bun', 'node', 'go', 'python'] as const
 
 function input(): ComparisonInput {
-  return {
-    rounds: [1, 2, 3].map((r) =>
+  return comparisonInput(
+    [1, 2, 3].map((r) =>
       FOUR.map((c) =>
         makeReport(c, r, (x) => {
           if (c === 'node') x.latency.exchangeToAck.p99Us = 6_533_000 + r
         }),
       ),
     ),
-    mode: 'concurrent',
-    environment: {
-      cpuModel: 'x',
-      cpus: 2,
-      memoryBytes: 1e9,
-      os: 'linux',
-      bunVersion: '1',
-      javaVersion: '1',
-      librdkafkaVersion: '2.15.1',
-      kafkaVersion: '4.1.0',
-    },
-    settings: SETTINGS,
-    audit: [],
-    startedAt: '2026-01-02T03:04:05.000Z',
-    commandLine: 'bun run bench',
-  }
+  )
 }
 
 /** the CSV read back as records (the fields this project writes need no unquoting) */

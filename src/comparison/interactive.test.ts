@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { TopLevelSpec } from 'vega-lite'
 import { chartList } from './chart-list.ts'
-import { makeReport, SETTINGS } from './fixture.ts'
+import { comparisonInput, makeReport } from './fixture.ts'
 import type { ComparisonInput } from './input.ts'
 import { interactive, PICKED } from './interactive.ts'
 
@@ -16,24 +16,7 @@ function units(node: Record<string, unknown>): Unit[] {
   return [...own, ...nested]
 }
 
-const input: ComparisonInput = {
-  rounds: [1, 2].map((r) => (['bun', 'go'] as const).map((c) => makeReport(c, r))),
-  mode: 'concurrent',
-  environment: {
-    cpuModel: 'x',
-    cpus: 2,
-    memoryBytes: 1e9,
-    os: 'linux',
-    bunVersion: '1',
-    javaVersion: '1',
-    librdkafkaVersion: '2',
-    kafkaVersion: '4',
-  },
-  settings: SETTINGS,
-  audit: [],
-  startedAt: '2026-01-02T03:04:05.000Z',
-  commandLine: 'bun run bench',
-}
+const input: ComparisonInput = comparisonInput([1, 2].map((r) => (['bun', 'go'] as const).map((c) => makeReport(c, r))))
 
 describe('interactive', () => {
   const [comparison] = chartList(input)
