@@ -28,6 +28,35 @@ fn quiet_client() -> Arc<Client> {
     )
 }
 
+/// The report of a run with one market, ready at 1 ms, a window from 2 to 3 s, and nothing else.
+fn build_one_second(
+    cfg: &Config,
+    settings: &BTreeMap<String, String>,
+    pipeline: &Pipeline,
+    client: &Client,
+    rss: Gauge,
+) -> serde_json::Value {
+    build(Facts {
+        cfg,
+        settings,
+        pipeline,
+        client,
+        codes: &["KRW-BTC".to_owned()],
+        planned: 0,
+        ready_at_ms: 1,
+        start_ms: 2,
+        opened_wall: 2.0,
+        closed_wall: 3.0,
+        longest_all_down_ms: 0,
+        cpu: (1, 1),
+        cpu_wall_ms: 1.0,
+        rss,
+        heap: Gauge::default(),
+        bad_start: None,
+        signal: None,
+    })
+}
+
 /// A report built from a run's books (here one that saw nothing) matches report.schema.json,
 /// the schema the bench checks every contender's report against.
 #[test]
@@ -45,25 +74,7 @@ fn a_built_report_matches_the_schema() {
         ("sasl.password".to_owned(), "hunter2".to_owned()),
     ]
     .into();
-    let rep = build(Facts {
-        cfg: &cfg,
-        settings: &settings,
-        pipeline: &pipeline,
-        client: &client,
-        codes: &["KRW-BTC".to_owned()],
-        planned: 0,
-        ready_at_ms: 1,
-        start_ms: 2,
-        opened_wall: 2.0,
-        closed_wall: 3.0,
-        longest_all_down_ms: 0,
-        cpu: (1, 1),
-        cpu_wall_ms: 1.0,
-        rss,
-        heap: Gauge::default(),
-        bad_start: None,
-        signal: None,
-    });
+    let rep = build_one_second(&cfg, &settings, &pipeline, &client, rss);
     let schema: serde_json::Value = serde_json::from_str(contract::REPORT_SCHEMA_JSON).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
@@ -105,25 +116,13 @@ fn the_report_carries_the_window_histograms() {
         }
     }
     let settings = BTreeMap::new();
-    let rep = build(Facts {
-        cfg: &cfg,
-        settings: &settings,
-        pipeline: &pipeline,
-        client: &quiet_client(),
-        codes: &["KRW-BTC".to_owned()],
-        planned: 0,
-        ready_at_ms: 1,
-        start_ms: 2,
-        opened_wall: 2.0,
-        closed_wall: 3.0,
-        longest_all_down_ms: 0,
-        cpu: (1, 1),
-        cpu_wall_ms: 1.0,
-        rss: Gauge::default(),
-        heap: Gauge::default(),
-        bad_start: None,
-        signal: None,
-    });
+    let rep = build_one_second(
+        &cfg,
+        &settings,
+        &pipeline,
+        &quiet_client(),
+        Gauge::default(),
+    );
     let latency = &rep["latency"];
     for name in ["processing", "kafkaAck", "pipeline", "exchangeToAck"] {
         let bytes = base64::engine::general_purpose::STANDARD
