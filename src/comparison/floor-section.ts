@@ -10,7 +10,8 @@ import type { FloorRow } from './input.ts'
 import { table } from './markdown.ts'
 import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 
-function times(value: number | undefined, floor: number): string {
+/** `×1.23`: a contender's figure over the floor's; — when either is missing. */
+export function times(value: number | undefined, floor: number): string {
   return value === undefined || floor <= 0 ? '—' : `×${(value / floor).toFixed(2)}`
 }
 

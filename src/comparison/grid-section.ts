@@ -8,29 +8,22 @@
  * recorded, so a new contender lands in the grid by its entry alone.
  */
 import type { Contender, Report } from '../contract/report.ts'
-import { REGISTRY } from '../registry/registry.ts'
 import type { ComparisonInput } from './input.ts'
+import { times } from './floor-section.ts'
 import { saturationCell } from './ladder-section.ts'
 import { table } from './markdown.ts'
 import { pool } from './pooled.ts'
+import { tierOf } from './sections.ts'
 import { formatInterval, ratioInterval } from './significance.ts'
 import { formatRatio, formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 
 export const TIER_COLUMNS = ['as-shipped', 'tuned'] as const
 
-function tierOf(input: ComparisonInput, c: Contender): string {
-  return (
-    input.provenance?.contenders.find((e) => e.name === c)?.tier ??
-    REGISTRY.find((e) => e.name === c)?.tier ??
-    'unregistered'
-  )
-}
-
 function cell(input: ComparisonInput, c: Contender, reports: Report[]): string {
   const cpu = spreadOf(reports.map((r) => r.cpu.usPerDeliveredMessage))
   const floor = input.floor?.cpuUsPerMessage
   const parts = [
-    `CPU ${formatSpread(cpu, UNITS.usPerMessage)}${cpu && floor ? ` (×${(cpu.median / floor).toFixed(2)} floor)` : ''}`,
+    `CPU ${formatSpread(cpu, UNITS.usPerMessage)}${cpu && floor ? ` (${times(cpu.median, floor)} floor)` : ''}`,
     `RSS ${formatSpread(spreadOf(reports.map((r) => r.memory.rssBytes.avg)), UNITS.megabytes)}`,
   ]
   const pooled = pool(reports.map((report, i) => ({ round: i + 1, report })))
@@ -56,7 +49,7 @@ export function gridSection(input: ComparisonInput, byContender: Map<Contender, 
   for (const [c, reports] of byContender) {
     const runtime = reports[0]!.runtime.name
     const tiers = runtimes.get(runtime) ?? new Map<string, [Contender, Report[]][]>()
-    const tier = tierOf(input, c)
+    const tier = tierOf(c, input.provenance?.contenders)
     tiers.set(tier, [...(tiers.get(tier) ?? []), [c, reports]])
     runtimes.set(runtime, tiers)
   }

@@ -14,6 +14,11 @@ import type { Contender, Report } from '../contract/report.ts'
 import { formatSpread, formatValue, spreadOf, UNITS, type Unit } from './spread.ts'
 import { describeMedianInterval } from './median-interval.ts'
 
+/** A contender's glue tier: from the registry entry recorded when the run was made, else today's registry. */
+export function tierOf(c: Contender, entries?: ContenderProvenance[]): string {
+  return entries?.find((e) => e.name === c)?.tier ?? REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered'
+}
+
 /** Median (min–max) over rounds of one figure of one contender's reports. */
 export function spreadCell(reports: Report[], get: (r: Report) => number, unit: Unit = UNITS.count): string {
   return formatSpread(spreadOf(reports.map(get)), unit)
@@ -58,11 +63,10 @@ export function environmentSection(
   ]
   const runtimes = [...byContender].map(([c, reports]) => {
     const r = reports[0]!
-    // the registry entry recorded when the run was made, else today's registry and the report
     const entry = entries?.find((e) => e.name === c)
     return [
       c,
-      entry?.tier ?? REGISTRY.find((e) => e.name === c)?.tier ?? 'unregistered',
+      tierOf(c, entries),
       `${r.runtime.name} ${r.runtime.version}`,
       entry?.websocket ?? r.runtime.websocket,
       entry?.binding ?? r.runtime.kafkaBinding,
