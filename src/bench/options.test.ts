@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from '../paths.ts'
-import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
+import { CONTENDER_NAMES, DEFAULT_FIELD, entryOf } from '../registry/registry.ts'
 import { runBench } from './main.ts'
 import { fewestRounds } from '../comparison/significance.ts'
 import { checkOutputDirs, HELP, parseBenchOptions, replayFile } from './options.ts'
@@ -47,6 +47,16 @@ describe('bench options', () => {
 
   test('--contenders all races every registered contender', () => {
     expect(parse('--contenders', 'all').contenders).toEqual([...CONTENDER_NAMES])
+  })
+
+  test('--contenders as-shipped or tuned races one column of the runtime × tier grid', () => {
+    const shipped = parse('--contenders', 'as-shipped').contenders
+    const tuned = parse('--contenders', 'tuned').contenders
+    expect(shipped.length).toBeGreaterThan(0)
+    expect(tuned.length).toBeGreaterThan(0)
+    expect(shipped.every((c) => entryOf(c).tier === 'as-shipped')).toBe(true)
+    expect(tuned.every((c) => entryOf(c).tier === 'tuned')).toBe(true)
+    expect([...shipped, ...tuned].sort()).toEqual([...CONTENDER_NAMES].sort())
   })
 
   test('--soak runs 600 s unless a duration is given, in either flag form', () => {

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { CHANNELS, SWITCH } from '../contract/rules.ts'
 import { ROOT } from '../paths.ts'
-import { CONTENDER_NAMES, DEFAULT_FIELD, isRegistered } from '../registry/registry.ts'
+import { CONTENDER_NAMES, DEFAULT_FIELD, isRegistered, namedField } from '../registry/registry.ts'
 
 /** Plain decimal integers only, as the contenders' contract (no 0x10, 1_0, 1e3, 1.5). */
 const int = (min: number, max: number) =>
@@ -41,13 +41,13 @@ const distinct = (names: string[]) => new Set(names).size === names.length
 export const BenchOptions = z.object({
   contenders: z
     .string()
-    .transform((s) =>
-      s.trim() === 'all'
-        ? [...CONTENDER_NAMES]
-        : s
-            .split(',')
-            .map((c) => c.trim())
-            .filter(Boolean),
+    .transform(
+      (s) =>
+        namedField(s.trim()) ??
+        s
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
     )
     .pipe(
       z
@@ -120,8 +120,9 @@ export type BenchOptions = z.infer<typeof BenchOptions> & {
 export const HELP = `bun run bench [options]   (set-up, Kafka and the feed are started for you)
 
 The race
-  --contenders LIST        which registered contenders race, comma-separated, each once, or
-                           all (default ${DEFAULT_FIELD.join(',')}; registered:
+  --contenders LIST        which registered contenders race, comma-separated, each once; or a
+                           field: all, as-shipped or tuned (a column of the runtime × tier grid)
+                           (default ${DEFAULT_FIELD.join(',')}; registered:
                            ${CONTENDER_NAMES.join(',')})
   --mode MODE              concurrent: all at once on one feed (the seed's); isolated: one
                            at a time; the start order rotates by round in both (default concurrent)

@@ -54,3 +54,51 @@ describe('the runtime × tier grid', () => {
     expect(compareReports(input)).toContain('## Runtime × tier')
   })
 })
+
+describe('the verdicts per tier', () => {
+  /** four contenders whose tiers the run recorded: two as shipped, two tuned, one clearly cheapest in each */
+  function tiered() {
+    const cpu: Record<string, number> = { alpha: 100, beta: 300, 'alpha-tuned': 20, 'beta-tuned': 80 }
+    const rounds = [1, 2, 3, 4, 5].map((round) =>
+      Object.keys(cpu).map((name) =>
+        makeReport(name, round, (r) => {
+          r.runtime.name = name.replace('-tuned', '')
+          r.cpu.usPerDeliveredMessage = cpu[name]! * (1 + round / 100)
+        }),
+      ),
+    )
+    const entry = (name: string) => ({
+      name,
+      runtime: name.replace('-tuned', ''),
+      websocket: 'ws',
+      binding: 'librdkafka',
+      tier: name.endsWith('-tuned') ? 'tuned' : 'as-shipped',
+      glue: 'glue',
+    })
+    const provenance = {
+      commit: 'abc',
+      dirty: false,
+      commandLine: 'bun run bench',
+      contenders: Object.keys(cpu).map(entry),
+    }
+    return comparisonInput(rounds, { provenance })
+  }
+
+  test('each tier names its own cheapest runtime, judged only among its own contenders', () => {
+    const input = tiered()
+    const grid = gridSection(input, reportsByContender(input.rounds))
+    const line = (tier: string) =>
+      grid.split('\n').find((l) => l.includes('CPU per delivered message') && l.includes(`| ${tier} |`))!
+    expect(grid).toContain('### Verdicts per tier')
+    expect(line('as-shipped')).toContain('**alpha** is 3.00× cheaper than beta')
+    expect(line('tuned')).toContain('**alpha-tuned** is 4.00× cheaper than beta-tuned')
+    // the tuned verdict does not compare across tiers
+    expect(line('tuned')).not.toMatch(/\balpha\b(?!-)/)
+  })
+
+  test('no tier with two contenders: no per-tier verdicts', () => {
+    const input = comparisonInput(rounds())
+    const only = new Map([...reportsByContender(input.rounds)].filter(([c]) => c === 'go' || c === 'go-tuned'))
+    expect(gridSection(input, only)).not.toContain('Verdicts per tier')
+  })
+})

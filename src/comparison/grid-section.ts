@@ -5,17 +5,21 @@
  * all samples, and the saturation point when the run was a ladder), and the glue's share where a
  * runtime raced in both tiers: as shipped ÷ tuned CPU per message with its 95 % interval. A
  * runtime's rows come from the reports (`runtime.name`), its tier from the registry entry the run
- * recorded, so a new contender lands in the grid by its entry alone.
+ * recorded, so a new contender lands in the grid by its entry alone. Below it, the verdicts per
+ * tier: the same rule as the overall verdicts (a winner only outside the noise), applied to the
+ * contenders of one tier, so "cheapest as shipped" and "cheapest when tuned" are separate answers.
  */
 import type { Contender, Report } from '../contract/report.ts'
 import type { ComparisonInput } from './input.ts'
 import { times } from './floor-section.ts'
 import { saturationCell } from './ladder-section.ts'
 import { table } from './markdown.ts'
+import { KEY_METRICS } from './metrics.ts'
 import { pool } from './pooled.ts'
 import { tierOf } from './sections.ts'
 import { formatInterval, ratioInterval } from './significance.ts'
 import { formatRatio, formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
+import { verdict } from './verdict-section.ts'
 
 export const TIER_COLUMNS = ['as-shipped', 'tuned'] as const
 
@@ -44,14 +48,36 @@ function glueShare(shipped: [Contender, Report[]] | undefined, tuned: [Contender
   return `${shipped[0]} ÷ ${tuned[0]}: ×${formatRatio(interval.ratio)} (${formatInterval(interval)})`
 }
 
+/** The key metrics a reader weighs per tier: cost, memory and the latency headline. */
+const TIER_METRICS = KEY_METRICS.filter((m) =>
+  ['CPU per delivered message', 'RSS avg', 'exchange→ack p99'].includes(m.label),
+)
+
+/** Each key metric's verdict among the contenders of one tier; none when no tier raced two. */
+function tierVerdicts(tiers: Map<string, Map<Contender, Report[]>>): string {
+  const raced = TIER_COLUMNS.filter((t) => (tiers.get(t)?.size ?? 0) >= 2)
+  if (raced.length === 0) return ''
+  const rows = TIER_METRICS.flatMap((m) => raced.map((t) => [`${m.group}: ${m.label}`, t, verdict(m, tiers.get(t)!)]))
+  return [
+    '',
+    '### Verdicts per tier',
+    '',
+    'Which runtime is cheapest, leanest and fastest *as shipped*, and which *when tuned*: each tier’s contenders judged among themselves by the rule of the overall verdict (a winner only where the interval excludes 1 and the gap is over the threshold).',
+    '',
+    table(['metric', 'tier', 'verdict'], rows),
+  ].join('\n')
+}
+
 export function gridSection(input: ComparisonInput, byContender: Map<Contender, Report[]>): string {
   const runtimes = new Map<string, Map<string, [Contender, Report[]][]>>()
+  const byTier = new Map<string, Map<Contender, Report[]>>()
   for (const [c, reports] of byContender) {
     const runtime = reports[0]!.runtime.name
     const tiers = runtimes.get(runtime) ?? new Map<string, [Contender, Report[]][]>()
     const tier = tierOf(c, input.provenance?.contenders)
     tiers.set(tier, [...(tiers.get(tier) ?? []), [c, reports]])
     runtimes.set(runtime, tiers)
+    byTier.set(tier, (byTier.get(tier) ?? new Map()).set(c, reports))
   }
   const others = [...new Set([...runtimes.values()].flatMap((t) => [...t.keys()]))].filter(
     (t) => !(TIER_COLUMNS as readonly string[]).includes(t),
@@ -62,16 +88,18 @@ export function gridSection(input: ComparisonInput, byContender: Map<Contender, 
     ...columns.map((t) => (tiers.get(t) ?? []).map(([c, reports]) => cell(input, c, reports)).join('<br>') || '—'),
     glueShare(tiers.get('as-shipped')?.[0], tiers.get('tuned')?.[0]),
   ])
-  return [
-    '## Runtime × tier',
-    '',
-    '*As shipped*: the runtime’s mainstream librdkafka binding used as its documentation shows; *tuned*: the thinnest glue the runtime allows (each contender’s glue is in the environment table). ' +
-      'Each cell: CPU per delivered message, median (range) over rounds' +
-      (input.floor ? ', ×floor against librdkafka alone at the same rate' : '') +
-      ', RSS avg, exchange→ack p99 over all samples' +
-      (input.ladder ? ', saturation point' : '') +
-      '. *Glue share*: the as-shipped contender’s CPU per message over the tuned one’s, with its 95 % interval; — where the runtime raced in one tier only.',
-    '',
-    table(['runtime', ...columns, 'glue share (CPU)'], rows),
-  ].join('\n')
+  return (
+    [
+      '## Runtime × tier',
+      '',
+      '*As shipped*: the runtime’s mainstream librdkafka binding used as its documentation shows; *tuned*: the thinnest glue the runtime allows (each contender’s glue is in the environment table). ' +
+        'Each cell: CPU per delivered message, median (range) over rounds' +
+        (input.floor ? ', ×floor against librdkafka alone at the same rate' : '') +
+        ', RSS avg, exchange→ack p99 over all samples' +
+        (input.ladder ? ', saturation point' : '') +
+        '. *Glue share*: the as-shipped contender’s CPU per message over the tuned one’s, with its 95 % interval; — where the runtime raced in one tier only.',
+      '',
+      table(['runtime', ...columns, 'glue share (CPU)'], rows),
+    ].join('\n') + tierVerdicts(byTier)
+  )
 }

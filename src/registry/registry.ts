@@ -195,6 +195,16 @@ export function ownChecks(context: BuildContext): OwnChecks[] {
 /** What a plain `bun run bench` races: the registered contenders in the default field. */
 export const DEFAULT_FIELD: readonly string[] = REGISTRY.filter((e) => e.inDefaultField).map((e) => e.name)
 
+/**
+ * The fields a word names in --contenders: `all`, or a tier (`as-shipped`, `tuned`) for one
+ * column of the runtime × tier grid; undefined for a list of names.
+ */
+export function namedField(word: string): string[] | undefined {
+  if (word === 'all') return [...CONTENDER_NAMES]
+  if (word === 'as-shipped' || word === 'tuned') return REGISTRY.filter((e) => e.tier === word).map((e) => e.name)
+  return undefined
+}
+
 export class UnknownContenderError extends Error {
   override name = 'UnknownContenderError'
 }
