@@ -41,6 +41,20 @@ describe('auditMessages', () => {
     expect(a.problems).toContain('topic holds 3 warm-up messages, report says 4 delivered in the warm-up')
   })
 
+  test('a topic holding more than was acknowledged says so when the report had that many in flight, and still fails', () => {
+    const inFlight = report(3, 4)
+    inFlight.messages.inFlightAtEnd = 2
+    const a = auditMessages(inFlight, 't', topic(3, 5))
+    expect(a.ok).toBe(false)
+    expect(a.problems).toContain(
+      'topic holds 5 window messages, report says 4 delivered (1 more: written to Kafka but never acknowledged to the contender, which exited with 2 in flight)',
+    )
+    // none in flight: no such explanation is possible
+    expect(auditMessages(report(3, 4), 't', topic(3, 5)).problems).toContain(
+      'topic holds 5 window messages, report says 4 delivered',
+    )
+  })
+
   test('finds duplicates, a missing phase, a warm-up seq after the window began, and wrong keys', () => {
     const messages = [
       ...topic(2, 2),
