@@ -10,6 +10,7 @@ import { KafkaConfigError } from '../../librdkafka/errors.ts'
 import { createFfiSink, librdkafkaVersion } from './ffi-sink.ts'
 import { readTopic } from '../../librdkafka/consumer.ts'
 import { loadProducerSettings } from './settings.ts'
+import { keyOf, phaseOf, produceRoundTrip, valueOf } from './roundtrip.fixture.ts'
 import { summarizeStats } from './stats-summary.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
@@ -44,31 +45,8 @@ describe('bun:ffi sink', () => {
     })
     await sink.checkBroker(10_000)
     const N = 10_000
-    const encoder = new TextEncoder()
     const producedAt = performance.now()
-    const codes = ['KRW-BTC', 'KRW-ETH', 'BTC-XRP', 'USDT-SOL']
-    const valueOf = (seq: number) =>
-      `{"type":"ticker","code":"${codes[seq % codes.length]}","trade_price":${seq}.5,"seq":${seq}}`
-    const phaseOf = (seq: number) => (seq <= N / 2 ? 'warmup' : 'window')
-    for (let seq = 1; seq <= N; seq++) {
-      let accepted = sink.produce(
-        encoder.encode(codes[seq % codes.length]!),
-        encoder.encode(valueOf(seq)),
-        seq,
-        phaseOf(seq),
-      )
-      while (!accepted) {
-        sink.poll()
-        accepted = sink.produce(
-          encoder.encode(codes[seq % codes.length]!),
-          encoder.encode(valueOf(seq)),
-          seq,
-          phaseOf(seq),
-        )
-      }
-      if (seq % 1000 === 0) sink.poll()
-    }
-    const left = await sink.flush(30_000)
+    const left = await produceRoundTrip(sink, N, 30_000)
     expect(left).toBe(0)
     const flushedAt = performance.now()
     await Bun.sleep(1100)
@@ -90,8 +68,8 @@ describe('bun:ffi sink', () => {
       expect(seen.has(seq)).toBe(false)
       seen.add(seq)
       expect(m.headers.contender).toBe('bun')
-      expect(m.headers.phase).toBe(phaseOf(seq))
-      expect(decoder.decode(m.key!)).toBe(codes[seq % codes.length]!)
+      expect(m.headers.phase).toBe(phaseOf(seq, N))
+      expect(decoder.decode(m.key!)).toBe(keyOf(seq))
       expect(decoder.decode(m.value)).toBe(valueOf(seq))
     }
     expect(seen.size).toBe(N)
