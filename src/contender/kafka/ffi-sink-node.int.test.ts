@@ -13,7 +13,7 @@ import { createTopic } from '../../librdkafka/admin.ts'
 import { readTopic } from '../../librdkafka/consumer.ts'
 import { CACHE, ROOT } from '../../paths.ts'
 import { nodeBinary } from '../../registry/node-runtime.ts'
-import { keyOf, phaseOf, valueOf } from './roundtrip.fixture.ts'
+import { roundTripProblems } from './roundtrip.fixture.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
 let dir: string
@@ -63,20 +63,7 @@ describe('node:ffi sink', () => {
 
     const messages = await readTopic(kafka.bootstrap, topic)
     expect(messages.length).toBe(N)
-    const decoder = new TextDecoder()
-    const seen = new Set<number>()
-    for (const m of messages) {
-      const seq = Number(m.headers.seq)
-      expect(seen.has(seq)).toBe(false)
-      seen.add(seq)
-      expect(m.headers.contender).toBe('node-tuned')
-      expect(m.headers.phase).toBe(phaseOf(seq, N))
-      expect(decoder.decode(m.key!)).toBe(keyOf(seq))
-      expect(decoder.decode(m.value)).toBe(valueOf(seq))
-    }
-    expect(seen.size).toBe(N)
-    expect(Math.min(...seen)).toBe(1)
-    expect(Math.max(...seen)).toBe(N)
+    expect(roundTripProblems(messages, N, 'node-tuned')).toEqual([])
   }, 90_000)
 
   test('a property librdkafka does not know, or a value it rejects, is a typed error naming it', async () => {

@@ -9,12 +9,19 @@
  */
 import { dlopen, getInt32, getRawPointer, getUint64, toString } from 'node:ffi'
 import { Socket } from 'node:net'
-import { RD } from '../../librdkafka/c-api.ts'
 import { librdkafkaPath } from '../../librdkafka/c-api.ts'
-import { KafkaError } from '../../librdkafka/errors.ts'
 import { FfiProducer, type FfiCalls, type Wakeups } from './ffi-producer.ts'
 import { DR_BATCH, VU_COUNT } from './produce-vector.ts'
-import { LIBC, newProducer, PIPE_FLAGS, SYMBOLS, type Libc, type Rdk, type Signature } from './rdkafka-calls.ts'
+import {
+  LIBC,
+  newProducer,
+  PIPE_FLAGS,
+  requestMetadata,
+  SYMBOLS,
+  type Libc,
+  type Rdk,
+  type Signature,
+} from './rdkafka-calls.ts'
 import type { Sink, SinkOptions } from './sink.ts'
 
 type Pointer = bigint
@@ -112,18 +119,8 @@ function nodeCalls(rd: Rdk<Pointer>, o: SinkOptions): FfiCalls<Pointer> & { queu
     },
     eventDestroy: (event) => rd.rd_kafka_event_destroy(event),
     outqLen: () => rd.rd_kafka_outq_len(rk),
-    async checkBroker(timeoutMs) {
-      // a blocking call (node:ffi has no other kind), made once before the first WebSocket as on Bun
-      const out = new BigUint64Array(1)
-      const err = await rd.rd_kafka_metadata(rk, 0, null, out, timeoutMs)
-      if (err !== RD.ERR_NO_ERROR)
-        throw new KafkaError(
-          `no broker answered a metadata request within ${timeoutMs} ms (metadata request failed: ${cString(rd.rd_kafka_err2str(err))})`,
-          errName(err),
-          err,
-        )
-      rd.rd_kafka_metadata_destroy(out[0]!)
-    },
+    // a blocking call (node:ffi has no other kind), made once before the first WebSocket as on Bun
+    checkBroker: (timeoutMs) => requestMetadata(rd, rk, timeoutMs, { cString, pointerAt: (address) => address }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     destroy() {
       rd.rd_kafka_queue_destroy(queue)

@@ -138,3 +138,25 @@ export function newProducer<P>(
   }
   return { rk, rkt }
 }
+
+/**
+ * A metadata request within the timeout (the startup's broker check); rejects with a KafkaError
+ * naming librdkafka's reason. `cString` reads a C string and `pointerAt` makes a pointer from an
+ * address, each the runtime's way.
+ */
+export async function requestMetadata<P>(
+  rd: Rdk<P>,
+  rk: P,
+  timeoutMs: number,
+  { cString, pointerAt }: { cString(p: P): string; pointerAt(address: bigint): P },
+): Promise<void> {
+  const out = new BigUint64Array(1)
+  const err = await rd.rd_kafka_metadata(rk, 0, null, out, timeoutMs)
+  if (err !== RD.ERR_NO_ERROR)
+    throw new KafkaError(
+      `no broker answered a metadata request within ${timeoutMs} ms (metadata request failed: ${cString(rd.rd_kafka_err2str(err))})`,
+      cString(rd.rd_kafka_err2name(err)),
+      err,
+    )
+  rd.rd_kafka_metadata_destroy(pointerAt(out[0]!))
+}

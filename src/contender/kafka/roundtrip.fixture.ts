@@ -21,3 +21,30 @@ export async function produceRoundTrip(sink: Sink, n: number, flushMs: number): 
   }
   return sink.flush(flushMs)
 }
+
+/** How the topic read back differs from seq 1..n produced by `contender`: one line per problem, none when it holds each exactly once. */
+export function roundTripProblems(
+  messages: { key: Uint8Array | null; value: Uint8Array; headers: Record<string, string> }[],
+  n: number,
+  contender: string,
+): string[] {
+  const decoder = new TextDecoder()
+  const problems: string[] = []
+  const seen = new Set<number>()
+  for (const m of messages) {
+    const seq = Number(m.headers.seq)
+    if (!Number.isInteger(seq) || seq < 1 || seq > n) problems.push(`seq header ${m.headers.seq} outside 1..${n}`)
+    else if (seen.has(seq)) problems.push(`seq ${seq} twice`)
+    seen.add(seq)
+    const want = { contender, phase: phaseOf(seq, n), key: keyOf(seq), value: valueOf(seq) }
+    const got: Record<string, string | null | undefined> = {
+      ...m.headers,
+      key: m.key && decoder.decode(m.key),
+      value: decoder.decode(m.value),
+    }
+    for (const field of ['contender', 'phase', 'key', 'value'] as const)
+      if (got[field] !== want[field]) problems.push(`seq ${seq}: ${field} ${got[field]}, not ${want[field]}`)
+  }
+  for (let seq = 1; seq <= n && problems.length < 20; seq++) if (!seen.has(seq)) problems.push(`seq ${seq} missing`)
+  return problems.slice(0, 20)
+}
