@@ -62,7 +62,7 @@ describe.each(TS_CONTENDERS)('%s', (contender) => {
     const { runtime } = entryOf(contender)
     const probe = Bun.spawnSync(runtime.version.command, { stdout: 'pipe', stderr: 'pipe' }).stdout.toString()
     expect(run.report!.runtime).toMatchObject({ name: runtime.name, version: runtime.version.pattern.exec(probe)?.[1] })
-    // for node and node-ws, the pinned LTS Node set-up installed
+    // for node and node-tuned, the pinned LTS Node set-up installed
     if (runtime.name === 'node') expect(run.report!.runtime.version).toBe(NODE_VERSION)
   })
 })

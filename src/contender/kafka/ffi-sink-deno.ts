@@ -10,11 +10,10 @@
  * on the broker.
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
-import { RD } from '../../librdkafka/c-api.ts'
-import { KafkaError } from '../../librdkafka/errors.ts'
 import { FfiProducer, type FfiCalls } from './ffi-producer.ts'
 import { cString, newProducer, open, type Libc, type Rdk } from './deno-rdkafka.ts'
 import { DR_BATCH, VU_COUNT } from './produce-vector.ts'
+import { requestMetadata } from './rdkafka-calls.ts'
 import type { Sink, SinkOptions } from './sink.ts'
 
 /** O_NONBLOCK | O_CLOEXEC (Linux): librdkafka's write must never block */
@@ -104,17 +103,11 @@ function denoCalls(rd: Rdk, o: SinkOptions): FfiCalls<DenoPointer> & { queue: De
     },
     eventDestroy: (event) => rd.rd_kafka_event_destroy(event),
     outqLen: () => rd.rd_kafka_outq_len(rk),
-    async checkBroker(timeoutMs) {
-      const out = new BigUint64Array(1)
-      const err = await rd.rd_kafka_metadata(rk, 0, null, out, timeoutMs)
-      if (err !== RD.ERR_NO_ERROR)
-        throw new KafkaError(
-          `no broker answered a metadata request within ${timeoutMs} ms (metadata request failed: ${cString(d, rd.rd_kafka_err2str(err))})`,
-          errName(err),
-          err,
-        )
-      rd.rd_kafka_metadata_destroy(d.UnsafePointer.create(out[0]!))
-    },
+    checkBroker: (timeoutMs) =>
+      requestMetadata(rd, rk, timeoutMs, {
+        cString: (p) => cString(d, p),
+        pointerAt: (address) => d.UnsafePointer.create(address),
+      }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     destroy() {
       rd.rd_kafka_queue_destroy(queue)

@@ -10,6 +10,7 @@ import { KafkaConfigError } from '../../librdkafka/errors.ts'
 import { createFfiSink, librdkafkaVersion } from './ffi-sink.ts'
 import { readTopic } from '../../librdkafka/consumer.ts'
 import { loadProducerSettings } from './settings.ts'
+import { produceRoundTrip, roundTripProblems } from './roundtrip.fixture.ts'
 import { summarizeStats } from './stats-summary.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
@@ -44,31 +45,8 @@ describe('bun:ffi sink', () => {
     })
     await sink.checkBroker(10_000)
     const N = 10_000
-    const encoder = new TextEncoder()
     const producedAt = performance.now()
-    const codes = ['KRW-BTC', 'KRW-ETH', 'BTC-XRP', 'USDT-SOL']
-    const valueOf = (seq: number) =>
-      `{"type":"ticker","code":"${codes[seq % codes.length]}","trade_price":${seq}.5,"seq":${seq}}`
-    const phaseOf = (seq: number) => (seq <= N / 2 ? 'warmup' : 'window')
-    for (let seq = 1; seq <= N; seq++) {
-      let accepted = sink.produce(
-        encoder.encode(codes[seq % codes.length]!),
-        encoder.encode(valueOf(seq)),
-        seq,
-        phaseOf(seq),
-      )
-      while (!accepted) {
-        sink.poll()
-        accepted = sink.produce(
-          encoder.encode(codes[seq % codes.length]!),
-          encoder.encode(valueOf(seq)),
-          seq,
-          phaseOf(seq),
-        )
-      }
-      if (seq % 1000 === 0) sink.poll()
-    }
-    const left = await sink.flush(30_000)
+    const left = await produceRoundTrip(sink, N, 30_000)
     expect(left).toBe(0)
     const flushedAt = performance.now()
     await Bun.sleep(1100)
@@ -83,20 +61,7 @@ describe('bun:ffi sink', () => {
       `[figures] 10,000 messages: produce + every delivery report ${(flushedAt - producedAt).toFixed(0)} ms; read back ${(performance.now() - readAt).toFixed(0)} ms`,
     )
     expect(messages.length).toBe(N)
-    const decoder = new TextDecoder()
-    const seen = new Set<number>()
-    for (const m of messages) {
-      const seq = Number(m.headers.seq)
-      expect(seen.has(seq)).toBe(false)
-      seen.add(seq)
-      expect(m.headers.contender).toBe('bun')
-      expect(m.headers.phase).toBe(phaseOf(seq))
-      expect(decoder.decode(m.key!)).toBe(codes[seq % codes.length]!)
-      expect(decoder.decode(m.value)).toBe(valueOf(seq))
-    }
-    expect(seen.size).toBe(N)
-    expect(Math.min(...seen)).toBe(1)
-    expect(Math.max(...seen)).toBe(N)
+    expect(roundTripProblems(messages, N, 'bun')).toEqual([])
     // the producer's statistics were served too, and summarise to real broker figures
     expect(stats.length).toBeGreaterThan(0)
     const summary = summarizeStats(stats)

@@ -1,7 +1,8 @@
 /**
  * @module upbit/socket-ws
- * The `ws` package on Node: the WebSocket client most Node services reach for. It parses frames
- * in native-backed Buffers without undici's per-frame copies, inflates synchronously when it can,
+ * The `ws` package on Node, node-tuned's client (its inflate made synchronous by
+ * ws-sync-inflate.ts): the WebSocket client most Node services reach for. It parses frames
+ * in native-backed Buffers without undici's per-frame copies (its own inflate is asynchronous),
  * offers permessage-deflate only through its `perMessageDeflate` option, states a refused upgrade
  * in its error ("Unexpected server response: 429"), sends ping frames, and refuses a message over
  * `maxPayload` (MAX_FRAME_BYTES) while it is still arriving (close 1009) and a text frame that is
