@@ -1,17 +1,11 @@
 //! Frames in, messages out: the phase (before ready, warm-up, window, closed), the frame check,
 //! seq numbering over warm-up and window, produce with headers, delivery reports booked by seq.
 use crate::clock::wall_ms;
-use crate::kafka::{self, Producer};
+use crate::kafka::{self, Message, Sent, Sink, QUEUE_FULL_GIVE_UP, QUEUE_FULL_RETRY};
 use crate::metrics::Recorder;
 use crate::upbit::frame_check::{self, Checker, Kind, Verdict};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::BaseRecord;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
-
-/// A full local queue is retried this long before the message counts as failed (QUEUE_FULL).
-const QUEUE_FULL_GIVE_UP: Duration = Duration::from_secs(10);
+use std::time::Instant;
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Phase {
@@ -30,18 +24,16 @@ pub struct Shared {
     pub stats: kafka::Stats,
     checker: Option<Checker>,
     /// Held here (not beside the lock) so the run can take it back and destroy it before exit.
-    pub producer: Option<Arc<Producer>>,
+    pub producer: Option<Arc<dyn Sink>>,
 }
 
 pub struct Pipeline {
     shared: Mutex<Shared>,
-    topic: String,
-    contender: String,
     log: Box<dyn Fn(&str) + Send + Sync>,
 }
 
 impl Pipeline {
-    pub fn new(topic: &str, contender: &str, log: Box<dyn Fn(&str) + Send + Sync>) -> Arc<Self> {
+    pub fn new(log: Box<dyn Fn(&str) + Send + Sync>) -> Arc<Self> {
         Arc::new(Pipeline {
             shared: Mutex::new(Shared {
                 rec: Recorder::new(),
@@ -52,8 +44,6 @@ impl Pipeline {
                 checker: None,
                 producer: None,
             }),
-            topic: topic.to_owned(),
-            contender: contender.to_owned(),
             log,
         })
     }
@@ -62,7 +52,7 @@ impl Pipeline {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn set_producer(&self, p: Option<Arc<Producer>>) {
+    pub fn set_producer(&self, p: Option<Arc<dyn Sink>>) {
         self.lock().producer = p;
     }
 
@@ -145,21 +135,19 @@ impl Pipeline {
     }
 
     /// Produces under the lock; a full queue releases it (delivery reports need it to drain the
-    /// queue), waits 1 ms and retries, counting the retries in the window.
+    /// queue), waits and retries, counting the retries in the window.
     fn produce<'a>(
         &'a self,
         mut s: MutexGuard<'a, Shared>,
         code: usize,
         frame: &[u8],
         seq: u64,
-        phase: &[u8],
+        phase: &'static [u8],
     ) -> (bool, MutexGuard<'a, Shared>) {
         // a reference count, not an allocation: the lock is let go while a full queue drains
         let Some(producer) = s.producer.clone() else {
             return (false, s);
         };
-        let mut digits = [0u8; 20];
-        let seq_text = format_u64(seq, &mut digits);
         let give_up_at = Instant::now() + QUEUE_FULL_GIVE_UP;
         loop {
             let key = s
@@ -167,40 +155,26 @@ impl Pipeline {
                 .as_ref()
                 .map(|c| c.codes[code].as_bytes())
                 .unwrap_or(b"");
-            let headers = OwnedHeaders::new_with_capacity(3)
-                .insert(Header {
-                    key: "seq",
-                    value: Some(seq_text),
-                })
-                .insert(Header {
-                    key: "contender",
-                    value: Some(self.contender.as_bytes()),
-                })
-                .insert(Header {
-                    key: "phase",
-                    value: Some(phase),
-                });
-            let record = BaseRecord::with_opaque_to(&self.topic, seq as usize)
-                .key(key)
-                .payload(frame)
-                .headers(headers);
-            match producer.send(record) {
-                Ok(()) => return (true, s),
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
-                    if Instant::now() < give_up_at =>
-                {
+            let sent = producer.send(&Message {
+                key,
+                value: frame,
+                seq,
+                phase,
+            });
+            match sent {
+                Sent::Taken => return (true, s),
+                Sent::QueueFull if Instant::now() < give_up_at => {
                     if s.phase == Phase::Window {
                         s.rec.queue_full_retries += 1;
                     }
                     drop(s);
-                    std::thread::sleep(Duration::from_millis(1));
+                    std::thread::sleep(QUEUE_FULL_RETRY);
                     s = self.lock();
                 }
-                Err((e, _)) => {
-                    let name = match e.rdkafka_error_code() {
-                        Some(RDKafkaErrorCode::QueueFull) => "QUEUE_FULL".to_owned(),
-                        Some(c) => format!("{c:?}"),
-                        None => "PRODUCE_ERROR".to_owned(),
+                Sent::QueueFull | Sent::Refused(_) => {
+                    let name = match sent {
+                        Sent::Refused(name) => name,
+                        _ => "QUEUE_FULL".to_owned(),
                     };
                     if s.phase == Phase::Window || (s.window_from > 0 && seq >= s.window_from) {
                         s.rec.produce_error(&name);
@@ -214,19 +188,7 @@ impl Pipeline {
     }
 }
 
-fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
-}
-
-impl kafka::Sink for Pipeline {
+impl kafka::Handlers for Pipeline {
     fn delivered(&self, seq: u64, err: Option<&str>) {
         let wall = wall_ms();
         let mut s = self.lock();
@@ -240,6 +202,13 @@ impl kafka::Sink for Pipeline {
         }
         let now = s.rec.now();
         s.rec.delivery_report(seq, err, now, wall);
+    }
+
+    fn queue_full_retry(&self) {
+        let mut s = self.lock();
+        if s.phase == Phase::Window {
+            s.rec.queue_full_retries += 1;
+        }
     }
 
     fn stats(&self, json: &[u8]) {
@@ -259,19 +228,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seq_digits() {
-        let mut b = [0u8; 20];
-        assert_eq!(format_u64(0, &mut b), b"0");
-        assert_eq!(format_u64(1234567890123, &mut b), b"1234567890123");
-        assert_eq!(
-            format_u64(u64::MAX, &mut b),
-            u64::MAX.to_string().as_bytes()
-        );
-    }
-
-    #[test]
     fn frames_before_ready_and_status_frames_are_not_produced() {
-        let p = Pipeline::new("t", "rust", Box::new(|_| {}));
+        let p = Pipeline::new(Box::new(|_| {}));
         p.set_markets(&["KRW-BTC".to_owned()], "ticker");
         assert!(p.on_frame(br#"{"code":"KRW-BTC","trade_price":1}"#));
         assert!(!p.on_frame(br#"{"status":"UP"}"#));

@@ -10,7 +10,6 @@ use crate::startup::{KafkaGuard, StartupError};
 use crate::upbit::client::{self, Client};
 use crate::upbit::{markets, plan};
 use crate::{kafka, out, report};
-use rdkafka::producer::Producer as _;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -70,18 +69,21 @@ pub struct Start {
     pub bad_start: Option<String>,
 }
 
-pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32, Failure> {
+pub async fn run(
+    cfg: Config,
+    settings: BTreeMap<String, String>,
+    kind: kafka::Kind,
+) -> Result<i32, Failure> {
     let mut sig = signals();
-    let pipeline = Pipeline::new(&cfg.kafka_topic, &cfg.contender, Box::new(out::log));
-    let (mut kafka_guard, codes) = start_up(&cfg, &settings, &pipeline).await?;
-    // declared after the guard, so dropped before it: the guard destroys the producer last
-    let producer = kafka_guard.producer.clone();
+    let pipeline = Pipeline::new(Box::new(out::log));
+    let (mut kafka_guard, codes) = start_up(&cfg, &settings, kind, &pipeline).await?;
     let mut conns = connect(&cfg, &pipeline, &codes, &mut sig).await;
     let start = warm_up(&cfg, &pipeline, &conns.client, codes.len(), &mut sig).await;
     let mut window = measure(&cfg, &pipeline, &mut conns, &start, &mut sig).await;
-    flush(&cfg, &producer, &mut kafka_guard, &mut window);
+    flush(&cfg, &mut kafka_guard, &mut window).await;
     let rep = build(Facts {
         cfg: &cfg,
+        kind,
         settings: &settings,
         pipeline: &pipeline,
         client: &conns.client,
@@ -109,18 +111,19 @@ pub async fn run(cfg: Config, settings: BTreeMap<String, String>) -> Result<i32,
     report(&cfg, &rep, window.signal)
 }
 
-/// start_up: the producer (a property librdkafka rejects: exit config) and its poll thread, the
+/// start_up: the producer of the kind asked for (a property librdkafka rejects: exit config), the
 /// broker's metadata answer (exit broker), the market list (exit markets).
 async fn start_up(
     cfg: &Config,
     settings: &BTreeMap<String, String>,
+    kind: kafka::Kind,
     pipeline: &Arc<Pipeline>,
 ) -> Result<(KafkaGuard, Vec<String>), StartupError> {
-    let producer = kafka::create(cfg, settings, pipeline.clone())
+    let producer = kafka::create(kind, cfg, settings, pipeline.clone())
         .map_err(|e| StartupError::new("config", e))?;
-    let kafka_guard = KafkaGuard::start(Arc::new(producer), pipeline.clone());
+    let kafka_guard = KafkaGuard::start(producer, pipeline.clone());
     let startup = Duration::from_millis(cfg.startup_timeout_ms as u64);
-    if let Err(e) = kafka_guard.producer.client().fetch_metadata(None, startup) {
+    if let Err(e) = kafka_guard.producer.check_broker(startup) {
         let why = format!("Kafka at {} unreachable: {e}", cfg.kafka_bootstrap_servers);
         return Err(StartupError::new("broker", why));
     }
@@ -244,12 +247,12 @@ async fn warm_up(
     }
 }
 
-/// flush: FLUSH_TIMEOUT_MS of flush, then the last delivery
-/// reports served on this thread; the clocks stop.
-fn flush(cfg: &Config, producer: &kafka::Producer, guard: &mut KafkaGuard, w: &mut Window) {
-    let _ = producer.flush(Duration::from_millis(cfg.flush_timeout_ms as u64));
+/// flush: FLUSH_TIMEOUT_MS of flush, then polling stops (the tuned sink serves the last delivery
+/// reports on this thread); the clocks stop.
+async fn flush(cfg: &Config, guard: &mut KafkaGuard, w: &mut Window) {
+    let timeout = Duration::from_millis(cfg.flush_timeout_ms as u64);
+    guard.producer.flush(timeout).await;
     guard.stop_polling();
-    producer.poll(Duration::ZERO);
     let cpu1 = metrics::cpu_us();
     w.cpu = (cpu1.0 - w.cpu0.0, cpu1.1 - w.cpu0.1);
     w.flushed_at = Instant::now();

@@ -120,19 +120,31 @@ fn read_topic(bootstrap: &str, topic: &str, want: usize) -> Vec<Record> {
     out
 }
 
+/// `rust`: rdkafka's FutureProducer as shipped.
 #[test]
-fn a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
+fn as_shipped_a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
+    short_run("future", "rust");
+}
+
+/// `rust-tuned`: the BaseProducer with the seq as its delivery opaque.
+#[test]
+fn tuned_a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
+    short_run("base", "rust-tuned");
+}
+
+fn short_run(producer: &str, contender: &str) {
     let Some(bootstrap) = broker() else {
         eprintln!("skipped: KAFKA_BOOTSTRAP_SERVERS is not set");
         return;
     };
     let feed = start_feed();
-    let dir = std::env::temp_dir().join(format!("rust-e2e-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("{contender}-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let topic = format!("rust-e2e-{}", now_ms());
+    let topic = format!("{contender}-e2e-{}", now_ms());
     let mut child = Command::new(binary())
+        .args(["--producer", producer])
         .current_dir(root())
-        .env("CONTENDER", "rust")
+        .env_remove("CONTENDER")
         .env("KAFKA_BOOTSTRAP_SERVERS", &bootstrap)
         .env("KAFKA_TOPIC", &topic)
         .env("UPBIT_REST_URL", &feed.rest)
@@ -168,9 +180,11 @@ fn a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
     assert_eq!(kinds.last(), Some(&"report"));
     assert_eq!(status.code(), Some(0), "{events:?}");
 
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("rust_performance_report.json")).unwrap())
-            .unwrap();
+    // CONTENDER unset: the producer's own name
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join(format!("{contender}_performance_report.json"))).unwrap(),
+    )
+    .unwrap();
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../schemas/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -181,6 +195,13 @@ fn a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["status"], "complete");
     assert_eq!(report["librdkafka"]["version"], "2.15.1");
+    let binding = report["runtime"]["kafkaBinding"].as_str().unwrap();
+    let class = if producer == "future" {
+        "FutureProducer"
+    } else {
+        "BaseProducer"
+    };
+    assert!(binding.contains(class), "{binding}");
     let m = &report["messages"];
     let delivered = m["delivered"].as_u64().unwrap();
     assert!(delivered > 0);
@@ -200,7 +221,7 @@ fn a_short_run_is_complete_its_report_valid_and_its_topic_matches() {
                     .find(|(key, _)| key == k)
                     .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
             };
-            assert_eq!(get("contender").as_deref(), Some("rust"));
+            assert_eq!(get("contender").as_deref(), Some(contender));
             assert!(matches!(
                 get("phase").as_deref(),
                 Some("warmup") | Some("window")

@@ -8,18 +8,19 @@ use crate::upbit::markets;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-fn runtime_info() -> serde_json::Value {
+fn runtime_info(kind: kafka::Kind) -> serde_json::Value {
     json!({
         "name": "rust",
         "version": env!("RUSTC_VERSION"),
         "websocket": format!("yawc {}", env!("YAWC_VERSION")),
-        "kafkaBinding": format!("rdkafka {} (BaseProducer, dynamic-linking)", env!("RDKAFKA_VERSION")),
+        "kafkaBinding": kind.binding(),
         "heapMeaning": "RssAnon (anonymous resident memory from /proc): Rust has no managed heap; incl. librdkafka's buffers and the preallocated latency rings",
     })
 }
 
 pub struct Facts<'a> {
     pub cfg: &'a Config,
+    pub kind: kafka::Kind,
     pub settings: &'a BTreeMap<String, String>,
     pub pipeline: &'a Pipeline,
     pub client: &'a Client,
@@ -88,7 +89,7 @@ pub fn build(f: Facts) -> serde_json::Value {
         "contender": f.cfg.contender,
         "status": status,
         "statusReasons": reasons.iter().map(|(c, m)| json!({"code": c, "message": m})).collect::<Vec<_>>(),
-        "runtime": runtime_info(),
+        "runtime": runtime_info(f.kind),
         "librdkafka": {"version": kafka::version()},
         "host": super::host(),
         "config": crate::config::report_view(f.cfg),

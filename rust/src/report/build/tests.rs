@@ -38,6 +38,7 @@ fn build_one_second(
 ) -> serde_json::Value {
     build(Facts {
         cfg,
+        kind: crate::kafka::Kind::Future,
         settings,
         pipeline,
         client,
@@ -62,7 +63,7 @@ fn build_one_second(
 #[test]
 fn a_built_report_matches_the_schema() {
     let cfg = crate::config::parse(&Default::default(), &[], "rust").unwrap();
-    let pipeline = Pipeline::new("t", "rust", Box::new(|_| {}));
+    let pipeline = Pipeline::new(Box::new(|_| {}));
     pipeline.set_markets(&["KRW-BTC".to_owned()], "ticker");
     pipeline.set_phase(Phase::Window);
     pipeline.on_frame(b"not json");
@@ -83,6 +84,8 @@ fn a_built_report_matches_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(rep["status"], "failed");
+    let binding = rep["runtime"]["kafkaBinding"].as_str().unwrap();
+    assert!(binding.contains("FutureProducer"), "{binding}");
     assert_eq!(rep["messages"]["invalid"], 1);
     assert_eq!(rep["producerSettings"]["sasl.password"], "[redacted]");
     assert!(!rep.to_string().contains("hunter2"));
@@ -95,7 +98,7 @@ fn the_report_carries_the_window_histograms() {
     use base64::Engine;
     use hdrhistogram::serialization::Deserializer;
     let cfg = crate::config::parse(&Default::default(), &[], "rust").unwrap();
-    let pipeline = Pipeline::new("t", "rust", Box::new(|_| {}));
+    let pipeline = Pipeline::new(Box::new(|_| {}));
     {
         let rec = &mut pipeline.lock().rec;
         for seq in 1..=300u64 {
