@@ -134,10 +134,19 @@ export class RunningContender {
     this.write(`START ${epochMs}\n`)
   }
 
-  /** Raw text on the contender's stdin (tests of what it does with other lines than START). */
+  /**
+   * Raw text on the contender's stdin (tests of what it does with other lines than START). A
+   * contender that already closed its stdin (it is exiting: bad config, exit 2) cannot be told
+   * anything more; its exit code and report say what happened, so a broken pipe is not the
+   * bench's error.
+   */
   write(text: string): void {
-    this.proc.stdin.write(text)
-    this.proc.stdin.flush()
+    try {
+      this.proc.stdin.write(text)
+      this.proc.stdin.flush()
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error
+    }
   }
 
   signal(sig: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): void {
