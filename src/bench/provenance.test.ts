@@ -51,9 +51,9 @@ describe('the project’s commit', () => {
 
 describe('the contenders that ran', () => {
   test('their registry entries, with the runtime version their reports gave, once each', () => {
-    const reports = [makeReport('go', 1), makeReport('bun', 1), makeReport('go', 2)]
+    const reports = [makeReport('go', 1), makeReport('bun-tuned', 1), makeReport('go', 2)]
     const entries = contendersThatRan(reports)
-    expect(entries.map((e) => e.name)).toEqual(['go', 'bun'])
+    expect(entries.map((e) => e.name)).toEqual(['go', 'bun-tuned'])
     expect(entries[0]).toMatchObject({ runtime: 'go 1.26.8', tier: 'as-shipped', websocket: 'gorilla/websocket' })
     expect(entries[1]!.tier).toBe('tuned')
     expect(entries[1]!.glue).toContain('rd_kafka_produceva')

@@ -1,8 +1,8 @@
 /**
  * @module librdkafka/bindings
  * The C API of the project's one librdkafka build, opened with bun:ffi. Only non-variadic calls
- * (produceva, not producev) and only events polled on the JS thread: callbacks from librdkafka's
- * own threads into JS are unsafe. Struct offsets are for x86-64/arm64 LP64 and are checked
+ * (produceva, not producev) and only events or callbacks served on the JS thread (by its own
+ * poll/flush calls): callbacks from librdkafka's own threads into JS are unsafe. Struct offsets are for x86-64/arm64 LP64 and are checked
  * against rdkafka.h 2.15.1 (see comments at each).
  */
 import { dlopen, FFIType, ptr, read, type Pointer } from 'bun:ffi'
@@ -25,6 +25,12 @@ const symbols = {
   rd_kafka_topic_new: { args: [p, p, p], returns: p },
   rd_kafka_topic_destroy: { args: [p], returns: v },
   rd_kafka_produceva: { args: [p, p, usize], returns: p },
+  // the callback style librdkafka's docs show (the as-shipped bun sink): callbacks run inside poll/flush
+  rd_kafka_conf_set_dr_msg_cb: { args: [p, p], returns: v },
+  rd_kafka_conf_set_stats_cb: { args: [p, p], returns: v },
+  rd_kafka_conf_set_error_cb: { args: [p, p], returns: v },
+  rd_kafka_poll: { args: [p, i32], returns: i32 },
+  rd_kafka_flush: { args: [p, i32], returns: i32 },
   rd_kafka_error_code: { args: [p], returns: i32 },
   rd_kafka_error_string: { args: [p], returns: cstring },
   rd_kafka_error_destroy: { args: [p], returns: v },

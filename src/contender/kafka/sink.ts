@@ -3,7 +3,8 @@
  * The producer contract both TypeScript sinks meet (bun:ffi on Bun, the confluent binding on
  * Node), kept as small as OpenMessaging Benchmark's BenchmarkProducer. Handlers (delivery
  * reports, stats, errors) are given at construction and only ever called from `poll()`/`flush()`
- * or the runtime's event loop: never from librdkafka's threads.
+ * or the runtime's event loop (and, in the as-shipped bun sink, from `produce()`, which polls
+ * after each message as librdkafka's docs show): never from librdkafka's threads.
  */
 /** The `phase` header: produced between ready and the window, or inside it. */
 export type Phase = 'warmup' | 'window'
