@@ -85,11 +85,12 @@ def _shown(name: str, value: str) -> str:
     return value
 
 
-# The rows whose default is a description (defaultText) rather than a literal: computed here.
-_DERIVED_DEFAULTS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "CONTENDER": lambda done: RUNTIME,
-    "KAFKA_TOPIC": lambda done: f"upbit-ticker-{done['contender']}",
-    "PRODUCER_SETTINGS": lambda done: contract.DEFAULT_PRODUCER_SETTINGS,
+# The rows whose default is a description (defaultText) rather than a literal: computed here from
+# the values parsed so far and the program's own name.
+_DERIVED_DEFAULTS: dict[str, Callable[[dict[str, Any], str], Any]] = {
+    "CONTENDER": lambda done, program: program,
+    "KAFKA_TOPIC": lambda done, program: f"upbit-ticker-{done['contender']}",
+    "PRODUCER_SETTINGS": lambda done, program: contract.DEFAULT_PRODUCER_SETTINGS,
 }
 
 
@@ -150,8 +151,9 @@ def usage() -> str:
     return "\n".join(lines)
 
 
-def parse(environ: Mapping[str, str], args: Sequence[str]) -> Config:
-    """Parses the environment and flags into a Config; raises ConfigError on the first bad value."""
+def parse(environ: Mapping[str, str], args: Sequence[str], program: str = RUNTIME) -> Config:
+    """Parses the environment and flags into a Config; raises ConfigError on the first bad value.
+    ``program`` is the program's own name, CONTENDER's default (``python``, ``python-tuned``)."""
     rows = contract.env_table()
     _check_table(rows)
     given = {row["name"]: environ[row["name"]] for row in rows if environ.get(row["name"], "") != ""}
@@ -167,7 +169,7 @@ def parse(environ: Mapping[str, str], args: Sequence[str]) -> Config:
             except Bad as reason:
                 raise bad_value(name, given[name], str(reason)) from None
         elif name in _DERIVED_DEFAULTS:
-            value = _DERIVED_DEFAULTS[name](done)
+            value = _DERIVED_DEFAULTS[name](done, program)
         else:
             # literal defaults pass through the same checker: a dir default is created, a
             # "1048576" becomes an int

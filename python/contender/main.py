@@ -14,15 +14,29 @@ import sys
 from collections.abc import Callable
 
 import uvloop
+import websockets
 
 from contender import contract
 from contender.config import ConfigError, parse, usage, wants_help
 from contender.kafka.producer import EXPECTED_LIBRDKAFKA, librdkafka_version
 from contender.kafka.settings import effective_settings
+from contender.metrics.recorder import Recorder
+from contender.pipeline import Pipeline
 from contender.progress import Out
 from contender.redact import Scrubber
-from contender.run import FATAL, Run
+from contender.run import FATAL, Run, Variant
 from contender.startup import StartupError
+from contender.upbit.connection import Connection
+
+#: the original project's stack, its libraries used as their documentation shows (tier as-shipped)
+AS_SHIPPED = Variant(
+    program="python",
+    recorder=Recorder,
+    pipeline=Pipeline,
+    connection=Connection,
+    websocket=lambda loop: f"websockets {websockets.__version__} (asyncio client) on {loop}",
+    kafka_glue="",
+)
 
 
 def event_loop() -> tuple[Callable[[], asyncio.AbstractEventLoop], str]:
@@ -31,13 +45,13 @@ def event_loop() -> tuple[Callable[[], asyncio.AbstractEventLoop], str]:
     return uvloop.new_event_loop, f"uvloop {uvloop.__version__}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, variant: Variant = AS_SHIPPED) -> int:
     args = sys.argv[1:] if argv is None else argv
     if wants_help(args):
         print(usage())
         return contract.exit_code("complete")
     try:
-        config = parse(os.environ, args)
+        config = parse(os.environ, args, variant.program)
         settings = effective_settings(config)
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -53,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     loop_factory, loop_name = event_loop()
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         try:
-            return runner.run(Run(config, settings, out, loop_name).run())
+            return runner.run(Run(config, settings, out, loop_name, variant).run())
         except StartupError as failure:
             out.event({"event": "error", "message": str(failure)})
             print(out.scrub(str(failure)), file=sys.stderr)  # one line naming what failed, like a config error

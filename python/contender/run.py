@@ -10,12 +10,11 @@ import platform
 import signal
 import sys
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
-import websockets
 from confluent_kafka import KafkaError
 
 from contender import clock, contract, startup
@@ -32,11 +31,29 @@ from contender.report.host import host_info
 from contender.report.status import WarmupBooks, WindowFigures, judge
 from contender.report.write import ReportInvalid, ReportWriter
 from contender.upbit.client import ClientOptions, UpbitClient
+from contender.upbit.connection import Connection
 from contender.upbit.markets import count_by_quote
 from contender.upbit.plan import plan_connections
 
 FATAL = 1
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What tells the python contenders apart: one run, one module map, and the pieces a tier swaps
+    (main.py: as shipped; main_tuned.py: tuned)."""
+
+    #: the program's own name: CONTENDER's default
+    program: str
+    #: Recorder(max invalid samples, sample bytes)
+    recorder: Callable[[int, int], Recorder]
+    pipeline: type[Pipeline]
+    connection: type[Connection]
+    #: the report's runtime.websocket, given the event loop's name
+    websocket: Callable[[str], str]
+    #: how the binding is used, after its name and version in runtime.kafkaBinding
+    kafka_glue: str
 
 
 @dataclass(slots=True)
@@ -52,8 +69,9 @@ class Session:
 
 
 class Run:
-    def __init__(self, config: Config, settings: dict[str, str], out: Out, loop_name: str) -> None:
+    def __init__(self, config: Config, settings: dict[str, str], out: Out, loop_name: str, variant: Variant) -> None:
         self.config = config
+        self.variant = variant
         self.settings = settings
         self.out = out
         self.loop_name = loop_name
@@ -134,8 +152,8 @@ class Run:
         by_quote = count_by_quote(codes)
         self.out.log(f"{len(codes)} markets {by_quote} → {len(plan)} connections")
         samples = self.rules["invalidSamples"]
-        recorder = Recorder(samples["max"], samples["bytes"])
-        pipeline = Pipeline(
+        recorder = self.variant.recorder(samples["max"], samples["bytes"])
+        pipeline = self.variant.pipeline(
             producer,
             recorder,
             codes,
@@ -144,7 +162,9 @@ class Run:
             channel=c.upbit_channel,
             max_frame_bytes=c.max_frame_bytes,
         )
-        client = UpbitClient(plan, self._client_options(), pipeline.on_frame, self.out.log, pipeline.refused)
+        client = UpbitClient(
+            plan, self._client_options(), pipeline.on_frame, self.out.log, pipeline.refused, self.variant.connection
+        )
         client.start()
         await self._until_closing(client.ready.wait())
         return Session(codes, by_quote, recorder, pipeline, client, MemorySampler())
@@ -204,6 +224,7 @@ class Run:
         w.flushed = perf_counter()
         memory.stop()
         producer.stop_polling()  # from here on no delivery report changes a figure
+        s.recorder.settle()
         if left:
             self.out.log(f"flush: {left} messages or events still queued after {c.flush_timeout_ms} ms")
 
@@ -293,8 +314,8 @@ class Run:
         return {
             "name": "python",
             "version": f"CPython {platform.python_version()} on {self.loop_name}",
-            "websocket": f"websockets {websockets.__version__} (asyncio client) on {self.loop_name}",
+            "websocket": self.variant.websocket(self.loop_name),
             "kafkaBinding": f"confluent-kafka-python {binding_version()}"
-            f" (built from source against librdkafka {librdkafka_version()})",
+            f" (built from source against librdkafka {librdkafka_version()}){self.variant.kafka_glue}",
             "heapMeaning": HEAP_MEANING,
         }

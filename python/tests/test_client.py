@@ -1,17 +1,22 @@
 """The WebSocket client's liveness rules against real local servers on 127.0.0.1 (websockets'
 own server, or a bare TCP listener that never answers): compression negotiated, handshake
-timeout, 429, silence watchdog."""
+timeout, 429, silence watchdog, messages refused. Each runs on both connections: websockets'
+(python) and picows' (python-tuned)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import Awaitable, Callable
 
+import pytest
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Response
 
 from contender.upbit.client import ClientOptions, UpbitClient
+from contender.upbit.connection import Connection
+from contender.upbit.connection_picows import PicowsConnection
 from contender.upbit.plan import plan_connections
 
 DATA = b'{"code":"KRW-BTC","trade_price":1}'
@@ -35,8 +40,17 @@ def options(url: str, **changes: object) -> ClientOptions:
     return ClientOptions(**values)  # type: ignore[arg-type]
 
 
+@pytest.fixture(params=[Connection, PicowsConnection], ids=["websockets", "picows"])
+def connection(request: pytest.FixtureRequest) -> type[Connection]:
+    return request.param
+
+
 async def run_client(
-    url: str, settle: Callable[[UpbitClient, list[bytes]], Awaitable[object]], **changes: object
+    url: str,
+    settle: Callable[[UpbitClient, list[bytes]], Awaitable[object]],
+    connection: type[Connection],
+    refused: list[str] | None = None,
+    **changes: object,
 ) -> tuple[UpbitClient, list[bytes]]:
     """Runs a one-connection client until ``settle(client, frames)`` returns, then closes it."""
     frames: list[bytes] = []
@@ -45,7 +59,14 @@ async def run_client(
         frames.append(frame)
         return frame != b'{"status":"UP"}'
 
-    client = UpbitClient(plan_connections(["KRW-BTC"], 15, 1, 0), options(url, **changes), on_frame, lambda line: None)
+    client = UpbitClient(
+        plan_connections(["KRW-BTC"], 15, 1, 0),
+        options(url, **changes),
+        on_frame,
+        lambda line: None,
+        (refused if refused is not None else []).append,
+        connection,
+    )
     client.start()
     try:
         await asyncio.wait_for(settle(client, frames), 20)
@@ -54,7 +75,7 @@ async def run_client(
     return client, frames
 
 
-def test_the_subscription_and_the_negotiated_compression_are_reported() -> None:
+def test_the_subscription_and_the_negotiated_compression_are_reported(connection: type[Connection]) -> None:
     received: list[str] = []
 
     async def handler(ws: ServerConnection) -> None:
@@ -70,7 +91,7 @@ def test_the_subscription_and_the_negotiated_compression_are_reported() -> None:
                 while not frames:
                     await asyncio.sleep(0.01)
 
-            return await run_client(url, first_frame)
+            return await run_client(url, first_frame, connection)
 
     client, frames = asyncio.run(scenario())
     assert frames == [DATA]
@@ -83,26 +104,30 @@ def test_the_subscription_and_the_negotiated_compression_are_reported() -> None:
     assert client.stats.opened == 1 and client.stats.connect_us.get_total_count() == 1
 
 
-def test_without_compression_none_is_negotiated() -> None:
+def test_without_compression_none_is_negotiated(connection: type[Connection]) -> None:
     async def handler(ws: ServerConnection) -> None:
         await ws.wait_closed()
 
     async def scenario() -> UpbitClient:
         async with serve(handler, "127.0.0.1", 0, compression="deflate") as server:
             url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-            client, _ = await run_client(url, lambda client, frames: client.ready.wait(), compression=False)
+            client, _ = await run_client(url, lambda client, frames: client.ready.wait(), connection, compression=False)
             return client
 
     assert asyncio.run(scenario()).stats.compression == {"none"}
 
 
-def test_a_handshake_that_never_opens_is_abandoned_and_counted() -> None:
+def test_a_handshake_that_never_opens_is_abandoned_and_counted(connection: type[Connection]) -> None:
     async def scenario() -> UpbitClient:
         server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)  # accepts, never answers
         async with server:
             url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
             client, _ = await run_client(
-                url, lambda client, frames: client.ready.wait(), handshake_timeout_ms=200, reconnect_max_retries=1
+                url,
+                lambda client, frames: client.ready.wait(),
+                connection,
+                handshake_timeout_ms=200,
+                reconnect_max_retries=1,
             )
             return client
 
@@ -111,21 +136,23 @@ def test_a_handshake_that_never_opens_is_abandoned_and_counted() -> None:
     assert client.stats.opened == 0
 
 
-def test_a_429_on_the_handshake_is_counted() -> None:
+def test_a_429_on_the_handshake_is_counted(connection: type[Connection]) -> None:
     def refuse(connection: ServerConnection, request: object) -> Response:
         return connection.respond(429, "Too Many Requests\n")
 
     async def scenario() -> UpbitClient:
         async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0, process_request=refuse) as server:
             url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-            client, _ = await run_client(url, lambda client, frames: client.ready.wait())
+            client, _ = await run_client(url, lambda client, frames: client.ready.wait(), connection)
             return client
 
     client = asyncio.run(scenario())
     assert (client.stats.rate_limited, client.stats.failed, client.stats.opened) == (1, 1, 0)
 
 
-def test_a_silent_connection_is_closed_by_the_watchdog_and_status_frames_do_not_count() -> None:
+def test_a_silent_connection_is_closed_by_the_watchdog_and_status_frames_do_not_count(
+    connection: type[Connection],
+) -> None:
     async def handler(ws: ServerConnection) -> None:
         await ws.recv()
         while True:  # alive, but only status frames: not data
@@ -140,9 +167,74 @@ def test_a_silent_connection_is_closed_by_the_watchdog_and_status_frames_do_not_
                 while client.stats.silence_reconnects < 1:
                     await asyncio.sleep(0.02)
 
-            client, _ = await run_client(url, silenced, silence_timeout_ms=300, reconnect_max_retries=1)
+            client, _ = await run_client(url, silenced, connection, silence_timeout_ms=300, reconnect_max_retries=1)
             return client
 
     client = asyncio.run(scenario())
     assert client.stats.silence_reconnects >= 1
     assert client.stats.flaps >= 1  # it dropped well within the 10-s stable stretch
+
+
+async def refusal(handler: Callable[[ServerConnection], Awaitable[None]], connection: type[Connection]) -> list[str]:
+    """Runs ``handler`` as the server until the client has told ``on_refused`` once; returns what it told."""
+    refused: list[str] = []
+
+    async def told(client: UpbitClient, frames: list[bytes]) -> None:
+        while not refused:
+            await asyncio.sleep(0.01)
+
+    async with serve(handler, "127.0.0.1", 0, compression="deflate", max_size=None) as server:
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        await run_client(url, told, connection, refused, max_frame_bytes=4096, reconnect_max_retries=0)
+    return refused
+
+
+def test_a_fragmented_compressed_message_is_joined_and_inflated(connection: type[Connection]) -> None:
+    message = b'{"code":"KRW-BTC","trade_price":1,"pad":"' + b"x" * 3000 + b'"}'
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.send([message[:1000], message[1000:2000], message[2000:]])  # three fragments, one message
+        await ws.send(DATA)
+        await ws.wait_closed()
+
+    async def scenario() -> list[bytes]:
+        async with serve(handler, "127.0.0.1", 0, compression="deflate") as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+            async def two(client: UpbitClient, frames: list[bytes]) -> None:
+                while len(frames) < 2:
+                    await asyncio.sleep(0.01)
+
+            _, frames = await run_client(url, two, connection)
+            return frames
+
+    assert asyncio.run(scenario()) == [message, DATA]
+
+
+def test_a_message_that_inflates_past_the_limit_is_refused(connection: type[Connection]) -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.send(b"{" + b" " * 100_000 + b"}")  # deflates to a few hundred bytes, inflates past 4 KiB
+        await ws.wait_closed()
+
+    assert asyncio.run(refusal(handler, connection)) == ["too-large"]
+
+
+def test_a_frame_announced_past_the_limit_is_refused(connection: type[Connection]) -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.send(random.Random(1).randbytes(16_384))  # random: deflate cannot shrink it below 4 KiB
+        await ws.wait_closed()
+
+    assert asyncio.run(refusal(handler, connection)) == ["too-large"]
+
+
+def test_a_text_message_that_is_not_utf8_is_refused(connection: type[Connection]) -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.protocol.send_text(b"{\xff}")  # websockets' sans-I/O layer sends any bytes as text
+        ws.send_data()
+        await ws.wait_closed()
+
+    assert asyncio.run(refusal(handler, connection)) == ["bad-utf8"]

@@ -51,13 +51,14 @@ class Run:
     lines: list[str]
     stderr: str
     report_dir: Path
+    name: str = "python"
     kinds: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.kinds = [e["event"] for e in self.events]
 
     def report(self) -> dict[str, Any]:
-        return json.loads((self.report_dir / "python_performance_report.json").read_text())
+        return json.loads((self.report_dir / f"{self.name}_performance_report.json").read_text())
 
 
 def run_contender(
@@ -67,13 +68,14 @@ def run_contender(
     start_after_ms: int | None = 1500,
     start_line: str | None = None,
     signal_after_start_s: float | None = None,
+    program: tuple[str, str] = ("contender", "python"),
 ) -> Run:
     """Runs the contender to its end. With START_MODE=stdin it answers the ready event with
     ``START now+start_after_ms`` (or ``start_line``); ``signal_after_start_s`` sends SIGTERM
-    that long after the start event."""
+    that long after the start event. ``program``: the entry module and the name it reports under."""
     base = {k: v for k, v in os.environ.items() if k not in {row["name"] for row in contract.env_table()}}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "contender"],
+        [sys.executable, "-m", program[0]],
         cwd=contract.ROOT,
         env={**base, "REPORT_DIR": str(report_dir), **env},
         stdin=subprocess.PIPE,
@@ -109,7 +111,7 @@ def run_contender(
             proc.kill()
     reader.join(5)
     assert code != -signal.SIGKILL, f"the contender ran past {RUN_LIMIT_S} s and was killed:\n" + "\n".join(lines[-20:])
-    return Run(code, events, lines, "".join(stderr), report_dir)
+    return Run(code, events, lines, "".join(stderr), report_dir, program[1])
 
 
 def base_env(kafka_bootstrap: str, feed: Feed, **extra: str) -> dict[str, str]:
@@ -156,9 +158,15 @@ def read_topic(bootstrap: str, topic: str) -> list[Any]:
         consumer.close()
 
 
-def test_a_run_delivers_every_valid_frame_once_in_seq_order(kafka_bootstrap: str, feed: Feed, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "program", [("contender", "python"), ("contender.main_tuned", "python-tuned")], ids=["python", "python-tuned"]
+)
+def test_a_run_delivers_every_valid_frame_once_in_seq_order(
+    kafka_bootstrap: str, feed: Feed, tmp_path: Path, program: tuple[str, str]
+) -> None:
+    name = program[1]
     env = base_env(kafka_bootstrap, feed)
-    run = run_contender(env, tmp_path)
+    run = run_contender(env, tmp_path, program=program)
     assert run.code == 0, run.stderr + "\n".join(run.lines[-20:])
     assert run.kinds[:4] == ["ready", "warmup", "start", "metrics"]
     assert run.kinds[-2:] == ["end", "report"]
@@ -166,16 +174,16 @@ def test_a_run_delivers_every_valid_frame_once_in_seq_order(kafka_bootstrap: str
     lines = [e for e in run.events if e["event"] == "metrics"]
     assert [e["offsetMs"] for e in lines] == [i["offsetMs"] for i in run.report()["intervals"]]
     ready, warmup, start = run.events[:3]
-    assert (ready["contender"], ready["markets"], ready["connections"]) == ("python", 536, 36)
+    assert (ready["contender"], ready["markets"], ready["connections"]) == (name, 536, 36)
     assert warmup["fromMs"] == ready["atMs"] and start["startMs"] == warmup["startMs"]
     assert run.events[-1] == {
         "event": "report",
-        "path": str(tmp_path / "python_performance_report.json"),
+        "path": str(tmp_path / f"{name}_performance_report.json"),
         "status": "complete",
     }
 
     report = run.report()
-    ReportWriter(tmp_path, "python").validate(report)
+    ReportWriter(tmp_path, name).validate(report)
     messages, warm = report["messages"], report["warmup"]
     assert report["status"] == "complete" and report["statusReasons"] == []
     assert report["timing"]["startMs"] == start["startMs"]
@@ -197,7 +205,7 @@ def test_a_run_delivers_every_valid_frame_once_in_seq_order(kafka_bootstrap: str
         headers = dict(record.headers())
         seq = int(headers["seq"])
         seqs.append(seq)
-        assert headers["contender"] == b"python"
+        assert headers["contender"] == name.encode()
         assert headers["phase"] == (b"warmup" if seq <= warm["produced"] else b"window")
         verdict, key, _ = check(record.value())
         assert verdict is None and key == record.key()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hdrh.histogram import HdrHistogram
 
-from contender.metrics.histogram import HIGHEST_US, encode, new_histogram, percentile, record, summarize
+from contender.metrics.histogram import HIGHEST_US, encode, new_histogram, percentile, record, record_many, summarize
 
 
 def test_an_empty_histogram_reads_all_zeros() -> None:
@@ -107,3 +107,15 @@ def test_the_encoded_histogram_decodes_to_the_one_the_summary_was_read_from() ->
     assert decoded.get_total_count() == 5000
     assert percentile(decoded, 99) == summarize(histogram)["p99Us"]
     assert HdrHistogram.decode(encode(new_histogram())).get_total_count() == 0
+
+
+def test_record_many_stores_what_record_stores_value_by_value() -> None:
+    rng = random.Random(7)
+    values = [rng.choice((-3.0, 0.0, 0.4, 2.5, HIGHEST_US * 2.0)) for _ in range(50)]
+    values += [rng.lognormvariate(8, 2) for _ in range(5000)]
+    one_by_one, batched = new_histogram(), new_histogram()
+    for us in values:
+        record(one_by_one, us)
+    record_many(batched, values)
+    assert list(batched.counts) == list(one_by_one.counts)
+    assert summarize(batched) == summarize(one_by_one)

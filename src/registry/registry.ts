@@ -176,6 +176,22 @@ export const REGISTRY: readonly ContenderEntry[] = [
     original: 'Python',
   },
   {
+    name: 'python-tuned',
+    language: 'Python',
+    runtime: { name: 'python', version: { command: [PYTHON_BIN, '--version'], pattern: /Python (\S+)/ } },
+    websocket: 'picows (Cython parser, a callback per frame; permessage-deflate inflated with zlib)',
+    kafkaBinding: 'confluent-kafka (built from source)',
+    tier: 'tuned',
+    glue: 'produce() called positionally; raw values per delivery report (no lock), histograms built in batches on the event loop',
+    // the same venv, package and tests as python: one switch (python -m contender.main_tuned)
+    sources: ['python/contender', 'python/requirements.lock'],
+    setup: (context) => [pythonVenv(context)],
+    checks: () => pythonChecks('python', 'python/tests'),
+    command: () => [requireBuilt(PYTHON_BIN), '-m', 'contender.main_tuned'],
+    color: '#AA4499',
+    inDefaultField: false,
+  },
+  {
     name: 'rust',
     language: 'Rust',
     runtime: { name: 'rust', version: { command: ['rustc', '--version'], pattern: /rustc (\S+)/ } },

@@ -77,6 +77,10 @@ class Recorder:
             self.produce_errors += 1
             self.errors_by_code[name] = self.errors_by_code.get(name, 0) + 1
 
+    def settle(self) -> None:
+        """Every delivery report served so far in the figures (called once the poll thread has
+        stopped). Here each was recorded as it came: nothing is held back."""
+
     @property
     def in_flight(self) -> int:
         """Window messages produced whose delivery report has not been served: from the same

@@ -70,8 +70,10 @@ class UpbitClient:
         on_frame: Callable[[bytes, float], bool],
         log: Callable[[str], None],
         on_refused: Callable[[str], None] = lambda reason: None,
+        connection: type[Connection] = Connection,
     ) -> None:
         self._plan = plan
+        self._connection = connection
         self.options = options
         self.on_frame = on_frame
         self.on_refused = on_refused
@@ -95,7 +97,8 @@ class UpbitClient:
         return len(self._live)
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(Connection(self, p).run(), name=f"upbit-{p.index}") for p in self._plan]
+        connection = self._connection
+        self._tasks = [asyncio.create_task(connection(self, p).run(), name=f"upbit-{p.index}") for p in self._plan]
 
     async def close(self) -> None:
         """Stops every connection: open sockets closed (closing handshake, bounded by

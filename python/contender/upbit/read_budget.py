@@ -30,6 +30,10 @@ class ReadBudget:
         self._budget_s = budget_s
         self._spent_s = 0.0
 
+    def left(self) -> float:
+        """Seconds of processing left before the next yield."""
+        return self._budget_s - self._spent_s
+
     def spend(self, seconds: float) -> bool:
         """Charges one slice's processing time; True when that used the budget up (it starts
         over: the caller yields to the loop's next turn)."""
