@@ -6,7 +6,8 @@ import { ROOT } from '../paths.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD } from '../registry/registry.ts'
 import { runBench } from './main.ts'
 import { fewestRounds } from '../comparison/significance.ts'
-import { checkOutputDirs, HELP, parseBenchOptions, replayFile } from './options.ts'
+import { HELP, parseBenchOptions, replayFile } from './options.ts'
+import { checkOutputDirs } from './output-dirs.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
