@@ -28,6 +28,13 @@ export const TIMING = {
   queueFullGiveUpMs: 10_000,
 } as const
 
+/**
+ * The reconnect backoff: base·2^(attempt−1) capped at TIMING.backoffCapMs, times 1 ± `jitter` so
+ * connections dropped together do not come back in lock-step, times `rateLimitedFactor` after a
+ * handshake refused with 429 (hammering Upbit's rate limit again only extends the ban).
+ */
+export const BACKOFF = { jitter: 0.2, rateLimitedFactor: 4 } as const
+
 /** Exit codes. A status other than `complete` never exits 0. */
 export const EXIT = {
   complete: 0,
