@@ -1,16 +1,21 @@
-//! The window's own clock: an interval sample and its metrics line every 5 s after it opens, a
+//! The window's own clock: an interval sample and its metrics line every metrics interval (the
+//! contract's timing, 5 s) after it opens, a
 //! human progress line every 10 s, and the last sample when it closes.
 use crate::clock::{tokio_instant_at, wall_ms_f};
 use crate::config::Config;
+use crate::contract;
 use crate::metrics::{self, Gauge};
 use crate::out;
 use crate::pipeline::{Phase, Pipeline};
 use crate::run::{signalled, Connections, Signal, Start};
 use crate::upbit::client::Client;
 use serde_json::json;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-const METRICS_PERIOD: Duration = Duration::from_secs(5);
+static METRICS_PERIOD: LazyLock<Duration> = LazyLock::new(|| {
+    Duration::from_millis(contract::rule_i64(&["timing", "metricsIntervalMs"]) as u64)
+});
 const MEMORY_PERIOD: Duration = Duration::from_secs(1);
 
 /// One interval of the series closed at `offset`: its metrics line, and every other one a
@@ -112,7 +117,7 @@ pub async fn measure(
         let mut k = 1u32;
         let mut mem_tick = tokio::time::interval(MEMORY_PERIOD);
         while sig.borrow().is_none() {
-            let next_metrics = t0 + METRICS_PERIOD * k;
+            let next_metrics = t0 + *METRICS_PERIOD * k;
             tokio::select! {
                 _ = tokio::time::sleep_until(end) => break,
                 _ = signalled(sig) => break,
@@ -121,7 +126,7 @@ pub async fn measure(
                     rss.add(last_mem.0 as f64);
                     heap.add(last_mem.1 as f64);
                 }
-                _ = tokio::time::sleep_until(next_metrics), if METRICS_PERIOD * k < target => {
+                _ = tokio::time::sleep_until(next_metrics), if *METRICS_PERIOD * k < target => {
                     interval(pipeline, opened_at.elapsed(), last_mem, cfg, client, k.is_multiple_of(2));
                     k += 1;
                 }

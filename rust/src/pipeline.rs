@@ -1,17 +1,21 @@
 //! Frames in, messages out: the phase (before ready, warm-up, window, closed), the frame check,
 //! seq numbering over warm-up and window, produce with headers, delivery reports booked by seq.
 use crate::clock::wall_ms;
+use crate::contract;
 use crate::kafka::{self, Producer};
 use crate::metrics::Recorder;
 use crate::upbit::frame_check::{self, Checker, Kind, Verdict};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::BaseRecord;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// A full local queue is retried this long before the message counts as failed (QUEUE_FULL).
-const QUEUE_FULL_GIVE_UP: Duration = Duration::from_secs(10);
+/// A full local queue is retried this long (the contract's timing) before the message counts as
+/// failed (QUEUE_FULL).
+static QUEUE_FULL_GIVE_UP: LazyLock<Duration> = LazyLock::new(|| {
+    Duration::from_millis(contract::rule_i64(&["timing", "queueFullGiveUpMs"]) as u64)
+});
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Phase {
@@ -160,7 +164,7 @@ impl Pipeline {
         };
         let mut digits = [0u8; 20];
         let seq_text = format_u64(seq, &mut digits);
-        let give_up_at = Instant::now() + QUEUE_FULL_GIVE_UP;
+        let give_up_at = Instant::now() + *QUEUE_FULL_GIVE_UP;
         loop {
             let key = s
                 .checker
