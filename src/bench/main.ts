@@ -33,8 +33,8 @@ function feedOptions(o: BenchOptions, recording: Recording | undefined): FeedOpt
     rate: o.rate,
     seed: o.seed,
     profile: o.profile,
-    upbitLimits: o['upbit-limits'] === 'on',
-    wsCompression: o['ws-compression'] === 'on',
+    upbitLimits: o['upbit-limits'],
+    wsCompression: o['ws-compression'],
     // the ladder goes past what remembering every frame allows; the race audits values
     trackSent: !o.ladder,
   }
@@ -119,7 +119,7 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       ? `${recording.path} (${recording.frames.length} frames over ${(recording.spanMs / 1000).toFixed(1)} s, looped, ${Math.round(recordedRate(recording))} msg/s)`
       : `${o.rate} msg/s (${o.profile}, seed ${o.seed})`
     console.log(
-      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${plays}, Upbit limits ${o['upbit-limits']}` : 'live Upbit'}`,
+      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${plays}, Upbit limits ${o['upbit-limits'] ? 'on' : 'off'}` : 'live Upbit'}`,
     )
     const runDir = join(resolve(ROOT, o.out), 'runs', runId)
     const { rounds, audits, failures, extra } = o.ladder

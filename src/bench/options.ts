@@ -37,6 +37,13 @@ export const DEFAULT_LADDER_DOUBLINGS = 4
 
 const distinct = (names: string[]) => new Set(names).size === names.length
 
+/** A switch (`on` | `off`) is a boolean from here on: parsed once, at the edge. */
+const onOff = (fallback: (typeof SWITCH)[number]) =>
+  z
+    .enum(SWITCH)
+    .default(fallback)
+    .transform((v) => v === 'on')
+
 export const BenchOptions = z.object({
   contenders: z
     .string()
@@ -71,8 +78,8 @@ export const BenchOptions = z.object({
     .regex(/^(local|upbit|replay:.+)$/, 'must be local, upbit or replay:FILE')
     .default('local'),
   channel: z.enum(CHANNELS).default('ticker'),
-  'ws-compression': z.enum(SWITCH).default('on'),
-  'upbit-limits': z.enum(SWITCH).default('on'),
+  'ws-compression': onOff('on'),
+  'upbit-limits': onOff('on'),
   'markets-limit': int(0, 10_000).default(0),
   'connect-interval-ms': int(0, 60_000).default(2000),
   partitions: int(1, 100).default(3),
@@ -88,9 +95,9 @@ export const BenchOptions = z.object({
   'ladder-doublings': int(0, 8).default(DEFAULT_LADDER_DOUBLINGS),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
-  limits: z.enum(SWITCH).default('on'),
-  pin: z.enum(SWITCH).default('on'),
-  floor: z.enum(SWITCH).default('on'),
+  limits: onOff('on'),
+  pin: onOff('on'),
+  floor: onOff('on'),
   soak: z.boolean().default(false),
   'fault-kill': z
     .string()
@@ -265,6 +272,6 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
   if ((options.ladder || options.soak) && !given.has('rounds')) options.rounds = LONG_RUN_ROUNDS
   // the ladder looks for the producers' limits: the local feed deflating for 36 connections per
   // contender tops out near 40k msg/s on 2 cores, below them, so it sends uncompressed unless asked
-  if (options.ladder && !given.has('ws-compression')) options['ws-compression'] = 'off'
+  if (options.ladder && !given.has('ws-compression')) options['ws-compression'] = false
   return options
 }

@@ -40,7 +40,7 @@ export async function runRaceBench(
     warmupS: o.warmup,
     connectIntervalMs: o['connect-interval-ms'],
     // Upbit's 5 connection requests per second per IP, live or modelled by the feed
-    connectionsPerSecLimit: o.source === 'upbit' || o['upbit-limits'] === 'on' ? 5 : undefined,
+    connectionsPerSecLimit: o.source === 'upbit' || o['upbit-limits'] ? 5 : undefined,
     partitions: o.partitions,
     replicationFactor: kafka.replicationFactor,
     minIsr: kafka.minIsr,
@@ -65,7 +65,7 @@ export async function runRaceBench(
     machineBusy: outcome.machineBusy,
     order: outcome.order,
   }
-  if (o.floor === 'on' && feed) {
+  if (o.floor && feed) {
     const seconds = Math.min(o.duration, 30)
     // a replay's rate is the recording's mean
     const rate = recording ? Math.max(1, Math.round(recordedRate(recording))) : o.rate
