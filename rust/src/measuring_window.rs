@@ -5,8 +5,8 @@ use crate::clock::{tokio_instant_at, wall_ms_f};
 use crate::config::Config;
 use crate::contract;
 use crate::metrics::{self, Gauge};
-use crate::out;
 use crate::pipeline::{Phase, Pipeline};
+use crate::progress;
 use crate::run::{signalled, Connections, Signal, Start};
 use crate::upbit::client::Client;
 use serde_json::json;
@@ -43,7 +43,7 @@ pub fn interval(
         };
         (s, p95, p99, sh.rec.invalid)
     };
-    out::log(&format!(
+    progress::log(&format!(
         "metrics t={:.0}s received={} ({}/s) delivered={} ({}/s) pipeline p95={:.2} ms p99={:.2} ms rss={:.1} MB",
         s.offset_ms / 1000.0,
         s.received,
@@ -54,14 +54,14 @@ pub fn interval(
         p99 / 1000.0,
         s.rss_bytes as f64 / 1048576.0
     ));
-    out::event(json!({
+    progress::event(json!({
         "event": "metrics", "offsetMs": s.offset_ms, "received": s.received, "delivered": s.delivered,
         "failed": s.failed, "receivedPerSec": s.received_per_sec, "deliveredPerSec": s.delivered_per_sec,
         "pipelineP99Us": s.pipeline_p99_us, "rssBytes": s.rss_bytes,
     }));
     if progress {
         let done = (s.offset_ms / 1000.0).min(cfg.test_duration as f64);
-        out::log(&format!(
+        progress::log(&format!(
             "progress {:.0}/{} s ({:.0}%) received={} delivered={} failed={} invalid={} reconnects={}",
             done,
             cfg.test_duration,
@@ -111,7 +111,7 @@ pub async fn measure(
         if sig.borrow().is_none() {
             pipeline.set_phase(Phase::Window);
         }
-        out::event(json!({"event": "start", "startMs": start.start_ms}));
+        progress::event(json!({"event": "start", "startMs": start.start_ms}));
         let end = tokio_instant_at(start.start_ms) + target;
         let t0 = tokio::time::Instant::now() - opened_at.elapsed();
         let mut k = 1u32;
@@ -138,7 +138,7 @@ pub async fn measure(
     let closed_wall = wall_ms_f();
     let signal = *sig.borrow();
     if let Some(s) = signal {
-        out::log(&format!("{s}: closing the window, flushing"));
+        progress::log(&format!("{s}: closing the window, flushing"));
     }
     if opens {
         let offset = closed_at.duration_since(opened_at);
@@ -157,7 +157,7 @@ pub async fn measure(
         let _ = tokio::time::timeout(Duration::from_secs(2), t).await;
     }
     if opens {
-        out::event(json!({"event": "end", "endMs": closed_wall.round() as i64}));
+        progress::event(json!({"event": "end", "endMs": closed_wall.round() as i64}));
     }
     Window {
         opened_at,
