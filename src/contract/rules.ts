@@ -1,8 +1,9 @@
 /**
  * @module contract/rules
- * The numbers every contender applies the same way: the channels, the timing, exit codes, when a
- * run is `complete`, `degraded` or `failed`, and the bounds on what comes over the wire. Exported to
- * `schemas/contract-rules.json` for Go and Python (set-up generates it; a test fails when stale).
+ * The numbers every contender applies the same way: the channels, the timing, the backoff, exit
+ * codes, when a run is `complete`, `degraded` or `failed`, and the bounds on what comes over the
+ * wire. Exported to `schemas/contract-rules.json` for Go, Python and Rust (set-up generates it; a
+ * test fails when stale, another when a language keeps one of its numbers by hand).
  */
 
 /** The channels a contender subscribes to (UPBIT_CHANNEL) and the feed serves, as Upbit names them. */
