@@ -18,10 +18,12 @@ pub fn wall_ms_f() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// START_MODE=auto: the first 10-second boundary at least `warmup_s` after ready.
+/// START_MODE=auto: the first start boundary (the contract's timing, 10 s) at least `warmup_s`
+/// after ready.
 pub fn auto_start_ms(ready_ms: i64, warmup_s: i64) -> i64 {
+    let boundary = contract::rule_i64(&["timing", "startBoundaryMs"]);
     let earliest = ready_ms + warmup_s * 1000;
-    (earliest + 9_999) / 10_000 * 10_000
+    (earliest + boundary - 1) / boundary * boundary
 }
 
 /// A small xorshift for backoff jitter: no need for a crypto-grade source.

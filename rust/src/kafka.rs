@@ -12,14 +12,17 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Read;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 mod base_sink;
 mod future_sink;
 
-/// A full local queue is retried this long before the message counts as failed (QUEUE_FULL).
-pub const QUEUE_FULL_GIVE_UP: Duration = Duration::from_secs(10);
+/// A full local queue is retried this long (the contract's timing) before the message counts as
+/// failed (QUEUE_FULL).
+pub static QUEUE_FULL_GIVE_UP: LazyLock<Duration> = LazyLock::new(|| {
+    Duration::from_millis(contract::rule_i64(&["timing", "queueFullGiveUpMs"]) as u64)
+});
 /// The wait between two tries of a message the full local queue refused.
 pub const QUEUE_FULL_RETRY: Duration = Duration::from_millis(1);
 

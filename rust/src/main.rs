@@ -9,8 +9,8 @@ mod contract;
 mod kafka;
 mod measuring_window;
 mod metrics;
-mod out;
 mod pipeline;
+mod progress;
 mod report;
 mod run;
 mod startup;
@@ -50,7 +50,7 @@ fn main_code() -> i32 {
             scrub.add(v);
         }
     }
-    out::init(&cfg.contender, scrub);
+    progress::init(&cfg.contender, scrub);
     // reqwest and the WebSocket's TLS both use rustls with ring (no C build of aws-lc)
     let _ = rustls::crypto::ring::default_provider().install_default();
     let rt = match tokio::runtime::Builder::new_current_thread()
@@ -74,8 +74,8 @@ fn main_code() -> i32 {
                 run::Failure::Startup(e) => (e.code(), e.message),
                 run::Failure::Report(msg) => (1, msg),
             };
-            out::event(serde_json::json!({"event": "error", "message": msg}));
-            eprintln!("[{contender}] fatal: {}", out::scrub(&msg));
+            progress::event(serde_json::json!({"event": "error", "message": msg}));
+            eprintln!("[{contender}] fatal: {}", progress::scrub(&msg));
             code
         }
     }

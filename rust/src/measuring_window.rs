@@ -1,16 +1,21 @@
-//! The window's own clock: an interval sample and its metrics line every 5 s after it opens, a
+//! The window's own clock: an interval sample and its metrics line every metrics interval (the
+//! contract's timing, 5 s) after it opens, a
 //! human progress line every 10 s, and the last sample when it closes.
 use crate::clock::{tokio_instant_at, wall_ms_f};
 use crate::config::Config;
+use crate::contract;
 use crate::metrics::{self, Gauge};
-use crate::out;
 use crate::pipeline::{Phase, Pipeline};
+use crate::progress;
 use crate::run::{signalled, Connections, Signal, Start};
 use crate::upbit::client::Client;
 use serde_json::json;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-const METRICS_PERIOD: Duration = Duration::from_secs(5);
+static METRICS_PERIOD: LazyLock<Duration> = LazyLock::new(|| {
+    Duration::from_millis(contract::rule_i64(&["timing", "metricsIntervalMs"]) as u64)
+});
 const MEMORY_PERIOD: Duration = Duration::from_secs(1);
 
 /// One interval of the series closed at `offset`: its metrics line, and every other one a
@@ -38,7 +43,7 @@ pub fn interval(
         };
         (s, p95, p99, sh.rec.invalid)
     };
-    out::log(&format!(
+    progress::log(&format!(
         "metrics t={:.0}s received={} ({}/s) delivered={} ({}/s) pipeline p95={:.2} ms p99={:.2} ms rss={:.1} MB",
         s.offset_ms / 1000.0,
         s.received,
@@ -49,14 +54,14 @@ pub fn interval(
         p99 / 1000.0,
         s.rss_bytes as f64 / 1048576.0
     ));
-    out::event(json!({
+    progress::event(json!({
         "event": "metrics", "offsetMs": s.offset_ms, "received": s.received, "delivered": s.delivered,
         "failed": s.failed, "receivedPerSec": s.received_per_sec, "deliveredPerSec": s.delivered_per_sec,
         "pipelineP99Us": s.pipeline_p99_us, "rssBytes": s.rss_bytes,
     }));
     if progress {
         let done = (s.offset_ms / 1000.0).min(cfg.test_duration as f64);
-        out::log(&format!(
+        progress::log(&format!(
             "progress {:.0}/{} s ({:.0}%) received={} delivered={} failed={} invalid={} reconnects={}",
             done,
             cfg.test_duration,
@@ -106,13 +111,13 @@ pub async fn measure(
         if sig.borrow().is_none() {
             pipeline.set_phase(Phase::Window);
         }
-        out::event(json!({"event": "start", "startMs": start.start_ms}));
+        progress::event(json!({"event": "start", "startMs": start.start_ms}));
         let end = tokio_instant_at(start.start_ms) + target;
         let t0 = tokio::time::Instant::now() - opened_at.elapsed();
         let mut k = 1u32;
         let mut mem_tick = tokio::time::interval(MEMORY_PERIOD);
         while sig.borrow().is_none() {
-            let next_metrics = t0 + METRICS_PERIOD * k;
+            let next_metrics = t0 + *METRICS_PERIOD * k;
             tokio::select! {
                 _ = tokio::time::sleep_until(end) => break,
                 _ = signalled(sig) => break,
@@ -121,7 +126,7 @@ pub async fn measure(
                     rss.add(last_mem.0 as f64);
                     heap.add(last_mem.1 as f64);
                 }
-                _ = tokio::time::sleep_until(next_metrics), if METRICS_PERIOD * k < target => {
+                _ = tokio::time::sleep_until(next_metrics), if *METRICS_PERIOD * k < target => {
                     interval(pipeline, opened_at.elapsed(), last_mem, cfg, client, k.is_multiple_of(2));
                     k += 1;
                 }
@@ -133,7 +138,7 @@ pub async fn measure(
     let closed_wall = wall_ms_f();
     let signal = *sig.borrow();
     if let Some(s) = signal {
-        out::log(&format!("{s}: closing the window, flushing"));
+        progress::log(&format!("{s}: closing the window, flushing"));
     }
     if opens {
         let offset = closed_at.duration_since(opened_at);
@@ -152,7 +157,7 @@ pub async fn measure(
         let _ = tokio::time::timeout(Duration::from_secs(2), t).await;
     }
     if opens {
-        out::event(json!({"event": "end", "endMs": closed_wall.round() as i64}));
+        progress::event(json!({"event": "end", "endMs": closed_wall.round() as i64}));
     }
     Window {
         opened_at,

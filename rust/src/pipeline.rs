@@ -148,7 +148,7 @@ impl Pipeline {
         let Some(producer) = s.producer.clone() else {
             return (false, s);
         };
-        let give_up_at = Instant::now() + QUEUE_FULL_GIVE_UP;
+        let give_up_at = Instant::now() + *QUEUE_FULL_GIVE_UP;
         loop {
             let key = s
                 .checker

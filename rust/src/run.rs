@@ -9,7 +9,7 @@ use crate::report::build::{build, Facts};
 use crate::startup::{KafkaGuard, StartupError};
 use crate::upbit::client::{self, Client};
 use crate::upbit::{markets, plan};
-use crate::{kafka, out, report};
+use crate::{kafka, progress, report};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ pub async fn run(
     kind: kafka::Kind,
 ) -> Result<i32, Failure> {
     let mut sig = signals();
-    let pipeline = Pipeline::new(Box::new(out::log));
+    let pipeline = Pipeline::new(Box::new(progress::log));
     let (mut kafka_guard, codes) = start_up(&cfg, &settings, kind, &pipeline).await?;
     let mut conns = connect(&cfg, &pipeline, &codes, &mut sig).await;
     let start = warm_up(&cfg, &pipeline, &conns.client, codes.len(), &mut sig).await;
@@ -154,7 +154,7 @@ fn client_options(cfg: &Config, pipeline: &Arc<Pipeline>) -> client::Options {
         max_frame_bytes: cfg.max_frame_bytes as usize,
         on_frame: Box::new(move |f| pf.on_frame(f)),
         on_refused: Box::new(move |r| pr.refused(r)),
-        on_log: Box::new(|l| out::log(&l)),
+        on_log: Box::new(|l| progress::log(&l)),
     }
 }
 
@@ -173,7 +173,7 @@ async fn connect(
         cfg.connect_interval_ms as u64,
     );
     let planned_count = planned.len();
-    out::log(&format!(
+    progress::log(&format!(
         "{} markets {} → {} connections",
         codes.len(),
         serde_json::to_string(&markets::count_by_quote(codes)).unwrap_or_default(),
@@ -205,7 +205,7 @@ async fn warm_up(
 ) -> Start {
     let ready_at_ms = wall_ms();
     pipeline.set_phase(Phase::Warmup);
-    out::event(
+    progress::event(
         json!({"event": "ready", "contender": cfg.contender, "connections": client.live(), "markets": markets, "atMs": ready_at_ms}),
     );
     let mut start_ms = auto_start_ms(ready_at_ms, cfg.warmup_seconds);
@@ -217,7 +217,7 @@ async fn warm_up(
             r = read_start() => match r {
                 Ok(ms) => start_ms = ms,
                 Err(why) => {
-                    out::log(&format!("bad start: {why}"));
+                    progress::log(&format!("bad start: {why}"));
                     bad_start = Some(why);
                     start_ms = wall_ms();
                 }
@@ -226,8 +226,8 @@ async fn warm_up(
         }
     }
     if bad_start.is_none() && sig.borrow().is_none() {
-        out::event(json!({"event": "warmup", "fromMs": ready_at_ms, "startMs": start_ms}));
-        out::log(&format!(
+        progress::event(json!({"event": "warmup", "fromMs": ready_at_ms, "startMs": start_ms}));
+        progress::log(&format!(
             "warm-up from ready; window starts at {start_ms} for {} s",
             cfg.test_duration
         ));
@@ -273,7 +273,7 @@ fn report(
     let status = rep["status"].as_str().unwrap_or("failed").to_owned();
     let path = report::write(&cfg.report_dir, &cfg.contender, rep)
         .map_err(|e| Failure::Report(format!("cannot write the report: {e}")))?;
-    out::summary(rep);
-    out::event(json!({"event": "report", "path": path.to_string_lossy(), "status": status}));
+    progress::summary(rep);
+    progress::event(json!({"event": "report", "path": path.to_string_lossy(), "status": status}));
     Ok(report::exit_code(&status, signal))
 }

@@ -26,7 +26,7 @@ export async function runLadderBench(
   runDir: string,
 ): Promise<{ result: LadderResult; rounds: Report[][]; failures: string[] }> {
   const connectIntervalMs = o.given.has('connect-interval-ms') ? o['connect-interval-ms'] : LADDER_CONNECT_INTERVAL_MS
-  const pinning = o.pin === 'on' ? pinRig() : NO_PINNING
+  const pinning = o.pin ? pinRig() : NO_PINNING
   console.log(
     `ladder: ${o.contenders.join(', ')} over ${o['ladder-rates'].join(', ')} msg/s then bisected, ${o.rounds} round(s), ${o['step-duration']} s per step, bound p99 ${o['ladder-p99-ms']} ms; ${pinning.description}`,
   )
@@ -56,7 +56,7 @@ export async function runLadderBench(
       ),
   })
   result.pinning = pinning.description
-  if (o.limits === 'on') {
+  if (o.limits) {
     // the floor at 2k and at every saturation point, with the contenders' CPU budget
     const rates = [2000, ...Object.values(result.saturation).filter((x): x is number => x !== null)]
     console.log(`floor: librdkafka alone (paced C producer) at ${rates.join(', ')} msg/s`)
@@ -83,7 +83,7 @@ export async function runLadderBench(
     })
     for (const l of result.limits) console.log(`  ${l.name}: ${l.messagesPerSec.toFixed(0)} msg/s (${l.note})`)
   }
-  if (o.pin === 'on') unpinRig()
+  if (o.pin) unpinRig()
   // the side-by-side table: each contender at its highest sustained rate (its first step when none was)
   const best = o.contenders.flatMap((c) => {
     const mine = steps.filter((s) => s.contender === c)

@@ -8,23 +8,21 @@
  * runs (bench/compare-runs).
  */
 import { join, resolve } from 'node:path'
-import { measureFloor } from '../ceilings/measure.ts'
 import { conformanceGate } from '../conformance/gate.ts'
-import type { Report } from '../contract/report.ts'
 import { recordedRate, type Recording } from '../feed/replay.ts'
 import { startFeed, type Feed, type FeedOptions } from '../feed/server.ts'
 import { ROOT } from '../paths.ts'
-import type { AuditResult } from './audit.ts'
 import { useKafka } from './broker/embedded.ts'
 import { compareRuns } from './compare-runs.ts'
 import { runLadderBench } from './ladder-run.ts'
 import { EXIT_USAGE, usageErrorLine, type EntryPoint } from '../entry-point.ts'
-import { BenchOptionsError, checkOutputDirs, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
+import { BenchOptionsError, HELP, parseBenchOptions, type BenchOptions } from './options.ts'
+import { checkOutputDirs } from './output-dirs.ts'
 import { gitState } from './provenance.ts'
 import { publish } from './publish.ts'
 import { readReplaySource } from './replay-source.ts'
-import { runRace } from './race.ts'
-import { contenderEnv, newRunId } from './run-env.ts'
+import { runRaceBench } from './race-run.ts'
+import { newRunId } from './run-env.ts'
 import { once, onShutdown } from './shutdown.ts'
 import { killAllContenders } from './spawn.ts'
 
@@ -35,8 +33,8 @@ function feedOptions(o: BenchOptions, recording: Recording | undefined): FeedOpt
     rate: o.rate,
     seed: o.seed,
     profile: o.profile,
-    upbitLimits: o['upbit-limits'] === 'on',
-    wsCompression: o['ws-compression'] === 'on',
+    upbitLimits: o['upbit-limits'],
+    wsCompression: o['ws-compression'],
     // the ladder goes past what remembering every frame allows; the race audits values
     trackSent: !o.ladder,
   }
@@ -44,7 +42,15 @@ function feedOptions(o: BenchOptions, recording: Recording | undefined): FeedOpt
 
 const BENCH_ENTRY: EntryPoint = { name: 'bench', command: 'bun run bench', usage: HELP }
 
-export async function runBench(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+/**
+ * The options, and everything checked before a broker or contender starts: help, the conformance
+ * gate, the ladder's source, the output directories, the recording. An exit code when it ends
+ * the run here (--help, bad options, --compare, which only reads two finished runs).
+ */
+function preflight(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): number | { o: BenchOptions; recording: Recording | undefined } {
   let o: BenchOptions
   try {
     o = parseBenchOptions(argv, env)
@@ -81,6 +87,19 @@ export async function runBench(argv: string[], env: Record<string, string | unde
     console.error(error.message)
     return 2
   }
+  return { o, recording }
+}
+
+/** The ladder's outcome in the race's shape: its result goes to the comparison beside the rounds. */
+async function ladderBench(...args: Parameters<typeof runLadderBench>) {
+  const { rounds, failures, result } = await runLadderBench(...args)
+  return { rounds, failures, extra: { ladder: result } }
+}
+
+export async function runBench(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const ready = preflight(argv, env)
+  if (typeof ready === 'number') return ready
+  const { o, recording } = ready
   const startedAt = new Date()
   // what the run is made from, read before anything can change the tree
   const project = gitState()
@@ -100,67 +119,12 @@ export async function runBench(argv: string[], env: Record<string, string | unde
       ? `${recording.path} (${recording.frames.length} frames over ${(recording.spanMs / 1000).toFixed(1)} s, looped, ${Math.round(recordedRate(recording))} msg/s)`
       : `${o.rate} msg/s (${o.profile}, seed ${o.seed})`
     console.log(
-      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${plays}, Upbit limits ${o['upbit-limits']}` : 'live Upbit'}`,
+      `run ${runId}: kafka ${kafka.bootstrap}; feed ${feed ? `${feed.wsUrl} at ${plays}, Upbit limits ${o['upbit-limits'] ? 'on' : 'off'}` : 'live Upbit'}`,
     )
     const runDir = join(resolve(ROOT, o.out), 'runs', runId)
-    let rounds: Report[][]
-    let audits: AuditResult[] = []
-    const failures: string[] = []
-    const extra: Parameters<typeof publish>[0]['extra'] = {}
-    if (o.ladder) {
-      const outcome = await runLadderBench(o, kafka.bootstrap, feed!, runId, runDir)
-      rounds = outcome.rounds
-      extra.ladder = outcome.result
-      failures.push(...outcome.failures)
-    } else {
-      const outcome = await runRace({
-        contenders: o.contenders,
-        mode: o.mode,
-        rounds: o.rounds,
-        durationS: o.duration,
-        warmupS: o.warmup,
-        connectIntervalMs: o['connect-interval-ms'],
-        // Upbit's 5 connection requests per second per IP, live or modelled by the feed
-        connectionsPerSecLimit: o.source === 'upbit' || o['upbit-limits'] === 'on' ? 5 : undefined,
-        partitions: o.partitions,
-        replicationFactor: kafka.replicationFactor,
-        minIsr: kafka.minIsr,
-        reuseTopic: o['reuse-topic'],
-        readyTimeoutMs: o['ready-timeout-s'] * 1000,
-        env: contenderEnv(o, kafka.bootstrap, feed),
-        bootstrap: kafka.bootstrap,
-        feed,
-        runId,
-        runDir,
-        onSpawn: (proc) => {
-          if (o['fault-kill'] !== proc.contender) return
-          proc.waitFor('start').then(
-            () => setTimeout(() => proc.signal('SIGKILL'), (o.duration * 1000) / 2),
-            () => {},
-          )
-        },
-      })
-      rounds = outcome.rounds
-      audits = outcome.audits
-      extra.feedWindows = outcome.feedWindows
-      extra.brokerCores = outcome.brokerCores
-      extra.machineBusy = outcome.machineBusy
-      extra.order = outcome.order
-      failures.push(...outcome.failures)
-      if (o.floor === 'on' && feed) {
-        const seconds = Math.min(o.duration, 30)
-        // a replay's rate is the recording's mean
-        const rate = recording ? Math.max(1, Math.round(recordedRate(recording))) : o.rate
-        console.log(`\nfloor: librdkafka alone (paced C producer) at ${rate} msg/s for ${seconds} s`)
-        ;[extra.floor] = await measureFloor({
-          bootstrap: kafka.bootstrap,
-          partitions: o.partitions,
-          runId,
-          rates: [rate],
-          seconds,
-        })
-      }
-    }
+    const { rounds, audits, failures, extra } = o.ladder
+      ? { audits: [], ...(await ladderBench(o, kafka.bootstrap, feed!, runId, runDir)) }
+      : await runRaceBench(o, kafka, feed, recording, runId, runDir)
     if (rounds.flat().length > 0) {
       const broker = {
         brokers: kafka.brokers,

@@ -6,7 +6,8 @@ import { ROOT } from '../paths.ts'
 import { CONTENDER_NAMES, DEFAULT_FIELD, entryOf } from '../registry/registry.ts'
 import { runBench } from './main.ts'
 import { fewestRounds } from '../comparison/significance.ts'
-import { checkOutputDirs, HELP, parseBenchOptions, replayFile } from './options.ts'
+import { HELP, parseBenchOptions, replayFile } from './options.ts'
+import { checkOutputDirs } from './output-dirs.ts'
 
 const parse = (...argv: string[]) => parseBenchOptions(argv, {})
 
@@ -18,16 +19,16 @@ describe('bench options', () => {
       5,
       10,
       60,
-      'on',
-      'on',
+      true,
+      true,
       1,
     ])
   })
 
   test('--ladder sends uncompressed unless --ws-compression is given; the race keeps deflate on', () => {
-    expect(parse('--ladder')['ws-compression']).toBe('off')
-    expect(parse('--ladder', '--ws-compression', 'on')['ws-compression']).toBe('on')
-    expect(parse()['ws-compression']).toBe('on')
+    expect(parse('--ladder')['ws-compression']).toBe(false)
+    expect(parse('--ladder', '--ws-compression', 'on')['ws-compression']).toBe(true)
+    expect(parse()['ws-compression']).toBe(true)
   })
 
   test('the race runs enough rounds for a 95 % verdict; the ladder and the soak, whose rounds are long, 3 unless asked', () => {

@@ -3,8 +3,7 @@
  * `bun run bench` flags, parsed once with zod. Every option has a default a user can read in
  * `--help`; bad values name the flag and the value.
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { CHANNELS, SWITCH } from '../contract/rules.ts'
@@ -37,6 +36,13 @@ export const LONG_RUN_ROUNDS = 3
 export const DEFAULT_LADDER_DOUBLINGS = 4
 
 const distinct = (names: string[]) => new Set(names).size === names.length
+
+/** A switch (`on` | `off`) is a boolean from here on: parsed once, at the edge. */
+const onOff = (fallback: (typeof SWITCH)[number]) =>
+  z
+    .enum(SWITCH)
+    .default(fallback)
+    .transform((v) => v === 'on')
 
 export const BenchOptions = z.object({
   contenders: z
@@ -72,8 +78,8 @@ export const BenchOptions = z.object({
     .regex(/^(local|upbit|replay:.+)$/, 'must be local, upbit or replay:FILE')
     .default('local'),
   channel: z.enum(CHANNELS).default('ticker'),
-  'ws-compression': z.enum(SWITCH).default('on'),
-  'upbit-limits': z.enum(SWITCH).default('on'),
+  'ws-compression': onOff('on'),
+  'upbit-limits': onOff('on'),
   'markets-limit': int(0, 10_000).default(0),
   'connect-interval-ms': int(0, 60_000).default(2000),
   partitions: int(1, 100).default(3),
@@ -89,9 +95,9 @@ export const BenchOptions = z.object({
   'ladder-doublings': int(0, 8).default(DEFAULT_LADDER_DOUBLINGS),
   'step-duration': int(1, 3600).default(20),
   'ladder-p99-ms': int(1, 60_000).default(100),
-  limits: z.enum(SWITCH).default('on'),
-  pin: z.enum(SWITCH).default('on'),
-  floor: z.enum(SWITCH).default('on'),
+  limits: onOff('on'),
+  pin: onOff('on'),
+  floor: onOff('on'),
   soak: z.boolean().default(false),
   'fault-kill': z
     .string()
@@ -267,36 +273,6 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
   if ((options.ladder || options.soak) && !given.has('rounds')) options.rounds = LONG_RUN_ROUNDS
   // the ladder looks for the producers' limits: the local feed deflating for 36 connections per
   // contender tops out near 40k msg/s on 2 cores, below them, so it sends uncompressed unless asked
-  if (options.ladder && !given.has('ws-compression')) options['ws-compression'] = 'off'
+  if (options.ladder && !given.has('ws-compression')) options['ws-compression'] = false
   return options
-}
-
-const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message
-
-/**
- * --out and --charts, checked before any broker or contender starts (a directory that cannot
- * take the comparison must not cost a whole race): each is created if missing (one component at
- * a time: recursive mkdir spins on some paths under /proc) and proven writable by writing and
- * removing a probe file (access(W_OK) says yes to root on a read-only mount).
- */
-export function checkOutputDirs(o: Pick<BenchOptions, 'out' | 'charts'>): void {
-  for (const flag of ['out', 'charts'] as const) {
-    const path = resolve(ROOT, o[flag])
-    const refuse = (reason: string) => new BenchOptionsError(`--${flag} ${JSON.stringify(o[flag])}: ${reason}`)
-    if (existsSync(path) && !statSync(path).isDirectory()) throw refuse('is not a directory')
-    try {
-      const missing: string[] = []
-      for (let dir = path; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir)
-      for (const dir of missing) mkdirSync(dir)
-    } catch (error) {
-      throw refuse(`cannot be created (${errorCode(error)})`)
-    }
-    const probe = join(path, `.write-check-${process.pid}`)
-    try {
-      writeFileSync(probe, '', { flag: 'wx' })
-      rmSync(probe)
-    } catch (error) {
-      throw refuse(`is not writable (${errorCode(error)})`)
-    }
-  }
 }

@@ -23,7 +23,8 @@ export function contenderEnv(o: BenchOptions, bootstrap: string, feed: Feed | un
     UPBIT_REST_URL: feed ? feed.httpUrl : UPBIT_REST,
     UPBIT_WS_URL: feed ? feed.wsUrl : UPBIT_WS,
     UPBIT_CHANNEL: o.channel,
-    WS_COMPRESSION: o['ws-compression'],
+    // the contract's word again, on the way out to the contender
+    WS_COMPRESSION: o['ws-compression'] ? 'on' : 'off',
     MARKETS_LIMIT: String(o['markets-limit']),
     CONNECT_INTERVAL_MS: String(o['connect-interval-ms']),
   }

@@ -63,7 +63,6 @@ export function toJavaProducerProps(settings: Record<string, string>): Translate
   const dropped: string[] = []
   const unknown: string[] = []
   for (const [key, value] of Object.entries(settings)) {
-    if (key.startsWith('$')) continue
     if (!(key in TRANSLATE)) {
       unknown.push(key)
       continue

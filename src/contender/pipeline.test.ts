@@ -63,7 +63,7 @@ describe('pipeline phases', () => {
       { seq: 2, phase: 'warmup' },
       { seq: 3, phase: 'window' },
     ])
-    expect(counts.warmup).toEqual({ received: 3, produced: 2, delivered: 0, failed: 0 })
+    expect({ ...counts.warmup }).toEqual({ received: 3, produced: 2, delivered: 0, failed: 0 })
     expect({ received: recorder.received, invalid: recorder.invalid, produced: recorder.produced }).toEqual({
       received: 2,
       invalid: 1,

@@ -4,7 +4,10 @@
  * as received, headers seq / contender / phase) → delivery report. What happens to a data frame
  * depends on the run's phase: before ready it is counted and dropped; in the warm-up it is
  * produced with `phase: warmup` and counted only there; in the window it is counted and
- * produced with `phase: window`; after the window it is ignored. `seq` runs over warm-up and
+ * produced with `phase: window`; after the window it is ignored. Each produced phase has its own
+ * tally of one shape (metrics/tally), picked when the phase changes, so counting a frame never
+ * asks which phase it is in; an ack goes to the tally of the phase its `seq` was produced in.
+ * `seq` runs over warm-up and
  * window together without gaps. Delivery reports are served on this thread: by the sink itself
  * when librdkafka signals them (`servesItself`), otherwise polled every millisecond while
  * messages are in flight and every 20 ms when idle.
@@ -16,6 +19,7 @@ import { TIMING } from '../contract/rules.ts'
 import type { Phase, Producer } from './kafka/sink.ts'
 import type { Recorder } from './metrics/recorder.ts'
 import type { RunCounts } from './metrics/run-counts.ts'
+import type { PhaseTally } from './metrics/tally.ts'
 import { checkFrame, type FrameRules } from './upbit/frame-check.ts'
 import type { FrameData, RefusedFrame } from './upbit/socket.ts'
 
@@ -32,6 +36,8 @@ export class Pipeline {
   private seq = 0
   /** seqs below this were produced in the warm-up; their acks never reach the recorder */
   private windowFirstSeq = Number.POSITIVE_INFINITY
+  /** the tally of the phase whose frames are produced; none before ready and after the window */
+  private tally?: PhaseTally
   private readonly keys = new Map<string, Uint8Array>()
   private pollTimer?: ReturnType<typeof setTimeout>
   private busy = false
@@ -58,15 +64,18 @@ export class Pipeline {
   /** Ready: production starts, marked as warm-up. */
   startWarmup(): void {
     this.phase = 'warmup'
+    this.tally = this.counts.warmup
   }
 
   openWindow(): void {
     this.windowFirstSeq = this.seq + 1
     this.phase = 'window'
+    this.tally = this.recorder
   }
 
   closeWindow(): void {
     this.phase = 'closed'
+    this.tally = undefined
   }
 
   /** Every WebSocket message, in arrival order; returns whether it was a data frame (for the silence watchdog). */
@@ -89,74 +98,50 @@ export class Pipeline {
       this.counts.errorFrame(verdict.name)
       return false
     }
-    switch (this.phase) {
-      case 'window': {
-        this.recorder.frame(frame.length)
-        if (verdict.kind === 'invalid') {
-          this.recorder.invalidFrame(verdict.reason, frame, frame.length)
-          break
-        }
+    const tally = this.tally
+    if (tally) {
+      tally.frame(frame.length)
+      if (verdict.kind === 'invalid') tally.invalidFrame(verdict.reason, frame, frame.length)
+      else {
         const seq = ++this.seq
-        this.recorder.frameIn(seq, inAt, frame.length, verdict.timestampMs)
-        if (this.produce(this.keys.get(verdict.code)!, frame, seq, 'window'))
-          this.recorder.producedOk(seq, performance.now())
-        break
+        tally.frameIn(seq, inAt, frame.length, verdict.timestampMs)
+        if (this.produce(this.keys.get(verdict.code)!, frame, seq, tally)) tally.producedOk(seq, performance.now())
       }
-      case 'warmup': {
-        this.counts.warmup.received++
-        if (verdict.kind === 'invalid') break
-        if (this.produce(this.keys.get(verdict.code)!, frame, ++this.seq, 'warmup')) this.counts.warmup.produced++
-        break
-      }
-      case 'before-ready':
-        this.counts.beforeReady++
-        break
-      case 'closed':
-        break
-    }
+    } else if (this.phase === 'before-ready') this.counts.beforeReady++
     if (this.timed && !this.busy) this.schedulePoll(BUSY_POLL_MS)
     return true
   }
 
   /** A data frame the client refused unread, failing the connection: counted invalid, sampled without bytes. */
   readonly refused = (reason: RefusedFrame): void => {
-    if (this.phase === 'window') {
-      this.recorder.frame(0)
-      this.recorder.invalidFrame(reason, '', 0)
-    } else if (this.phase === 'warmup') this.counts.warmup.received++
-    else if (this.phase === 'before-ready') this.counts.beforeReady++
+    if (this.tally) {
+      this.tally.frame(0)
+      this.tally.invalidFrame(reason, '', 0)
+    } else if (this.phase === 'before-ready') this.counts.beforeReady++
   }
 
-  private produce(key: Uint8Array, value: Uint8Array, seq: number, phase: Phase): boolean {
-    const failed = (name: string) => {
-      if (phase === 'window') this.recorder.produceError(name)
-      else this.counts.warmup.failed++
-      return false
-    }
+  private produce(key: Uint8Array, value: Uint8Array, seq: number, tally: PhaseTally): boolean {
     try {
-      if (this.sink.produce(key, value, seq, phase)) return true
+      if (this.sink.produce(key, value, seq, tally.phase)) return true
       // backpressure: librdkafka's queue is full; serve delivery reports until it drains
       const giveUpAt = performance.now() + QUEUE_FULL_GIVE_UP_MS
       while (performance.now() < giveUpAt) {
-        if (phase === 'window') this.recorder.queueFullRetries++
+        tally.queueFullRetry()
         this.sink.poll()
         Atomics.wait(pause, 0, 0, 1)
-        if (this.sink.produce(key, value, seq, phase)) return true
+        if (this.sink.produce(key, value, seq, tally.phase)) return true
       }
-      return failed('QUEUE_FULL')
+      tally.produceError('QUEUE_FULL')
     } catch (error) {
-      return failed((error as { errName?: string }).errName ?? 'PRODUCE_ERROR')
+      tally.produceError((error as { errName?: string }).errName ?? 'PRODUCE_ERROR')
     }
+    return false
   }
 
   /** A delivery report from the sink: the handler the sink is opened with. */
   readonly onDelivery = (seq: number, errName: string | undefined): void => {
-    if (seq >= this.windowFirstSeq) {
-      this.recorder.deliveryReport(seq, errName, performance.now(), Date.now())
-      return
-    }
-    if (errName) this.counts.warmup.failed++
-    else this.counts.warmup.delivered++
+    const tally = seq >= this.windowFirstSeq ? this.recorder : this.counts.warmup
+    tally.deliveryReport(seq, errName, performance.now(), Date.now())
   }
 
   private schedulePoll(delayMs: number): void {

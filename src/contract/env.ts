@@ -10,7 +10,7 @@
  * minus (no `0x10`, `1_0`, `1e3`, `1.0`, spaces); an integer outside its bounds fails with
  * "must be between MIN and MAX". Seconds are whole seconds.
  */
-import { CHANNELS, SWITCH } from './rules.ts'
+import { BACKOFF, CHANNELS, SWITCH, TIMING } from './rules.ts'
 
 export type EnvType =
   /** decimal integer within [min, max] */
@@ -77,8 +77,7 @@ export const ENV: readonly EnvVar[] = [
     default: '10',
     min: 0,
     max: 3600,
-    meaning:
-      'at least this long is produced (header `phase: warmup`, never counted) between ready and the window; with START_MODE=auto the window starts on the first 10-second boundary at least this far after ready',
+    meaning: `at least this long is produced (header \`phase: warmup\`, never counted) between ready and the window; with START_MODE=auto the window starts on the first ${TIMING.startBoundaryMs / 1000}-second boundary at least this far after ready`,
   },
   {
     name: 'KAFKA_BOOTSTRAP_SERVERS',
@@ -182,7 +181,7 @@ export const ENV: readonly EnvVar[] = [
     default: '1000',
     min: 1,
     max: 60_000,
-    meaning: 'backoff: base·2^(attempt−1), ±20 % jitter, capped at 16 s; 4× after a refused handshake (429)',
+    meaning: `backoff: base·2^(attempt−1), ±${BACKOFF.jitter * 100} % jitter, capped at ${TIMING.backoffCapMs / 1000} s; ${BACKOFF.rateLimitedFactor}× after a refused handshake (429)`,
   },
   {
     name: 'RECONNECT_STABLE_MS',

@@ -1,8 +1,9 @@
 /**
  * @module contract/rules
- * The numbers every contender applies the same way: the channels, the timing, exit codes, when a
- * run is `complete`, `degraded` or `failed`, and the bounds on what comes over the wire. Exported to
- * `schemas/contract-rules.json` for Go and Python (set-up generates it; a test fails when stale).
+ * The numbers every contender applies the same way: the channels, the timing, the backoff, exit
+ * codes, when a run is `complete`, `degraded` or `failed`, and the bounds on what comes over the
+ * wire. Exported to `schemas/contract-rules.json` for Go, Python and Rust (set-up generates it; a
+ * test fails when stale, another when a language keeps one of its numbers by hand).
  */
 
 /** The channels a contender subscribes to (UPBIT_CHANNEL) and the feed serves, as Upbit names them. */
@@ -27,6 +28,13 @@ export const TIMING = {
   backoffCapMs: 16_000,
   queueFullGiveUpMs: 10_000,
 } as const
+
+/**
+ * The reconnect backoff: base·2^(attempt−1) capped at TIMING.backoffCapMs, times 1 ± `jitter` so
+ * connections dropped together do not come back in lock-step, times `rateLimitedFactor` after a
+ * handshake refused with 429 (hammering Upbit's rate limit again only extends the ban).
+ */
+export const BACKOFF = { jitter: 0.2, rateLimitedFactor: 4 } as const
 
 /** Exit codes. A status other than `complete` never exits 0. */
 export const EXIT = {

@@ -12,6 +12,7 @@ import { ENV, flagName, type EnvVar } from '../contract/env.ts'
 import { BenchEvent } from '../contract/events.ts'
 import { Report } from '../contract/report.ts'
 import {
+  BACKOFF,
   CHANNELS,
   CONSUMER_ONLY_PROPERTIES,
   EXIT,
@@ -81,6 +82,7 @@ function schemaFiles(): Record<string, string> {
       source: 'src/contract/rules.ts',
       channels: CHANNELS,
       timing: TIMING,
+      backoff: BACKOFF,
       exit: EXIT,
       status: STATUS,
       statusCodes: STATUS_CODES,

@@ -8,11 +8,15 @@ Usage: python check_clients.py --rest http://127.0.0.1:PORT --ws ws://127.0.0.1:
 
 import argparse
 import asyncio
+import json
 import multiprocessing as mp
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 SYMBOL, CODE = "BTC/KRW", "KRW-BTC"
+# the channels are the contract's (src/contract/rules.ts CHANNELS), read from its generated copy
+CHANNELS = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "contract-rules.json").read_text())["channels"]
 
 
 async def check_ccxt(rest: str, ws: str) -> list[tuple[str, bool, str]]:
@@ -61,7 +65,7 @@ def check_pyupbit(ws: str) -> list[tuple[str, bool, str]]:
 
     api.websockets = Redirect
     results = []
-    for kind in ["ticker", "trade", "orderbook"]:
+    for kind in CHANNELS:
         manager = api.WebSocketManager(kind, [CODE])
         try:
             message = manager.get()

@@ -44,6 +44,11 @@ type RuleSet struct {
 		BackoffCapMs      int64 `json:"backoffCapMs"`
 		QueueFullGiveUpMs int64 `json:"queueFullGiveUpMs"`
 	} `json:"timing"`
+	// Backoff is the reconnect delay's jitter and its factor after a 429 (src/contract/rules.ts BACKOFF).
+	Backoff struct {
+		Jitter            float64 `json:"jitter"`
+		RateLimitedFactor float64 `json:"rateLimitedFactor"`
+	} `json:"backoff"`
 	Exit struct {
 		Complete int `json:"complete"`
 		Config   int `json:"config"`

@@ -13,10 +13,10 @@ var BackoffCapMs = int(contract.Rules().Timing.BackoffCapMs)
 // times longer after a handshake refused with 429.
 func BackoffDelay(attempt, baseMs int, rateLimited bool, random func() float64) int {
 	exp := math.Min(float64(baseMs)*math.Pow(2, float64(attempt-1)), float64(BackoffCapMs))
-	jitter := 1 + (random()*2-1)*0.2
+	jitter := 1 + (random()*2-1)*contract.Rules().Backoff.Jitter
 	factor := 1.0
 	if rateLimited {
-		factor = 4
+		factor = contract.Rules().Backoff.RateLimitedFactor
 	}
 	return int(math.Round(exp * jitter * factor))
 }

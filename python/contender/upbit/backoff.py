@@ -10,8 +10,8 @@ from collections.abc import Callable
 from contender import contract
 
 CAP_MS = contract.timing()["backoffCapMs"]
-JITTER = 0.2
-RATE_LIMITED_FACTOR = 4
+JITTER = contract.rules()["backoff"]["jitter"]
+RATE_LIMITED_FACTOR = contract.rules()["backoff"]["rateLimitedFactor"]
 
 
 def backoff_ms(

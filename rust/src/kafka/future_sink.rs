@@ -77,7 +77,7 @@ async fn deliver(
     (seq, phase): (u64, &[u8]),
     handlers: &dyn Handlers,
 ) -> Option<String> {
-    let give_up_at = Instant::now() + QUEUE_FULL_GIVE_UP;
+    let give_up_at = Instant::now() + *QUEUE_FULL_GIVE_UP;
     loop {
         let record = FutureRecord::to(topic)
             .key(key)

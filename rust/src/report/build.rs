@@ -91,7 +91,7 @@ pub fn build(f: Facts) -> serde_json::Value {
         "statusReasons": reasons.iter().map(|(c, m)| json!({"code": c, "message": m})).collect::<Vec<_>>(),
         "runtime": runtime_info(f.kind),
         "librdkafka": {"version": kafka::version()},
-        "host": super::host(),
+        "host": super::host::host(),
         "config": crate::config::report_view(f.cfg),
         "producerSettings": kafka::redacted_settings(f.settings),
         "timing": {

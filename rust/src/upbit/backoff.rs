@@ -6,8 +6,12 @@ use crate::contract;
 pub fn backoff_delay_ms(attempt: u32, base_ms: i64, rate_limited: bool, random: f64) -> u64 {
     let cap = contract::rule_i64(&["timing", "backoffCapMs"]) as f64;
     let exp = (base_ms as f64 * 2f64.powi(attempt as i32 - 1)).min(cap);
-    let jitter = 1.0 + (random * 2.0 - 1.0) * 0.2;
-    let factor = if rate_limited { 4.0 } else { 1.0 };
+    let jitter = 1.0 + (random * 2.0 - 1.0) * contract::rule_f64(&["backoff", "jitter"]);
+    let factor = if rate_limited {
+        contract::rule_f64(&["backoff", "rateLimitedFactor"])
+    } else {
+        1.0
+    };
     (exp * jitter * factor).round() as u64
 }
 

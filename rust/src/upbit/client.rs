@@ -1,5 +1,6 @@
 //! The WebSocket client: every planned connection's task, what they share (counters, the
-//! compression each negotiated, the ready gate, the all-down clock).
+//! compression each negotiated, the ready gate, the all-down clock of upbit/all_down).
+use super::all_down::AllDown;
 use super::connection;
 use super::plan::Planned;
 use std::collections::BTreeSet;
@@ -47,9 +48,7 @@ struct State {
     compression: BTreeSet<&'static str>,
     settled: Vec<bool>,
     unsettled: usize,
-    open: usize,
-    downs: Vec<(Instant, Instant)>,
-    down_since: Option<Instant>,
+    all_down: AllDown,
 }
 
 pub struct Client {
@@ -70,9 +69,7 @@ impl Client {
                 compression: BTreeSet::new(),
                 settled: vec![false; planned],
                 unsettled: planned,
-                open: 0,
-                downs: Vec::new(),
-                down_since: Some(Instant::now()),
+                all_down: AllDown::new(Instant::now()),
             }),
             ready,
             shutdown,
@@ -125,20 +122,12 @@ impl Client {
     }
 
     pub fn live(&self) -> usize {
-        self.state().open
+        self.state().all_down.open()
     }
 
     /// The longest stretch in [from, to] with no connection open.
     pub fn longest_all_down(&self, from: Instant, to: Instant) -> Duration {
-        let st = self.state();
-        let mut all = st.downs.clone();
-        if let Some(since) = st.down_since {
-            all.push((since, to));
-        }
-        all.iter()
-            .map(|&(a, b)| b.min(to).saturating_duration_since(a.max(from)))
-            .max()
-            .unwrap_or_default()
+        self.state().all_down.longest(from, to)
     }
 
     pub fn update(&self, f: impl FnOnce(&mut Stats)) {
@@ -157,21 +146,12 @@ impl Client {
         st.stats.connect_us.push(connect_us);
         st.stats.disconnected_ms += disconnected.as_millis() as u64;
         st.compression.insert(compression);
-        st.open += 1;
-        if st.open == 1 {
-            if let Some(since) = st.down_since.take() {
-                st.downs.push((since, Instant::now()));
-            }
-        }
+        st.all_down.opened(Instant::now());
         self.settle(&mut st, i);
     }
 
     pub fn closed(&self, at: Instant) {
-        let mut st = self.state();
-        st.open = st.open.saturating_sub(1);
-        if st.open == 0 {
-            st.down_since = Some(at);
-        }
+        self.state().all_down.closed(at);
     }
 
     pub fn gave_up(&self, i: usize) {

@@ -1,4 +1,5 @@
 //! Upbit: the market list, the connection plan, the WebSocket client and the frame check.
+pub mod all_down;
 pub mod backoff;
 pub mod client;
 pub mod connection;

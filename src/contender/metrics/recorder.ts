@@ -2,14 +2,16 @@
  * @module metrics/recorder
  * The window's counters and latency histograms. The hot path calls it with plain numbers:
  * timestamps of in-flight messages live in preallocated rings indexed by sequence number, so
- * tracking a message allocates nothing. Only window frames and their acks come here; the
- * warm-up is counted in RunCounts.
+ * tracking a message allocates nothing. Only window frames and their acks come here: it is the
+ * window's tally (metrics/tally), the warm-up has its own.
  */
 import type { Report } from '../../contract/report.ts'
 import { INVALID_SAMPLES } from '../../contract/rules.ts'
+import type { Phase } from '../kafka/sink.ts'
 import type { InvalidFrameReason } from '../upbit/frame-check.ts'
 import { encode, latencyHistogram, record, summarize } from '../../contract/histogram.ts'
 import { IntervalSeries } from './intervals.ts'
+import type { PhaseTally } from './tally.ts'
 
 /** In-flight messages tracked for latency; 2^19 covers ~4 minutes at 2,000 msg/s of backlog. */
 const RING_BITS = 19
@@ -22,7 +24,7 @@ export interface InvalidFrameSample {
   bytes: number
 }
 
-export class Recorder {
+export class Recorder implements PhaseTally {
   /** data frames received in the window, invalid ones included */
   received = 0
   bytesReceived = 0
@@ -52,6 +54,10 @@ export class Recorder {
   private readonly exchangeMs = new Float64Array(RING)
   private readonly seqAt = new Float64Array(RING)
   private readonly sizeAt = new Int32Array(RING)
+
+  get phase(): Phase {
+    return 'window'
+  }
 
   /** Any data frame of the window, valid or not. */
   frame(bytes: number): void {
@@ -103,6 +109,10 @@ export class Recorder {
     this.intervals.recordPipeline(pipelineUs)
     const exchange = this.exchangeMs[slot]!
     if (exchange > 0) record(this.exchangeToAck, (wallMs - exchange) * 1000)
+  }
+
+  queueFullRetry(): void {
+    this.queueFullRetries++
   }
 
   produceError(errName: string): void {
