@@ -82,8 +82,6 @@ export interface ContenderEntry {
   checks?(context: BuildContext): OwnChecks
   /** the command that runs it (set-up has built it); throws naming the fix when it has not */
   command(): string[]
-  /** whether a plain `bun run bench` races it (`--contenders all` races every registered one) */
-  inDefaultField: boolean
   /** chart colour (CSS) */
   color: string
   /** which column of the original project's expected-results table (its Go and its Python producer) it answers */
