@@ -1,22 +1,25 @@
 //! The producer interface the pipeline and the run use (`Sink`), one implementation per tier
 //! (`base_sink`: `rust-tuned`, `future_sink`: `rust`), and what both share: the settings file with
 //! KAFKA_PROPERTIES on top, the headers, the client context, the statistics.
-use crate::config::{bad_value, Config, ConfigError};
-use crate::contract::{self, is_secret, REDACTED};
+use crate::config::Config;
+use crate::contract;
 use rdkafka::client::ClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::Read;
 use std::pin::Pin;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 mod base_sink;
 mod future_sink;
+mod settings;
+mod stats;
+
+pub use settings::{effective_settings, read_settings_file, redacted_settings};
+pub use stats::Stats;
 
 /// A full local queue is retried this long (the contract's timing) before the message counts as
 /// failed (QUEUE_FULL).
@@ -201,190 +204,13 @@ impl ClientContext for Ctx {
     }
 }
 
-fn settings_error(path: &str, reason: &str) -> ConfigError {
-    bad_value("PRODUCER_SETTINGS", path, reason)
-}
-
-/// The settings file: at most 1 MiB, one JSON object of strings (`$` keys are comments), nothing
-/// after it, no consumer-only property.
-pub fn read_settings_file(path: &str) -> Result<BTreeMap<String, String>, ConfigError> {
-    let max = contract::rule_i64(&["settingsFile", "maxBytes"]) as u64;
-    let file = std::fs::File::open(path)
-        .map_err(|e| settings_error(path, &format!("cannot be read ({e})")))?;
-    let mut data = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| settings_error(path, &format!("cannot be read ({e})")))?;
-    if data.len() as u64 > max {
-        return Err(settings_error(path, &format!("is larger than {max} bytes")));
-    }
-    let value: Value = serde_json::from_slice(&data).map_err(|e| {
-        settings_error(path, &format!("must hold one JSON object of strings ({e})"))
-    })?;
-    let Value::Object(map) = value else {
-        return Err(settings_error(path, "must hold one JSON object of strings"));
-    };
-    let mut out = BTreeMap::new();
-    for (k, v) in map {
-        let Value::String(s) = v else {
-            return Err(settings_error(
-                path,
-                &format!("{} must be a string, not {v}", contract::quote(&k)),
-            ));
-        };
-        if !k.starts_with(contract::rule_str(&["settingsFile", "commentPrefix"])) {
-            out.insert(k, s);
-        }
-    }
-    if let Some(k) = out.keys().find(|k| contract::consumer_only(k)) {
-        return Err(settings_error(
-            path,
-            &format!("{k} is a consumer property: a producer ignores it"),
-        ));
-    }
-    Ok(out)
-}
-
-/// The settings librdkafka gets: the file, KAFKA_PROPERTIES on top, without bootstrap.servers
-/// (set from KAFKA_BOOTSTRAP_SERVERS).
-pub fn effective_settings(c: &Config, file: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut out = file;
-    for (k, v) in &c.kafka_properties {
-        out.insert(k.clone(), v.clone());
-    }
-    out.remove("bootstrap.servers");
-    out
-}
-
-/// The report's `producerSettings`: every key, secrets' values redacted.
-pub fn redacted_settings(settings: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    settings
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                if is_secret(k) {
-                    REDACTED.to_owned()
-                } else {
-                    v.clone()
-                },
-            )
-        })
-        .collect()
-}
-
 pub fn version() -> String {
     rdkafka::util::get_rdkafka_version().1
-}
-
-/// Averages of librdkafka's statistics over the window (as go/internal/kafka/stats.go).
-#[derive(Default)]
-pub struct Stats {
-    sums: [(f64, u32); 8],
-    first_tx: BTreeMap<String, f64>,
-    last_tx: BTreeMap<String, f64>,
-    parsed: u64,
-}
-
-impl Stats {
-    fn add_mean(&mut self, i: usize, v: &Value) {
-        if let Some(x) = v.as_f64() {
-            if x.is_finite() {
-                self.sums[i].0 += x;
-                self.sums[i].1 += 1;
-            }
-        }
-    }
-
-    pub fn add(&mut self, raw: &[u8]) {
-        let Ok(s) = serde_json::from_slice::<Value>(raw) else {
-            return;
-        };
-        self.parsed += 1;
-        if let Some(brokers) = s["brokers"].as_object() {
-            for (name, b) in brokers {
-                if b["nodeid"].as_i64().is_none_or(|n| n < 0) {
-                    continue;
-                }
-                for (w, i) in [("int_latency", 0), ("outbuf_latency", 2), ("rtt", 4)] {
-                    let win = &b[w];
-                    if win["cnt"].as_f64().unwrap_or(0.0) == 0.0 {
-                        continue;
-                    }
-                    self.add_mean(i, &win["p50"]);
-                    self.add_mean(i + 1, &win["p99"]);
-                }
-                if let Some(tx) = b["tx"].as_f64() {
-                    self.first_tx.entry(name.clone()).or_insert(tx);
-                    self.last_tx.insert(name.clone(), tx);
-                }
-            }
-        }
-        if let Some(topics) = s["topics"].as_object() {
-            for t in topics.values() {
-                if t["batchsize"]["cnt"].as_f64().unwrap_or(0.0) != 0.0 {
-                    self.add_mean(6, &t["batchsize"]["avg"]);
-                }
-                if t["batchcnt"]["cnt"].as_f64().unwrap_or(0.0) != 0.0 {
-                    self.add_mean(7, &t["batchcnt"]["avg"]);
-                }
-            }
-        }
-    }
-
-    pub fn summary(&self) -> Value {
-        let m = |i: usize| {
-            let (sum, n) = self.sums[i];
-            if n == 0 {
-                0.0
-            } else {
-                sum / n as f64
-            }
-        };
-        let requests: i64 = self
-            .last_tx
-            .iter()
-            .map(|(k, last)| (last - self.first_tx.get(k).copied().unwrap_or(0.0)).max(0.0) as i64)
-            .sum();
-        serde_json::json!({
-            "samples": self.parsed,
-            "intLatencyP50Us": m(0), "intLatencyP99Us": m(1),
-            "outbufLatencyP50Us": m(2), "outbufLatencyP99Us": m(3),
-            "rttP50Us": m(4), "rttP99Us": m(5),
-            "batchSizeAvgBytes": m(6), "batchCountAvg": m(7),
-            "requests": requests,
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn settings_file_rules() {
-        let dir = std::env::temp_dir().join(format!("rust-settings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("s.json");
-        let path = p.to_str().unwrap();
-        std::fs::write(&p, r#"{"$c":"x","linger.ms":"5"}"#).unwrap();
-        assert_eq!(read_settings_file(path).unwrap().len(), 1);
-        std::fs::write(&p, r#"{"linger.ms":5}"#).unwrap();
-        assert!(read_settings_file(path)
-            .unwrap_err()
-            .0
-            .contains("must be a string"));
-        std::fs::write(&p, r#"{"a":"b"} {}"#).unwrap();
-        assert!(read_settings_file(path).is_err());
-        std::fs::write(&p, r#"{"group.id":"b"}"#).unwrap();
-        assert!(read_settings_file(path)
-            .unwrap_err()
-            .0
-            .contains("consumer property"));
-        std::fs::write(&p, "null").unwrap();
-        assert!(read_settings_file(path).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 
     #[test]
     fn seq_digits() {
@@ -395,16 +221,5 @@ mod tests {
             format_u64(u64::MAX, &mut b),
             u64::MAX.to_string().as_bytes()
         );
-    }
-
-    #[test]
-    fn stats_average_windows() {
-        let mut s = Stats::default();
-        s.add(br#"{"brokers":{"b1":{"nodeid":1,"tx":10,"rtt":{"cnt":1,"p50":100,"p99":200}}},"topics":{"t":{"batchsize":{"cnt":1,"avg":50}}}}"#);
-        s.add(br#"{"brokers":{"b1":{"nodeid":1,"tx":15,"rtt":{"cnt":1,"p50":300,"p99":400}}}}"#);
-        let v = s.summary();
-        assert_eq!(v["rttP50Us"], 200.0);
-        assert_eq!(v["requests"], 5);
-        assert_eq!(v["batchSizeAvgBytes"], 50.0);
     }
 }
