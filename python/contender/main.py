@@ -24,9 +24,10 @@ from contender.metrics.recorder import Recorder
 from contender.pipeline import Pipeline
 from contender.progress import Out
 from contender.redact import Scrubber
-from contender.run import FATAL, Run, Variant
+from contender.run import FATAL, Run
 from contender.startup import StartupError
 from contender.upbit.connection import Connection
+from contender.variant import Variant
 
 #: the original project's stack, its libraries used as their documentation shows (tier as-shipped)
 AS_SHIPPED = Variant(

@@ -17,8 +17,8 @@ import picows
 from contender.main import main as run_main
 from contender.metrics.recorder_tuned import TunedRecorder
 from contender.pipeline_tuned import TunedPipeline
-from contender.run import Variant
 from contender.upbit.connection_picows import PicowsConnection
+from contender.variant import Variant
 
 TUNED = Variant(
     program="python-tuned",

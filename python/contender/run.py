@@ -10,7 +10,7 @@ import platform
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
@@ -31,29 +31,12 @@ from contender.report.host import host_info
 from contender.report.status import WarmupBooks, WindowFigures, judge
 from contender.report.write import ReportInvalid, ReportWriter
 from contender.upbit.client import ClientOptions, UpbitClient
-from contender.upbit.connection import Connection
 from contender.upbit.markets import count_by_quote
 from contender.upbit.plan import plan_connections
+from contender.variant import Variant
 
 FATAL = 1
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """What tells the python contenders apart: one run, one module map, and the pieces a tier swaps
-    (main.py: as shipped; main_tuned.py: tuned)."""
-
-    #: the program's own name: CONTENDER's default
-    program: str
-    #: Recorder(max invalid samples, sample bytes)
-    recorder: Callable[[int, int], Recorder]
-    pipeline: type[Pipeline]
-    connection: type[Connection]
-    #: the report's runtime.websocket, given the event loop's name
-    websocket: Callable[[str], str]
-    #: how the binding is used, after its name and version in runtime.kafkaBinding
-    kafka_glue: str
 
 
 @dataclass(slots=True)
@@ -163,7 +146,12 @@ class Run:
             max_frame_bytes=c.max_frame_bytes,
         )
         client = UpbitClient(
-            plan, self._client_options(), pipeline.on_frame, self.out.log, pipeline.refused, self.variant.connection
+            plan,
+            ClientOptions.of(self.config),
+            pipeline.on_frame,
+            self.out.log,
+            pipeline.refused,
+            self.variant.connection,
         )
         client.start()
         await self._until_closing(client.ready.wait())
@@ -292,22 +280,6 @@ class Run:
             rss=s.memory.rss,
             heap=s.memory.heap,
             librdkafka_stats=self.stats.summary(),
-        )
-
-    def _client_options(self) -> ClientOptions:
-        c = self.config
-        return ClientOptions(
-            upbit_ws_url=c.upbit_ws_url,
-            contender=c.contender,
-            upbit_channel=c.upbit_channel,
-            compression=c.ws_compression == "on",
-            ping_interval_ms=c.ping_interval_ms,
-            handshake_timeout_ms=c.handshake_timeout_ms,
-            silence_timeout_ms=c.silence_timeout_ms,
-            reconnect_max_retries=c.reconnect_max_retries,
-            reconnect_base_ms=c.reconnect_base_ms,
-            reconnect_stable_ms=c.reconnect_stable_ms,
-            max_frame_bytes=c.max_frame_bytes,
         )
 
     def _runtime(self) -> dict[str, str]:

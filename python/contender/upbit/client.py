@@ -12,6 +12,7 @@ from time import perf_counter
 
 from websockets.asyncio.client import ClientConnection
 
+from contender.config import Config
 from contender.metrics.histogram import new_histogram, record
 from contender.upbit.all_down import AllDownClock
 from contender.upbit.connection import Connection
@@ -38,6 +39,22 @@ class ClientOptions:
     reconnect_base_ms: int
     reconnect_stable_ms: int
     max_frame_bytes: int
+
+    @classmethod
+    def of(cls, c: Config) -> ClientOptions:
+        return cls(
+            upbit_ws_url=c.upbit_ws_url,
+            contender=c.contender,
+            upbit_channel=c.upbit_channel,
+            compression=c.ws_compression == "on",
+            ping_interval_ms=c.ping_interval_ms,
+            handshake_timeout_ms=c.handshake_timeout_ms,
+            silence_timeout_ms=c.silence_timeout_ms,
+            reconnect_max_retries=c.reconnect_max_retries,
+            reconnect_base_ms=c.reconnect_base_ms,
+            reconnect_stable_ms=c.reconnect_stable_ms,
+            max_frame_bytes=c.max_frame_bytes,
+        )
 
 
 @dataclass(slots=True)
