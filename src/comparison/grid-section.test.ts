@@ -91,11 +91,17 @@ describe('the verdicts per tier', () => {
     const grid = gridSection(input, reportsByContender(input.rounds))
     const line = (tier: string) =>
       grid.split('\n').find((l) => l.includes('CPU per delivered message') && l.includes(`| ${tier} |`))!
-    expect(grid).toContain('### Verdicts per tier')
+    expect(grid).toContain('|\n\n### Verdicts per tier')
     expect(line('as-shipped')).toContain('**alpha** is 3.00× cheaper than beta')
     expect(line('tuned')).toContain('**alpha-tuned** is 4.00× cheaper than beta-tuned')
     // the tuned verdict does not compare across tiers
     expect(line('tuned')).not.toMatch(/\balpha\b(?!-)/)
+  })
+
+  test('one tier raced alone: its verdicts are the overall ones, not repeated', () => {
+    const input = tiered()
+    const shipped = new Map([...reportsByContender(input.rounds)].filter(([c]) => !c.endsWith('-tuned')))
+    expect(gridSection(input, shipped)).not.toContain('Verdicts per tier')
   })
 
   test('no tier with two contenders: no per-tier verdicts', () => {

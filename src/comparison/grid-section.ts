@@ -53,12 +53,14 @@ const TIER_METRICS = KEY_METRICS.filter((m) =>
   ['CPU per delivered message', 'RSS avg', 'exchange→ack p99'].includes(m.label),
 )
 
-/** Each key metric's verdict among the contenders of one tier; none when no tier raced two. */
+/** Each key metric's verdict among the contenders of one tier; none when no tier raced two, or one tier raced alone. */
 function tierVerdicts(tiers: Map<string, Map<Contender, Report[]>>): string {
   const raced = TIER_COLUMNS.filter((t) => (tiers.get(t)?.size ?? 0) >= 2)
-  if (raced.length === 0) return ''
+  // one tier in the race: the overall verdicts are that tier's already
+  if (raced.length === 0 || tiers.size < 2) return ''
   const rows = TIER_METRICS.flatMap((m) => raced.map((t) => [`${m.group}: ${m.label}`, t, verdict(m, tiers.get(t)!)]))
   return [
+    '',
     '',
     '### Verdicts per tier',
     '',
