@@ -15,6 +15,7 @@ import { readTopic } from '../../librdkafka/consumer.ts'
 import { ROOT } from '../../paths.ts'
 import { entryOf } from '../../registry/registry.ts'
 import { roundTripProblems } from './roundtrip.fixture.ts'
+import { runDriverCase } from './sink-driver-run.fixture.ts'
 
 const DRIVER = join(ROOT, 'src', 'contender', 'kafka', 'ffi-sink-deno.fixture.ts')
 
@@ -27,19 +28,9 @@ afterAll(async () => {
 })
 
 /** One case of the driver for `contender`'s sink on the pinned Deno; its JSON line, after it ended by itself. */
-async function onDeno(contender: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
+function onDeno(contender: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
   // the contender's own command, the driver in place of its main file
-  const command = [...entryOf(contender).command().slice(0, -1), DRIVER, contender, ...args]
-  const proc = Bun.spawn(command, { stdout: 'pipe', stderr: 'pipe' })
-  const timer = setTimeout(() => proc.kill(), timeoutMs)
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  clearTimeout(timer)
-  if (code !== 0) throw new Error(`driver ${args[0]} exited ${code} (${proc.signalCode ?? 'no signal'}): ${err}`)
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>
+  return runDriverCase([...entryOf(contender).command().slice(0, -1), DRIVER, contender, ...args], timeoutMs)
 }
 
 describe.each([

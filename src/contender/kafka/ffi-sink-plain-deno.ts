@@ -13,9 +13,9 @@
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
 import { RD } from '../../librdkafka/c-api.ts'
-import { cString, open, type Rdk } from './deno-rdkafka.ts'
+import { checkBroker, cString, open, produceFailure, type Rdk } from './deno-rdkafka.ts'
 import { ENTRIES, plainReports, plainSink } from './plain-producer.ts'
-import { makeConf, newClient, requestMetadata } from './rdkafka-calls.ts'
+import { makeConf, newClient } from './rdkafka-calls.ts'
 import type { Sink, SinkOptions } from './sink.ts'
 
 const decoder = new TextDecoder()
@@ -69,23 +69,11 @@ export function createPlainDenoFfiSink(o: SinkOptions): Sink {
       librdkafkaVersion: cString(d, rd.rd_kafka_version_str()),
       errName,
       addressOf: (bytes) => address(d.UnsafePointer.of(bytes)),
-      produceva(vector) {
-        const failure = rd.rd_kafka_produceva(rk, d.UnsafePointer.of(vector), ENTRIES)
-        if (!failure) return undefined
-        const code = rd.rd_kafka_error_code(failure)
-        const message = cString(d, rd.rd_kafka_error_string(failure))
-        rd.rd_kafka_error_destroy(failure)
-        return { code, message }
-      },
+      produceva: (vector) => produceFailure(d, rd, rd.rd_kafka_produceva(rk, d.UnsafePointer.of(vector), ENTRIES)),
       poll: (timeoutMs) => rd.rd_kafka_poll(rk, timeoutMs),
       flush: (timeoutMs) => rd.rd_kafka_flush(rk, timeoutMs),
       outqLen: () => rd.rd_kafka_outq_len(rk),
-      // a nonblocking call (on a thread of Deno's): the broker's answer runs no callback
-      checkBroker: (timeoutMs) =>
-        requestMetadata(rd, rk, timeoutMs, {
-          cString: (p) => cString(d, p),
-          pointerAt: (at) => d.UnsafePointer.create(at),
-        }),
+      checkBroker: (timeoutMs) => checkBroker(d, rd, rk, timeoutMs),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       destroy() {
         rd.rd_kafka_destroy(rk)

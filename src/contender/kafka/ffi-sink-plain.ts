@@ -17,10 +17,9 @@
  */
 import { CString, JSCallback, ptr, read, type Pointer } from 'bun:ffi'
 import type { Sink, SinkOptions } from './sink.ts'
-import { librdkafkaVersion } from './ffi-sink.ts'
+import { checkBroker, librdkafkaVersion } from './ffi-sink.ts'
 import { plainReports, plainSink, ENTRIES } from './plain-producer.ts'
-import { KafkaError } from '../../librdkafka/errors.ts'
-import { errName, makeClient, makeConf, RD, rdk, requestMetadata } from '../../librdkafka/bindings.ts'
+import { errName, makeClient, makeConf, RD, rdk } from '../../librdkafka/bindings.ts'
 
 /** The docs' three callbacks as bun:ffi JSCallbacks, called only from rd_kafka_poll/flush on this thread. */
 function callbacks(o: SinkOptions) {
@@ -77,16 +76,7 @@ export function createPlainFfiSink(o: SinkOptions): Sink {
       poll: (timeoutMs) => c.rd_kafka_poll(rk, timeoutMs),
       flush: (timeoutMs) => c.rd_kafka_flush(rk, timeoutMs),
       outqLen: () => c.rd_kafka_outq_len(rk),
-      async checkBroker(timeoutMs) {
-        try {
-          requestMetadata(rk, timeoutMs)
-        } catch (failure) {
-          throw new KafkaError(
-            `no broker answered a metadata request within ${timeoutMs} ms (${(failure as Error).message})`,
-            (failure as KafkaError).errName ?? 'METADATA',
-          )
-        }
-      },
+      checkBroker: (timeoutMs) => checkBroker(rk, timeoutMs),
       sleep: (ms) => Bun.sleep(ms),
       destroy() {
         c.rd_kafka_destroy(rk)
