@@ -125,6 +125,7 @@ describe('the import graph', () => {
       closure(entry).filter((file) => apis.some((api) => uses(file, api)))
     // the Deno contender's namespace is reached only through deno-api.ts
     expect(foreign('src/contender/main-deno.ts', [BUN])).toEqual([])
+    expect(foreign('src/contender/main-deno-tuned.ts', [BUN])).toEqual([])
     expect(foreign('src/contender/main-node.ts', [BUN, DENO])).toEqual([])
     expect(foreign('src/contender/main-node-tuned.ts', [BUN, DENO])).toEqual([])
     expect(foreign('src/contender/main-bun.ts', [DENO])).toEqual([])

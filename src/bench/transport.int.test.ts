@@ -4,6 +4,7 @@
  * acked lost, and the race's staggered connection phases staying within Upbit's connection limit.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { entryOf } from '../registry/registry.ts'
 import { contendersUnderTest, logCounts, Rig, type ShortRunResult } from './fixture.ts'
 
 const contenders = contendersUnderTest()
@@ -61,8 +62,8 @@ describe('transport like Upbit’s', () => {
       for (const r of results) {
         expect({ contender: r.contender, compression: r.report!.connections.compression }).toEqual({
           contender: r.contender,
-          // Deno's WebSocket cannot offer permessage-deflate (docs/contenders.md): it says none
-          compression: mode === 'on' && r.contender !== 'deno' ? 'permessage-deflate' : 'none',
+          // Deno's WebSocket (both deno contenders) cannot offer permessage-deflate (docs/contenders.md): it says none
+          compression: mode === 'on' && entryOf(r.contender).runtime.name !== 'deno' ? 'permessage-deflate' : 'none',
         })
         expect(r.report!.config.wsCompression).toBe(mode)
       }

@@ -35,7 +35,14 @@ export interface DenoApi {
   UnsafePointerView: {
     new (pointer: object): PointerView
     getCString(pointer: object, offset?: number): string
+    getArrayBuffer(pointer: object, byteLength: number, offset?: number): ArrayBuffer
   }
+  /** a C function pointer calling `callback` on the JS thread (only from C calls made on it) */
+  UnsafeCallback: new (
+    definition: { parameters: readonly NativeType[]; result: NativeType },
+    // Deno hands each argument over as its type says: a pointer object, a number, a bigint
+    callback: (...args: never[]) => unknown,
+  ) => { readonly pointer: DenoPointer; close(): void }
   open(
     path: string,
     options: { read: boolean },

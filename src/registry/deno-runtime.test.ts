@@ -2,7 +2,8 @@
  * The deno contender's Deno is the one set-up pinned: the installed binary reports the pinned
  * version, and the version check refuses any other Deno (or a binary that does not run) with a
  * message naming the fix. It does not load the mainstream Kafka binding's addon, which is why
- * Deno has no as-shipped contender (README, "Prerequisites").
+ * Deno's as-shipped contender is librdkafka's documented per-message path through Deno.dlopen
+ * rather than that binding (README, "Prerequisites").
  */
 import { describe, expect, test } from 'bun:test'
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -26,8 +27,8 @@ describe('the pinned Deno', () => {
   })
 
   // A known gap, asserted as one: the day the binding moves to Node-API (its pull request
-  // confluentinc/confluent-kafka-javascript#471) or Deno loads nan addons, this fails, and Deno
-  // can have an as-shipped contender on the same binding as node (issue 26).
+  // confluentinc/confluent-kafka-javascript#471) or Deno loads nan addons, this fails, and Deno's
+  // as-shipped contender can move to the same binding as node (issue 26).
   test("refuses the Kafka addon set-up builds for node: a legacy nan addon, and Deno loads only Node-API's", () => {
     const proc = Bun.spawnSync([denoBinary(), 'eval', '--no-lock', "await import('@confluentinc/kafka-javascript')"], {
       cwd: ROOT,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ROOT } from '../paths.ts'
 import { ContenderName } from './entry.ts'
-import { CONTENDER_NAMES, entryOf, REGISTRY } from './registry.ts'
+import { CONTENDER_NAMES, DEFAULT_FIELD, entryOf, REGISTRY } from './registry.ts'
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -60,6 +60,13 @@ describe('the registry', () => {
       expect(e.glue.length).toBeGreaterThan(10)
     }
     expect(new Set(REGISTRY.map((e) => e.color)).size).toBe(REGISTRY.length)
+  })
+
+  test('the default field is the as-shipped column: one contender per runtime, every runtime in it', () => {
+    const runtimes = (names: readonly string[]) => names.map((n) => entryOf(n).runtime.name)
+    expect(DEFAULT_FIELD.every((n) => entryOf(n).tier === 'as-shipped')).toBe(true)
+    expect(new Set(runtimes(DEFAULT_FIELD)).size).toBe(DEFAULT_FIELD.length)
+    expect([...new Set(runtimes(DEFAULT_FIELD))].sort()).toEqual([...new Set(runtimes(CONTENDER_NAMES))].sort())
   })
 
   test('at most one as-shipped contender answers each column of the original project', () => {

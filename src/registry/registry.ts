@@ -29,7 +29,7 @@ import { ContenderName, type BuildContext, type ContenderEntry, type OwnChecks }
 const TS_SOURCES = ['src/contender', 'src/contract', 'src/librdkafka', 'src/paths.ts']
 
 /**
- * What the deno contender may do, and nothing more: FFI (librdkafka, libc's pipe2), the network
+ * What the deno contenders may do, and nothing more: FFI (librdkafka, libc's pipe2), the network
  * (the market list and the WebSockets; Kafka's traffic is librdkafka's own), reading (settings,
  * the set-up manifest, node_modules), writing (the report), the environment (the contract's
  * table), the CPUs and memory the report states, and the uid (Deno's node:fs asks for it when it
@@ -45,6 +45,18 @@ const DENO_RUN = [
   '--allow-env',
   '--allow-sys=cpus,systemMemoryInfo,uid',
 ]
+
+/** A deno contender's command: the pinned Deno on the sources, with DENO_RUN's permissions. */
+function denoCommand(main: string): string[] {
+  // env(1) execs Deno in its place: the contender's pid is Deno's
+  return [
+    'env',
+    ...Object.entries(DENO_ENV).map(([k, v]) => `${k}=${v}`),
+    denoBinary(),
+    ...DENO_RUN,
+    join(ROOT, 'src', 'contender', main),
+  ]
+}
 
 export const REGISTRY: readonly ContenderEntry[] = [
   {
@@ -106,20 +118,28 @@ export const REGISTRY: readonly ContenderEntry[] = [
     language: 'TypeScript',
     runtime: { name: 'deno', version: { command: [DENO_BIN, '--version'], pattern: /deno (\S+)/ } },
     websocket: "Deno's WebSocket",
+    kafkaBinding:
+      "librdkafka through Deno.dlopen, the per-message path of librdkafka's docs (src/contender/kafka/ffi-sink-plain-deno.ts)",
+    tier: 'as-shipped',
+    glue: "not a binding (the mainstream one, a nan addon, does not load on Deno): the producer librdkafka's own docs show, through Deno.dlopen: rd_kafka_produceva per message from a vector built for it, a delivery-report callback (an UnsafeCallback) per message, rd_kafka_poll after each produce and on a 1-ms timer",
+    sources: TS_SOURCES,
+    // Deno runs the TypeScript sources as they are: nothing to build but the runtime
+    setup: () => [denoRuntime()],
+    command: () => denoCommand('main-deno.ts'),
+    color: '#F0A080',
+  },
+  {
+    name: 'deno-tuned',
+    language: 'TypeScript',
+    runtime: { name: 'deno', version: { command: [DENO_BIN, '--version'], pattern: /deno (\S+)/ } },
+    websocket: "Deno's WebSocket",
     kafkaBinding: 'librdkafka through Deno.dlopen (src/contender/kafka/ffi-sink-deno.ts)',
     tier: 'tuned',
     glue: "the bun sink's design on Deno: rd_kafka_produceva from a preallocated vector; delivery reports drained in bulk when the io-event pipe wakes the loop",
     sources: TS_SOURCES,
     // Deno runs the TypeScript sources as they are: nothing to build but the runtime
     setup: () => [denoRuntime()],
-    // env(1) execs Deno in its place: the contender's pid is Deno's
-    command: () => [
-      'env',
-      ...Object.entries(DENO_ENV).map(([k, v]) => `${k}=${v}`),
-      denoBinary(),
-      ...DENO_RUN,
-      join(ROOT, 'src', 'contender', 'main-deno.ts'),
-    ],
+    command: () => denoCommand('main-deno-tuned.ts'),
     color: '#D55E00',
   },
   {

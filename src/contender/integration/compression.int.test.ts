@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { useKafka } from '../../bench/broker/embedded.ts'
 import { startFeed, type Feed } from '../../feed/server.ts'
+import { entryOf } from '../../registry/registry.ts'
 import { logRun, TS_CONTENDERS, runProgram } from './program.fixture.ts'
 import { startTinyServer, type TinyServer } from './ws-server.fixture.ts'
 
@@ -30,8 +31,8 @@ afterAll(async () => {
 
 const env = { MARKETS_LIMIT: '15', WARMUP_SECONDS: '0' }
 
-/** Deno's client has no permessage-deflate at all: `on` is not honoured, and the report must say so */
-const offersDeflate = (contender: string) => contender !== 'deno'
+/** Deno's client (both deno contenders) has no permessage-deflate at all: `on` is not honoured, and the report must say so */
+const offersDeflate = (contender: string) => entryOf(contender).runtime.name !== 'deno'
 
 describe.each(TS_CONTENDERS)('%s', (contender) => {
   test.each([

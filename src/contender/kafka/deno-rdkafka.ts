@@ -7,7 +7,7 @@
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
 import { librdkafkaPath } from '../../librdkafka/c-api.ts'
-import { LIBC, SYMBOLS, type Libc, type Rdk as Calls } from './rdkafka-calls.ts'
+import { LIBC, requestMetadata, SYMBOLS, type Libc, type Rdk as Calls } from './rdkafka-calls.ts'
 
 /** The C calls as this module's caller uses them, on Deno's pointers. */
 export type Rdk = Calls<DenoPointer>
@@ -33,4 +33,21 @@ export function open(): { rd: Rdk; libc?: Libc } {
 
 export function cString(d: DenoApi, p: DenoPointer): string {
   return p ? d.UnsafePointerView.getCString(p) : ''
+}
+
+/** rd_kafka_produceva's result as the sinks take it: undefined when accepted, else its code and message (the error freed). */
+export function produceFailure(d: DenoApi, rd: Rdk, error: DenoPointer): { code: number; message: string } | undefined {
+  if (!error) return undefined
+  const code = rd.rd_kafka_error_code(error)
+  const message = cString(d, rd.rd_kafka_error_string(error))
+  rd.rd_kafka_error_destroy(error)
+  return { code, message }
+}
+
+/** The startup's metadata check on `rk`, a nonblocking call (on a thread of Deno's): the JS thread never waits on the broker, and no callback runs. */
+export function checkBroker(d: DenoApi, rd: Rdk, rk: DenoPointer, timeoutMs: number): Promise<void> {
+  return requestMetadata(rd, rk, timeoutMs, {
+    cString: (p) => cString(d, p),
+    pointerAt: (address) => d.UnsafePointer.create(address),
+  })
 }

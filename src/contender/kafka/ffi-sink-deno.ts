@@ -5,15 +5,12 @@
  * one rd_kafka_produceva per message from a preallocated vector (RD_KAFKA_MSG_F_COPY), events
  * (delivery reports, stats, errors) served on the JS thread from the main queue, and the JS thread
  * woken by the queue's io-event pipe. What is Deno's own is here: its C calls, and the pipe read
- * through /proc/self/fd with Deno.open, whose reads wait on Deno's blocking-I/O threads. The
- * metadata check runs as a nonblocking call (on a thread of Deno's) so the JS thread never waits
- * on the broker.
+ * through /proc/self/fd with Deno.open, whose reads wait on Deno's blocking-I/O threads.
  */
 import { deno, type DenoApi, type DenoPointer } from '../deno-api.ts'
 import { FfiProducer, type FfiCalls } from './ffi-producer.ts'
-import { cString, newProducer, open, type Libc, type Rdk } from './deno-rdkafka.ts'
+import { checkBroker, cString, newProducer, open, produceFailure, type Libc, type Rdk } from './deno-rdkafka.ts'
 import { DR_BATCH, VU_COUNT } from './produce-vector.ts'
-import { requestMetadata } from './rdkafka-calls.ts'
 import type { Sink, SinkOptions } from './sink.ts'
 
 /** O_NONBLOCK | O_CLOEXEC (Linux): librdkafka's write must never block */
@@ -81,12 +78,7 @@ function denoCalls(rd: Rdk, o: SinkOptions): FfiCalls<DenoPointer> & { queue: De
     topicAddress: address(rkt),
     produceva(vector) {
       vectorPtr ??= d.UnsafePointer.of(vector.bytes)
-      const error = rd.rd_kafka_produceva(rk, vectorPtr, VU_COUNT)
-      if (!error) return undefined
-      const code = rd.rd_kafka_error_code(error)
-      const message = cString(d, rd.rd_kafka_error_string(error))
-      rd.rd_kafka_error_destroy(error)
-      return { code, message }
+      return produceFailure(d, rd, rd.rd_kafka_produceva(rk, vectorPtr, VU_COUNT))
     },
     nextEvent: () => rd.rd_kafka_queue_poll(queue, 0),
     eventType: (event) => rd.rd_kafka_event_type(event),
@@ -103,11 +95,7 @@ function denoCalls(rd: Rdk, o: SinkOptions): FfiCalls<DenoPointer> & { queue: De
     },
     eventDestroy: (event) => rd.rd_kafka_event_destroy(event),
     outqLen: () => rd.rd_kafka_outq_len(rk),
-    checkBroker: (timeoutMs) =>
-      requestMetadata(rd, rk, timeoutMs, {
-        cString: (p) => cString(d, p),
-        pointerAt: (address) => d.UnsafePointer.create(address),
-      }),
+    checkBroker: (timeoutMs) => checkBroker(d, rd, rk, timeoutMs),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     destroy() {
       rd.rd_kafka_queue_destroy(queue)

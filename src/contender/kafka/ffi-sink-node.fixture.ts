@@ -1,76 +1,8 @@
 /**
  * The driver ffi-sink-node.int.test.ts runs on the pinned Node (node:ffi is Node's, not Bun's):
- * one case per run, named by the first argument, its outcome one JSON line on stdout. It never
- * calls process.exit: the run ending on its own shows that a closed sink leaves nothing (the
- * wake-up pipe, librdkafka's handles) holding Node's event loop.
+ * the node:ffi sink through the shared cases of sink-driver.fixture.ts.
  */
-import { KafkaConfigError } from '../../librdkafka/errors.ts'
 import { createNodeFfiSink, librdkafkaVersion } from './ffi-sink-node.ts'
-import { produceRoundTrip } from './roundtrip.fixture.ts'
-import { loadProducerSettings } from './settings.ts'
-import { summarizeStats } from './stats-summary.ts'
+import { drive } from './sink-driver.fixture.ts'
 
-const [mode, bootstrap = '', topic = 't', arg = '', value = ''] = process.argv.slice(2)
-const settings = loadProducerSettings({})
-const noop = { onDelivery() {}, onStats() {}, onError() {} }
-const say = (outcome: object) => console.log(JSON.stringify(outcome))
-
-if (mode === 'roundtrip') {
-  const n = Number(arg)
-  const delivered = new Map<number, string | undefined>()
-  let reports = 0
-  const stats: string[] = []
-  const sink = createNodeFfiSink({
-    bootstrap,
-    topic,
-    contender: 'node-tuned',
-    settings,
-    onDelivery: (seq, err) => {
-      reports++
-      delivered.set(seq, err)
-    },
-    onStats: (json) => stats.push(json),
-    onError() {},
-  })
-  await sink.checkBroker(10_000)
-  const left = await produceRoundTrip(sink, n, 30_000)
-  // one more statistics interval (statistics.interval.ms is 1 s in the settings file)
-  await new Promise((resolve) => setTimeout(resolve, 1100))
-  sink.poll()
-  sink.close()
-  const failures = [...delivered.values()].filter((e) => e !== undefined)
-  const summary = summarizeStats(stats)
-  say({
-    version: librdkafkaVersion(),
-    servesItself: sink.servesItself,
-    left,
-    reports,
-    distinct: delivered.size,
-    failures,
-    statsSamples: summary.samples,
-    rttP99Us: summary.rttP99Us,
-  })
-} else if (mode === 'bad-property') {
-  try {
-    createNodeFfiSink({ bootstrap, topic, contender: 'node-tuned', settings: { ...settings, [arg]: value }, ...noop })
-    say({ error: null })
-  } catch (error) {
-    say({
-      error: error instanceof KafkaConfigError ? 'KafkaConfigError' : (error as Error).name,
-      message: (error as Error).message,
-    })
-  }
-} else if (mode === 'unreachable') {
-  const sink = createNodeFfiSink({ bootstrap: '127.0.0.1:1', topic, contender: 'node-tuned', settings, ...noop })
-  const started = performance.now()
-  try {
-    await sink.checkBroker(Number(arg))
-    say({ rejected: null })
-  } catch (error) {
-    say({ rejected: (error as Error).message, ms: performance.now() - started })
-  }
-  sink.close()
-} else {
-  console.error(`unknown case ${mode}`)
-  process.exitCode = 2
-}
+await drive(createNodeFfiSink, librdkafkaVersion(), 'node-tuned', process.argv.slice(2))

@@ -14,6 +14,7 @@ import { readTopic } from '../../librdkafka/consumer.ts'
 import { CACHE, ROOT } from '../../paths.ts'
 import { nodeBinary } from '../../registry/node-runtime.ts'
 import { roundTripProblems } from './roundtrip.fixture.ts'
+import { runDriverCase } from './sink-driver-run.fixture.ts'
 
 let kafka: Awaited<ReturnType<typeof useKafka>>
 let dir: string
@@ -36,17 +37,8 @@ afterAll(async () => {
 })
 
 /** One case of the driver on the pinned Node; its JSON line, after it ended by itself. */
-async function onNode(args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
-  const proc = Bun.spawn([nodeBinary(), '--no-warnings', driver, ...args], { stdout: 'pipe', stderr: 'pipe' })
-  const timer = setTimeout(() => proc.kill(), timeoutMs)
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  clearTimeout(timer)
-  if (code !== 0) throw new Error(`driver ${args[0]} exited ${code} (${proc.signalCode ?? 'no signal'}): ${err}`)
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>
+function onNode(args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
+  return runDriverCase([nodeBinary(), '--no-warnings', driver, ...args], timeoutMs)
 }
 
 describe('node:ffi sink', () => {

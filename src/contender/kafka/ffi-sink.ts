@@ -20,6 +20,18 @@ export function librdkafkaVersion(): string {
   return String(rdk().rd_kafka_version_str())
 }
 
+/** The startup's metadata check on `rk` (both bun sinks): a KafkaError naming why no broker answered. */
+export async function checkBroker(rk: Pointer, timeoutMs: number): Promise<void> {
+  try {
+    requestMetadata(rk, timeoutMs)
+  } catch (error) {
+    throw new KafkaError(
+      `no broker answered a metadata request within ${timeoutMs} ms (${(error as Error).message})`,
+      (error as KafkaError).errName ?? 'METADATA',
+    )
+  }
+}
+
 /** A producer on the sink's settings (events: delivery reports, errors, stats) and its topic handle. */
 function newProducer(o: SinkOptions): { rk: Pointer; rkt: Pointer } {
   const c = rdk()
@@ -71,16 +83,7 @@ function bunCalls(o: SinkOptions): FfiCalls<Pointer> & { queue: Pointer } {
     },
     eventDestroy: (event) => c.rd_kafka_event_destroy(event),
     outqLen: () => c.rd_kafka_outq_len(rk),
-    async checkBroker(timeoutMs) {
-      try {
-        requestMetadata(rk, timeoutMs)
-      } catch (error) {
-        throw new KafkaError(
-          `no broker answered a metadata request within ${timeoutMs} ms (${(error as Error).message})`,
-          (error as KafkaError).errName ?? 'METADATA',
-        )
-      }
-    },
+    checkBroker: (timeoutMs) => checkBroker(rk, timeoutMs),
     sleep: (ms) => Bun.sleep(ms),
     destroy() {
       c.rd_kafka_queue_destroy(queue)

@@ -31,6 +31,12 @@ export const SYMBOLS = {
   rd_kafka_topic_new: { parameters: ['pointer', 'buffer', 'pointer'], result: 'pointer' },
   rd_kafka_topic_destroy: { parameters: ['pointer'], result: 'void' },
   rd_kafka_produceva: { parameters: ['pointer', 'pointer', 'usize'], result: 'pointer' },
+  // the callback style librdkafka's docs show (the as-shipped deno sink): callbacks run inside poll/flush
+  rd_kafka_conf_set_dr_msg_cb: { parameters: ['pointer', 'pointer'], result: 'void' },
+  rd_kafka_conf_set_stats_cb: { parameters: ['pointer', 'pointer'], result: 'void' },
+  rd_kafka_conf_set_error_cb: { parameters: ['pointer', 'pointer'], result: 'void' },
+  rd_kafka_poll: { parameters: ['pointer', 'i32'], result: 'i32' },
+  rd_kafka_flush: { parameters: ['pointer', 'i32'], result: 'i32' },
   rd_kafka_error_code: { parameters: ['pointer'], result: 'i32' },
   rd_kafka_error_string: { parameters: ['pointer'], result: 'pointer' },
   rd_kafka_error_destroy: { parameters: ['pointer'], result: 'void' },
@@ -72,6 +78,11 @@ export interface Rdk<P> {
   rd_kafka_topic_new(rk: P, name: Uint8Array, conf: P | null): P
   rd_kafka_topic_destroy(rkt: P): void
   rd_kafka_produceva(rk: P, vus: P, count: number): P
+  rd_kafka_conf_set_dr_msg_cb(conf: P, callback: P): void
+  rd_kafka_conf_set_stats_cb(conf: P, callback: P): void
+  rd_kafka_conf_set_error_cb(conf: P, callback: P): void
+  rd_kafka_poll(rk: P, timeoutMs: number): number
+  rd_kafka_flush(rk: P, timeoutMs: number): number
   rd_kafka_error_code(error: P): number
   rd_kafka_error_string(error: P): P
   rd_kafka_error_destroy(error: P): void
@@ -96,7 +107,8 @@ export interface Libc {
   close(fd: number): number
 }
 
-export function makeConf<P>(rd: Rdk<P>, properties: Record<string, string>, events: number): P {
+/** A configuration of `properties`; `events` enabled on it when given (the callback style needs none). */
+export function makeConf<P>(rd: Rdk<P>, properties: Record<string, string>, events?: number): P {
   const conf = rd.rd_kafka_conf_new()
   const errstr = new Uint8Array(512)
   for (const [key, value] of Object.entries(properties)) {
@@ -110,8 +122,20 @@ export function makeConf<P>(rd: Rdk<P>, properties: Record<string, string>, even
       )
     }
   }
-  rd.rd_kafka_conf_set_events(conf, events)
+  if (events !== undefined) rd.rd_kafka_conf_set_events(conf, events)
   return conf
+}
+
+/** A producer on `conf`, which it then owns; a configuration librdkafka refuses throws naming why. */
+export function newClient<P>(rd: Rdk<P>, conf: P): P {
+  const errstr = new Uint8Array(512)
+  const rk = rd.rd_kafka_new(RD.PRODUCER, conf, errstr, errstr.length)
+  if (!rk) {
+    // rd_kafka_new leaves conf to the caller when it fails
+    rd.rd_kafka_conf_destroy(conf)
+    throw new KafkaConfigError(cstringOf(errstr), 'CONF_INVALID')
+  }
+  return rk
 }
 
 /** A producer on `settings` (events: delivery reports, errors, stats) and its topic handle. */
@@ -124,13 +148,7 @@ export function newProducer<P>(
     { ...settings, 'bootstrap.servers': bootstrap },
     RD.EVENT_DR | RD.EVENT_ERROR | RD.EVENT_STATS,
   )
-  const errstr = new Uint8Array(512)
-  const rk = rd.rd_kafka_new(RD.PRODUCER, conf, errstr, errstr.length)
-  if (!rk) {
-    // rd_kafka_new leaves conf to the caller when it fails
-    rd.rd_kafka_conf_destroy(conf)
-    throw new KafkaConfigError(cstringOf(errstr), 'CONF_INVALID')
-  }
+  const rk = newClient(rd, conf)
   const rkt = rd.rd_kafka_topic_new(rk, cstr(topic), null)
   if (!rkt) {
     rd.rd_kafka_destroy(rk)

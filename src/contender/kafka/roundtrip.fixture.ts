@@ -1,7 +1,7 @@
 /**
  * The round trip the FFI sinks' integration tests put through a real broker, whatever runtime
- * the sink runs on (ffi-sink.int.test.ts on Bun, ffi-sink-node.int.test.ts through a driver on
- * Node): N messages with keys, values and headers, the first half marked warm-up, produced with
+ * the sink runs on (ffi-sink.int.test.ts on Bun; ffi-sink-node.int.test.ts and
+ * ffi-sink-deno.int.test.ts through a driver on Node and Deno): N messages with keys, values and headers, the first half marked warm-up, produced with
  * the retry on a full queue the pipeline makes, then flushed. Imports nothing of a test runner.
  */
 import type { Phase, Sink } from './sink.ts'
