@@ -31,8 +31,9 @@ export const DEFAULT_ROUNDS = 5
 
 /**
  * The local feed's rate by default, msg/s over all markets: inside the original project's expected
- * live range (800–3,000), and low enough that the default field (every runtime as shipped, at once)
- * leaves this 2-core machine under 70 % busy, where 2,000 msg/s did not (README, "The default field").
+ * live range (800–3,000), and low enough that the default field (four runtimes as shipped, at
+ * once) leaves this 2-core machine under 70 % busy, where 2,000 msg/s did not (README, "The default
+ * field").
  */
 export const DEFAULT_RATE = 1000
 

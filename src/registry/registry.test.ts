@@ -62,11 +62,12 @@ describe('the registry', () => {
     expect(new Set(REGISTRY.map((e) => e.color)).size).toBe(REGISTRY.length)
   })
 
-  test('the default field is the as-shipped column: one contender per runtime, every runtime in it', () => {
+  test('the default field: registered contenders as shipped, one per runtime; every runtime has an as-shipped one', () => {
     const runtimes = (names: readonly string[]) => names.map((n) => entryOf(n).runtime.name)
     expect(DEFAULT_FIELD.every((n) => entryOf(n).tier === 'as-shipped')).toBe(true)
     expect(new Set(runtimes(DEFAULT_FIELD)).size).toBe(DEFAULT_FIELD.length)
-    expect([...new Set(runtimes(DEFAULT_FIELD))].sort()).toEqual([...new Set(runtimes(CONTENDER_NAMES))].sort())
+    const shipped = CONTENDER_NAMES.filter((n) => entryOf(n).tier === 'as-shipped')
+    expect([...new Set(runtimes(shipped))].sort()).toEqual([...new Set(runtimes(CONTENDER_NAMES))].sort())
   })
 
   test('at most one as-shipped contender answers each column of the original project', () => {
