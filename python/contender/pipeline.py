@@ -64,6 +64,10 @@ class Pipeline:
         """One WebSocket message, ``now`` = perf_counter() when it came in. Returns whether it
         was a data frame (status and error frames are not)."""
         reason, key, exchange_ms = self._check(frame)
+        return self._route(frame, now, reason, key, exchange_ms)
+
+    def _route(self, frame: bytes, now: float, reason: str | None, key: bytes, exchange_ms: int) -> bool:
+        """Where a checked frame goes: counted by kind and phase, produced when valid and after ready."""
         phase = self.phase
         recorder = self._recorder
         if reason == STATUS:

@@ -23,7 +23,6 @@ from confluent_kafka import KafkaException
 from contender.kafka.producer import Producer
 from contender.metrics.recorder_tuned import BATCH, TunedRecorder
 from contender.pipeline import Phase, Pipeline
-from contender.upbit.frame_check import ERROR, STATUS, error_name
 
 #: confluent-kafka's "any partition" (RD_KAFKA_PARTITION_UA): the partitioner picks by key
 ANY_PARTITION = -1
@@ -79,24 +78,5 @@ class TunedPipeline(Pipeline):
             if len(processing) >= BATCH:
                 recorder.drain()
             return True
-        if reason == STATUS:
-            recorder.status_frames += 1
-            return False
-        if reason == ERROR:
-            recorder.error_frame(error_name(frame))
-            return False
-        phase = self.phase
-        if phase is Phase.WINDOW:  # an invalid frame
-            recorder.received += 1
-            recorder.bytes_received += len(frame)
-            recorder.invalid_frame(reason, frame)  # type: ignore[arg-type]
-        elif phase is Phase.WARMUP:
-            recorder.warmup_received += 1
-            if reason is None and self._produce(
-                key, frame, self.seq + 1, self._warmup_header, recorder.warmup_delivered_cb, warmup=True
-            ):
-                self.seq += 1
-                recorder.warmup_produced += 1
-        elif phase is Phase.BEFORE_READY:
-            recorder.before_ready += 1
-        return True
+        # every other frame (status, error, invalid, warm-up, before ready) as the as-shipped pipeline routes it
+        return self._route(frame, now, reason, key, exchange_ms)
