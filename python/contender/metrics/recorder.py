@@ -70,12 +70,16 @@ class Recorder:
     def produce_error(self, name: str, warmup: bool) -> None:
         """A produce call librdkafka refused (not a full queue, which is retried)."""
         with self.lock:
-            if warmup:
-                self.warmup_failed += 1
-                return
-            self.failed += 1
-            self.produce_errors += 1
-            self.errors_by_code[name] = self.errors_by_code.get(name, 0) + 1
+            self._book_produce_error(name, warmup)
+
+    def _book_produce_error(self, name: str, warmup: bool) -> None:
+        """The counters of a refused produce, under whatever guards them."""
+        if warmup:
+            self.warmup_failed += 1
+            return
+        self.failed += 1
+        self.produce_errors += 1
+        self.errors_by_code[name] = self.errors_by_code.get(name, 0) + 1
 
     def settle(self) -> None:
         """Every delivery report served so far in the figures (called once the poll thread has

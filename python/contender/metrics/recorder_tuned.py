@@ -107,13 +107,8 @@ class TunedRecorder(Recorder):
         self.drain()
 
     def produce_error(self, name: str, warmup: bool) -> None:
-        """A refused produce call: the event loop's, as every counter here."""
-        if warmup:
-            self.warmup_failed += 1
-            return
-        self.failed += 1
-        self.produce_errors += 1
-        self.errors_by_code[name] = self.errors_by_code.get(name, 0) + 1
+        """A refused produce call: the event loop's, as every counter here (no lock)."""
+        self._book_produce_error(name, warmup)
 
     @property
     def in_flight(self) -> int:
