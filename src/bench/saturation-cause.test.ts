@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'bun:test'
 import type { LadderStep } from '../comparison/input.ts'
 import { makeReport } from '../comparison/fixture.ts'
-import { bisectNext, isSustained, type LadderStepResult, searchSaturation, stepFigures } from './ladder.ts'
+import {
+  BRACKET_FACTOR,
+  bisectNext,
+  bracketRates,
+  isSustained,
+  type LadderStepResult,
+  searchSaturation,
+  stepFigures,
+} from './ladder.ts'
 import { DEFAULT_LADDER_DOUBLINGS } from './options.ts'
 import { judgeLimit, rigCapped } from './saturation-cause.ts'
 
@@ -213,6 +221,7 @@ describe('searchSaturation', () => {
     capacity: number,
     feedMax = Infinity,
     doublings = DEFAULT_LADDER_DOUBLINGS,
+    growth = 2,
   ) => {
     const probed: number[] = []
     const steps: LadderStepResult[] = []
@@ -231,6 +240,7 @@ describe('searchSaturation', () => {
       steps,
       [],
       doublings,
+      growth,
     )
     return { point, probed }
   }
@@ -266,5 +276,39 @@ describe('searchSaturation', () => {
 
   test('null when not even the first step held', async () => {
     expect((await search([2_000, 20_000], 1_000)).point).toBeNull()
+  })
+
+  describe('a later round, from a bracket around the last point', () => {
+    const full = [2_000, 20_000, 50_000, 100_000]
+    const later = (hint: number, capacity: number) =>
+      search(bracketRates(2_000, hint), capacity, Infinity, 32, BRACKET_FACTOR)
+
+    test('finds the same point to the same 5 % as the full climb, in fewer steps', async () => {
+      for (const capacity of [9_000, 37_000, 81_000]) {
+        const first = await search(full, capacity)
+        const next = await later(first.point!, capacity)
+        expect(next.probed[0]).toBe(2_000)
+        expect(next.point!).toBeLessThanOrEqual(capacity)
+        expect(next.point!).toBeGreaterThanOrEqual(capacity * 0.95)
+        expect(next.probed.length).toBeLessThan(first.probed.length)
+      }
+    })
+
+    test('a stale hint only costs steps: the bracket widens down and up', async () => {
+      // the producer got slower than the hint's low end, and faster than its high end
+      for (const [hint, capacity] of [
+        [60_000, 30_000],
+        [30_000, 70_000],
+      ] as const) {
+        const next = await later(hint, capacity)
+        expect(next.point!).toBeLessThanOrEqual(capacity)
+        expect(next.point!).toBeGreaterThanOrEqual(capacity * 0.95)
+      }
+    })
+
+    test('the first rate is probed every round, and a hint at it is not probed twice', () => {
+      expect(bracketRates(2_000, 40_000)).toEqual([2_000, Math.round(40_000 / BRACKET_FACTOR), 44_000])
+      expect(bracketRates(2_000, 2_100)).toEqual([2_000, 2_310])
+    })
   })
 })
