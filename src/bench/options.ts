@@ -175,7 +175,8 @@ The feed
 Other runs
   --ladder                 saturation ladder instead of the race: each contender alone, the
                            feed stepped up until a step is not sustained, then bisected to
-                           within 5 %; over --rounds; connections 2 per 600 ms unless
+                           within 5 %; over --rounds (after the first, from a bracket
+                           around the last point); connections 2 per 600 ms unless
                            --connect-interval-ms is given
   --ladder-rates LIST      coarse steps, msg/s, doubled past the last while every step holds
                            (default 2000,5000,10000,20000,50000,100000,200000,400000)
