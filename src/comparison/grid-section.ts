@@ -2,8 +2,8 @@
  * @module comparison/grid-section
  * The runtime × tier grid: one row per runtime, its as-shipped and tuned contenders side by side,
  * each cell the figures a reader weighs (CPU per message with ×floor, RSS, exchange→ack p99 over
- * all samples, and the saturation point when the run was a ladder), and the glue's share where a
- * runtime raced in both tiers: as shipped ÷ tuned CPU per message with its 95 % interval. A
+ * all samples; a ladder's from its per-round figures: comparison/ladder-grid), and the glue's share
+ * where a runtime raced in both tiers: as shipped ÷ tuned CPU per message with its interval. A
  * runtime's rows come from the reports (`runtime.name`), its tier from the registry entry the run
  * recorded, so a new contender lands in the grid by its entry alone. Below it, the verdicts per
  * tier: the same rule as the overall verdicts (a winner only outside the noise), applied to the
@@ -12,7 +12,7 @@
 import type { Contender, Report } from '../contract/report.ts'
 import type { ComparisonInput } from './input.ts'
 import { times } from './floor-section.ts'
-import { saturationCell } from './ladder-section.ts'
+import { ladderCell, ladderGlueShare, ladderTierRows } from './ladder-grid.ts'
 import { table } from './markdown.ts'
 import { KEY_METRICS } from './metrics.ts'
 import { pool } from './pooled.ts'
@@ -33,7 +33,6 @@ function cell(input: ComparisonInput, c: Contender, reports: Report[]): string {
   const pooled = pool(reports.map((report, i) => ({ round: i + 1, report })))
   if ('pooled' in pooled)
     parts.push(`exchange→ack p99 ${formatValue(pooled.pooled.figures.exchangeToAck.p99Us, UNITS.latency)}`)
-  if (input.ladder) parts.push(`saturation ${saturationCell(input.ladder, c)}`)
   return `**${c}**: ${parts.join(', ')}`
 }
 
@@ -53,12 +52,17 @@ const TIER_METRICS = KEY_METRICS.filter((m) =>
   ['CPU per delivered message', 'RSS avg', 'exchange→ack p99'].includes(m.label),
 )
 
-/** Each key metric's verdict among the contenders of one tier; none when no tier raced two, or one tier raced alone. */
-function tierVerdicts(tiers: Map<string, Map<Contender, Report[]>>): string {
+/**
+ * Each key metric's verdict among the contenders of one tier (a ladder's: its per-round figures);
+ * none when no tier raced two, or one tier raced alone.
+ */
+function tierVerdicts(input: ComparisonInput, tiers: Map<string, Map<Contender, Report[]>>): string {
   const raced = TIER_COLUMNS.filter((t) => (tiers.get(t)?.size ?? 0) >= 2)
   // one tier in the race: the overall verdicts are that tier's already
   if (raced.length === 0 || tiers.size < 2) return ''
-  const rows = TIER_METRICS.flatMap((m) => raced.map((t) => [`${m.group}: ${m.label}`, t, verdict(m, tiers.get(t)!)]))
+  const rows = input.ladder
+    ? ladderTierRows(input.ladder, new Map(raced.map((t) => [t, [...tiers.get(t)!.keys()]])))
+    : TIER_METRICS.flatMap((m) => raced.map((t) => [`${m.group}: ${m.label}`, t, verdict(m, tiers.get(t)!)]))
   return [
     '',
     '',
@@ -85,23 +89,35 @@ export function gridSection(input: ComparisonInput, byContender: Map<Contender, 
     (t) => !(TIER_COLUMNS as readonly string[]).includes(t),
   )
   const columns = [...TIER_COLUMNS, ...others]
+  const ladder = input.ladder
   const rows = [...runtimes].map(([runtime, tiers]) => [
     runtime,
-    ...columns.map((t) => (tiers.get(t) ?? []).map(([c, reports]) => cell(input, c, reports)).join('<br>') || '—'),
-    glueShare(tiers.get('as-shipped')?.[0], tiers.get('tuned')?.[0]),
+    ...columns.map(
+      (t) =>
+        (tiers.get(t) ?? [])
+          .map(([c, reports]) => (ladder ? ladderCell(ladder, c) : cell(input, c, reports)))
+          .join('<br>') || '—',
+    ),
+    ladder
+      ? ladderGlueShare(ladder, tiers.get('as-shipped')?.[0]?.[0], tiers.get('tuned')?.[0]?.[0])
+      : glueShare(tiers.get('as-shipped')?.[0], tiers.get('tuned')?.[0]),
   ])
+  const cells = ladder
+    ? 'Each cell, from the ladder (every contender measured alike, round by round): the saturation point, median (range) over rounds; CPU per message and RSS max at the first rate every round probes, ×floor against librdkafka alone there; CPU at saturation, ×floor at that rate. ' +
+      '*Glue share*: the as-shipped contender’s CPU per message at the first rate over the tuned one’s, with its interval over the rounds'
+    : 'Each cell: CPU per delivered message, median (range) over rounds' +
+      (input.floor ? ', ×floor against librdkafka alone at the same rate' : '') +
+      ', RSS avg, exchange→ack p99 over all samples. ' +
+      '*Glue share*: the as-shipped contender’s CPU per message over the tuned one’s, with its 95 % interval'
   return (
     [
       '## Runtime × tier',
       '',
       '*As shipped*: the runtime’s mainstream librdkafka binding used as its documentation shows; *tuned*: the thinnest glue the runtime allows (each contender’s glue is in the environment table). ' +
-        'Each cell: CPU per delivered message, median (range) over rounds' +
-        (input.floor ? ', ×floor against librdkafka alone at the same rate' : '') +
-        ', RSS avg, exchange→ack p99 over all samples' +
-        (input.ladder ? ', saturation point' : '') +
-        '. *Glue share*: the as-shipped contender’s CPU per message over the tuned one’s, with its 95 % interval; — where the runtime raced in one tier only.',
+        cells +
+        '; — where the runtime raced in one tier only.',
       '',
-      table(['runtime', ...columns, 'glue share (CPU)'], rows),
-    ].join('\n') + tierVerdicts(byTier)
+      table(['runtime', ...columns, ladder ? 'glue share (CPU at the first rate)' : 'glue share (CPU)'], rows),
+    ].join('\n') + tierVerdicts(input, byTier)
   )
 }

@@ -20,20 +20,20 @@ export function saturationCell(ladder: LadderResult, c: string): string {
 }
 
 /** The sustained step nearest to `rate` of a contender (the median-round one when several). */
-function stepNear(steps: LadderStep[], c: string, rate: number): LadderStep | undefined {
+export function stepNear(steps: LadderStep[], c: string, rate: number): LadderStep | undefined {
   const near = steps.filter(
     (s) => s.contender === c && s.sustained !== false && Math.abs(s.offeredPerSec - rate) / rate < 0.15,
   )
   return near.sort((a, b) => a.cpuUsPerMessage - b.cpuUsPerMessage)[near.length >> 1]
 }
 
-function floorAt(floor: FloorRow[] | undefined, rate: number): FloorRow | undefined {
+export function floorAt(floor: FloorRow[] | undefined, rate: number): FloorRow | undefined {
   return floor
     ?.filter((f) => f.ratePerSec > 0)
     .sort((a, b) => Math.abs(a.ratePerSec - rate) - Math.abs(b.ratePerSec - rate))[0]
 }
 
-function cpuCell(step: LadderStep | undefined, floor: FloorRow | undefined): string {
+export function cpuCell(step: LadderStep | undefined, floor: FloorRow | undefined): string {
   if (!step) return '—'
   const text = formatValue(step.cpuUsPerMessage, UNITS.usPerMessage)
   return floor && floor.cpuUsPerMessage > 0

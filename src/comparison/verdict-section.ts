@@ -48,9 +48,17 @@ const withInterval = (i: RatioInterval) => `×${formatRatio(i.ratio)}, ${formatI
  * gap is over the metric's threshold; otherwise the verdict is inconclusive and shows the interval.
  */
 export function verdict(metric: Metric, byContender: Map<Contender, Report[]>): string {
+  return verdictOn(metric, new Map([...byContender].map(([c, reports]) => [c, reports.map(metric.get)])))
+}
+
+/** The same verdict on per-round figures that are not a report's (a ladder's saturation points). */
+export function verdictOn(
+  metric: Pick<Metric, 'better' | 'threshold' | 'verdict'>,
+  byContender: Map<Contender, number[]>,
+): string {
   const contenders = [...byContender.keys()]
-  const values = valuesOf(metric, byContender)
-  const spreads = spreadsOf(metric, byContender)
+  const values = [...byContender.values()]
+  const spreads = values.map(spreadOf)
   const better = metric.better ?? 'lower'
   const best = bestOf(spreads, better)
   if (contenders.length < 2 || best === undefined) return 'only one contender'
