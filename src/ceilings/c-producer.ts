@@ -69,7 +69,7 @@ export const CLimitOutput = z.object({
   /** idle waits of the pacing loop */
   waits: z.number().int().nonnegative(),
   ackUnavailable: z.number().int().nonnegative(),
-  /** the process's peak resident set, bytes (getrusage's ru_maxrss) */
+  /** the process's peak resident set, bytes (VmHWM: its own, not its spawner's) */
   maxRssBytes: z.number().int().nonnegative(),
   /** produce() → delivery report */
   ackUs: LatencyUs,
