@@ -69,8 +69,13 @@ describe('the runtime × tier grid', () => {
     )
     const input = comparisonInput(reports, { floor, ladder })
     const grid = gridSection(input, reportsByContender(input.rounds))
-    const go = grid.split('\n').find((l) => l.startsWith('| go |'))!.split(' | ')
-    expect(go[1]).toContain('**go**: saturation 50,000 msg/s (49,000–51,000); at 2,000 msg/s: CPU 42.0 µs/msg (41.0–43.0) (×4.20 floor), RSS max 60.0 MB')
+    const go = grid
+      .split('\n')
+      .find((l) => l.startsWith('| go |'))!
+      .split(' | ')
+    expect(go[1]).toContain(
+      '**go**: saturation 50,000 msg/s (49,000–51,000); at 2,000 msg/s: CPU 42.0 µs/msg (41.0–43.0) (×4.20 floor), RSS max 60.0 MB',
+    )
     expect(go[2]).toContain('**go-tuned**: saturation 60,000 msg/s')
     expect(go[3]).toMatch(/go ÷ go-tuned: ×2\.0\d/)
     expect(grid).not.toContain('500 µs/msg')
@@ -158,7 +163,9 @@ describe('the verdicts per tier', () => {
         Object.keys(sat).map((c) => ladderStep(c, round, 2000, 100 + round, 50e6 + round)),
       ),
       saturation: sat,
-      saturationByRound: Object.fromEntries(Object.entries(sat).map(([c, x]) => [c, [1, 2, 3, 4, 5].map((i) => x + i)])),
+      saturationByRound: Object.fromEntries(
+        Object.entries(sat).map(([c, x]) => [c, [1, 2, 3, 4, 5].map((i) => x + i)]),
+      ),
       limits: [],
     }
     const grid = gridSection({ ...input, ladder }, reportsByContender(input.rounds))

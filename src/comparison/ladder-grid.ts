@@ -65,9 +65,27 @@ export function ladderGlueShare(ladder: LadderResult, shipped?: Contender, tuned
 }
 
 const LADDER_METRICS = [
-  { label: 'saturation point', get: (f: LadderFigures) => f.saturation, better: 'higher', threshold: NOISE.throughput, verdict: 'higher' },
-  { label: 'CPU per message at the first rate', get: (f: LadderFigures) => f.cpuAtFirst, better: 'lower', threshold: NOISE.resources, verdict: 'cheaper' },
-  { label: 'RSS max at the first rate', get: (f: LadderFigures) => f.rssAtFirst, better: 'lower', threshold: NOISE.resources, verdict: 'leaner' },
+  {
+    label: 'saturation point',
+    get: (f: LadderFigures) => f.saturation,
+    better: 'higher',
+    threshold: NOISE.throughput,
+    verdict: 'higher',
+  },
+  {
+    label: 'CPU per message at the first rate',
+    get: (f: LadderFigures) => f.cpuAtFirst,
+    better: 'lower',
+    threshold: NOISE.resources,
+    verdict: 'cheaper',
+  },
+  {
+    label: 'RSS max at the first rate',
+    get: (f: LadderFigures) => f.rssAtFirst,
+    better: 'lower',
+    threshold: NOISE.resources,
+    verdict: 'leaner',
+  },
 ] as const
 
 /** rows of the per-tier verdicts: each ladder metric among the contenders of each tier that raced two */
