@@ -37,6 +37,8 @@ export const BISECT_TOLERANCE = 0.05
  * of climbing the whole list again: the same search to the same 5 %, in about half the steps.
  */
 export const BRACKET_FACTOR = 1.1
+/** growths by BRACKET_FACTOR that reach at least one doubling (8 at 1.1) */
+const GROWTHS_PER_DOUBLING = Math.ceil(Math.log(2) / Math.log(BRACKET_FACTOR))
 
 export interface LadderOptions {
   contenders: Contender[]
@@ -246,7 +248,7 @@ export async function runLadder(
       const hint = (byRound[contender] ?? []).findLast((x): x is number => x !== null)
       const rates = hint === undefined ? o.rates : bracketRates(o.rates[0]!, hint)
       // a bracket grows past its top by BRACKET_FACTOR, as far as the full list's doublings would reach
-      const doublings = hint === undefined ? o.doublings : 8 * Math.max(1, o.doublings)
+      const doublings = hint === undefined ? o.doublings : GROWTHS_PER_DOUBLING * Math.max(1, o.doublings)
       ;(byRound[contender] ??= []).push(
         await searchSaturation(
           rates,

@@ -12,7 +12,7 @@
 import type { Contender, Report } from '../contract/report.ts'
 import type { ComparisonInput } from './input.ts'
 import { times } from './floor-section.ts'
-import { ladderCell, ladderGlueShare, ladderTierRows } from './ladder-grid.ts'
+import { ladderCell, ladderFigures, ladderTierRows } from './ladder-grid.ts'
 import { table } from './markdown.ts'
 import { KEY_METRICS } from './metrics.ts'
 import { pool } from './pooled.ts'
@@ -36,13 +36,10 @@ function cell(input: ComparisonInput, c: Contender, reports: Report[]): string {
   return `**${c}**: ${parts.join(', ')}`
 }
 
-/** as shipped ÷ tuned CPU per message: how much of the runtime's cost is its glue. */
-function glueShare(shipped: [Contender, Report[]] | undefined, tuned: [Contender, Report[]] | undefined): string {
+/** as shipped ÷ tuned CPU per message, per-round figures each: how much of the runtime's cost is its glue. */
+function glueShare(shipped: [Contender, number[]] | undefined, tuned: [Contender, number[]] | undefined): string {
   if (!shipped || !tuned) return '—'
-  const interval = ratioInterval(
-    tuned[1].map((r) => r.cpu.usPerDeliveredMessage),
-    shipped[1].map((r) => r.cpu.usPerDeliveredMessage),
-  )
+  const interval = ratioInterval(tuned[1], shipped[1])
   if (!interval) return '—'
   return `${shipped[0]} ÷ ${tuned[0]}: ×${formatRatio(interval.ratio)} (${formatInterval(interval)})`
 }
@@ -90,6 +87,12 @@ export function gridSection(input: ComparisonInput, byContender: Map<Contender, 
   )
   const columns = [...TIER_COLUMNS, ...others]
   const ladder = input.ladder
+  // the glue share's per-round CPU figures: a ladder's at its first rate, a race's from its reports
+  const cpuOf = (entry: [Contender, Report[]] | undefined): [Contender, number[]] | undefined =>
+    entry && [
+      entry[0],
+      ladder ? ladderFigures(ladder, entry[0]).cpuAtFirst : entry[1].map((r) => r.cpu.usPerDeliveredMessage),
+    ]
   const rows = [...runtimes].map(([runtime, tiers]) => [
     runtime,
     ...columns.map(
@@ -98,9 +101,7 @@ export function gridSection(input: ComparisonInput, byContender: Map<Contender, 
           .map(([c, reports]) => (ladder ? ladderCell(ladder, c) : cell(input, c, reports)))
           .join('<br>') || '—',
     ),
-    ladder
-      ? ladderGlueShare(ladder, tiers.get('as-shipped')?.[0]?.[0], tiers.get('tuned')?.[0]?.[0])
-      : glueShare(tiers.get('as-shipped')?.[0], tiers.get('tuned')?.[0]),
+    glueShare(cpuOf(tiers.get('as-shipped')?.[0]), cpuOf(tiers.get('tuned')?.[0])),
   ])
   const cells = ladder
     ? 'Each cell, from the ladder (every contender measured alike, round by round): the saturation point, median (range) over rounds; CPU per message and RSS max at the first rate every round probes, ×floor against librdkafka alone there; CPU at saturation, ×floor at that rate. ' +

@@ -5,17 +5,19 @@
  * compare different loads. The grid of a ladder is built instead from what the ladder measured
  * alike for every contender, round by round: the saturation point, and CPU per message and RSS
  * max at the list's first rate (the step every round probes); CPU at saturation is shown against
- * the floor at that rate. The glue share and the verdicts per tier rest on those per-round figures.
+ * the floor at that rate. The glue share (grid-section) and the verdicts per tier rest on those
+ * per-round figures.
  */
 import type { Contender } from '../contract/report.ts'
 import type { LadderResult } from './input.ts'
 import { cpuCell, floorAt, saturationCell, stepNear } from './ladder-section.ts'
 import { NOISE } from './metrics.ts'
-import { formatInterval, ratioInterval } from './significance.ts'
-import { formatRatio, formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
+import { formatSpread, formatValue, spreadOf, UNITS } from './spread.ts'
 import { verdictOn } from './verdict-section.ts'
 
 export interface LadderFigures {
+  /** the rate every round probes first (the list's first), msg/s */
+  rate: number
   /** saturation point per round, msg/s */
   saturation: number[]
   /** CPU per message and RSS max at the first rate, per round */
@@ -23,12 +25,8 @@ export interface LadderFigures {
   rssAtFirst: number[]
 }
 
-/** the rate every round probes first (the list's first), msg/s */
-export const firstRate = (ladder: LadderResult): number =>
-  Math.min(...ladder.steps.map((s) => s.askedPerSec ?? s.offeredPerSec))
-
 export function ladderFigures(ladder: LadderResult, c: Contender): LadderFigures {
-  const rate = firstRate(ladder)
+  const rate = Math.min(...ladder.steps.map((s) => s.askedPerSec ?? s.offeredPerSec))
   const first = ladder.steps.filter(
     (s) =>
       s.contender === c &&
@@ -37,6 +35,7 @@ export function ladderFigures(ladder: LadderResult, c: Contender): LadderFigures
       Math.abs((s.askedPerSec ?? s.offeredPerSec) - rate) / rate < 0.15,
   )
   return {
+    rate,
     saturation: (ladder.saturationByRound?.[c] ?? []).filter((x): x is number => x !== null),
     cpuAtFirst: first.map((s) => s.cpuUsPerMessage),
     rssAtFirst: first.map((s) => s.rssMaxBytes),
@@ -45,23 +44,15 @@ export function ladderFigures(ladder: LadderResult, c: Contender): LadderFigures
 
 export function ladderCell(ladder: LadderResult, c: Contender): string {
   const f = ladderFigures(ladder, c)
-  const rate = firstRate(ladder)
-  const floor = floorAt(ladder.floor, rate)
+  const floor = floorAt(ladder.floor, f.rate)
   const cpu = spreadOf(f.cpuAtFirst)
   const at = ladder.saturation[c]
   return (
-    `**${c}**: saturation ${saturationCell(ladder, c)}; at ${formatValue(rate, UNITS.rate)}: CPU ${formatSpread(cpu, UNITS.usPerMessage)}` +
+    `**${c}**: saturation ${saturationCell(ladder, c)}; at ${formatValue(f.rate, UNITS.rate)}: CPU ${formatSpread(cpu, UNITS.usPerMessage)}` +
     (cpu && floor?.cpuUsPerMessage ? ` (×${(cpu.median / floor.cpuUsPerMessage).toFixed(2)} floor)` : '') +
     `, RSS max ${formatSpread(spreadOf(f.rssAtFirst), UNITS.megabytes)}` +
     (at == null ? '' : `; CPU at saturation ${cpuCell(stepNear(ladder.steps, c, at), floorAt(ladder.floor, at))}`)
   )
-}
-
-/** as shipped ÷ tuned CPU per message at the first rate, over the rounds */
-export function ladderGlueShare(ladder: LadderResult, shipped?: Contender, tuned?: Contender): string {
-  if (!shipped || !tuned) return '—'
-  const interval = ratioInterval(ladderFigures(ladder, tuned).cpuAtFirst, ladderFigures(ladder, shipped).cpuAtFirst)
-  return interval ? `${shipped} ÷ ${tuned}: ×${formatRatio(interval.ratio)} (${formatInterval(interval)})` : '—'
 }
 
 const LADDER_METRICS = [
